@@ -1,0 +1,145 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+/// One folder per service: `Services/<folder>/<Library>` holds the logic, `Services/<folder>/Main` the thin executable.
+let services: [(folder: String, library: String, executable: String)] = [
+    ("ingest", "Ingest", "ingest"),
+    ("signal-processor", "SignalProcessor", "signal-processor"),
+    ("rebalancer", "Rebalancer", "rebalancer"),
+    ("market-data", "MarketData", "market-data"),
+    ("deposits", "Deposits", "deposits"),
+    ("notifier", "Notifier", "notifier"),
+]
+
+let serviceTargets: [Target] = services.flatMap { service -> [Target] in
+    [
+        .target(
+            name: service.library,
+            dependencies: ["BallastService"],
+            path: "Services/\(service.folder)/\(service.library)",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "\(service.library)Main",
+            dependencies: [.target(name: service.library), "BallastService"],
+            path: "Services/\(service.folder)/Main",
+            swiftSettings: swiftSettings
+        ),
+    ]
+}
+
+let package = Package(
+    name: "Ballast",
+    platforms: [.macOS(.v15)],
+    products: services.map { .executable(name: $0.executable, targets: ["\($0.library)Main"]) } + [
+        .executable(name: "ballast", targets: ["BallastCLI"]),
+        .executable(name: "ballast-bench-streams", targets: ["StreamsBenchmark"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CHiredis",
+            path: "Shared/CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .target(
+            name: "BallastCore",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            path: "Shared/BallastCore",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BallastRedis",
+            dependencies: [
+                "CHiredis",
+                "BallastCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/BallastRedis",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BallastPostgres",
+            dependencies: [
+                "BallastCore",
+                "BallastRedis",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/BallastPostgres",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BallastService",
+            dependencies: [
+                "BallastCore",
+                "BallastRedis",
+                "BallastPostgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/BallastService",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "BallastCLI",
+            dependencies: [
+                "BallastService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/ballast",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "StreamsBenchmark",
+            dependencies: ["BallastService"],
+            path: "Benchmarks/StreamsBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BallastCoreTests",
+            dependencies: ["BallastCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BallastServiceTests",
+            dependencies: ["BallastService"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["BallastService"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "BallastCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ] + serviceTargets
+)

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct BallastCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ballast",
+        abstract: "Administer a Ballast installation.",
+        discussion: "Reads the same BALLAST_* environment variables as the services (see docs/configuration.md).",
+        subcommands: [MigrateCommand.self]
+    )
+}

@@ -1,0 +1,4 @@
+import BallastService
+import Deposits
+
+await ServiceMain.run(.deposits, build: Deposits.buildServices)

@@ -1,0 +1,4 @@
+import BallastService
+import Ingest
+
+await ServiceMain.run(.ingest, build: Ingest.buildServices)

@@ -1,0 +1,4 @@
+import BallastService
+import MarketData
+
+await ServiceMain.run(.marketData, build: MarketData.buildServices)

@@ -1,0 +1,4 @@
+import BallastService
+import Notifier
+
+await ServiceMain.run(.notifier, build: Notifier.buildServices)

@@ -1,0 +1,4 @@
+import BallastService
+import Rebalancer
+
+await ServiceMain.run(.rebalancer, build: Rebalancer.buildServices)

@@ -1,0 +1,4 @@
+import BallastService
+import SignalProcessor
+
+await ServiceMain.run(.signalProcessor, build: SignalProcessor.buildServices)

@@ -1,0 +1,26 @@
+/// Exponential backoff with full jitter, for reconnecting to Redis and Postgres.
+public struct Backoff: Sendable {
+    public var initial: Duration
+    public var maximum: Duration
+    private var attempt = 0
+
+    public init(initial: Duration = .milliseconds(100), maximum: Duration = .seconds(5)) {
+        self.initial = initial
+        self.maximum = maximum
+    }
+
+    /// The next delay: `initial × 2^attempt`, capped at `maximum`, scaled by a random factor in [0.5, 1].
+    public mutating func nextDelay() -> Duration {
+        let exponent = min(attempt, 20)
+        attempt += 1
+        let ceiling = min(initial * (1 << exponent), maximum)
+        return ceiling * Double.random(in: 0.5...1)
+    }
+
+    public mutating func reset() { attempt = 0 }
+
+    /// Sleeps for the next delay; returns early (throwing) when the task is cancelled.
+    public mutating func wait() async throws {
+        try await Task.sleep(for: nextDelay())
+    }
+}

@@ -1,0 +1,19 @@
+/// One numbered schema change. Statements run in order inside one transaction.
+public struct Migration: Sendable {
+    public let version: Int
+    public let name: String
+    public let statements: [String]
+
+    public init(version: Int, name: String, statements: [String]) {
+        self.version = version
+        self.name = name
+        self.statements = statements
+    }
+}
+
+extension Migration {
+    /// Every migration of the project, in order. Add new ones at the end; never edit an applied one.
+    public static let all: [Migration] = [
+        .m0001Messaging
+    ]
+}

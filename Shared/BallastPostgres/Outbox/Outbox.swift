@@ -1,0 +1,23 @@
+import BallastCore
+import Logging
+import PostgresNIO
+
+/// Writes messages to the `outbox` table inside the caller's transaction, next to the effect they announce.
+/// `OutboxRelay` later moves them to their stream; if the transaction rolls back, no message exists.
+public enum Outbox {
+    public static func enqueue(
+        _ envelope: Envelope,
+        to stream: String,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        try await connection.query(
+            """
+            INSERT INTO outbox (message_id, stream, type, version, occurred_at, data, trace)
+            VALUES (\(envelope.id), \(stream), \(envelope.type), \(envelope.version), \(envelope.timestamp),
+                    \(envelope.data), \(envelope.trace))
+            """,
+            logger: logger
+        )
+    }
+}

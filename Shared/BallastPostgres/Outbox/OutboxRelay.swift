@@ -1,0 +1,114 @@
+import BallastCore
+import BallastRedis
+import Foundation
+import Logging
+import Metrics
+import PostgresNIO
+import ServiceLifecycle
+
+/// Moves committed outbox rows to their Redis streams and marks them sent.
+///
+/// Each batch is claimed with `FOR UPDATE SKIP LOCKED`, published with pipelined `XADD`s, and marked
+/// sent in the same transaction; several relays share the work without sending a row twice. If Redis
+/// is down the transaction rolls back and the rows wait. A crash between `XADD` and `COMMIT` can send a
+/// row again, which consumers absorb by its envelope id.
+public final class OutboxRelay: Service, Sendable {
+    public struct Configuration: Sendable {
+        public var batchSize = 500
+        /// How long to wait before looking again when the outbox was empty.
+        public var pollInterval: Duration = .milliseconds(100)
+        /// Sent rows older than this are deleted.
+        public var retention: Duration = .seconds(24 * 3600)
+
+        public init() {}
+    }
+
+    public static let healthComponent = "outbox relay"
+
+    private let database: PostgresClient
+    private let producer: StreamProducer
+    private let configuration: Configuration
+    private let health: HealthRegistry?
+    private let logger: Logger
+    private let relayed = Counter(label: "ballast_outbox_relayed_total")
+
+    public init(
+        database: PostgresClient,
+        producer: StreamProducer,
+        configuration: Configuration = Configuration(),
+        health: HealthRegistry? = nil,
+        logger: Logger
+    ) {
+        self.database = database
+        self.producer = producer
+        self.configuration = configuration
+        self.health = health
+        self.logger = logger
+        health?.register(Self.healthComponent)
+    }
+
+    public func run() async throws {
+        var backoff = Backoff()
+        var lastPurge = ContinuousClock.now
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let count = try await relayPending()
+                health?.set(Self.healthComponent, healthy: true)
+                backoff.reset()
+                if ContinuousClock.now - lastPurge > .seconds(60) {
+                    try await purgeSent()
+                    lastPurge = .now
+                }
+                if count < configuration.batchSize {
+                    try await Task.sleep(for: configuration.pollInterval)
+                }
+            } catch is CancellationError {
+                break
+            } catch {
+                health?.set(Self.healthComponent, healthy: false)
+                logger.warning("outbox relay failed; rows stay queued", metadata: ["error": "\(String(reflecting: error))"])
+                do { try await backoff.wait() } catch { break }
+            }
+        }
+    }
+
+    /// Relays one batch of unsent rows and returns how many were sent.
+    @discardableResult
+    public func relayPending() async throws -> Int {
+        let batchSize = configuration.batchSize
+        let producer = self.producer
+        let logger = self.logger
+        let count = try await database.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT id, message_id, stream, type, version, occurred_at, data, trace
+                FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT \(batchSize)
+                FOR UPDATE SKIP LOCKED
+                """,
+                logger: logger
+            )
+            var ids: [Int64] = []
+            var batch: [(stream: String, fields: [(String, String)])] = []
+            for try await (id, messageID, stream, type, version, occurredAt, data, trace) in rows.decode(
+                (Int64, String, String, String, Int, Date, String, String?).self
+            ) {
+                ids.append(id)
+                let envelope = Envelope(
+                    id: messageID, type: type, version: version, timestamp: occurredAt, data: data, trace: trace
+                )
+                batch.append((stream, envelope.fields))
+            }
+            guard !ids.isEmpty else { return 0 }
+            try await producer.publish(fields: batch)
+            try await connection.query("UPDATE outbox SET sent_at = now() WHERE id = ANY(\(ids))", logger: logger)
+            return ids.count
+        }
+        relayed.increment(by: count)
+        return count
+    }
+
+    private func purgeSent() async throws {
+        let cutoff = Date().addingTimeInterval(-Double(configuration.retention.components.seconds))
+        try await database.query("DELETE FROM outbox WHERE sent_at < \(cutoff)", logger: logger)
+    }
+}

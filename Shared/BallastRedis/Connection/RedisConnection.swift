@@ -1,0 +1,171 @@
+import BallastCore
+import CHiredis
+import Foundation
+
+/// One hiredis connection, owned by its own thread.
+///
+/// Every call runs on that thread: commands from concurrent tasks are serialized, a pipeline is sent
+/// and read back as one job. A broken or timed-out connection is dropped and re-established on the
+/// next call, so a Redis restart costs the callers one failed call each.
+public final class RedisConnection: Sendable {
+    public let endpoint: RedisEndpoint
+    private let thread: BlockingThread
+    private let context: HiredisContext
+
+    /// - Parameter commandTimeout: the socket read/write timeout; blocking reads (`XREADGROUP ... BLOCK`)
+    ///   need a connection whose timeout is longer than their block time.
+    public init(endpoint: RedisEndpoint, name: String, connectTimeout: Duration = .seconds(2), commandTimeout: Duration) {
+        self.endpoint = endpoint
+        self.thread = BlockingThread(name: "redis-\(name)")
+        self.context = HiredisContext(endpoint: endpoint, connectTimeout: connectTimeout, commandTimeout: commandTimeout)
+    }
+
+    deinit {
+        let context = self.context
+        thread.stop { context.disconnect() }
+    }
+
+    /// Sends one command; an error reply is thrown as `RedisError.server`.
+    @discardableResult
+    public func send(_ command: RedisCommand) async throws(RedisError) -> RedisReply {
+        let context = self.context
+        let replies = try await thread.run { () throws(RedisError) in try context.execute([command]) }
+        return try replies[0].checked()
+    }
+
+    /// Sends all commands before reading any reply (one round trip); error replies stay in the result.
+    public func pipeline(_ commands: [RedisCommand]) async throws(RedisError) -> [RedisReply] {
+        guard !commands.isEmpty else { return [] }
+        let context = self.context
+        return try await thread.run { () throws(RedisError) in try context.execute(commands) }
+    }
+}
+
+/// The hiredis context of one connection; touched only from its connection's thread.
+private final class HiredisContext: @unchecked Sendable {
+    private let endpoint: RedisEndpoint
+    private let connectTimeout: timeval
+    private let commandTimeout: timeval
+    private var context: UnsafeMutablePointer<redisContext>?
+
+    init(endpoint: RedisEndpoint, connectTimeout: Duration, commandTimeout: Duration) {
+        self.endpoint = endpoint
+        self.connectTimeout = Self.makeTimeval(connectTimeout)
+        self.commandTimeout = Self.makeTimeval(commandTimeout)
+    }
+
+    func execute(_ commands: [RedisCommand]) throws(RedisError) -> [RedisReply] {
+        let context = try connected()
+        for command in commands {
+            let status = command.bytes.withUnsafeBufferPointer { buffer in
+                Self.append(command, buffer: buffer, to: context)
+            }
+            if status != REDIS_OK { throw dropConnection(context, lost: true) }
+        }
+        var replies: [RedisReply] = []
+        replies.reserveCapacity(commands.count)
+        for _ in commands {
+            var raw: UnsafeMutableRawPointer?
+            guard redisGetReply(context, &raw) == REDIS_OK, let raw else {
+                throw dropConnection(context, lost: true)
+            }
+            let reply = raw.assumingMemoryBound(to: redisReply.self)
+            replies.append(Self.copy(reply))
+            freeReplyObject(raw)
+        }
+        return replies
+    }
+
+    func disconnect() {
+        if let context { redisFree(context) }
+        context = nil
+    }
+
+    private func connected() throws(RedisError) -> UnsafeMutablePointer<redisContext> {
+        if let context { return context }
+        guard let fresh = redisConnectWithTimeout(endpoint.host, Int32(endpoint.port), connectTimeout) else {
+            throw .connectionFailed("out of memory")
+        }
+        if fresh.pointee.err != 0 { throw dropConnection(fresh, lost: false) }
+        redisSetTimeout(fresh, commandTimeout)
+        _ = redisEnableKeepAlive(fresh)
+        context = fresh
+        var setup: [RedisCommand] = []
+        if let password = endpoint.password { setup.append(RedisCommand("AUTH", password)) }
+        if endpoint.database != 0 { setup.append(RedisCommand("SELECT", String(endpoint.database))) }
+        if !setup.isEmpty {
+            for reply in try execute(setup) {
+                if case .error(let message) = reply {
+                    disconnect()
+                    throw .connectionFailed(message)
+                }
+            }
+        }
+        return fresh
+    }
+
+    /// Frees a context that failed and describes why, so the next call starts a new connection.
+    private func dropConnection(_ failed: UnsafeMutablePointer<redisContext>, lost: Bool) -> RedisError {
+        let reason = withUnsafeBytes(of: failed.pointee.errstr) { bytes in
+            String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        redisFree(failed)
+        if context == failed { context = nil }
+        let detail = reason.isEmpty ? "I/O error" : reason
+        return lost ? .connectionLost(detail) : .connectionFailed("\(endpoint.host):\(endpoint.port): \(detail)")
+    }
+
+    private static func append(
+        _ command: RedisCommand,
+        buffer: UnsafeBufferPointer<UInt8>,
+        to context: UnsafeMutablePointer<redisContext>
+    ) -> Int32 {
+        // An all-empty command has no buffer; any valid address does for zero-length arguments.
+        let base = UnsafeRawPointer(buffer.baseAddress) ?? UnsafeRawPointer(bitPattern: 1)!
+        var offset = 0
+        var arguments: [UnsafePointer<CChar>?] = []
+        arguments.reserveCapacity(command.lengths.count)
+        for length in command.lengths {
+            arguments.append((base + offset).assumingMemoryBound(to: CChar.self))
+            offset += length
+        }
+        let sizes = command.lengths.map { size_t($0) }
+        return arguments.withUnsafeMutableBufferPointer { argv in
+            redisAppendCommandArgv(context, Int32(argv.count), argv.baseAddress, sizes)
+        }
+    }
+
+    private static func copy(_ reply: UnsafeMutablePointer<redisReply>) -> RedisReply {
+        let value = reply.pointee
+        switch value.type {
+        case REDIS_REPLY_STRING:
+            return .string(text(value))
+        case REDIS_REPLY_STATUS:
+            return .status(text(value))
+        case REDIS_REPLY_ERROR:
+            return .error(text(value))
+        case REDIS_REPLY_INTEGER:
+            return .integer(Int(value.integer))
+        case REDIS_REPLY_ARRAY:
+            var elements: [RedisReply] = []
+            elements.reserveCapacity(value.elements)
+            for index in 0..<value.elements {
+                if let element = value.element[index] { elements.append(copy(element)) }
+            }
+            return .array(elements)
+        default:
+            return .null
+        }
+    }
+
+    private static func text(_ reply: redisReply) -> String {
+        guard let pointer = reply.str else { return "" }
+        let bytes = UnsafeRawBufferPointer(start: pointer, count: reply.len)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func makeTimeval(_ duration: Duration) -> timeval {
+        let (seconds, attoseconds) = duration.components
+        return timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+    }
+}

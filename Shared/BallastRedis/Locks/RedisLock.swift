@@ -1,0 +1,89 @@
+import BallastCore
+import Foundation
+
+/// A lease on a Redis lock: the key and the random token that proves who holds it.
+public struct LockLease: Sendable, Hashable {
+    public let key: String
+    public let token: String
+    public let ttl: Duration
+}
+
+public enum LockError: Error, Equatable, CustomStringConvertible {
+    /// The lock expired or was taken over while its holder was still working.
+    case lost(key: String)
+
+    public var description: String {
+        switch self {
+        case .lost(let key): "lock '\(key)' was lost before the work finished"
+        }
+    }
+}
+
+/// Distributed locks on one Redis: `SET key token NX PX ttl`, released and extended only by the holder.
+///
+/// A lock bounds overlap, it does not prove exclusivity (a paused holder can outlive its TTL): work that
+/// must happen once also needs a fence in Postgres, as the scheduler's unique `(job, tick)` row.
+public struct RedisLock: Sendable {
+    public let client: RedisClient
+
+    public init(client: RedisClient) {
+        self.client = client
+    }
+
+    /// Takes the lock if it is free; nil when someone else holds it.
+    public func acquire(_ key: String, ttl: Duration) async throws(RedisError) -> LockLease? {
+        let token = UUID().uuidString
+        let reply = try await client.send("SET", key, token, "NX", "PX", String(ttl.wholeMilliseconds))
+        return reply.isNull ? nil : LockLease(key: key, token: token, ttl: ttl)
+    }
+
+    /// Releases the lock if this lease still holds it; false when it had expired or changed hands.
+    @discardableResult
+    public func release(_ lease: LockLease) async throws(RedisError) -> Bool {
+        try await evaluate(RedisScripts.compareAndDelete, key: lease.key, arguments: [lease.token]) == 1
+    }
+
+    /// Resets the TTL if this lease still holds the lock; false when it is no longer ours.
+    public func extend(_ lease: LockLease, ttl: Duration? = nil) async throws(RedisError) -> Bool {
+        let milliseconds = String((ttl ?? lease.ttl).wholeMilliseconds)
+        return try await evaluate(RedisScripts.compareAndExpire, key: lease.key, arguments: [lease.token, milliseconds]) == 1
+    }
+
+    /// Runs `body` while holding the lock, extending it every third of its TTL; nil if the lock was taken.
+    ///
+    /// If an extension finds the lock gone, `body` is cancelled and `LockError.lost` thrown.
+    public func withLock<Value: Sendable>(
+        _ key: String,
+        ttl: Duration,
+        _ body: @escaping @Sendable (LockLease) async throws -> Value
+    ) async throws -> Value? {
+        guard let lease = try await acquire(key, ttl: ttl) else { return nil }
+        do {
+            let value = try await withThrowingTaskGroup(of: Value?.self) { group in
+                group.addTask { try await body(lease) }
+                group.addTask {
+                    while true {
+                        try await Task.sleep(for: ttl / 3)
+                        // A Redis hiccup is not a lost lock; the next round (or expiry) decides.
+                        if (try? await extend(lease)) == false { throw LockError.lost(key: key) }
+                    }
+                }
+                defer { group.cancelAll() }
+                while let result = try await group.next() {
+                    if let value = result { return value }
+                }
+                throw LockError.lost(key: key)
+            }
+            try? await release(lease)
+            return value
+        } catch {
+            try? await release(lease)
+            throw error
+        }
+    }
+
+    /// `EVAL` of a short script; Redis caches compiled scripts, and sending the text keeps it restart-proof.
+    private func evaluate(_ script: String, key: String, arguments: [String]) async throws(RedisError) -> Int {
+        try await client.send(RedisCommand(["EVAL", script, "1", key] + arguments)).integer ?? 0
+    }
+}

@@ -1,0 +1,18 @@
+/// Lua scripts run by Redis atomically; each checks the lock token so only the holder can act.
+enum RedisScripts {
+    /// KEYS[1] = lock key, ARGV[1] = token. Deletes the key only if it still holds our token.
+    static let compareAndDelete = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+            return redis.call('DEL', KEYS[1])
+        end
+        return 0
+        """
+
+    /// KEYS[1] = lock key, ARGV[1] = token, ARGV[2] = new TTL in ms. Extends only if still ours.
+    static let compareAndExpire = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+            return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        end
+        return 0
+        """
+}

@@ -1,0 +1,279 @@
+import BallastCore
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Runs one consumer of a consumer group: reads, hands messages to the handler, acknowledges the
+/// ones it processed, reclaims entries other consumers abandoned, and dead-letters the ones that
+/// keep failing.
+///
+/// Delivery is at least once: an entry is acknowledged only after its handler succeeded, so a crash
+/// before `XACK` means another delivery; handlers make effects idempotent (see `IdempotentConsumer`).
+public final class StreamConsumer: Service, Sendable {
+    public let configuration: StreamConsumerConfiguration
+    private let client: RedisClient
+    private let handler: any StreamMessageHandler
+    private let health: HealthRegistry?
+    private let logger: Logger
+    private let metrics: StreamConsumerMetrics
+
+    public init(
+        configuration: StreamConsumerConfiguration,
+        client: RedisClient,
+        handler: any StreamMessageHandler,
+        health: HealthRegistry? = nil,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.client = client
+        self.handler = handler
+        self.health = health
+        var logger = logger
+        logger[metadataKey: "stream"] = .string(configuration.stream)
+        logger[metadataKey: "group"] = .string(configuration.group)
+        self.logger = logger
+        self.metrics = StreamConsumerMetrics(stream: configuration.stream, group: configuration.group)
+        health?.register(healthComponent)
+    }
+
+    public var healthComponent: String { "consumer \(configuration.stream)" }
+
+    /// Reads until a graceful shutdown is requested; a batch in flight is finished and acknowledged first.
+    public func run() async throws {
+        let reader = client.makeDedicatedConnection(
+            name: "read-\(configuration.stream)",
+            commandTimeout: configuration.block + .seconds(5)
+        )
+        var backoff = Backoff()
+        var hasGroup = false
+        var lastClaim = ContinuousClock.now - configuration.claimInterval
+        logger.info("consumer starting", metadata: ["consumer": .string(configuration.consumer)])
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                if !hasGroup {
+                    try await createGroup()
+                    hasGroup = true
+                }
+                if ContinuousClock.now - lastClaim >= configuration.claimInterval {
+                    try await reclaimAbandoned()
+                    lastClaim = .now
+                }
+                let entries = try await readNew(on: reader)
+                health?.set(healthComponent, healthy: true)
+                backoff.reset()
+                if !entries.isEmpty {
+                    try await process(entries.map { ($0, 1) })
+                }
+            } catch let error as RedisError where error.isMissingGroup {
+                logger.warning("consumer group is gone; creating it again", metadata: ["error": "\(error)"])
+                hasGroup = false
+            } catch {
+                health?.set(healthComponent, healthy: false)
+                logger.warning("stream read failed; retrying", metadata: ["error": "\(error)"])
+                do { try await backoff.wait() } catch { break }
+            }
+        }
+        health?.set(healthComponent, healthy: false)
+        logger.info("consumer stopped", metadata: ["consumer": .string(configuration.consumer)])
+    }
+
+    private func createGroup() async throws(RedisError) {
+        try await ConsumerGroups.create(stream: configuration.stream, group: configuration.group, client: client)
+    }
+
+    private func readNew(on reader: RedisConnection) async throws(RedisError) -> [StreamEntry] {
+        let reply = try await reader.send(
+            StreamCommands.readGroup(
+                stream: configuration.stream,
+                group: configuration.group,
+                consumer: configuration.consumer,
+                count: configuration.batchSize,
+                block: configuration.block
+            )
+        )
+        // Reply: [[stream, [[id, [field, value, ...]], ...]]], or null when the block timed out.
+        guard let streams = reply.array, let first = streams.first?.array, first.count == 2 else { return [] }
+        let parsed = try StreamEntry.parse(first[1])
+        return parsed.entries
+    }
+
+    /// Claims entries idle longer than the processing timeout, from any consumer of the group.
+    private func reclaimAbandoned() async throws {
+        var cursor = "0-0"
+        repeat {
+            let reply = try await client.send(
+                StreamCommands.autoClaim(
+                    stream: configuration.stream,
+                    group: configuration.group,
+                    consumer: configuration.consumer,
+                    minIdle: configuration.processingTimeout,
+                    cursor: cursor,
+                    count: configuration.batchSize
+                )
+            )
+            // Reply: [next cursor, entries, ids of deleted entries (Redis 7)].
+            guard let parts = reply.array, parts.count >= 2, let next = parts[0].string else {
+                throw RedisError.unexpectedReply("XAUTOCLAIM")
+            }
+            cursor = next
+            let parsed = try StreamEntry.parse(parts[1])
+            if !parsed.deleted.isEmpty {
+                // Trimmed while pending: nothing left to process; drop them from the pending list.
+                try await acknowledge(parsed.deleted)
+            }
+            guard !parsed.entries.isEmpty else { continue }
+            let counts = try await deliveryCounts(of: parsed.entries.map(\.id))
+            metrics.reclaimed.increment(by: parsed.entries.count)
+            logger.info("reclaimed abandoned entries", metadata: ["count": "\(parsed.entries.count)"])
+            try await process(parsed.entries.map { ($0, counts[$0.id] ?? configuration.maxDeliveries + 1) })
+        } while cursor != "0-0" && !Task.isShuttingDownGracefully
+    }
+
+    private func deliveryCounts(of ids: [String]) async throws -> [String: Int] {
+        guard let first = ids.first, let last = ids.last else { return [:] }
+        let reply = try await client.send(
+            StreamCommands.pending(
+                stream: configuration.stream,
+                group: configuration.group,
+                consumer: configuration.consumer,
+                from: first,
+                to: last,
+                count: ids.count + configuration.batchSize
+            )
+        )
+        var counts: [String: Int] = [:]
+        for item in reply.array ?? [] {
+            // Each item: [id, consumer, idle milliseconds, deliveries].
+            guard let fields = item.array, fields.count == 4, let id = fields[0].string, let count = fields[3].integer
+            else { continue }
+            counts[id] = count
+        }
+        return counts
+    }
+
+    /// Hands valid envelopes to the handler, then acknowledges successes and dead-letters what cannot succeed.
+    private func process(_ batch: [(entry: StreamEntry, deliveries: Int)]) async throws {
+        var messages: [StreamMessage] = []
+        var deadLetters: [DeadLetter] = []
+        for (entry, deliveries) in batch {
+            if deliveries > configuration.maxDeliveries {
+                deadLetters.append(
+                    DeadLetter(
+                        entry: entry,
+                        deliveries: deliveries - 1,
+                        reason: "not acknowledged after \(deliveries - 1) deliveries (consumer crashed or timed out)"
+                    )
+                )
+                continue
+            }
+            do {
+                let envelope = try Envelope(fields: entry.fieldMap)
+                messages.append(
+                    StreamMessage(stream: configuration.stream, entryID: entry.id, envelope: envelope, deliveryCount: deliveries)
+                )
+            } catch {
+                deadLetters.append(DeadLetter(entry: entry, deliveries: deliveries, reason: error.description))
+            }
+        }
+
+        var processed: [String] = []
+        if !messages.isEmpty {
+            let started = ContinuousClock.now
+            let results = await handler.handle(messages)
+            metrics.batchDuration.recordNanoseconds((ContinuousClock.now - started).wholeNanoseconds)
+            for (message, result) in zip(messages, results) {
+                switch result {
+                case .success:
+                    processed.append(message.entryID)
+                case .failure(let error):
+                    var failureLogger = logger
+                    failureLogger[metadataKey: "message_id"] = .string(message.envelope.id)
+                    failureLogger[metadataKey: "entry_id"] = .string(message.entryID)
+                    failureLogger[metadataKey: "deliveries"] = "\(message.deliveryCount)"
+                    if message.deliveryCount >= configuration.maxDeliveries {
+                        failureLogger.error("message failed for the last time", metadata: ["error": "\(error)"])
+                        deadLetters.append(
+                            DeadLetter(
+                                entry: StreamEntry(id: message.entryID, fields: message.envelope.fields),
+                                deliveries: message.deliveryCount,
+                                reason: "\(error)"
+                            )
+                        )
+                    } else {
+                        failureLogger.warning("message failed; it will be retried", metadata: ["error": "\(error)"])
+                        metrics.failed.increment()
+                    }
+                }
+            }
+        }
+        try await acknowledge(processed)
+        metrics.acknowledged.increment(by: processed.count)
+        try await deadLetter(deadLetters)
+    }
+
+    private func acknowledge(_ ids: [String]) async throws(RedisError) {
+        guard !ids.isEmpty else { return }
+        try await client.send(StreamCommands.acknowledge(stream: configuration.stream, group: configuration.group, ids: ids))
+    }
+
+    /// Copies each entry to `<stream>:dlq` with why it failed, then acknowledges it; in that order, so a
+    /// crash in between leaves the entry pending rather than lost.
+    private func deadLetter(_ letters: [DeadLetter]) async throws(RedisError) {
+        guard !letters.isEmpty else { return }
+        let queue = StreamName.deadLetter(of: configuration.stream)
+        let commands = letters.map { letter in
+            StreamCommands.add(stream: queue, fields: letter.fields(group: configuration.group), maxLength: 1_000_000)
+        }
+        for reply in try await client.pipeline(commands) { try reply.checked() }
+        try await acknowledge(letters.map(\.entry.id))
+        metrics.deadLettered.increment(by: letters.count)
+        for letter in letters {
+            logger.error(
+                "entry moved to dead-letter stream",
+                metadata: ["entry_id": .string(letter.entry.id), "dlq": .string(queue), "reason": .string(letter.reason)]
+            )
+        }
+    }
+}
+
+/// An entry on its way to `<stream>:dlq`: its original fields plus why and after how many deliveries.
+private struct DeadLetter {
+    var entry: StreamEntry
+    var deliveries: Int
+    var reason: String
+
+    func fields(group: String) -> [(String, String)] {
+        entry.fields + [
+            ("error", reason),
+            ("deliveries", String(deliveries)),
+            ("group", group),
+            ("source_entry_id", entry.id),
+            ("dead_lettered_at", RFC3339.string(from: Date())),
+        ]
+    }
+}
+
+private struct StreamConsumerMetrics: Sendable {
+    let acknowledged: Counter
+    let failed: Counter
+    let deadLettered: Counter
+    let reclaimed: Counter
+    let batchDuration: Timer
+
+    init(stream: String, group: String) {
+        let dimensions = [("stream", stream), ("group", group)]
+        acknowledged = Counter(label: "ballast_stream_messages_acked_total", dimensions: dimensions)
+        failed = Counter(label: "ballast_stream_messages_failed_total", dimensions: dimensions)
+        deadLettered = Counter(label: "ballast_stream_messages_dead_lettered_total", dimensions: dimensions)
+        reclaimed = Counter(label: "ballast_stream_messages_reclaimed_total", dimensions: dimensions)
+        batchDuration = Timer(label: "ballast_stream_batch_duration", dimensions: dimensions)
+    }
+}
+
+extension Duration {
+    var wholeNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

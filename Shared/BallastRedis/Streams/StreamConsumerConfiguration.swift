@@ -1,0 +1,24 @@
+/// How a consumer-group runner reads one stream.
+public struct StreamConsumerConfiguration: Sendable {
+    public var stream: String
+    /// The consuming service's name: one group per service, shared by all its instances.
+    public var group: String
+    /// Unique per process (`hostname-pid`), so Redis knows which instance holds which entry.
+    public var consumer: String
+    /// Entries per `XREADGROUP` / `XAUTOCLAIM`.
+    public var batchSize: Int = 100
+    /// How long one `XREADGROUP` waits for new entries; bounds how fast a graceful stop begins.
+    public var block: Duration = .seconds(1)
+    /// An entry pending longer than this is presumed abandoned and claimed by another consumer.
+    public var processingTimeout: Duration = .seconds(30)
+    /// How often to look for abandoned entries.
+    public var claimInterval: Duration = .seconds(5)
+    /// Deliveries after which a failing entry moves to `<stream>:dlq`.
+    public var maxDeliveries: Int = 5
+
+    public init(stream: String, group: String, consumer: String) {
+        self.stream = stream
+        self.group = group
+        self.consumer = consumer
+    }
+}

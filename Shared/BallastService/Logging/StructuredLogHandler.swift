@@ -1,0 +1,81 @@
+import BallastCore
+import Foundation
+import Logging
+import Synchronization
+
+/// Writes one line per log record to standard output, as logfmt or JSON:
+/// `ts=2026-11-25T10:00:00.000Z level=info service=notifier msg="consumer starting" stream=ballast:events`.
+public struct StructuredLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level
+    private let label: String
+    private let format: LogFormat
+
+    public init(label: String, format: LogFormat, level: Logger.Level) {
+        self.label = label
+        self.format = format
+        self.logLevel = level
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var fields: [(String, String)] = [
+            ("ts", RFC3339.string(from: Date())),
+            ("level", event.level.rawValue),
+            ("service", label),
+            ("msg", "\(event.message)"),
+        ]
+        let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        for key in merged.keys.sorted() {
+            fields.append((key, "\(merged[key]!)"))
+        }
+        let line = format == .json ? Self.json(fields) : Self.logfmt(fields)
+        StandardOutput.write(line + "\n")
+    }
+
+    static func logfmt(_ fields: [(String, String)]) -> String {
+        fields.map { key, value in "\(key)=\(quotedIfNeeded(value))" }.joined(separator: " ")
+    }
+
+    static func json(_ fields: [(String, String)]) -> String {
+        "{" + fields.map { key, value in "\(jsonString(key)):\(jsonString(value))" }.joined(separator: ",") + "}"
+    }
+
+    private static func quotedIfNeeded(_ value: String) -> String {
+        let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0.isNewline }
+        return needsQuotes ? jsonString(value) : value
+    }
+
+    private static func jsonString(_ value: String) -> String {
+        var escaped = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            case let control where control.value < 0x20:
+                escaped += String(format: "\\u%04x", control.value)
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped + "\""
+    }
+
+}
+
+/// Serializes writes so that lines from concurrent tasks never interleave.
+private enum StandardOutput {
+    private static let lock = Mutex(())
+
+    static func write(_ line: String) {
+        lock.withLock { _ in
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import BallastCore
+import BallastPostgres
+import BallastRedis
+import Logging
+import PostgresNIO
+
+/// The shared parts a service's `buildServices` gets: configuration, clients, and health reporting.
+public struct ServiceContext: Sendable {
+    public let configuration: ServiceConfiguration
+    public let logger: Logger
+    public let redis: RedisClient
+    public let database: PostgresClient
+    public let producer: StreamProducer
+    public let health: HealthRegistry
+
+    public init(
+        configuration: ServiceConfiguration,
+        logger: Logger,
+        redis: RedisClient,
+        database: PostgresClient,
+        health: HealthRegistry
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        self.redis = redis
+        self.database = database
+        self.producer = StreamProducer(client: redis, maxLength: configuration.streamMaxLength)
+        self.health = health
+    }
+
+    /// A consumer of `stream` in this service's group; readiness waits for it to be reading.
+    public func makeConsumer(of stream: String, handler: any StreamMessageHandler) -> StreamConsumer {
+        StreamConsumer(
+            configuration: configuration.consumerConfiguration(for: stream),
+            client: redis,
+            handler: handler,
+            health: health,
+            logger: logger
+        )
+    }
+}

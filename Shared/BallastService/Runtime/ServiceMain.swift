@@ -1,0 +1,36 @@
+import BallastCore
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+
+/// The whole `main` of a service executable: configuration, logging, metrics, then the runtime.
+public enum ServiceMain {
+    /// Exits 2 with one line naming the variable when the configuration is unusable, 1 when the service
+    /// fails, 0 after a graceful stop.
+    public static func run(_ service: ServiceName, build: (ServiceContext) throws -> ServiceDefinition) async -> Never {
+        let configuration: ServiceConfiguration
+        do {
+            configuration = try ServiceConfiguration(service: service)
+        } catch {
+            FileHandle.standardError.write(Data("\(service.name): invalid configuration: \(error)\n".utf8))
+            exit(2)
+        }
+        let logger = bootstrapLogging(label: service.name, format: configuration.logFormat, level: configuration.logLevel)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        do {
+            try await ServiceRuntime(configuration: configuration, logger: logger, metrics: registry).run(build)
+            exit(0)
+        } catch {
+            logger.critical("service failed", metadata: ["error": "\(String(reflecting: error))"])
+            exit(1)
+        }
+    }
+
+    /// Installs the structured log handler for the whole process and returns the root logger.
+    public static func bootstrapLogging(label: String, format: LogFormat, level: Logger.Level) -> Logger {
+        LoggingSystem.bootstrap { label in StructuredLogHandler(label: label, format: format, level: level) }
+        return Logger(label: label)
+    }
+}

@@ -1,0 +1,88 @@
+import BallastCore
+import BallastPostgres
+import BallastRedis
+import Hummingbird
+import Logging
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+
+/// Assembles one process: clients, schema check, consumer groups, outbox relay, the service's own parts
+/// and the admin server, all in one `ServiceGroup` that stops gracefully on SIGTERM/SIGINT.
+public struct ServiceRuntime: Sendable {
+    public let configuration: ServiceConfiguration
+    public let logger: Logger
+    public let metrics: PrometheusCollectorRegistry
+
+    public init(configuration: ServiceConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry) {
+        self.configuration = configuration
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    public func run(_ build: (ServiceContext) throws -> ServiceDefinition) async throws {
+        let redis = RedisClient(endpoint: configuration.redis, poolSize: 4)
+        let database = Database.makeClient(
+            configuration.database,
+            maxConnections: configuration.databaseMaxConnections,
+            logger: logger
+        )
+        let health = HealthRegistry()
+        let context = ServiceContext(configuration: configuration, logger: logger, redis: redis, database: database, health: health)
+        let definition = try build(context)
+
+        let schema = SchemaCheck(database: database, autoMigrate: configuration.autoMigrate, health: health, logger: logger)
+        let groups = ConsumerGroupSetup(
+            streams: definition.consumedStreams,
+            group: configuration.service.name,
+            redis: redis,
+            health: health,
+            logger: logger
+        )
+        let relay = OutboxRelay(
+            database: database,
+            producer: context.producer,
+            configuration: configuration.outbox,
+            health: health,
+            logger: logger
+        )
+        let admin = Application(
+            router: AdminRouter.build(
+                readiness: ReadinessCheck(redis: redis, database: database, health: health),
+                metrics: metrics
+            ),
+            configuration: .init(address: .hostname(configuration.bindHost, port: configuration.adminPort)),
+            logger: logger
+        )
+
+        // A ServiceGroup stops services in reverse order: HTTP first, Postgres last.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: database),
+            .init(service: schema, successTerminationBehavior: .ignore),
+            .init(service: groups, successTerminationBehavior: .ignore),
+            .init(service: relay),
+        ]
+        services += definition.services.map { .init(service: $0) }
+        services.append(.init(service: admin))
+
+        logger.info(
+            "starting",
+            metadata: [
+                "redis": "\(configuration.redis.redacted)",
+                "database": "\(configuration.database.redacted)",
+                "admin": "http://\(configuration.bindHost):\(configuration.adminPort)",
+                "instance": "\(configuration.instance)",
+            ]
+        )
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services,
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                cancellationSignals: [],
+                logger: logger
+            )
+        )
+        try await group.run()
+        logger.info("stopped")
+    }
+}
