@@ -58,7 +58,10 @@ let package = Package(
         ),
         .target(
             name: "BallastCore",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Shared/BallastCore",
             swiftSettings: swiftSettings
         ),
@@ -124,8 +127,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "BallastRedisTests",
+            dependencies: ["BallastRedis"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "BallastServiceTests",
-            dependencies: ["BallastService"],
+            dependencies: ["BallastService", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

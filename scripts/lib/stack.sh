@@ -25,7 +25,7 @@ as_root() {
 missing_packages() {
     local pkg
     for pkg in "${STACK_APT_PACKAGES[@]}"; do
-        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+        if [[ $(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null) != "install ok installed" ]]; then
             printf '%s\n' "$pkg"
         fi
     done
@@ -70,7 +70,7 @@ pidfile_alive() {
 
 # Waits up to SECONDS for PID to exit; returns 1 if it is still alive.
 wait_pid_gone() {
-    local pid=$1 seconds=$2 deadline=$((SECONDS + $2))
+    local pid=$1 deadline=$((SECONDS + $2))
     while kill -0 "$pid" 2>/dev/null; do
         ((SECONDS < deadline)) || return 1
         sleep 0.2
@@ -133,6 +133,12 @@ stop_redis() {
 }
 
 # -------------------------------------------------------------- postgresql --
+#
+# Layout of start_postgres DIR: DIR/data (cluster), DIR/socket (unix socket),
+# DIR/postgres.log. As root the server runs as `postgres`, which must be able
+# to traverse every parent of DIR; when it cannot (a checkout under a 0700
+# directory), the cluster lives in /tmp/ballast-pg.XXXXXX instead and
+# DIR/pg-home links to it, so stop_postgres and purge_postgres still find it.
 
 # Newest installed server version's bin dir (Debian keeps one per major).
 pg_bindir() {
@@ -156,60 +162,88 @@ pg_ready() {
     "$(pg_bindir)/pg_isready" -q -h 127.0.0.1 -p "$1" -t 1
 }
 
-# Creates the cluster in DIR/data once.
-pg_init_cluster() {
-    local dir=$1 bin=$2
-    [[ -f $dir/data/PG_VERSION ]] && return 0
-    # The server runs as $(pg_owner), which must be able to reach DIR.
-    if ! as_pg test -x "$dir"; then
-        stack_die "$(pg_owner) cannot reach $dir (check permissions of its parent dirs)"
-        return 1
+# Where DIR's cluster lives (DIR itself unless redirected); creates nothing.
+pg_home_of() {
+    if [[ -L $1/pg-home ]]; then readlink "$1/pg-home"; else printf '%s\n' "$1"; fi
+}
+
+# Like pg_home_of, but first decides on (and prepares) the location.
+pg_prepare_home() {
+    local dir=$1 home
+    if [[ ! -L $dir/pg-home ]]; then
+        chown "$(pg_owner)": "$dir"
+        if ! as_pg test -x "$dir"; then
+            home=$(mktemp -d /tmp/ballast-pg.XXXXXX)
+            ln -s "$home" "$dir/pg-home"
+            stack_log "$(pg_owner) cannot reach $dir; cluster kept in $home"
+        fi
     fi
-    # initdb creates DIR/data itself, owned by the server user.
+    home=$(pg_home_of "$dir")
+    mkdir -p "$home/socket"
+    touch "$home/postgres.log"
+    chown -R "$(pg_owner)": "$home"
+    printf '%s\n' "$home"
+}
+
+# Creates the cluster in HOME/data once.
+pg_init_cluster() {
+    local home=$1 bin=$2
+    [[ -f $home/data/PG_VERSION ]] && return 0
     # These are throwaway clusters bound to 127.0.0.1 and a socket inside DIR,
     # so "trust" auth for local and loopback connections is acceptable here.
     # Never copy this setting to anything reachable from another machine.
-    as_pg "$bin/initdb" -D "$dir/data" --username=postgres --auth=trust \
-        --encoding=UTF8 --locale=C >"$dir/initdb.log" 2>&1 ||
-        { cat "$dir/initdb.log" >&2; stack_die "initdb failed"; return 1; }
+    # (initdb creates HOME/data itself, owned by the server user.)
+    as_pg "$bin/initdb" -D "$home/data" --username=postgres --auth=trust \
+        --encoding=UTF8 --locale=C >"$home/initdb.log" 2>&1 ||
+        { cat "$home/initdb.log" >&2; stack_die "initdb failed"; return 1; }
     # Per-start settings live in ballast.conf (rewritten by start_postgres).
     # fsync, synchronous_commit etc. keep their safe defaults on purpose.
-    echo "include_if_exists = 'ballast.conf'" | as_pg tee -a "$dir/data/postgresql.conf" >/dev/null
+    echo "include_if_exists = 'ballast.conf'" | as_pg tee -a "$home/data/postgresql.conf" >/dev/null
 }
 
-# start_postgres DIR PORT — a private cluster: data in DIR/data, unix socket
-# in DIR/socket, log in DIR/postgres.log, TCP on 127.0.0.1:PORT only.
+# Unix socket paths are limited to 107 bytes; a deep checkout can exceed
+# that, and then the server would refuse to start. Everything here connects
+# over TCP, so in that case we simply run without a unix socket.
+pg_socket_dir() {
+    local candidate=$1/socket port=$2
+    if ((${#candidate} + ${#port} + 10 <= 100)); then
+        printf '%s\n' "$candidate"
+    else
+        stack_log "socket path under $1 is too long; PostgreSQL will use TCP only"
+    fi
+}
+
+# start_postgres DIR PORT — a private cluster listening on 127.0.0.1:PORT
+# only. A no-op when DIR's cluster is already running.
 start_postgres() {
-    local dir port=$2 bin
+    local dir port=$2 bin home
     dir=$(abs_dir "$1")
     bin=$(pg_bindir)
-    mkdir -p "$dir/socket"
-    touch "$dir/postgres.log"
-    chown -R "$(pg_owner)": "$dir"
-    pg_init_cluster "$dir" "$bin"
-    if as_pg "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-        pg_wait_ready "$dir" "$port"
+    home=$(pg_prepare_home "$dir")
+    pg_init_cluster "$home" "$bin"
+    if as_pg "$bin/pg_ctl" -D "$home/data" status >/dev/null 2>&1; then
+        pg_wait_ready "$home" "$port"
         return 0
     fi
     # Quoted values survive paths with spaces, unlike pg_ctl -o.
-    as_pg tee "$dir/data/ballast.conf" >/dev/null <<EOF
+    as_pg tee "$home/data/ballast.conf" >/dev/null <<EOF
 listen_addresses = '127.0.0.1'
 port = $port
-unix_socket_directories = '$dir/socket'
+unix_socket_directories = '$(pg_socket_dir "$home" "$port")'
 EOF
-    if ! as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 start >/dev/null; then
-        tail -n 20 "$dir/postgres.log" >&2 || true
-        stack_die "postgres in $dir failed to start on port $port"
+    if ! as_pg "$bin/pg_ctl" -D "$home/data" -l "$home/postgres.log" -w -t 30 start >/dev/null; then
+        tail -n 20 "$home/postgres.log" >&2 || true
+        stack_die "postgres in $home failed to start on port $port"
         return 1
     fi
-    pg_wait_ready "$dir" "$port"
+    pg_wait_ready "$home" "$port"
 }
 
 pg_wait_ready() {
-    local dir=$1 port=$2 deadline=$((SECONDS + 30))
+    local home=$1 port=$2 deadline=$((SECONDS + 30))
     until pg_ready "$port"; do
         if ((SECONDS >= deadline)); then
-            tail -n 20 "$dir/postgres.log" >&2 || true
+            tail -n 20 "$home/postgres.log" >&2 || true
             stack_die "postgres on port $port not ready within 30 s"
             return 1
         fi
@@ -220,14 +254,24 @@ pg_wait_ready() {
 # stop_postgres DIR — fast shutdown (rolls back open transactions, then a
 # clean checkpoint); immediate mode only if that hangs.
 stop_postgres() {
-    local dir=$1 bin
-    [[ -f $dir/data/postmaster.pid ]] || return 0
-    dir=$(abs_dir "$dir")
+    local home bin
+    home=$(pg_home_of "$1")
+    [[ -f $home/data/postmaster.pid ]] || return 0
     bin=$(pg_bindir)
-    as_pg "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1 || return 0
-    if ! as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 20 stop >/dev/null; then
-        stack_log "postgres in $dir did not stop in 20 s; using immediate mode"
-        as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate -w -t 10 stop >/dev/null || true
+    as_pg "$bin/pg_ctl" -D "$home/data" status >/dev/null 2>&1 || return 0
+    if ! as_pg "$bin/pg_ctl" -D "$home/data" -m fast -w -t 20 stop >/dev/null; then
+        stack_log "postgres in $home did not stop in 20 s; using immediate mode"
+        as_pg "$bin/pg_ctl" -D "$home/data" -m immediate -w -t 10 stop >/dev/null || true
+    fi
+}
+
+# purge_postgres DIR — stop, then delete a cluster kept outside DIR (the
+# caller deletes DIR itself).
+purge_postgres() {
+    stop_postgres "$1"
+    if [[ -L $1/pg-home ]]; then
+        rm -rf "$(readlink "$1/pg-home")"
+        rm -f "$1/pg-home"
     fi
 }
 
@@ -257,7 +301,7 @@ wait_http() {
             stack_log "process $pid exited while waiting for $url"
             return 1
         fi
-        if ((SECONDS >= deadline)); then
+        if ((SECONDS > deadline)); then
             stack_log "$url not ready after ${timeout}s"
             return 1
         fi

@@ -1,3 +1,5 @@
+import ServiceLifecycle
+
 /// Exponential backoff with full jitter, for reconnecting to Redis and Postgres.
 public struct Backoff: Sendable {
     public var initial: Duration
@@ -19,8 +21,10 @@ public struct Backoff: Sendable {
 
     public mutating func reset() { attempt = 0 }
 
-    /// Sleeps for the next delay; returns early (throwing) when the task is cancelled.
+    /// Sleeps for the next delay; throws `CancellationError` when the task is cancelled or a graceful
+    /// shutdown begins, so retry loops stop waiting at once.
     public mutating func wait() async throws {
-        try await Task.sleep(for: nextDelay())
+        let delay = nextDelay()
+        try await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
     }
 }

@@ -42,6 +42,7 @@ public struct IdempotentConsumer: Sendable {
             for try await _ in rows { inserted = true }
             guard inserted else { return .duplicate }
             try await effect(connection, message)
+            try await connection.ensureTransactionIsHealthy(logger: logger)
             return .applied
         }
     }
@@ -85,6 +86,7 @@ public struct IdempotentConsumer: Sendable {
             for message in messages where fresh.remove(message.envelope.id) != nil {
                 try await effect(connection, message)
             }
+            try await connection.ensureTransactionIsHealthy(logger: logger)
         }
     }
 }

@@ -52,7 +52,8 @@ public final class OutboxRelay: Service, Sendable {
         var lastPurge = ContinuousClock.now
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                let count = try await relayPending()
+                // Cancelled on shutdown: an interrupted batch rolls back and its rows stay queued.
+                let count = try await cancelWhenGracefulShutdown { try await self.relayPending() }
                 health?.set(Self.healthComponent, healthy: true)
                 backoff.reset()
                 if ContinuousClock.now - lastPurge > .seconds(60) {
@@ -60,9 +61,10 @@ public final class OutboxRelay: Service, Sendable {
                     lastPurge = .now
                 }
                 if count < configuration.batchSize {
-                    try await Task.sleep(for: configuration.pollInterval)
+                    let pause = configuration.pollInterval
+                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
                 }
-            } catch is CancellationError {
+            } catch where error is CancellationError || Task.isShuttingDownGracefully {
                 break
             } catch {
                 health?.set(Self.healthComponent, healthy: false)

@@ -6,6 +6,12 @@ public struct LockLease: Sendable, Hashable {
     public let key: String
     public let token: String
     public let ttl: Duration
+
+    public init(key: String, token: String, ttl: Duration) {
+        self.key = key
+        self.token = token
+        self.ttl = ttl
+    }
 }
 
 public enum LockError: Error, Equatable, CustomStringConvertible {

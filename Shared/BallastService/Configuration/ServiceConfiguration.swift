@@ -74,7 +74,3 @@ public struct ServiceConfiguration: Sendable {
         return configuration
     }
 }
-
-extension Logger.Level: @retroactive CaseIterable {
-    public static let allCases: [Logger.Level] = [.trace, .debug, .info, .notice, .warning, .error, .critical]
-}

@@ -29,8 +29,11 @@ struct SchemaCheck: Service {
         var warned = false
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                if autoMigrate { try await migrator.migrate() }
-                let missing = expected.subtracting(try await migrator.appliedVersions())
+                let autoMigrate = self.autoMigrate
+                let missing = try await cancelWhenGracefulShutdown {
+                    if autoMigrate { try await migrator.migrate() }
+                    return expected.subtracting(try await migrator.appliedVersions())
+                }
                 if missing.isEmpty {
                     health.set(Self.healthComponent, healthy: true)
                     return
@@ -39,6 +42,8 @@ struct SchemaCheck: Service {
                     logger.warning("database schema is behind; run `ballast migrate`", metadata: ["missing": "\(missing.sorted())"])
                     warned = true
                 }
+            } catch where error is CancellationError || Task.isShuttingDownGracefully {
+                return
             } catch {
                 logger.warning("cannot check the database schema yet", metadata: ["error": "\(String(reflecting: error))"])
             }

@@ -1,0 +1,23 @@
+import BallastCore
+import Testing
+
+@Suite("Backoff")
+struct BackoffTests {
+    @Test("delays double up to the maximum, with jitter between half and all of the ceiling")
+    func growth() {
+        var backoff = Backoff(initial: .milliseconds(100), maximum: .seconds(1))
+        let ceilings: [Duration] = [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1), .seconds(1)]
+        for ceiling in ceilings {
+            let delay = backoff.nextDelay()
+            #expect(delay <= ceiling && delay >= ceiling / 2)
+        }
+        backoff.reset()
+        #expect(backoff.nextDelay() <= .milliseconds(100))
+    }
+
+    @Test("RFC 3339 timestamps parse with and without fractions and in any offset")
+    func timestamps() {
+        #expect(RFC3339.date(from: "2026-11-23T14:05:00Z") == RFC3339.date(from: "2026-11-23T15:05:00.000+01:00"))
+        #expect(RFC3339.date(from: "23/11/2026") == nil)
+    }
+}
