@@ -1,6 +1,6 @@
 import ServiceLifecycle
 
-/// Exponential backoff with full jitter, for reconnecting to Redis and Postgres.
+/// Exponential backoff with jitter (each delay 50–100 % of its step), for reconnecting to Redis and Postgres.
 public struct Backoff: Sendable {
     public var initial: Duration
     public var maximum: Duration

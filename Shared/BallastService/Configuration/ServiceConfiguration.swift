@@ -44,7 +44,7 @@ public struct ServiceConfiguration: Sendable {
         databaseMaxConnections = try environment.integer("BALLAST_DATABASE_MAX_CONNECTIONS", default: 10, range: 1...500)
         bindHost = environment.string("BALLAST_BIND_HOST", default: "127.0.0.1")
         adminPort = try environment.port(service.adminPortVariable, default: service.defaultAdminPort)
-        publicPort = try environment.port("BALLAST_INGEST_PORT", default: 8080)
+        publicPort = service == .ingest ? try environment.port("BALLAST_INGEST_PORT", default: 8080) : 8080
         autoMigrate = try environment.boolean("BALLAST_AUTO_MIGRATE", default: false)
         logFormat = try environment.choice("BALLAST_LOG_FORMAT", default: LogFormat.logfmt)
         logLevel = try environment.choice("BALLAST_LOG_LEVEL", default: Logger.Level.info)
