@@ -98,18 +98,21 @@ try await withThrowingTaskGroup(of: Void.self) { group in
     try await database.query("DROP TABLE IF EXISTS bench_effects", logger: logger)
     try await database.query("CREATE TABLE bench_effects (message_id text PRIMARY KEY, data text NOT NULL)", logger: logger)
 
-    // 3. Idempotent consume: one effect row + one processed_messages row per message, one transaction per batch.
+    // 3. Idempotent consume: one effect row + one processed_messages row per message, one transaction and one
+    //    multi-row effect statement per batch.
     let consumeStream = "bench:\(runID):consume"
     try await producer.publish(envelopes.prefix(databaseMessages).map { (consumeStream, $0) })
     let idempotent = IdempotentConsumer(database: database, consumer: "bench-\(runID)", logger: logger)
     let consumed = Tally()
-    let handler = idempotent.handler { connection, message in
+    let handler = idempotent.handler(batch: { connection, messages in
+        let ids = messages.map(\.envelope.id)
+        let data = messages.map(\.envelope.data)
         try await connection.query(
-            "INSERT INTO bench_effects (message_id, data) VALUES (\(message.envelope.id), \(message.envelope.data))",
+            "INSERT INTO bench_effects (message_id, data) SELECT * FROM unnest(\(ids)::text[], \(data)::text[])",
             logger: logger
         )
-        consumed.add(1)
-    }
+        consumed.add(messages.count)
+    })
     let consumeStart = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { consumers in
         for name in ["a", "b", "c", "d"] {

@@ -39,7 +39,9 @@ struct MigrateCommand: AsyncParsableCommand {
                         try await printStatus(migrator)
                     } else {
                         let applied = try await migrator.migrate()
-                        print(applied.isEmpty ? "schema is up to date" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
+                        print(
+                            applied.isEmpty
+                                ? "schema is up to date" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
                     }
                 }
             } catch {

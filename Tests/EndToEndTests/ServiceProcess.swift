@@ -12,7 +12,7 @@ final class ServiceProcess: @unchecked Sendable {
     init(_ name: String, environment: [String: String]) throws {
         self.name = name
         outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("ballast-e2e-\(name)-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         process.executableURL = try Self.binary(name)
         var inherited = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BALLAST_") }
         inherited.merge(environment) { _, new in new }

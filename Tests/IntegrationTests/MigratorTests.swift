@@ -7,11 +7,12 @@ struct MigratorTests {
     @Test("two migrators racing on a fresh database apply each migration exactly once")
     func concurrentMigrators() async throws {
         try await TestDatabase.with(migrate: false) { _, endpoint in
-            let migrations = Migration.all + [
-                Migration(version: 9001, name: "counter", statements: ["CREATE TABLE counter (n integer)"]),
-                // Not idempotent: a second run would double the count.
-                Migration(version: 9002, name: "count once", statements: ["INSERT INTO counter VALUES (1)"]),
-            ]
+            let migrations =
+                Migration.all + [
+                    Migration(version: 9001, name: "counter", statements: ["CREATE TABLE counter (n integer)"]),
+                    // Not idempotent: a second run would double the count.
+                    Migration(version: 9002, name: "count once", statements: ["INSERT INTO counter VALUES (1)"]),
+                ]
             let applied = try await withThrowingTaskGroup(of: [Int].self) { group in
                 for _ in 0..<2 {
                     group.addTask {
@@ -36,9 +37,10 @@ struct MigratorTests {
     @Test("a failing migration rolls back and is not recorded")
     func failingMigrationRollsBack() async throws {
         try await TestDatabase.with(migrate: false) { client, _ in
-            let broken = Migration.all + [
-                Migration(version: 9001, name: "half", statements: ["CREATE TABLE half (n integer)", "SELECT no_such_function()"])
-            ]
+            let broken =
+                Migration.all + [
+                    Migration(version: 9001, name: "half", statements: ["CREATE TABLE half (n integer)", "SELECT no_such_function()"])
+                ]
             await #expect(throws: (any Error).self) {
                 try await Migrator(client: client, migrations: broken, logger: TestServers.logger).migrate()
             }

@@ -64,7 +64,7 @@ public final class OutboxRelay: Service, Sendable {
                     let pause = configuration.pollInterval
                     try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
                 }
-            } catch where error is CancellationError || Task.isShuttingDownGracefully {
+            } catch  where error is CancellationError || Task.isShuttingDownGracefully {
                 break
             } catch {
                 health?.set(Self.healthComponent, healthy: false)

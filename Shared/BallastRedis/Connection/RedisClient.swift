@@ -33,6 +33,7 @@ public final class RedisClient: Sendable {
         }
     }
 
+    @discardableResult
     public func send(_ arguments: String...) async throws(RedisError) -> RedisReply {
         try await send(RedisCommand(arguments))
     }

@@ -80,10 +80,10 @@ public struct RedisLock: Sendable {
                 }
                 throw LockError.lost(key: key)
             }
-            try? await release(lease)
+            _ = try? await release(lease)
             return value
         } catch {
-            try? await release(lease)
+            _ = try? await release(lease)
             throw error
         }
     }

@@ -38,7 +38,9 @@ enum StreamCommands {
     }
 
     /// Pending entries of one consumer between two ids, with their delivery counts.
-    static func pending(stream: String, group: String, consumer: String, from: String, to: String, count: Int)
+    static func pending(
+        stream: String, group: String, consumer: String, from: String, to: String, count: Int
+    )
         -> RedisCommand
     {
         RedisCommand("XPENDING", stream, group, from, to, String(count), consumer)

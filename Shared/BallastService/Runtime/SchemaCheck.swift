@@ -42,7 +42,7 @@ struct SchemaCheck: Service {
                     logger.warning("database schema is behind; run `ballast migrate`", metadata: ["missing": "\(missing.sorted())"])
                     warned = true
                 }
-            } catch where error is CancellationError || Task.isShuttingDownGracefully {
+            } catch  where error is CancellationError || Task.isShuttingDownGracefully {
                 return
             } catch {
                 logger.warning("cannot check the database schema yet", metadata: ["error": "\(String(reflecting: error))"])

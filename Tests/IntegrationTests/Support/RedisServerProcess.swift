@@ -55,4 +55,3 @@ final class RedisServerProcess: @unchecked Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 }
-

@@ -33,6 +33,7 @@ enum TestDatabase {
     }
 
     /// Runs `body` with a client whose connection pool is running.
+    @discardableResult
     static func withClient<Value: Sendable>(
         _ endpoint: PostgresEndpoint,
         _ body: @Sendable (PostgresClient) async throws -> Value

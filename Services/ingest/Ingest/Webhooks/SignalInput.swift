@@ -1,0 +1,47 @@
+import BallastCore
+import Foundation
+
+/// A trading signal as a webhook delivered it, validated and normalised; the `secret` is never kept.
+public struct SignalInput: Sendable, Equatable {
+    public enum Action: String, Sendable, Codable { case buy, sell }
+    public enum Direction: String, Sendable, Codable { case long, short, call, put }
+    public enum OrderType: String, Sendable, Codable { case market, limit }
+
+    /// The sender's own id, for deduplication (`id` in the body).
+    public var clientID: String?
+    /// The venue prefix of a TradingView ticker (`BINANCE` in `BINANCE:BTCUSDT`), upper-cased.
+    public var exchange: String?
+    public var symbol: String
+    public var action: Action
+    public var direction: Direction?
+    public var quantity: Decimal?
+    public var price: Decimal?
+    public var orderType: OrderType
+    public var stopLoss: Decimal?
+    public var takeProfit: Decimal?
+    public var timeframe: String?
+    public var strike: Decimal?
+    public var expiration: String?
+    public var strategy: String?
+    public var comment: String?
+    /// When the alert fired, as the sender said (RFC 3339 or epoch milliseconds).
+    public var timestamp: Date?
+    /// Fields Ballast does not know, kept as sent.
+    public var extra: [(key: String, value: JSONValue)]
+
+    public static func == (lhs: SignalInput, rhs: SignalInput) -> Bool {
+        lhs.fingerprint == rhs.fingerprint && lhs.clientID == rhs.clientID && lhs.timestamp == rhs.timestamp
+            && JSONValue.object(lhs.extra) == JSONValue.object(rhs.extra)
+    }
+
+    /// The normalised trading content, for the duplicate window: two alerts with the same fingerprint
+    /// from one source within the window are one signal.
+    public var fingerprint: String {
+        [
+            exchange ?? "", symbol, action.rawValue, direction?.rawValue ?? "", quantity.map { "\($0)" } ?? "",
+            price.map { "\($0)" } ?? "", orderType.rawValue, stopLoss.map { "\($0)" } ?? "",
+            takeProfit.map { "\($0)" } ?? "", timeframe ?? "", strike.map { "\($0)" } ?? "", expiration ?? "",
+            strategy ?? "",
+        ].joined(separator: "|")
+    }
+}

@@ -1,0 +1,145 @@
+import BallastCore
+import BallastService
+import Foundation
+
+/// Turns a webhook body into a `SignalInput`, collecting every bad field rather than stopping at the first.
+///
+/// Accepts what TradingView sends: `symbol` or `ticker` (with an optional `EXCHANGE:` prefix), `action`
+/// in any case, numbers as JSON numbers or strings (parsed exactly), `timestamp` as RFC 3339 or epoch ms.
+public enum SignalParser {
+    public struct Parsed: Sendable {
+        public var signal: SignalInput
+        /// The `secret` body field (TradingView cannot send headers); removed from the signal.
+        public var secret: String?
+    }
+
+    static let knownFields: Set<String> = [
+        "id", "symbol", "ticker", "action", "direction", "quantity", "size", "price", "orderType", "stopLoss",
+        "takeProfit", "timeframe", "strike", "expiration", "strategy", "comment", "timestamp", "secret",
+    ]
+
+    public static func parse(_ body: JSONValue) throws(ProblemDetails) -> Parsed {
+        guard case .object(let members) = body else {
+            throw invalid([.init(name: "body", reason: "must be a JSON object")])
+        }
+        var problems: [ProblemDetails.InvalidParameter] = []
+        func text(_ name: String, maxLength: Int = 256) -> String? {
+            guard let value = body[name], value != .null else { return nil }
+            switch value {
+            case .string(let string) where string.count <= maxLength:
+                let trimmed = string.trimmingCharacters(in: .whitespaces)
+                return trimmed.isEmpty ? nil : trimmed
+            case .string: problems.append(.init(name: name, reason: "must be at most \(maxLength) characters"))
+            case .number(let number): return number
+            default: problems.append(.init(name: name, reason: "must be a string"))
+            }
+            return nil
+        }
+        func decimal(_ name: String, positive: Bool = true) -> Decimal? {
+            guard let value = body[name], value != .null else { return nil }
+            let digits: String
+            switch value {
+            case .number(let number): digits = number
+            case .string(let string): digits = string.trimmingCharacters(in: .whitespaces)
+            default:
+                problems.append(.init(name: name, reason: "must be a number"))
+                return nil
+            }
+            guard let number = ExactDecimal.parse(digits) else {
+                problems.append(.init(name: name, reason: "'\(digits.prefix(40))' is not a decimal number"))
+                return nil
+            }
+            if positive && number <= 0 {
+                problems.append(.init(name: name, reason: "must be greater than 0"))
+                return nil
+            }
+            return number
+        }
+        func choice<Value: RawRepresentable>(_ name: String, _ type: Value.Type, aliases: [String: Value] = [:]) -> Value?
+        where Value.RawValue == String {
+            guard let raw = text(name, maxLength: 32) else { return nil }
+            if let value = Value(rawValue: raw.lowercased()) ?? aliases[raw.lowercased()] { return value }
+            problems.append(.init(name: name, reason: "'\(raw)' is not one of the accepted values"))
+            return nil
+        }
+
+        let clientID = text("id", maxLength: 128)
+        let tickerField = body["symbol"] != nil ? "symbol" : "ticker"
+        var exchange: String?
+        var symbol: String?
+        if let ticker = text(tickerField, maxLength: 64) {
+            let parts = ticker.split(separator: ":", maxSplits: 1).map(String.init)
+            let bare = (parts.count == 2 ? parts[1] : parts[0]).uppercased()
+            if parts.count == 2 { exchange = parts[0].uppercased() }
+            if bare.isEmpty || !bare.allSatisfy({ $0.isLetter || $0.isNumber || "-_./!".contains($0) }) {
+                problems.append(.init(name: tickerField, reason: "'\(ticker)' is not a symbol"))
+            } else {
+                symbol = bare
+            }
+        } else if !problems.contains(where: { $0.name == tickerField }) {
+            problems.append(.init(name: "symbol", reason: "is required (symbol or ticker)"))
+        }
+        let action = choice("action", SignalInput.Action.self)
+        if body["action"] == nil || body["action"] == .null {
+            problems.append(.init(name: "action", reason: "is required (buy or sell)"))
+        }
+        let direction = choice("direction", SignalInput.Direction.self)
+        let quantityField = body["quantity"] != nil ? "quantity" : "size"
+        let quantity = decimal(quantityField)
+        let price = decimal("price")
+        let orderType = choice("orderType", SignalInput.OrderType.self) ?? .market
+        if orderType == .limit && price == nil && !problems.contains(where: { $0.name == "price" }) {
+            problems.append(.init(name: "price", reason: "is required for a limit order"))
+        }
+        let stopLoss = decimal("stopLoss")
+        let takeProfit = decimal("takeProfit")
+        let strike = decimal("strike")
+        let timestamp = parseTimestamp(body["timestamp"], problems: &problems)
+        let parsed = SignalInput(
+            clientID: clientID,
+            exchange: exchange,
+            symbol: symbol ?? "",
+            action: action ?? .buy,
+            direction: direction,
+            quantity: quantity,
+            price: price,
+            orderType: orderType,
+            stopLoss: stopLoss,
+            takeProfit: takeProfit,
+            timeframe: text("timeframe", maxLength: 16),
+            strike: strike,
+            expiration: text("expiration", maxLength: 32),
+            strategy: text("strategy", maxLength: 128),
+            comment: text("comment", maxLength: 1024),
+            timestamp: timestamp,
+            extra: members.filter { !knownFields.contains($0.key) }
+        )
+        let secret: String? = if case .string(let value) = body["secret"] { value } else { nil }
+        guard problems.isEmpty else { throw invalid(problems) }
+        return Parsed(signal: parsed, secret: secret)
+    }
+
+    private static func parseTimestamp(_ value: JSONValue?, problems: inout [ProblemDetails.InvalidParameter]) -> Date? {
+        switch value {
+        case nil, .null?:
+            return nil
+        case .number(let digits)?, .string(let digits)?:
+            if let milliseconds = Int64(digits), milliseconds > 0 {
+                return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+            }
+            if let date = RFC3339.date(from: digits) { return date }
+            problems.append(.init(name: "timestamp", reason: "expected RFC 3339 or epoch milliseconds, got '\(digits.prefix(40))'"))
+        default:
+            problems.append(.init(name: "timestamp", reason: "expected RFC 3339 or epoch milliseconds"))
+        }
+        return nil
+    }
+
+    private static func invalid(_ problems: [ProblemDetails.InvalidParameter]) -> ProblemDetails {
+        ProblemDetails(
+            status: .badRequest,
+            detail: problems.count == 1 ? "1 field is invalid" : "\(problems.count) fields are invalid",
+            invalidParams: problems
+        )
+    }
+}
