@@ -143,7 +143,7 @@ try await withThrowingTaskGroup(of: Void.self) { group in
         )
     }
     var relayConfiguration = OutboxRelay.Configuration()
-    relayConfiguration.batchSize = 1_000
+    relayConfiguration.batchSize = Int(environment["BENCH_RELAY_BATCH"] ?? "") ?? 5_000
     let relay = OutboxRelay(database: database, producer: producer, configuration: relayConfiguration, logger: logger)
     let relayStart = ContinuousClock.now
     var relayed = 0

@@ -8,13 +8,13 @@ import ServiceLifecycle
 
 /// Moves committed outbox rows to their Redis streams and marks them sent.
 ///
-/// Each batch is claimed with `FOR UPDATE SKIP LOCKED`, published with pipelined `XADD`s, and marked
-/// sent in the same transaction; several relays share the work without sending a row twice. If Redis
-/// is down the transaction rolls back and the rows wait. A crash between `XADD` and `COMMIT` can send a
+/// Each batch is claimed with `FOR UPDATE SKIP LOCKED` and marked sent in one statement, published with
+/// pipelined `XADD`s, and committed only if Redis took them all; several relays share the work without
+/// sending a row twice. If Redis is down the transaction rolls back and the rows wait. A crash between `XADD` and `COMMIT` can send a
 /// row again, which consumers absorb by its envelope id.
 public final class OutboxRelay: Service, Sendable {
     public struct Configuration: Sendable {
-        public var batchSize = 500
+        public var batchSize = 5_000
         /// How long to wait before looking again when the outbox was empty.
         public var pollInterval: Duration = .milliseconds(100)
         /// Sent rows older than this are deleted.
@@ -81,29 +81,32 @@ public final class OutboxRelay: Service, Sendable {
         let producer = self.producer
         let logger = self.logger
         let count = try await database.withTransaction(logger: logger) { connection in
+            // Claim and mark in one statement; the XADDs below decide whether the mark commits.
             let rows = try await connection.query(
                 """
-                SELECT id, message_id, stream, type, version, occurred_at, data, trace
-                FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT \(batchSize)
-                FOR UPDATE SKIP LOCKED
+                UPDATE outbox SET sent_at = now()
+                WHERE id IN (
+                    SELECT id FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT \(batchSize)
+                    FOR UPDATE SKIP LOCKED
+                )
+                RETURNING id, message_id, stream, type, version, occurred_at, data, trace
                 """,
                 logger: logger
             )
-            var ids: [Int64] = []
-            var batch: [(stream: String, fields: [(String, String)])] = []
+            var rowsByID: [(id: Int64, stream: String, fields: [(String, String)])] = []
             for try await (id, messageID, stream, type, version, occurredAt, data, trace) in rows.decode(
                 (Int64, String, String, String, Int, Date, String, String?).self
             ) {
-                ids.append(id)
                 let envelope = Envelope(
                     id: messageID, type: type, version: version, timestamp: occurredAt, data: data, trace: trace
                 )
-                batch.append((stream, envelope.fields))
+                rowsByID.append((id, stream, envelope.fields))
             }
-            guard !ids.isEmpty else { return 0 }
-            try await producer.publish(fields: batch)
-            try await connection.query("UPDATE outbox SET sent_at = now() WHERE id = ANY(\(ids))", logger: logger)
-            return ids.count
+            guard !rowsByID.isEmpty else { return 0 }
+            // RETURNING has no order; publish in outbox order.
+            rowsByID.sort { $0.id < $1.id }
+            try await producer.publish(fields: rowsByID.map { ($0.stream, $0.fields) })
+            return rowsByID.count
         }
         relayed.increment(by: count)
         return count

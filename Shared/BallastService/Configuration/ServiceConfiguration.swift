@@ -60,7 +60,7 @@ public struct ServiceConfiguration: Sendable {
             maxDeliveries: try environment.integer("BALLAST_MAX_DELIVERIES", default: 5, range: 1...1_000)
         )
         outbox = OutboxRelay.Configuration()
-        outbox.batchSize = try environment.integer("BALLAST_OUTBOX_BATCH_SIZE", default: 500, range: 1...10_000)
+        outbox.batchSize = try environment.integer("BALLAST_OUTBOX_BATCH_SIZE", default: 5_000, range: 1...50_000)
         outbox.pollInterval = try environment.milliseconds("BALLAST_OUTBOX_POLL_MS", default: .milliseconds(100))
     }
 
