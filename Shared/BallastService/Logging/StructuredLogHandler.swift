@@ -42,31 +42,13 @@ public struct StructuredLogHandler: LogHandler {
     }
 
     static func json(_ fields: [(String, String)]) -> String {
-        "{" + fields.map { key, value in "\(jsonString(key)):\(jsonString(value))" }.joined(separator: ",") + "}"
+        "{" + fields.map { key, value in "\(JSONValue.quoted(key)):\(JSONValue.quoted(value))" }.joined(separator: ",") + "}"
     }
 
     private static func quotedIfNeeded(_ value: String) -> String {
         let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0.isNewline }
-        return needsQuotes ? jsonString(value) : value
+        return needsQuotes ? JSONValue.quoted(value) : value
     }
-
-    private static func jsonString(_ value: String) -> String {
-        var escaped = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\t": escaped += "\\t"
-            case let control where control.value < 0x20:
-                escaped += String(format: "\\u%04x", control.value)
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped + "\""
-    }
-
 }
 
 /// Serializes writes so that lines from concurrent tasks never interleave.
