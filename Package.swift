@@ -4,20 +4,20 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 /// One folder per service: `Services/<folder>/<Library>` holds the logic, `Services/<folder>/Main` the thin executable.
-let services: [(folder: String, library: String, executable: String)] = [
-    ("ingest", "Ingest", "ingest"),
-    ("signal-processor", "SignalProcessor", "signal-processor"),
-    ("rebalancer", "Rebalancer", "rebalancer"),
-    ("market-data", "MarketData", "market-data"),
-    ("deposits", "Deposits", "deposits"),
-    ("notifier", "Notifier", "notifier"),
+let services: [(folder: String, library: String, executable: String, dependencies: [Target.Dependency])] = [
+    ("ingest", "Ingest", "ingest", [.product(name: "Crypto", package: "swift-crypto")]),
+    ("signal-processor", "SignalProcessor", "signal-processor", []),
+    ("rebalancer", "Rebalancer", "rebalancer", []),
+    ("market-data", "MarketData", "market-data", []),
+    ("deposits", "Deposits", "deposits", []),
+    ("notifier", "Notifier", "notifier", []),
 ]
 
 let serviceTargets: [Target] = services.flatMap { service -> [Target] in
     [
         .target(
             name: service.library,
-            dependencies: ["BallastService"],
+            dependencies: ["BallastService"] + service.dependencies,
             path: "Services/\(service.folder)/\(service.library)",
             swiftSettings: swiftSettings
         ),
@@ -39,6 +39,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
@@ -109,6 +110,7 @@ let package = Package(
             name: "BallastCLI",
             dependencies: [
                 "BallastService",
+                "Ingest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/ballast",
@@ -142,7 +144,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["BallastService"],
+            dependencies: ["BallastService", "Ingest", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -16,7 +16,7 @@ public enum Database {
             host: endpoint.host,
             port: endpoint.port,
             username: endpoint.username,
-            password: endpoint.password,
+            password: endpoint.password?.value,
             database: endpoint.database,
             tls: tls
         )

@@ -8,7 +8,7 @@ struct EndpointTests {
         arguments: [
             ("redis://127.0.0.1:16379", RedisEndpoint(host: "127.0.0.1", port: 16379)),
             ("redis://cache", RedisEndpoint(host: "cache", port: 6379)),
-            ("redis://:s%40cret@cache:6380/2", RedisEndpoint(host: "cache", port: 6380, password: "s@cret", database: 2)),
+            ("redis://:s%40cret@cache:6380/2", RedisEndpoint(host: "cache", port: 6380, password: Secret("s@cret"), database: 2)),
         ]
     )
     func redis(url: String, expected: RedisEndpoint) throws {
@@ -35,7 +35,7 @@ struct EndpointTests {
         arguments: [
             (
                 "postgres://ballast:ballast@127.0.0.1:15432/ballast",
-                PostgresEndpoint(host: "127.0.0.1", port: 15432, username: "ballast", password: "ballast", database: "ballast")
+                PostgresEndpoint(host: "127.0.0.1", port: 15432, username: "ballast", password: Secret("ballast"), database: "ballast")
             ),
             (
                 "postgresql://app@db/trading?sslmode=require",
@@ -69,5 +69,17 @@ struct EndpointTests {
         #expect(!redis.redacted.contains("hunter2"))
         #expect(!postgres.redacted.contains("hunter2"))
         #expect(postgres.redacted == "postgres://app:***@db:5432/trading")
+    }
+}
+
+@Suite("Secrets")
+struct SecretTests {
+    @Test("no description, debug output or reflection of a value holding a secret shows it")
+    func redacted() throws {
+        let endpoint = try PostgresEndpoint(url: "postgres://app:hunter2@db/trading", variable: "X")
+        #expect(!"\(endpoint)".contains("hunter2"))
+        #expect(!String(reflecting: endpoint).contains("hunter2"))
+        #expect(!String(describing: [Secret("hunter2")]).contains("hunter2"))
+        #expect(endpoint.password?.value == "hunter2")
     }
 }

@@ -2,25 +2,25 @@ import BallastCore
 import BallastService
 import Hummingbird
 
-/// The public HTTP edge: webhooks and the management API. Skeleton for now: it serves problem+json
-/// for every route on its public port and runs the outbox relay; the routes arrive with their issue.
+/// The public HTTP edge: webhooks now, the management API next (see the README's status table).
 public enum Ingest {
-    public static func buildServices(_ context: ServiceContext) -> ServiceDefinition {
-        ServiceDefinition(services: [buildApplication(context)])
-    }
-
-    public static func buildApplication(_ context: ServiceContext) -> some ApplicationProtocol {
-        let configuration = context.configuration
-        return Application(
-            router: buildRouter(),
-            configuration: .init(address: .hostname(configuration.bindHost, port: configuration.publicPort)),
+    public static func buildServices(_ context: ServiceContext) throws -> ServiceDefinition {
+        let configuration = try IngestConfiguration()
+        let repository = PostgresSignalRepository(database: context.database, logger: context.logger)
+        let accounts = AccountStore(database: context.database, logger: context.logger)
+        let application = Application(
+            router: buildRouter(repository: repository, configuration: configuration),
+            configuration: .init(address: .hostname(context.configuration.bindHost, port: context.configuration.publicPort)),
             logger: context.logger
         )
+        let setup = DefaultSourceSetup(accounts: accounts, configuration: configuration, health: context.health, logger: context.logger)
+        return ServiceDefinition(services: [application], setupSteps: [setup])
     }
 
-    public static func buildRouter() -> Router<BasicRequestContext> {
+    public static func buildRouter(repository: any SignalRepository, configuration: IngestConfiguration) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ProblemMiddleware())
+        WebhookController(repository: repository, configuration: configuration).addRoutes(to: router.group("webhook"))
         return router
     }
 }

@@ -9,7 +9,7 @@ public struct PostgresEndpoint: Sendable, Equatable {
     public var host: String
     public var port: Int
     public var username: String
-    public var password: String?
+    public var password: Secret?
     public var database: String
     public var tls: TLSMode
 
@@ -17,7 +17,7 @@ public struct PostgresEndpoint: Sendable, Equatable {
         host: String,
         port: Int = 5432,
         username: String,
-        password: String?,
+        password: Secret?,
         database: String,
         tls: TLSMode = .disable
     ) {
@@ -56,7 +56,7 @@ public struct PostgresEndpoint: Sendable, Equatable {
             host: host,
             port: port,
             username: user.removingPercentEncoding ?? user,
-            password: components.password.map { $0.removingPercentEncoding ?? $0 },
+            password: components.password.map { Secret($0.removingPercentEncoding ?? $0) },
             database: database,
             tls: tls
         )

@@ -4,10 +4,10 @@ import Foundation
 public struct RedisEndpoint: Sendable, Equatable {
     public var host: String
     public var port: Int
-    public var password: String?
+    public var password: Secret?
     public var database: Int
 
-    public init(host: String, port: Int = 6379, password: String? = nil, database: Int = 0) {
+    public init(host: String, port: Int = 6379, password: Secret? = nil, database: Int = 0) {
         self.host = host
         self.port = port
         self.password = password
@@ -31,7 +31,7 @@ public struct RedisEndpoint: Sendable, Equatable {
             guard let number = Int(path), number >= 0 else { throw invalid("database '\(path)' is not a number") }
             database = number
         }
-        let password = components.password.flatMap { $0.isEmpty ? nil : $0.removingPercentEncoding ?? $0 }
+        let password = components.password.flatMap { $0.isEmpty ? nil : Secret($0.removingPercentEncoding ?? $0) }
         self.init(host: host, port: port, password: password, database: database)
     }
 

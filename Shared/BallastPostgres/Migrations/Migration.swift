@@ -14,6 +14,7 @@ public struct Migration: Sendable {
 extension Migration {
     /// Every migration of the project, in order. Add new ones at the end; never edit an applied one.
     public static let all: [Migration] = [
-        .m0001Messaging
+        .m0001Messaging,
+        .m0002Signals,
     ]
 }

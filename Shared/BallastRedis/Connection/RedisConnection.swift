@@ -91,7 +91,7 @@ private final class HiredisContext: @unchecked Sendable {
         _ = redisEnableKeepAlive(fresh)
         context = fresh
         var setup: [RedisCommand] = []
-        if let password = endpoint.password { setup.append(RedisCommand("AUTH", password)) }
+        if let password = endpoint.password { setup.append(RedisCommand("AUTH", password.value)) }
         if endpoint.database != 0 { setup.append(RedisCommand("SELECT", String(endpoint.database))) }
         if !setup.isEmpty {
             for reply in try execute(setup) {

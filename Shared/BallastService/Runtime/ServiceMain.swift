@@ -22,6 +22,9 @@ public enum ServiceMain {
         do {
             try await ServiceRuntime(configuration: configuration, logger: logger, metrics: registry).run(build)
             exit(0)
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("\(service.name): invalid configuration: \(error)\n".utf8))
+            exit(2)
         } catch {
             logger.critical("service failed", metadata: ["error": "\(String(reflecting: error))"])
             exit(1)

@@ -62,6 +62,7 @@ public struct ServiceRuntime: Sendable {
             .init(service: groups, successTerminationBehavior: .ignore),
             .init(service: relay),
         ]
+        services += definition.setupSteps.map { .init(service: $0, successTerminationBehavior: .ignore) }
         services += definition.services.map { .init(service: $0) }
         services.append(.init(service: admin))
 

@@ -1,0 +1,23 @@
+import BallastCore
+
+/// Settings only ingest reads (see docs/configuration.md).
+public struct IngestConfiguration: Sendable {
+    /// Signals from one source with the same content within this window are one signal.
+    public var duplicateWindow: Duration
+    /// Larger bodies are refused with 413 before they are read.
+    public var maxBodyBytes: Int
+    /// The secret of the default source (`POST /webhook`); unset means that route refuses everything.
+    public var webhookSecret: Secret?
+    /// Owner of the default source, created if missing.
+    public var webhookUser: String
+
+    public init(environment: EnvironmentReader = EnvironmentReader()) throws(ConfigurationError) {
+        duplicateWindow = .seconds(try environment.integer("BALLAST_DEDUP_WINDOW_SECONDS", default: 60, range: 0...86_400))
+        maxBodyBytes = try environment.integer("BALLAST_MAX_BODY_BYTES", default: 65_536, range: 1_024...10_485_760)
+        webhookSecret = environment.string("BALLAST_WEBHOOK_SECRET").map { Secret($0) }
+        if let secret = webhookSecret, secret.value.count < 16 {
+            throw ConfigurationError(variable: "BALLAST_WEBHOOK_SECRET", reason: "must be at least 16 characters")
+        }
+        webhookUser = environment.string("BALLAST_WEBHOOK_USER", default: "demo")
+    }
+}

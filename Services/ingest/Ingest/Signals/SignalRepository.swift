@@ -1,0 +1,16 @@
+import BallastCore
+import Foundation
+
+/// What ingest stores: sources to authenticate against, and signals, accepted once.
+public protocol SignalRepository: Sendable {
+    func source(id: UUID) async throws -> SignalSource?
+    func defaultSource() async throws -> SignalSource?
+    /// Stores the signal and its outbox messages in one transaction, unless it duplicates one from the
+    /// same source: the same client id, or the same fingerprint within `window`.
+    func accept(_ signal: SignalInput, raw: JSONValue, from source: SignalSource, window: Duration) async throws -> AcceptOutcome
+}
+
+public enum AcceptOutcome: Sendable, Equatable {
+    case accepted(UUID)
+    case duplicate(UUID)
+}

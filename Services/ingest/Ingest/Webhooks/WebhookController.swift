@@ -1,0 +1,121 @@
+import BallastCore
+import BallastService
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// `POST /webhook/{sourceId}`, `POST /webhook` (the default source) and `GET /webhook/test`.
+public struct WebhookController: Sendable {
+    public let repository: any SignalRepository
+    public let configuration: IngestConfiguration
+
+    public init(repository: any SignalRepository, configuration: IngestConfiguration) {
+        self.repository = repository
+        self.configuration = configuration
+    }
+
+    public func addRoutes(to group: RouterGroup<BasicRequestContext>) {
+        group.get("test") { _, _ in
+            WebhookResponse(status: "ok", message: "webhook endpoint is reachable")
+        }
+        group.post { request, context in
+            try await receive(request, context: context, source: try await defaultSource())
+        }
+        group.post("{sourceId}") { request, context in
+            let id = try context.parameters.require("sourceId")
+            guard let uuid = UUID(uuidString: id), let source = try await repository.source(id: uuid) else {
+                throw ProblemDetails(status: .notFound, detail: "no signal source with id '\(id.prefix(64))'")
+            }
+            return try await receive(request, context: context, source: source)
+        }
+    }
+
+    private func defaultSource() async throws -> SignalSource {
+        guard configuration.webhookSecret != nil, let source = try await repository.defaultSource() else {
+            // No secret configured means no way to authenticate: refuse, never accept unauthenticated.
+            throw ProblemDetails(status: .unauthorized, detail: "no webhook secret is configured on this server")
+        }
+        return source
+    }
+
+    private func receive(
+        _ request: Request, context: BasicRequestContext, source: SignalSource
+    ) async throws
+        -> EditedResponse<WebhookResponse>
+    {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > configuration.maxBodyBytes {
+            throw ProblemDetails(status: .contentTooLarge, detail: "the body is over \(configuration.maxBodyBytes) bytes")
+        }
+        try Self.checkMediaType(request.headers[.contentType])
+        var request = request
+        let body = try await request.collectBody(upTo: configuration.maxBodyBytes)
+        let bytes = Array(buffer: body)
+        let json: JSONValue
+        do {
+            json = try JSONValue(parsing: bytes)
+        } catch {
+            throw ProblemDetails(status: .badRequest, detail: "the body is not valid JSON: \(error)")
+        }
+        try authenticate(request, body: bytes, json: json, source: source)
+        let parsed = try SignalParser.parse(json)
+        let raw = Self.withoutSecret(json)
+        let outcome = try await repository.accept(parsed.signal, raw: raw, from: source, window: configuration.duplicateWindow)
+        var logger = context.logger
+        logger[metadataKey: "source_id"] = .string(source.id.uuidString)
+        switch outcome {
+        case .accepted(let id):
+            logger.info("signal accepted", metadata: ["signal_id": .string(id.uuidString), "symbol": .string(parsed.signal.symbol)])
+            return EditedResponse(status: .created, response: WebhookResponse(id: id, status: "accepted"))
+        case .duplicate(let id):
+            logger.info("duplicate signal", metadata: ["signal_id": .string(id.uuidString)])
+            return EditedResponse(status: .ok, response: WebhookResponse(id: id, status: "duplicate"))
+        }
+    }
+
+    /// TradingView sends `text/plain` when the alert text is JSON it did not recognise; both carry JSON.
+    static func checkMediaType(_ contentType: String?) throws {
+        let mediaType = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard mediaType == "application/json" || mediaType == "text/plain" else {
+            throw ProblemDetails(
+                status: .unsupportedMediaType,
+                detail: "send the signal as application/json or text/plain (got \(contentType.map { "'\($0.prefix(64))'" } ?? "none"))"
+            )
+        }
+    }
+
+    private func authenticate(_ request: Request, body: [UInt8], json: JSONValue, source: SignalSource) throws {
+        if let signature = request.headers[HTTPField.Name(WebhookSignature.header)!] {
+            guard WebhookSignature.isValid(header: signature, body: body, secret: source.secret.value) else {
+                throw ProblemDetails(status: .unauthorized, detail: "the \(WebhookSignature.header) header does not match the body")
+            }
+            return
+        }
+        guard case .string(let secret)? = json["secret"] else {
+            throw ProblemDetails(
+                status: .unauthorized,
+                detail: "sign the body (\(WebhookSignature.header): sha256=<hex HMAC>) or include the source's secret"
+            )
+        }
+        guard WebhookSignature.isValid(bodySecret: secret, secret: source.secret.value) else {
+            throw ProblemDetails(status: .unauthorized, detail: "the secret does not match this source")
+        }
+    }
+
+    static func withoutSecret(_ json: JSONValue) -> JSONValue {
+        guard case .object(let members) = json else { return json }
+        return .object(members.filter { $0.key != "secret" })
+    }
+}
+
+struct WebhookResponse: ResponseEncodable {
+    var id: UUID?
+    var status: String
+    var message: String?
+
+    init(id: UUID? = nil, status: String, message: String? = nil) {
+        self.id = id
+        self.status = status
+        self.message = message
+    }
+}

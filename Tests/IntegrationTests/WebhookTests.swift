@@ -1,0 +1,197 @@
+import BallastCore
+import BallastPostgres
+import BallastRedis
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Ingest
+import PostgresNIO
+import Testing
+
+@Suite("Webhooks over real HTTP, with real Postgres and Redis")
+struct WebhookTests {
+    static let secret = "test-secret-0123456789"
+
+    /// A database with a user and a source, and the ingest router on a real socket.
+    static func withIngest(
+        window: Int = 60,
+        webhookSecret: String? = secret,
+        _ body: @Sendable (TestClientProtocol, PostgresClient, UUID) async throws -> Void
+    ) async throws {
+        try await TestDatabase.with { database, _ in
+            let accounts = AccountStore(database: database, logger: TestServers.logger)
+            let sourceID = try await accounts.ensureDefaultSource(user: "alice", secret: secret)
+            var environment = ["BALLAST_DEDUP_WINDOW_SECONDS": String(window), "BALLAST_MAX_BODY_BYTES": "2048"]
+            environment["BALLAST_WEBHOOK_SECRET"] = webhookSecret
+            let configuration = try IngestConfiguration(environment: EnvironmentReader(environment))
+            let repository = PostgresSignalRepository(database: database, logger: TestServers.logger)
+            let app = Application(router: Ingest.buildRouter(repository: repository, configuration: configuration))
+            try await app.test(.live) { client in try await body(client, database, sourceID) }
+        }
+    }
+
+    static func post(
+        _ client: TestClientProtocol,
+        _ uri: String,
+        _ json: String,
+        contentType: String = "text/plain; charset=utf-8",
+        headers extra: HTTPFields = [:]
+    ) async throws -> (status: HTTPResponse.Status, body: String, headers: HTTPFields) {
+        var headers: HTTPFields = [.contentType: contentType]
+        headers.append(contentsOf: extra)
+        return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: json)) { response in
+            (response.status, String(buffer: response.body), response.headers)
+        }
+    }
+
+    static func signalID(_ body: String) throws -> String {
+        let json = try JSONValue(parsing: Array(body.utf8))
+        guard case .string(let id)? = json["id"] else { throw TestSetupError("no id in \(body)") }
+        return id
+    }
+
+    @Test("a TradingView alert with the secret in its body is accepted, stored without the secret, and reaches the stream once")
+    func acceptsAndPublishes() async throws {
+        let redis = RedisClient(endpoint: try TestServers.redis)
+        try await Self.withIngest { client, database, sourceID in
+            let alert = #"{"ticker":"BINANCE:BTCUSDT","action":"buy","size":"0.015","price":97000.5,"secret":"\#(Self.secret)","note":"x"}"#
+            let response = try await Self.post(client, "/webhook/\(sourceID)", alert)
+            #expect(response.status == .created, "\(response.body)")
+            #expect(response.headers[.requestID] != nil)
+            #expect(response.body.contains(#""status":"accepted""#))
+            let id = try Self.signalID(response.body)
+
+            let rows = try await database.query("SELECT symbol, exchange, quantity::text, raw FROM signals")
+            var stored: [(String, String?, String?, String)] = []
+            for try await row in rows.decode((String, String?, String?, String).self) { stored.append(row) }
+            #expect(stored.count == 1)
+            #expect(stored.first?.0 == "BTCUSDT")
+            #expect(stored.first?.1 == "BINANCE")
+            #expect(stored.first?.2 == "0.015")
+            #expect(stored.first.map { !$0.3.contains(Self.secret) && $0.3.contains("note") } == true)
+
+            let relay = OutboxRelay(database: database, producer: StreamProducer(client: redis), logger: TestServers.logger)
+            #expect(try await relay.relayPending() == 2)
+            let published = try await redis.entries(of: StreamName.signals).filter { $0["data"]?.contains(id) == true }
+            #expect(published.count == 1)
+            #expect(published.first?["type"] == "signal.received")
+            #expect(published.first?["data"]?.contains(Self.secret) == false)
+            #expect(published.first?["data"]?.contains(#""quantity":"0.015""#) == true)
+            let events = try await redis.entries(of: StreamName.events).filter { $0["data"]?.contains(id) == true }
+            #expect(events.count == 1)
+        }
+    }
+
+    @Test("an HMAC-signed body is accepted; a wrong signature, a wrong secret or none are 401")
+    func authentication() async throws {
+        try await Self.withIngest { client, _, sourceID in
+            let body = #"{"symbol":"ETH-USD","action":"sell","quantity":"2"}"#
+            let signed = WebhookSignature.sign(Array(body.utf8), secret: Self.secret)
+            let header = HTTPField.Name(WebhookSignature.header)!
+            let good = try await Self.post(client, "/webhook/\(sourceID)", body, contentType: "application/json", headers: [header: signed])
+            #expect(good.status == .created, "\(good.body)")
+            let forged = WebhookSignature.sign(Array(body.utf8), secret: "another-secret-0123456")
+            let bad = try await Self.post(client, "/webhook/\(sourceID)", body, headers: [header: forged])
+            #expect(bad.status == .unauthorized)
+            #expect(bad.headers[.contentType] == "application/problem+json")
+            let wrong = try await Self.post(client, "/webhook/\(sourceID)", #"{"symbol":"ETH-USD","action":"sell","secret":"nope"}"#)
+            #expect(wrong.status == .unauthorized)
+            let none = try await Self.post(client, "/webhook/\(sourceID)", body)
+            #expect(none.status == .unauthorized)
+        }
+    }
+
+    @Test("the same client id, or the same signal within the window, is a duplicate with the first id")
+    func duplicates() async throws {
+        try await Self.withIngest(window: 1) { client, database, sourceID in
+            let first = try await Self.post(
+                client, "/webhook", #"{"id":"alert-1","symbol":"BTC-USD","action":"buy","secret":"\#(Self.secret)"}"#)
+            #expect(first.status == .created, "\(first.body)")
+            let again = try await Self.post(
+                client, "/webhook", #"{"id":"alert-1","symbol":"SOL-USD","action":"sell","secret":"\#(Self.secret)"}"#)
+            #expect(again.status == .ok)
+            #expect(try Self.signalID(again.body) == Self.signalID(first.body))
+            #expect(again.body.contains(#""status":"duplicate""#))
+
+            let content = #"{"symbol":"ETH-USD","action":"buy","quantity":1,"secret":"\#(Self.secret)"}"#
+            let a = try await Self.post(client, "/webhook/\(sourceID)", content)
+            let b = try await Self.post(client, "/webhook/\(sourceID)", content.replacingOccurrences(of: "1,", with: "1.0,"))
+            #expect(a.status == .created)
+            #expect(b.status == .ok)
+            try await Task.sleep(for: .milliseconds(1_200))
+            let later = try await Self.post(client, "/webhook/\(sourceID)", content)
+            #expect(later.status == .created)
+            #expect(try await database.count("SELECT count(*) FROM signals") == 3)
+        }
+    }
+
+    @Test("concurrent copies of one alert through two ingest instances are accepted once")
+    func duplicatesAcrossInstances() async throws {
+        try await TestDatabase.with { database, endpoint in
+            let sourceID = try await AccountStore(database: database, logger: TestServers.logger)
+                .ensureDefaultSource(user: "alice", secret: Self.secret)
+            let configuration = try IngestConfiguration(environment: EnvironmentReader([:]))
+            let alert = #"{"symbol":"BTC-USD","action":"buy","quantity":"0.5","secret":"\#(Self.secret)"}"#
+            let statuses = try await withThrowingTaskGroup(of: [HTTPResponse.Status].self) { group in
+                for _ in 0..<2 {
+                    group.addTask {
+                        try await TestDatabase.withClient(endpoint) { instanceDatabase in
+                            let repository = PostgresSignalRepository(database: instanceDatabase, logger: TestServers.logger)
+                            let app = Application(router: Ingest.buildRouter(repository: repository, configuration: configuration))
+                            return try await app.test(.live) { client in
+                                try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { requests in
+                                    for _ in 0..<8 {
+                                        requests.addTask { try await Self.post(client, "/webhook/\(sourceID)", alert).status }
+                                    }
+                                    return try await requests.reduce(into: []) { $0.append($1) }
+                                }
+                            }
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(statuses.filter { $0 == .created }.count == 1)
+            #expect(statuses.filter { $0 == .ok }.count == 15)
+            #expect(try await database.count("SELECT count(*) FROM signals") == 1)
+            #expect(try await database.count("SELECT count(*) FROM outbox WHERE stream = 'ballast:signals'") == 1)
+        }
+    }
+
+    @Test("bad input gets its 4xx with a problem body, never a 500")
+    func badInput() async throws {
+        try await Self.withIngest { client, database, sourceID in
+            let invalid = try await Self.post(
+                client, "/webhook/\(sourceID)", #"{"symbol":"BTC-USD","action":"hold","quantity":"-1","secret":"\#(Self.secret)"}"#)
+            #expect(invalid.status == .badRequest)
+            #expect(invalid.body.contains(#""name":"action""#) && invalid.body.contains(#""name":"quantity""#))
+            let malformed = try await Self.post(client, "/webhook/\(sourceID)", #"{"symbol": "#)
+            #expect(malformed.status == .badRequest)
+            let huge = try await Self.post(client, "/webhook/\(sourceID)", String(repeating: " ", count: 4_000) + "{}")
+            #expect(huge.status == .contentTooLarge)
+            let form = try await Self.post(
+                client, "/webhook/\(sourceID)", "symbol=BTC", contentType: "application/x-www-form-urlencoded")
+            #expect(form.status == .unsupportedMediaType)
+            let unknown = try await Self.post(client, "/webhook/\(UUID())", #"{"secret":"x"}"#)
+            #expect(unknown.status == .notFound)
+            let notUUID = try await Self.post(client, "/webhook/not-a-uuid", #"{"secret":"x"}"#)
+            #expect(notUUID.status == .notFound)
+            for response in [invalid, malformed, huge, form, unknown] {
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+            #expect(try await database.count("SELECT count(*) FROM signals") == 0)
+            let test = try await client.execute(uri: "/webhook/test", method: .get) { $0.status }
+            #expect(test == .ok)
+        }
+    }
+
+    @Test("without BALLAST_WEBHOOK_SECRET, POST /webhook refuses everything")
+    func noSecretConfigured() async throws {
+        try await Self.withIngest(webhookSecret: nil) { client, database, _ in
+            let response = try await Self.post(client, "/webhook", #"{"symbol":"BTC-USD","action":"buy","secret":"\#(Self.secret)"}"#)
+            #expect(response.status == .unauthorized)
+            #expect(try await database.count("SELECT count(*) FROM signals") == 0)
+        }
+    }
+}
