@@ -9,6 +9,16 @@ import Ingest
 import PostgresNIO
 import Testing
 
+/// The ingest router on `database`, as the ingest executable builds it.
+func ingestRouter(_ database: PostgresClient, _ configuration: IngestConfiguration) -> Router<IngestRequestContext> {
+    Ingest.buildRouter(
+        signals: PostgresSignalRepository(database: database, logger: TestServers.logger),
+        sources: SourceRepository(database: database, logger: TestServers.logger),
+        accounts: AccountStore(database: database, logger: TestServers.logger),
+        configuration: configuration
+    )
+}
+
 @Suite("Webhooks over real HTTP, with real Postgres and Redis")
 struct WebhookTests {
     static let secret = "test-secret-0123456789"
@@ -25,8 +35,7 @@ struct WebhookTests {
             var environment = ["BALLAST_DEDUP_WINDOW_SECONDS": String(window), "BALLAST_MAX_BODY_BYTES": "2048"]
             environment["BALLAST_WEBHOOK_SECRET"] = webhookSecret
             let configuration = try IngestConfiguration(environment: EnvironmentReader(environment))
-            let repository = PostgresSignalRepository(database: database, logger: TestServers.logger)
-            let app = Application(router: Ingest.buildRouter(repository: repository, configuration: configuration))
+            let app = Application(router: ingestRouter(database, configuration))
             try await app.test(.live) { client in try await body(client, database, sourceID) }
         }
     }
@@ -137,8 +146,7 @@ struct WebhookTests {
                 for _ in 0..<2 {
                     group.addTask {
                         try await TestDatabase.withClient(endpoint) { instanceDatabase in
-                            let repository = PostgresSignalRepository(database: instanceDatabase, logger: TestServers.logger)
-                            let app = Application(router: Ingest.buildRouter(repository: repository, configuration: configuration))
+                            let app = Application(router: ingestRouter(instanceDatabase, configuration))
                             return try await app.test(.live) { client in
                                 try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { requests in
                                     for _ in 0..<8 {

@@ -2,14 +2,19 @@ import BallastCore
 import BallastService
 import Hummingbird
 
-/// The public HTTP edge: webhooks now, the management API next (see the README's status table).
+/// The public HTTP edge: webhooks and the management API (`/api/v1`).
 public enum Ingest {
     public static func buildServices(_ context: ServiceContext) throws -> ServiceDefinition {
         let configuration = try IngestConfiguration()
-        let repository = PostgresSignalRepository(database: context.database, logger: context.logger)
         let accounts = AccountStore(database: context.database, logger: context.logger)
+        let router = buildRouter(
+            signals: PostgresSignalRepository(database: context.database, logger: context.logger),
+            sources: SourceRepository(database: context.database, logger: context.logger),
+            accounts: accounts,
+            configuration: configuration
+        )
         let application = Application(
-            router: buildRouter(repository: repository, configuration: configuration),
+            router: router,
             configuration: .init(address: .hostname(context.configuration.bindHost, port: context.configuration.publicPort)),
             logger: context.logger
         )
@@ -17,10 +22,18 @@ public enum Ingest {
         return ServiceDefinition(services: [application], setupSteps: [setup])
     }
 
-    public static func buildRouter(repository: any SignalRepository, configuration: IngestConfiguration) -> Router<BasicRequestContext> {
-        let router = Router()
+    public static func buildRouter(
+        signals: any SignalRepository,
+        sources: SourceRepository,
+        accounts: any APIKeyLookup,
+        configuration: IngestConfiguration
+    ) -> Router<IngestRequestContext> {
+        let router = Router(context: IngestRequestContext.self)
         router.add(middleware: ProblemMiddleware())
-        WebhookController(repository: repository, configuration: configuration).addRoutes(to: router.group("webhook"))
+        WebhookController(repository: signals, configuration: configuration).addRoutes(to: router.group("webhook"))
+        let api = router.group("api/v1").add(middleware: APIKeyMiddleware(accounts: accounts))
+        SourcesController(repository: sources).addRoutes(to: api.group("sources"))
+        SignalsController(repository: signals).addRoutes(to: api.group("signals"))
         return router
     }
 }

@@ -109,6 +109,60 @@ public struct PostgresSignalRepository: SignalRepository {
         }
     }
 
+    public func signals(of user: UUID, matching query: SignalQuery) async throws -> [SignalDocument] {
+        try await documents(
+            database.query(
+                """
+                SELECT \(unescaped: Self.documentColumns) FROM signals
+                WHERE user_id = \(user)
+                  AND (\(query.sourceID)::uuid IS NULL OR source_id = \(query.sourceID))
+                  AND (\(query.symbol)::text IS NULL OR symbol = \(query.symbol))
+                  AND (\(query.from)::timestamptz IS NULL OR received_at >= \(query.from))
+                  AND (\(query.to)::timestamptz IS NULL OR received_at < \(query.to))
+                  AND (\(query.after?.receivedAt)::timestamptz IS NULL
+                       OR (received_at, id) < (\(query.after?.receivedAt), \(query.after?.id)))
+                ORDER BY received_at DESC, id DESC
+                LIMIT \(query.limit)
+                """,
+                logger: logger
+            )
+        )
+    }
+
+    public func signal(_ id: UUID, of user: UUID) async throws -> SignalDocument? {
+        try await documents(
+            database.query(
+                "SELECT \(unescaped: Self.documentColumns) FROM signals WHERE id = \(id) AND user_id = \(user)",
+                logger: logger
+            )
+        ).first
+    }
+
+    static let documentColumns = """
+        id, source_id, user_id, client_id, exchange, symbol, action, direction, quantity::text, price::text, order_type,
+        stop_loss::text, take_profit::text, timeframe, strike::text, expiration, strategy, comment, signal_time, received_at
+        """
+
+    private func documents(_ rows: PostgresRowSequence) async throws -> [SignalDocument] {
+        var documents: [SignalDocument] = []
+        for try await row in rows.decode(
+            (
+                UUID, UUID, UUID, String?, String?, String, String, String?, String?, String?, String, String?, String?,
+                String?, String?, String?, String?, String?, Date?, Date
+            ).self
+        ) {
+            documents.append(
+                SignalDocument(
+                    id: row.0, sourceId: row.1, userId: row.2, clientId: row.3, exchange: row.4, symbol: row.5,
+                    action: row.6, direction: row.7, quantity: row.8, price: row.9, orderType: row.10, stopLoss: row.11,
+                    takeProfit: row.12, timeframe: row.13, strike: row.14, expiration: row.15, strategy: row.16,
+                    comment: row.17, timestamp: row.18, receivedAt: row.19
+                )
+            )
+        }
+        return documents
+    }
+
     // Rows are read to the end (not abandoned after the first) so the connection is free for the next statement.
     private func firstSource(_ rows: PostgresRowSequence) async throws -> SignalSource? {
         var sources: [SignalSource] = []

@@ -24,8 +24,10 @@ public struct SignalDocument: Codable, Sendable, Equatable {
     public var comment: String?
     public var timestamp: Date?
     public var receivedAt: Date
+}
 
-    public init(id: UUID, source: SignalSource, signal: SignalInput, receivedAt: Date) {
+extension SignalDocument {
+    init(id: UUID, source: SignalSource, signal: SignalInput, receivedAt: Date) {
         self.id = id
         sourceId = source.id
         userId = source.userID

@@ -7,6 +7,9 @@ public protocol SignalRepository: Sendable {
     func defaultSource() async throws -> SignalSource?
     /// Stores the signal and its outbox messages in one transaction, unless it duplicates one from the
     /// same source: the same client id, or the same fingerprint within `window`.
+    /// The caller's signals matching `query`, newest first, at most `query.limit`.
+    func signals(of user: UUID, matching query: SignalQuery) async throws -> [SignalDocument]
+    func signal(_ id: UUID, of user: UUID) async throws -> SignalDocument?
     func accept(_ signal: SignalInput, raw: JSONValue, from source: SignalSource, window: Duration) async throws -> AcceptOutcome
 }
 

@@ -15,7 +15,7 @@ public struct WebhookController: Sendable {
         self.configuration = configuration
     }
 
-    public func addRoutes(to group: RouterGroup<BasicRequestContext>) {
+    public func addRoutes(to group: RouterGroup<IngestRequestContext>) {
         group.get("test") { _, _ in
             WebhookResponse(status: "ok", message: "webhook endpoint is reachable")
         }
@@ -40,7 +40,7 @@ public struct WebhookController: Sendable {
     }
 
     private func receive(
-        _ request: Request, context: BasicRequestContext, source: SignalSource
+        _ request: Request, context: IngestRequestContext, source: SignalSource
     ) async throws
         -> EditedResponse<WebhookResponse>
     {

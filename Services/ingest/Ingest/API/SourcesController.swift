@@ -1,0 +1,88 @@
+import BallastService
+import Foundation
+import Hummingbird
+import PostgresNIO
+
+/// `/api/v1/sources`: list, create (secret shown once), get, rename, delete, rotate the secret.
+struct SourcesController {
+    let repository: SourceRepository
+
+    struct SourceInput: Decodable {
+        var name: String
+    }
+
+    func addRoutes(to group: RouterGroup<IngestRequestContext>) {
+        group.get { _, context in
+            ListResponse(data: try await repository.list(user: try context.requireUser()), nextCursor: nil)
+        }
+        group.post { request, context in
+            let user = try context.requireUser()
+            let name = try await Self.name(from: request, context: context)
+            guard let created = try await repository.create(name: name, user: user) else {
+                throw ProblemDetails(status: .conflict, detail: "you already have a source named '\(name)'")
+            }
+            return EditedResponse(status: .created, response: created)
+        }
+        group.get("{id}") { _, context in
+            let user = try context.requireUser()
+            return try Self.found(try await repository.get(try Self.id(context), user: user), context)
+        }
+        group.patch("{id}") { request, context in
+            let user = try context.requireUser()
+            let id = try Self.id(context)
+            let name = try await Self.name(from: request, context: context)
+            do {
+                return try Self.found(try await repository.rename(id, to: name, user: user), context)
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+                throw ProblemDetails(status: .conflict, detail: "you already have a source named '\(name)'")
+            }
+        }
+        group.delete("{id}") { _, context in
+            let user = try context.requireUser()
+            guard try await repository.delete(try Self.id(context), user: user) else { throw Self.notFound(context) }
+            return Response(status: .noContent)
+        }
+        group.post("{id}/rotate-secret") { _, context in
+            let user = try context.requireUser()
+            return try Self.found(try await repository.rotateSecret(try Self.id(context), user: user), context)
+        }
+    }
+
+    static func name(from request: Request, context: IngestRequestContext) async throws -> String {
+        let input: SourceInput
+        do {
+            input = try await request.decode(as: SourceInput.self, context: context)
+        } catch {
+            throw ProblemDetails(
+                status: .badRequest,
+                detail: "send a JSON object with a name",
+                invalidParams: [.init(name: "name", reason: "is required")]
+            )
+        }
+        let name = input.name.trimmingCharacters(in: .whitespaces)
+        guard (1...64).contains(name.count) else {
+            throw ProblemDetails(
+                status: .badRequest,
+                detail: "the name is invalid",
+                invalidParams: [.init(name: "name", reason: "must be 1 to 64 characters")]
+            )
+        }
+        return name
+    }
+
+    static func id(_ context: IngestRequestContext) throws -> UUID {
+        guard let id = UUID(uuidString: try context.parameters.require("id")) else { throw notFound(context) }
+        return id
+    }
+
+    static func found(_ source: SourceView?, _ context: IngestRequestContext) throws -> SourceView {
+        guard let source else { throw notFound(context) }
+        return source
+    }
+
+    static func notFound(_ context: IngestRequestContext) -> ProblemDetails {
+        ProblemDetails(status: .notFound, detail: "no signal source with id '\((context.parameters.get("id") ?? "").prefix(64))'")
+    }
+}
+
+extension SourceView: ResponseEncodable {}
