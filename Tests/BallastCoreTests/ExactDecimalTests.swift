@@ -20,3 +20,14 @@ struct ExactDecimalTests {
         #expect(ExactDecimal.parse(text) == nil)
     }
 }
+
+@Suite("Exact decimals, limits")
+struct ExactDecimalLimitTests {
+    @Test("more digits than Decimal holds, or huge exponents, are refused rather than rounded")
+    func limits() {
+        #expect(ExactDecimal.parse("0.12345678901234567890123456789012345678") != nil)
+        #expect(ExactDecimal.parse("0.123456789012345678901234567890123456789") == nil)
+        #expect(ExactDecimal.parse("1e400") == nil)
+        #expect(ExactDecimal.parse("0.000000001") == Decimal(string: "0.000000001"))
+    }
+}

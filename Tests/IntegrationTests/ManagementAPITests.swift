@@ -53,7 +53,8 @@ struct ManagementAPITests {
             #expect(try Self.decoder().decode(SourceView.self, from: fetched.body).secret == nil)
             #expect(try await Self.call(client, .get, "/api/v1/sources/\(source.id)", key: bob).status == .notFound)
             #expect(try await Self.call(client, .delete, "/api/v1/sources/\(source.id)", key: bob).status == .notFound)
-            let bobs = try Self.decoder().decode(Page<SourceView>.self, from: try await Self.call(client, .get, "/api/v1/sources", key: bob).body)
+            let bobs = try Self.decoder().decode(
+                Page<SourceView>.self, from: try await Self.call(client, .get, "/api/v1/sources", key: bob).body)
             #expect(bobs.data.isEmpty)
         }
     }
@@ -67,7 +68,8 @@ struct ManagementAPITests {
             #expect(try await Self.call(client, .post, "/api/v1/sources", key: alice, json: #"{"nom":"a"}"#).status == .badRequest)
             #expect(try await Self.call(client, .post, "/api/v1/sources", key: alice, json: #"{"name":""}"#).status == .badRequest)
             _ = try await Self.call(client, .post, "/api/v1/sources", key: alice, json: #"{"name":"b"}"#)
-            #expect(try await Self.call(client, .patch, "/api/v1/sources/\(source.id)", key: alice, json: #"{"name":"b"}"#).status == .conflict)
+            #expect(
+                try await Self.call(client, .patch, "/api/v1/sources/\(source.id)", key: alice, json: #"{"name":"b"}"#).status == .conflict)
             let renamed = try await Self.call(client, .patch, "/api/v1/sources/\(source.id)", key: alice, json: #"{"name":"c"}"#)
             #expect(try Self.decoder().decode(SourceView.self, from: renamed.body).name == "c")
             let rotated = try await Self.call(client, .post, "/api/v1/sources/\(source.id)/rotate-secret", key: alice)

@@ -34,6 +34,7 @@ public enum Ingest {
         let api = router.group("api/v1").add(middleware: APIKeyMiddleware(accounts: accounts))
         SourcesController(repository: sources).addRoutes(to: api.group("sources"))
         SignalsController(repository: signals).addRoutes(to: api.group("signals"))
+        OpenAPIDocument.addRoute(to: router)
         return router
     }
 }

@@ -2,12 +2,15 @@ import Foundation
 
 /// Decimal numbers from text, exactly: no `Double` on the way, no locale, no trailing garbage.
 public enum ExactDecimal {
-    /// Parses `-12.345`, `1e-8`, `0.10`; nil for anything else, including `NaN`, `1,5` and `12abc`.
+    /// Parses `-12.345`, `1e-8`, `0.10`; nil for anything else, including `NaN`, `1,5`, `12abc`, more than
+    /// 38 significant digits (Decimal would round them) and exponents beyond ±64.
     public static func parse(_ text: String) -> Decimal? {
         var sawDigit = false
+        var significantDigits = 0
         var index = text.startIndex
         func skipDigits() {
             while index < text.endIndex, text[index].isASCII, text[index].isNumber {
+                if significantDigits > 0 || text[index] != "0" { significantDigits += 1 }
                 sawDigit = true
                 index = text.index(after: index)
             }
@@ -23,10 +26,10 @@ public enum ExactDecimal {
             index = text.index(after: index)
             if index < text.endIndex, text[index] == "-" || text[index] == "+" { index = text.index(after: index) }
             let beforeExponent = index
-            skipDigits()
-            guard index > beforeExponent else { return nil }
+            while index < text.endIndex, text[index].isASCII, text[index].isNumber { index = text.index(after: index) }
+            guard index > beforeExponent, let exponent = Int(text[beforeExponent..<index]), exponent <= 64 else { return nil }
         }
-        guard index == text.endIndex, text.count <= 64 else { return nil }
+        guard index == text.endIndex, text.count <= 80, significantDigits <= 38 else { return nil }
         return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
     }
 }

@@ -30,6 +30,7 @@ struct SourcesController {
         group.patch("{id}") { request, context in
             let user = try context.requireUser()
             let id = try Self.id(context)
+            try await refuseIfDefault(id, user: user)
             let name = try await Self.name(from: request, context: context)
             do {
                 return try Self.found(try await repository.rename(id, to: name, user: user), context)
@@ -39,12 +40,26 @@ struct SourcesController {
         }
         group.delete("{id}") { _, context in
             let user = try context.requireUser()
-            guard try await repository.delete(try Self.id(context), user: user) else { throw Self.notFound(context) }
+            let id = try Self.id(context)
+            try await refuseIfDefault(id, user: user)
+            guard try await repository.delete(id, user: user) else { throw Self.notFound(context) }
             return Response(status: .noContent)
         }
         group.post("{id}/rotate-secret") { _, context in
             let user = try context.requireUser()
-            return try Self.found(try await repository.rotateSecret(try Self.id(context), user: user), context)
+            let id = try Self.id(context)
+            try await refuseIfDefault(id, user: user)
+            return try Self.found(try await repository.rotateSecret(id, user: user), context)
+        }
+    }
+
+    /// The default source follows `BALLAST_WEBHOOK_SECRET`; the API cannot change it.
+    private func refuseIfDefault(_ id: UUID, user: UUID) async throws {
+        if try await repository.get(id, user: user)?.isDefault == true {
+            throw ProblemDetails(
+                status: .conflict,
+                detail: "the default source is managed by the server's BALLAST_WEBHOOK_SECRET and cannot be changed here"
+            )
         }
     }
 
@@ -59,12 +74,23 @@ struct SourcesController {
                 invalidParams: [.init(name: "name", reason: "is required")]
             )
         }
-        let name = input.name.trimmingCharacters(in: .whitespaces)
-        guard (1...64).contains(name.count) else {
+        let name = input.name
+        if name == "default" {
             throw ProblemDetails(
                 status: .badRequest,
                 detail: "the name is invalid",
-                invalidParams: [.init(name: "name", reason: "must be 1 to 64 characters")]
+                invalidParams: [.init(name: "name", reason: "'default' is reserved for the server's default source")]
+            )
+        }
+        guard (1...64).contains(name.count), let first = name.first, first.isASCII, first.isLetter || first.isNumber,
+            name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || " ._-".contains($0)) })
+        else {
+            throw ProblemDetails(
+                status: .badRequest,
+                detail: "the name is invalid",
+                invalidParams: [
+                    .init(name: "name", reason: "1 to 64 letters, digits, spaces, '.', '_' or '-', starting with a letter or digit")
+                ]
             )
         }
         return name

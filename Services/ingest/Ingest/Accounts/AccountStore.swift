@@ -93,17 +93,25 @@ public struct AccountStore: Sendable {
                 "INSERT INTO users (name) VALUES (\(user)) ON CONFLICT (name) DO NOTHING",
                 logger: logger
             )
-            let rows = try await connection.query(
+            // The default source keeps its id and owner across restarts; only its secret follows the setting.
+            var id: UUID?
+            let updated = try await connection.query(
+                "UPDATE signal_sources SET secret = \(secret) WHERE is_default RETURNING id",
+                logger: logger
+            )
+            for try await source in updated.decode(UUID.self) { id = source }
+            if let id { return id }
+            let inserted = try await connection.query(
                 """
                 INSERT INTO signal_sources (user_id, name, secret, is_default)
                 SELECT id, 'default', \(secret), true FROM users WHERE name = \(user)
-                ON CONFLICT (is_default) WHERE is_default DO UPDATE SET secret = EXCLUDED.secret
+                ON CONFLICT (user_id, name) DO UPDATE SET secret = EXCLUDED.secret, is_default = true
                 RETURNING id
                 """,
                 logger: logger
             )
-            var id = UUID()
-            for try await source in rows.decode(UUID.self) { id = source }
+            for try await source in inserted.decode(UUID.self) { id = source }
+            guard let id else { throw Failure.noSuchUser(user) }
             return id
         }
     }

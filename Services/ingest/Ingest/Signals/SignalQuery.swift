@@ -20,7 +20,13 @@ public struct SignalQuery: Sendable, Equatable {
         if let text = parameters["sourceId"] {
             if let id = UUID(uuidString: text) { sourceID = id } else { problems.append(.init(name: "sourceId", reason: "is not a UUID")) }
         }
-        if let text = parameters["symbol"], !text.isEmpty { symbol = text.uppercased() }
+        if let text = parameters["symbol"], !text.isEmpty {
+            if text.count <= 64, text.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "\u{0}" }) {
+                symbol = text.uppercased()
+            } else {
+                problems.append(.init(name: "symbol", reason: "is not a symbol"))
+            }
+        }
         for name in ["from", "to"] {
             guard let text = parameters[name] else { continue }
             guard let date = RFC3339.date(from: text) else {
@@ -30,12 +36,18 @@ public struct SignalQuery: Sendable, Equatable {
             if name == "from" { from = date } else { to = date }
         }
         if let text = parameters["limit"] {
-            if let value = Int(text), (1...500).contains(value) { limit = value } else {
+            if let value = Int(text), (1...500).contains(value) {
+                limit = value
+            } else {
                 problems.append(.init(name: "limit", reason: "expected an integer in 1...500"))
             }
         }
         if let text = parameters["cursor"] {
-            if let cursor = SignalCursor(text) { after = cursor } else { problems.append(.init(name: "cursor", reason: "is not a cursor this API issued")) }
+            if let cursor = SignalCursor(text) {
+                after = cursor
+            } else {
+                problems.append(.init(name: "cursor", reason: "is not a cursor this API issued"))
+            }
         }
         if let from, let to, from > to { problems.append(.init(name: "from", reason: "is after 'to'")) }
         guard problems.isEmpty else {

@@ -26,6 +26,9 @@ public enum SignalParser {
         func text(_ name: String, maxLength: Int = 256) -> String? {
             guard let value = body[name], value != .null else { return nil }
             switch value {
+            case .string(let string)
+            where string.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }:
+                problems.append(.init(name: name, reason: "must not contain control characters"))
             case .string(let string) where string.count <= maxLength:
                 let trimmed = string.trimmingCharacters(in: .whitespaces)
                 return trimmed.isEmpty ? nil : trimmed
@@ -71,7 +74,8 @@ public enum SignalParser {
             let parts = ticker.split(separator: ":", maxSplits: 1).map(String.init)
             let bare = (parts.count == 2 ? parts[1] : parts[0]).uppercased()
             if parts.count == 2 { exchange = parts[0].uppercased() }
-            if bare.isEmpty || !bare.allSatisfy({ $0.isLetter || $0.isNumber || "-_./!".contains($0) }) {
+            let isSymbolCharacter: (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./!".contains($0)) }
+            if bare.isEmpty || !bare.allSatisfy(isSymbolCharacter) || !(exchange ?? "X").allSatisfy(isSymbolCharacter) {
                 problems.append(.init(name: tickerField, reason: "'\(ticker)' is not a symbol"))
             } else {
                 symbol = bare
