@@ -203,3 +203,40 @@ struct WebhookTests {
         }
     }
 }
+
+@Suite("Webhook rate limit")
+struct WebhookRateLimitTests {
+    @Test("over the per-source limit: 429 with Retry-After and a problem body; other sources unaffected")
+    func limited() async throws {
+        let redis = RedisClient(endpoint: try TestServers.redis)
+        try await TestDatabase.with { database, _ in
+            let accounts = AccountStore(database: database, logger: TestServers.logger)
+            let sourceID = try await accounts.ensureDefaultSource(user: "alice", secret: WebhookTests.secret)
+            let configuration = try IngestConfiguration(
+                environment: EnvironmentReader(["BALLAST_WEBHOOK_RATE_LIMIT": "3", "BALLAST_DEDUP_WINDOW_SECONDS": "0"])
+            )
+            let limiter = WebhookRateLimiter(redis: redis, requestsPerMinute: 3, logger: TestServers.logger)
+            let router = Ingest.buildRouter(
+                signals: PostgresSignalRepository(database: database, logger: TestServers.logger),
+                sources: SourceRepository(database: database, logger: TestServers.logger),
+                accounts: accounts,
+                configuration: configuration,
+                rateLimiter: limiter
+            )
+            try await Application(router: router).test(.live) { client in
+                var statuses: [HTTPResponse.Status] = []
+                var last: (status: HTTPResponse.Status, body: String, headers: HTTPFields)?
+                for index in 0..<5 {
+                    let alert = #"{"symbol":"BTC-USD","action":"buy","quantity":"\#(index + 1)","secret":"\#(WebhookTests.secret)"}"#
+                    last = try await WebhookTests.post(client, "/webhook/\(sourceID)", alert)
+                    statuses.append(last!.status)
+                }
+                #expect(statuses == [.created, .created, .created, .tooManyRequests, .tooManyRequests])
+                #expect(last?.headers[.retryAfter].flatMap(Int.init).map { (1...60).contains($0) } == true)
+                #expect(last?.headers[.contentType] == "application/problem+json")
+                #expect(last?.body.contains("3 requests a minute") == true)
+            }
+            #expect(try await database.count("SELECT count(*) FROM signals") == 3)
+        }
+    }
+}

@@ -7,11 +7,16 @@ public enum Ingest {
     public static func buildServices(_ context: ServiceContext) throws -> ServiceDefinition {
         let configuration = try IngestConfiguration()
         let accounts = AccountStore(database: context.database, logger: context.logger)
+        let rateLimiter =
+            configuration.webhookRateLimit > 0
+            ? WebhookRateLimiter(redis: context.redis, requestsPerMinute: configuration.webhookRateLimit, logger: context.logger)
+            : nil
         let router = buildRouter(
             signals: PostgresSignalRepository(database: context.database, logger: context.logger),
             sources: SourceRepository(database: context.database, logger: context.logger),
             accounts: accounts,
-            configuration: configuration
+            configuration: configuration,
+            rateLimiter: rateLimiter
         )
         let application = Application(
             router: router,
@@ -26,11 +31,13 @@ public enum Ingest {
         signals: any SignalRepository,
         sources: SourceRepository,
         accounts: any APIKeyLookup,
-        configuration: IngestConfiguration
+        configuration: IngestConfiguration,
+        rateLimiter: WebhookRateLimiter? = nil
     ) -> Router<IngestRequestContext> {
         let router = Router(context: IngestRequestContext.self)
         router.add(middleware: ProblemMiddleware())
-        WebhookController(repository: signals, configuration: configuration).addRoutes(to: router.group("webhook"))
+        WebhookController(repository: signals, configuration: configuration, rateLimiter: rateLimiter).addRoutes(
+            to: router.group("webhook"))
         let api = router.group("api/v1").add(middleware: APIKeyMiddleware(accounts: accounts))
         SourcesController(repository: sources).addRoutes(to: api.group("sources"))
         SignalsController(repository: signals).addRoutes(to: api.group("signals"))

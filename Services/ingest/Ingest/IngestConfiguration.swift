@@ -10,6 +10,8 @@ public struct IngestConfiguration: Sendable {
     public var webhookSecret: Secret?
     /// Owner of the default source, created if missing.
     public var webhookUser: String
+    /// Webhook requests per source and minute; 0 turns the limit off.
+    public var webhookRateLimit: Int
 
     public init(environment: EnvironmentReader = EnvironmentReader()) throws(ConfigurationError) {
         duplicateWindow = .seconds(try environment.integer("BALLAST_DEDUP_WINDOW_SECONDS", default: 60, range: 0...86_400))
@@ -19,5 +21,6 @@ public struct IngestConfiguration: Sendable {
             throw ConfigurationError(variable: "BALLAST_WEBHOOK_SECRET", reason: "must be at least 16 characters")
         }
         webhookUser = environment.string("BALLAST_WEBHOOK_USER", default: "demo")
+        webhookRateLimit = try environment.integer("BALLAST_WEBHOOK_RATE_LIMIT", default: 0, range: 0...1_000_000)
     }
 }

@@ -21,14 +21,18 @@ public struct ProblemDetails: Error, Codable, Sendable, Equatable {
     public var instance: String?
     /// Each field that was rejected and why (RFC 9457 §3.2 extension member).
     public var invalidParams: [InvalidParameter]?
+    /// Sent as HTTP headers with the problem (e.g. `Retry-After`), not in the body.
+    public var headers: HTTPFields = [:]
 
     public init(
         status: HTTPResponse.Status,
         detail: String? = nil,
         type: String = "about:blank",
         instance: String? = nil,
-        invalidParams: [InvalidParameter]? = nil
+        invalidParams: [InvalidParameter]? = nil,
+        headers: HTTPFields = [:]
     ) {
+        self.headers = headers
         self.type = type
         self.title = status.reasonPhrase
         self.status = status.code
@@ -46,9 +50,11 @@ public struct ProblemDetails: Error, Codable, Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = (try? encoder.encode(self)) ?? Data(#"{"title":"Internal Server Error","status":500}"#.utf8)
+        var fields = headers
+        fields[.contentType] = "application/problem+json"
         return Response(
             status: HTTPResponse.Status(code: status),
-            headers: [.contentType: "application/problem+json"],
+            headers: fields,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
         )
     }

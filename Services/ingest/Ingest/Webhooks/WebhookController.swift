@@ -9,10 +9,12 @@ import Logging
 public struct WebhookController: Sendable {
     public let repository: any SignalRepository
     public let configuration: IngestConfiguration
+    public let rateLimiter: WebhookRateLimiter?
 
-    public init(repository: any SignalRepository, configuration: IngestConfiguration) {
+    public init(repository: any SignalRepository, configuration: IngestConfiguration, rateLimiter: WebhookRateLimiter?) {
         self.repository = repository
         self.configuration = configuration
+        self.rateLimiter = rateLimiter
     }
 
     public func addRoutes(to group: RouterGroup<IngestRequestContext>) {
@@ -58,6 +60,13 @@ public struct WebhookController: Sendable {
             throw ProblemDetails(status: .badRequest, detail: "the body is not valid JSON: \(error)")
         }
         try authenticate(request, body: bytes, json: json, source: source)
+        if let rateLimiter, let seconds = await rateLimiter.retryAfter(source: source.id) {
+            throw ProblemDetails(
+                status: .tooManyRequests,
+                detail: "this source is limited to \(rateLimiter.requestsPerMinute) requests a minute; retry in \(seconds) s",
+                headers: [.retryAfter: String(seconds)]
+            )
+        }
         let parsed = try SignalParser.parse(json)
         let raw = Self.withoutSecret(json)
         let outcome = try await repository.accept(parsed.signal, raw: raw, from: source, window: configuration.duplicateWindow)
