@@ -36,6 +36,7 @@ let package = Package(
     products: services.map { .executable(name: $0.executable, targets: ["\($0.library)Main"]) } + [
         .executable(name: "ballast", targets: ["BallastCLI"]),
         .executable(name: "ballast-bench-streams", targets: ["StreamsBenchmark"]),
+        .executable(name: "ballast-bench-hello", targets: ["HelloServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -120,6 +121,12 @@ let package = Package(
             name: "StreamsBenchmark",
             dependencies: ["BallastService"],
             path: "Benchmarks/StreamsBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "HelloServer",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/HelloServer",
             swiftSettings: swiftSettings
         ),
         .testTarget(
