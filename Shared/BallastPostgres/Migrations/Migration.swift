@@ -16,5 +16,6 @@ extension Migration {
     public static let all: [Migration] = [
         .m0001Messaging,
         .m0002Signals,
+        .m0003AcceptSignal,
     ]
 }

@@ -1,5 +1,6 @@
 -- wrk script: POST distinct TradingView-style signals to ingest's default webhook.
--- Each request carries a unique client id, so none is a duplicate and every one is stored.
+-- Each request carries a unique client id and a unique price, so none is a duplicate (by id or by
+-- content within the window) and every one is stored.
 -- BENCH_DELAY_MS paces each connection (64 connections × 1 request / 32 ms ≈ 2,000 req/s).
 local counter = 0
 local secret = os.getenv("BALLAST_WEBHOOK_SECRET")
@@ -9,6 +10,7 @@ local thread_id = 0
 function setup(thread)
    thread_id = thread_id + 1
    thread:set("prefix", tostring(thread_id) .. "-" .. tostring(os.time()))
+   thread:set("tid", thread_id)
 end
 
 wrk.method = "POST"
@@ -17,8 +19,8 @@ wrk.headers["Content-Type"] = "application/json"
 function request()
    counter = counter + 1
    local body = string.format(
-      '{"id":"%s-%d","ticker":"BINANCE:BTCUSDT","action":"buy","size":"0.01","price":"97000.5","secret":"%s"}',
-      prefix, counter, secret)
+      '{"id":"%s-%d","ticker":"BINANCE:BTCUSDT","action":"buy","size":"0.01","price":"%d.%d","secret":"%s"}',
+      prefix, counter, 90000 + tid, counter, secret)
    return wrk.format(nil, "/webhook", nil, body)
 end
 

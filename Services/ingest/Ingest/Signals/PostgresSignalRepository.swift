@@ -26,88 +26,43 @@ public struct PostgresSignalRepository: SignalRepository {
         )
     }
 
+    /// One call of `accept_signal` (migration 3): duplicate checks, the signal row and its two outbox rows,
+    /// in one implicit transaction. `receivedAt` is this process's clock, which the duplicate window uses too.
     public func accept(
         _ signal: SignalInput, raw: JSONValue, from source: SignalSource, window: Duration
     ) async throws
         -> AcceptOutcome
     {
-        let logger = self.logger
+        let id = UUID()
+        let receivedAt = Date()
+        let document = SignalDocument(id: id, source: source, signal: signal, receivedAt: receivedAt)
+        let message = try Envelope(type: "signal.received", timestamp: receivedAt, payload: document)
+        let event = try Envelope(
+            type: "signal.received",
+            timestamp: receivedAt,
+            payload: EventPayload(event: "signal.received", timestamp: receivedAt, userId: source.userID, data: document)
+        )
         let windowSeconds = Double(window.components.seconds)
-        return try await database.withTransaction(logger: logger) { connection in
-            // Accepts of the same content from one source queue up here, across ingest instances, so the
-            // window check below sees every earlier commit.
-            let lockKey = "\(source.id.uuidString)|\(signal.fingerprint)"
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(lockKey), 0))", logger: logger)
-            if let clientID = signal.clientID,
-                let existing = try await Self.firstID(
-                    connection.query(
-                        "SELECT id FROM signals WHERE source_id = \(source.id) AND client_id = \(clientID)",
-                        logger: logger
-                    )
-                )
-            {
-                return .duplicate(existing)
-            }
-            if let recent = try await Self.firstID(
-                connection.query(
-                    """
-                    SELECT id FROM signals
-                    WHERE source_id = \(source.id) AND fingerprint = \(signal.fingerprint)
-                      AND received_at > now() - make_interval(secs => \(windowSeconds))
-                    ORDER BY received_at DESC LIMIT 1
-                    """,
-                    logger: logger
-                )
-            ) {
-                return .duplicate(recent)
-            }
-            let id = UUID()
-            let inserted = try await Self.firstReceivedAt(
-                connection.query(
-                    """
-                    INSERT INTO signals (
-                        id, source_id, user_id, client_id, fingerprint, exchange, symbol, action, direction, quantity,
-                        price, order_type, stop_loss, take_profit, timeframe, strike, expiration, strategy, comment,
-                        signal_time, raw)
-                    VALUES (
-                        \(id), \(source.id), \(source.userID), \(signal.clientID), \(signal.fingerprint), \(signal.exchange),
-                        \(signal.symbol), \(signal.action.rawValue), \(signal.direction?.rawValue), \(signal.quantity),
-                        \(signal.price), \(signal.orderType.rawValue), \(signal.stopLoss), \(signal.takeProfit),
-                        \(signal.timeframe), \(signal.strike), \(signal.expiration), \(signal.strategy), \(signal.comment),
-                        \(signal.timestamp), \(raw.serialized))
-                    ON CONFLICT (source_id, client_id) DO NOTHING
-                    RETURNING received_at
-                    """,
-                    logger: logger
-                )
-            )
-            guard let receivedAt = inserted else {
-                // Another instance committed the same client id, with different content, meanwhile.
-                let existing = try await Self.firstID(
-                    connection.query(
-                        "SELECT id FROM signals WHERE source_id = \(source.id) AND client_id = \(signal.clientID)",
-                        logger: logger
-                    )
-                )
-                return .duplicate(existing ?? id)
-            }
-            let document = SignalDocument(id: id, source: source, signal: signal, receivedAt: receivedAt)
-            try await Outbox.enqueue(
-                Envelope(id: UUID().uuidString.lowercased(), type: "signal.received", payload: document),
-                to: StreamName.signals,
-                on: connection,
-                logger: logger
-            )
-            let event = EventPayload(event: "signal.received", timestamp: receivedAt, userId: source.userID, data: document)
-            try await Outbox.enqueue(
-                Envelope(type: "signal.received", payload: event),
-                to: StreamName.events,
-                on: connection,
-                logger: logger
-            )
-            return .accepted(id)
+        let rows = try await database.query(
+            """
+            SELECT outcome, signal_id FROM accept_signal(
+                \(id), \(source.id), \(source.userID), \(signal.clientID), \(signal.fingerprint), \(signal.exchange),
+                \(signal.symbol), \(signal.action.rawValue), \(signal.direction?.rawValue), \(signal.quantity), \(signal.price),
+                \(signal.orderType.rawValue), \(signal.stopLoss), \(signal.takeProfit), \(signal.timeframe), \(signal.strike),
+                \(signal.expiration), \(signal.strategy), \(signal.comment), \(signal.timestamp), \(raw.serialized), \(receivedAt),
+                \(windowSeconds), \(message.id), \(message.data), \(event.id), \(event.data))
+            """,
+            logger: logger
+        )
+        var outcome: AcceptOutcome?
+        for try await (kind, signalID) in rows.decode((String, UUID).self) {
+            outcome = kind == "accepted" ? .accepted(signalID) : .duplicate(signalID)
         }
+        guard let outcome else { throw AcceptError.noOutcome }
+        return outcome
     }
+
+    enum AcceptError: Error { case noOutcome }
 
     public func signals(of user: UUID, matching query: SignalQuery) async throws -> [SignalDocument] {
         try await documents(
@@ -172,15 +127,4 @@ public struct PostgresSignalRepository: SignalRepository {
         return sources.first
     }
 
-    private static func firstID(_ rows: PostgresRowSequence) async throws -> UUID? {
-        var ids: [UUID] = []
-        for try await id in rows.decode(UUID.self) { ids.append(id) }
-        return ids.first
-    }
-
-    private static func firstReceivedAt(_ rows: PostgresRowSequence) async throws -> Date? {
-        var dates: [Date] = []
-        for try await date in rows.decode(Date.self) { dates.append(date) }
-        return dates.first
-    }
 }
