@@ -240,3 +240,52 @@ struct WebhookRateLimitTests {
         }
     }
 }
+
+@Suite("Webhooks while Redis restarts")
+struct WebhookRedisOutageTests {
+    @Test("signals accepted while Redis is down all reach the stream once it is back, each once")
+    func redisRestartLosesNothing() async throws {
+        let server = try RedisServerProcess()
+        try await server.start()
+        let redis = RedisClient(endpoint: server.endpoint, commandTimeout: .seconds(2))
+        try await TestDatabase.with { database, _ in
+            let sourceID = try await AccountStore(database: database, logger: TestServers.logger)
+                .ensureDefaultSource(user: "alice", secret: WebhookTests.secret)
+            let configuration = try IngestConfiguration(environment: EnvironmentReader([:]))
+            var relayConfiguration = OutboxRelay.Configuration()
+            relayConfiguration.pollInterval = .milliseconds(20)
+            let relay = OutboxRelay(
+                database: database,
+                producer: StreamProducer(client: redis),
+                configuration: relayConfiguration,
+                logger: TestServers.logger
+            )
+            let accepted = Recorder<String>()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await relay.run() }
+                defer { group.cancelAll() }
+                try await Application(router: ingestRouter(database, configuration)).test(.live) { client in
+                    for index in 0..<60 {
+                        if index == 20 { await server.stop() }
+                        if index == 40 { try await server.start() }
+                        let alert = #"{"symbol":"BTC-USD","action":"buy","quantity":"\#(index + 1)","secret":"\#(WebhookTests.secret)"}"#
+                        let response = try await WebhookTests.post(client, "/webhook/\(sourceID)", alert)
+                        #expect(response.status == .created)
+                        accepted.append(try WebhookTests.signalID(response.body))
+                    }
+                }
+                #expect(
+                    await eventually(timeout: .seconds(30)) {
+                        try await database.count("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0
+                    }
+                )
+            }
+            let published = try await redis.entries(of: StreamName.signals).compactMap { $0["data"] }
+            for id in accepted.all {
+                #expect(published.filter { $0.contains(id) }.count == 1, "signal \(id)")
+            }
+            #expect(published.count == 60)
+        }
+        await server.stop()
+    }
+}
