@@ -23,19 +23,13 @@ struct ConsumerGroupSetup: Service {
     static func component(_ stream: String) -> String { "group \(stream)" }
 
     func run() async throws {
-        var backoff = Backoff()
-        var pending = streams
-        while !pending.isEmpty && !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let stream = pending[0]
-            do {
+        let (group, redis, health, logger) = (self.group, self.redis, self.health, self.logger)
+        for stream in streams {
+            await retryUntilDone("create the consumer group on \(stream)", backoff: Backoff(), logger: logger) {
                 try await ConsumerGroups.create(stream: stream, group: group, client: redis)
                 health.set(Self.component(stream), healthy: true)
                 logger.info("consumer group ready", metadata: ["stream": "\(stream)", "group": "\(group)"])
-                pending.removeFirst()
-                backoff.reset()
-            } catch {
-                logger.warning("cannot create consumer group yet", metadata: ["stream": "\(stream)", "error": "\(error)"])
-                do { try await backoff.wait() } catch { return }
+                return true
             }
         }
     }

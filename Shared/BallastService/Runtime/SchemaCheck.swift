@@ -25,29 +25,16 @@ struct SchemaCheck: Service {
     func run() async throws {
         let migrator = Migrator(client: database, logger: logger)
         let expected = Set(migrator.migrations.map(\.version))
-        var backoff = Backoff(initial: .milliseconds(200), maximum: .seconds(10))
-        var warned = false
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                let autoMigrate = self.autoMigrate
-                let missing = try await cancelWhenGracefulShutdown {
-                    if autoMigrate { try await migrator.migrate() }
-                    return expected.subtracting(try await migrator.appliedVersions())
-                }
-                if missing.isEmpty {
-                    health.set(Self.healthComponent, healthy: true)
-                    return
-                }
-                if !warned {
-                    logger.warning("database schema is behind; run `ballast migrate`", metadata: ["missing": "\(missing.sorted())"])
-                    warned = true
-                }
-            } catch  where error is CancellationError || Task.isShuttingDownGracefully {
-                return
-            } catch {
-                logger.warning("cannot check the database schema yet", metadata: ["error": "\(String(reflecting: error))"])
+        let (autoMigrate, health, logger) = (self.autoMigrate, self.health, self.logger)
+        await retryUntilDone("check the database schema", logger: logger) {
+            if autoMigrate { try await migrator.migrate() }
+            let missing = expected.subtracting(try await migrator.appliedVersions())
+            guard missing.isEmpty else {
+                logger.warning("database schema is behind; run `ballast migrate`", metadata: ["missing": "\(missing.sorted())"])
+                return false
             }
-            do { try await backoff.wait() } catch { return }
+            health.set(Self.healthComponent, healthy: true)
+            return true
         }
     }
 }

@@ -144,8 +144,19 @@ enum OpenAPIDocument {
                 "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/Signal" } }, "nextCursor": { "type": "string" } }
               }
             },
+            "requestBodies": {
+              "Signal": {
+                "required": true,
+                "content": {
+                  "application/json": { "schema": { "$ref": "#/components/schemas/WebhookSignal" } },
+                  "text/plain": { "schema": { "type": "string" }, "description": "JSON, as TradingView sends it" }
+                }
+              }
+            },
             "responses": {
-              "Problem": { "description": "An error", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }
+              "Problem": { "description": "An error", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+              "Accepted": { "description": "Accepted", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WebhookResult" } } } },
+              "Duplicate": { "description": "Duplicate of an earlier signal", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WebhookResult" } } } }
             }
           },
           "paths": {
@@ -159,16 +170,10 @@ enum OpenAPIDocument {
               "post": {
                 "summary": "Receive a signal for the default source (BALLAST_WEBHOOK_SECRET)",
                 "parameters": [{ "$ref": "#/components/parameters/Signature" }],
-                "requestBody": {
-                  "required": true,
-                  "content": {
-                    "application/json": { "schema": { "$ref": "#/components/schemas/WebhookSignal" } },
-                    "text/plain": { "schema": { "type": "string" } }
-                  }
-                },
+                "requestBody": { "$ref": "#/components/requestBodies/Signal" },
                 "responses": {
-                  "201": { "description": "Accepted", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WebhookResult" } } } },
-                  "200": { "description": "Duplicate of an earlier signal", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WebhookResult" } } } },
+                  "201": { "$ref": "#/components/responses/Accepted" },
+                  "200": { "$ref": "#/components/responses/Duplicate" },
                   "400": { "$ref": "#/components/responses/Problem" },
                   "401": { "$ref": "#/components/responses/Problem" },
                   "413": { "$ref": "#/components/responses/Problem" },
@@ -181,16 +186,10 @@ enum OpenAPIDocument {
               "post": {
                 "summary": "Receive a signal for one source",
                 "parameters": [{ "$ref": "#/components/parameters/SourceId" }, { "$ref": "#/components/parameters/Signature" }],
-                "requestBody": {
-                  "required": true,
-                  "content": {
-                    "application/json": { "schema": { "$ref": "#/components/schemas/WebhookSignal" } },
-                    "text/plain": { "schema": { "type": "string" } }
-                  }
-                },
+                "requestBody": { "$ref": "#/components/requestBodies/Signal" },
                 "responses": {
-                  "201": { "description": "Accepted", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WebhookResult" } } } },
-                  "200": { "description": "Duplicate of an earlier signal", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WebhookResult" } } } },
+                  "201": { "$ref": "#/components/responses/Accepted" },
+                  "200": { "$ref": "#/components/responses/Duplicate" },
                   "400": { "$ref": "#/components/responses/Problem" },
                   "401": { "$ref": "#/components/responses/Problem" },
                   "404": { "$ref": "#/components/responses/Problem" },

@@ -1,4 +1,5 @@
 import BallastCore
+import BallastService
 import Logging
 import ServiceLifecycle
 
@@ -25,20 +26,12 @@ struct DefaultSourceSetup: Service {
             logger.notice("BALLAST_WEBHOOK_SECRET is not set: POST /webhook refuses every request")
             return
         }
-        var backoff = Backoff(initial: .milliseconds(200), maximum: .seconds(5))
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                let user = configuration.webhookUser
-                let id = try await cancelWhenGracefulShutdown { try await accounts.ensureDefaultSource(user: user, secret: secret.value) }
-                health.set(Self.healthComponent, healthy: true)
-                logger.info("default webhook source ready", metadata: ["source_id": .string(id.uuidString), "user": .string(user)])
-                return
-            } catch  where error is CancellationError || Task.isShuttingDownGracefully {
-                return
-            } catch {
-                logger.warning("cannot set up the default webhook source yet", metadata: ["error": "\(String(reflecting: error))"])
-            }
-            do { try await backoff.wait() } catch { return }
+        let (accounts, user, health, logger) = (self.accounts, configuration.webhookUser, self.health, self.logger)
+        await retryUntilDone("set up the default webhook source", logger: logger) {
+            let id = try await accounts.ensureDefaultSource(user: user, secret: secret.value)
+            health.set(Self.healthComponent, healthy: true)
+            logger.info("default webhook source ready", metadata: ["source_id": .string(id.uuidString), "user": .string(user)])
+            return true
         }
     }
 }
