@@ -1,6 +1,6 @@
 import Foundation
 
-/// Decimal numbers from text, exactly: no `Double` on the way, no locale, no trailing garbage.
+/// Decimal numbers from text, exactly: no binary floating point on the way, no locale, no trailing garbage.
 public enum ExactDecimal {
     /// Parses `-12.345`, `1e-8`, `0.10`; nil for anything else, including `NaN`, `1,5`, `12abc`, more than
     /// 38 significant digits (Decimal would round them) and exponents beyond ±64.

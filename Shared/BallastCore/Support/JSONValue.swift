@@ -1,5 +1,5 @@
 /// A JSON document parsed without losing precision: numbers keep their exact text, so amounts are
-/// turned into `Decimal` from the digits the client sent, never through `Double`.
+/// turned into `Decimal` from the digits the client sent, never through binary floating point.
 public enum JSONValue: Sendable, Equatable {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])

@@ -69,7 +69,7 @@ public struct SignalCursor: Sendable, Equatable {
     init?(_ text: String) {
         let parts = text.split(separator: "_", maxSplits: 1)
         guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
-        self.init(receivedAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000), id: id)
+        self.init(receivedAt: Date(timeIntervalSince1970: TimeInterval(micros) / 1_000_000), id: id)
     }
 
     public var text: String {
