@@ -36,10 +36,11 @@ public enum Ingest {
     ) -> Router<IngestRequestContext> {
         let router = Router(context: IngestRequestContext.self)
         router.add(middleware: ProblemMiddleware())
-        WebhookController(repository: signals, configuration: configuration, rateLimiter: rateLimiter).addRoutes(
-            to: router.group("webhook"))
+        let sourceCache = SourceCache()
+        WebhookController(repository: signals, configuration: configuration, rateLimiter: rateLimiter, sources: sourceCache)
+            .addRoutes(to: router.group("webhook"))
         let api = router.group("api/v1").add(middleware: APIKeyMiddleware(accounts: accounts))
-        SourcesController(repository: sources).addRoutes(to: api.group("sources"))
+        SourcesController(repository: sources, cache: sourceCache).addRoutes(to: api.group("sources"))
         SignalsController(repository: signals).addRoutes(to: api.group("signals"))
         OpenAPIDocument.addRoute(to: router)
         return router

@@ -13,7 +13,7 @@ public struct Envelope: Sendable, Hashable {
     public var trace: String?
 
     public init(
-        id: String = UUID().uuidString.lowercased(),
+        id: String = UUID.random().uuidString.lowercased(),
         type: String,
         version: Int = 1,
         timestamp: Date = Date(),
@@ -30,7 +30,7 @@ public struct Envelope: Sendable, Hashable {
 
     /// An envelope whose `data` is the JSON encoding of `payload`.
     public init(
-        id: String = UUID().uuidString.lowercased(),
+        id: String = UUID.random().uuidString.lowercased(),
         type: String,
         version: Int = 1,
         timestamp: Date = Date(),

@@ -30,6 +30,8 @@ public enum ExactDecimal {
             guard index > beforeExponent, let exponent = Int(text[beforeExponent..<index]), exponent <= 64 else { return nil }
         }
         guard index == text.endIndex, text.count <= 80, significantDigits <= 38 else { return nil }
-        return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        return Decimal(string: text, locale: posix)
     }
+
+    private static let posix = Locale(identifier: "en_US_POSIX")
 }

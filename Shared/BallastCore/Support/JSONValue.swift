@@ -34,34 +34,67 @@ public enum JSONValue: Sendable, Equatable {
 
     /// Compact JSON text; numbers are written exactly as they were read.
     public var serialized: String {
+        var text = ""
+        write(to: &text)
+        return text
+    }
+
+    /// Appends the compact JSON text to `text` (one buffer for the whole document).
+    public func write(to text: inout String) {
         switch self {
         case .object(let members):
-            "{" + members.map { "\(Self.quoted($0.key)):\($0.value.serialized)" }.joined(separator: ",") + "}"
-        case .array(let values): "[" + values.map(\.serialized).joined(separator: ",") + "]"
-        case .string(let text): Self.quoted(text)
-        case .number(let text): text
-        case .bool(let value): value ? "true" : "false"
-        case .null: "null"
+            text += "{"
+            for (index, member) in members.enumerated() {
+                if index > 0 { text += "," }
+                Self.writeQuoted(member.key, to: &text)
+                text += ":"
+                member.value.write(to: &text)
+            }
+            text += "}"
+        case .array(let values):
+            text += "["
+            for (index, value) in values.enumerated() {
+                if index > 0 { text += "," }
+                value.write(to: &text)
+            }
+            text += "]"
+        case .string(let string): Self.writeQuoted(string, to: &text)
+        case .number(let number): text += number
+        case .bool(let value): text += value ? "true" : "false"
+        case .null: text += "null"
         }
     }
 
     /// `text` as a JSON string literal, quotes included.
     public static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
+        var result = ""
+        writeQuoted(text, to: &result)
+        return result
+    }
+
+    /// Appends `string` as a JSON string literal, quotes included.
+    public static func writeQuoted(_ string: String, to text: inout String) {
+        text += "\""
+        // Most strings need no escape: append them whole.
+        guard string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            text += string
+            text += "\""
+            return
+        }
+        for scalar in string.unicodeScalars {
             switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
             case let control where control.value < 0x20:
                 let hex = String(control.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
+                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: text.unicodeScalars.append(scalar)
             }
         }
-        return result + "\""
+        text += "\""
     }
 }
 

@@ -17,5 +17,6 @@ extension Migration {
         .m0001Messaging,
         .m0002Signals,
         .m0003AcceptSignal,
+        .m0004AcceptSignals,
     ]
 }

@@ -38,7 +38,7 @@ public struct RedisLock: Sendable {
 
     /// Takes the lock if it is free; nil when someone else holds it.
     public func acquire(_ key: String, ttl: Duration) async throws(RedisError) -> LockLease? {
-        let token = UUID().uuidString
+        let token = UUID.random().uuidString
         let reply = try await client.send("SET", key, token, "NX", "PX", String(ttl.wholeMilliseconds))
         return reply.isNull ? nil : LockLease(key: key, token: token, ttl: ttl)
     }

@@ -6,6 +6,8 @@ import PostgresNIO
 /// `/api/v1/sources`: list, create (secret shown once), get, rename, delete, rotate the secret.
 struct SourcesController {
     let repository: SourceRepository
+    /// Told about deleted sources and rotated secrets, so that webhooks stop accepting the old ones here at once.
+    let cache: SourceCache
 
     struct SourceInput: Decodable {
         var name: String
@@ -43,13 +45,16 @@ struct SourcesController {
             let id = try Self.id(context)
             try await refuseIfDefault(id, user: user)
             guard try await repository.delete(id, user: user) else { throw Self.notFound(context) }
+            cache.forget(id)
             return Response(status: .noContent)
         }
         group.post("{id}/rotate-secret") { _, context in
             let user = try context.requireUser()
             let id = try Self.id(context)
             try await refuseIfDefault(id, user: user)
-            return try Self.found(try await repository.rotateSecret(id, user: user), context)
+            let rotated = try await repository.rotateSecret(id, user: user)
+            cache.forget(id)
+            return try Self.found(rotated, context)
         }
     }
 

@@ -8,10 +8,12 @@ import PostgresNIO
 public struct PostgresSignalRepository: SignalRepository {
     public let database: PostgresClient
     public let logger: Logger
+    private let batcher: AcceptBatcher
 
     public init(database: PostgresClient, logger: Logger) {
         self.database = database
         self.logger = logger
+        batcher = AcceptBatcher(database: database, logger: logger)
     }
 
     public func source(id: UUID) async throws -> SignalSource? {
@@ -26,43 +28,25 @@ public struct PostgresSignalRepository: SignalRepository {
         )
     }
 
-    /// One call of `accept_signal` (migration 3): duplicate checks, the signal row and its two outbox rows,
-    /// in one implicit transaction. `receivedAt` is this process's clock, which the duplicate window uses too.
+    /// Duplicate checks, the signal row and its two outbox rows commit together, batched with concurrent
+    /// accepts (`AcceptBatcher`, `AcceptStatement`). `receivedAt` is this process's clock, which the
+    /// duplicate window uses too.
     public func accept(
         _ signal: SignalInput, raw: JSONValue, from source: SignalSource, window: Duration
     ) async throws
         -> AcceptOutcome
     {
-        let id = UUID()
-        let receivedAt = Date()
-        let document = SignalDocument(id: id, source: source, signal: signal, receivedAt: receivedAt)
-        let message = try Envelope(type: "signal.received", timestamp: receivedAt, payload: document)
-        let event = try Envelope(
-            type: "signal.received",
-            timestamp: receivedAt,
-            payload: EventPayload(event: "signal.received", timestamp: receivedAt, userId: source.userID, data: document)
+        let document = SignalDocument(id: UUID.random(), source: source, signal: signal, receivedAt: Date())
+        let row = AcceptRow(
+            document: document,
+            fingerprint: signal.fingerprint,
+            raw: raw,
+            window: window,
+            signalMessageID: UUID.random().uuidString.lowercased(),
+            eventMessageID: UUID.random().uuidString.lowercased()
         )
-        let windowSeconds = Double(window.components.seconds)
-        let rows = try await database.query(
-            """
-            SELECT outcome, signal_id FROM accept_signal(
-                \(id), \(source.id), \(source.userID), \(signal.clientID), \(signal.fingerprint), \(signal.exchange),
-                \(signal.symbol), \(signal.action.rawValue), \(signal.direction?.rawValue), \(signal.quantity), \(signal.price),
-                \(signal.orderType.rawValue), \(signal.stopLoss), \(signal.takeProfit), \(signal.timeframe), \(signal.strike),
-                \(signal.expiration), \(signal.strategy), \(signal.comment), \(signal.timestamp), \(raw.serialized), \(receivedAt),
-                \(windowSeconds), \(message.id), \(message.data), \(event.id), \(event.data))
-            """,
-            logger: logger
-        )
-        var outcome: AcceptOutcome?
-        for try await (kind, signalID) in rows.decode((String, UUID).self) {
-            outcome = kind == "accepted" ? .accepted(signalID) : .duplicate(signalID)
-        }
-        guard let outcome else { throw AcceptError.noOutcome }
-        return outcome
+        return try await batcher.accept(row)
     }
-
-    enum AcceptError: Error { case noOutcome }
 
     public func signals(of user: UUID, matching query: SignalQuery) async throws -> [SignalDocument] {
         try await documents(

@@ -30,7 +30,7 @@ public enum SignalParser {
             where string.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }:
                 problems.append(.init(name: name, reason: "must not contain control characters"))
             case .string(let string) where string.count <= maxLength:
-                let trimmed = string.trimmingCharacters(in: .whitespaces)
+                let trimmed = string.trimmingEdgeWhitespace()
                 return trimmed.isEmpty ? nil : trimmed
             case .string: problems.append(.init(name: name, reason: "must be at most \(maxLength) characters"))
             case .number(let number): return number
@@ -43,7 +43,7 @@ public enum SignalParser {
             let digits: String
             switch value {
             case .number(let number): digits = number
-            case .string(let string): digits = string.trimmingCharacters(in: .whitespaces)
+            case .string(let string): digits = string.trimmingEdgeWhitespace()
             default:
                 problems.append(.init(name: name, reason: "must be a number"))
                 return nil
@@ -145,5 +145,16 @@ public enum SignalParser {
             detail: problems.count == 1 ? "1 field is invalid" : "\(problems.count) fields are invalid",
             invalidParams: problems
         )
+    }
+}
+
+extension String {
+    /// `trimmingCharacters(in: .whitespaces)` without Foundation's bridging in the common case: a value
+    /// that starts and ends with visible ASCII is returned as it is.
+    func trimmingEdgeWhitespace() -> String {
+        if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+            return self
+        }
+        return trimmingCharacters(in: .whitespaces)
     }
 }

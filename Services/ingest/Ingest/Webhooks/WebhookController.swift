@@ -10,23 +10,27 @@ public struct WebhookController: Sendable {
     public let repository: any SignalRepository
     public let configuration: IngestConfiguration
     public let rateLimiter: WebhookRateLimiter?
+    let sources: SourceCache
 
-    public init(repository: any SignalRepository, configuration: IngestConfiguration, rateLimiter: WebhookRateLimiter?) {
+    init(repository: any SignalRepository, configuration: IngestConfiguration, rateLimiter: WebhookRateLimiter?, sources: SourceCache) {
         self.repository = repository
         self.configuration = configuration
         self.rateLimiter = rateLimiter
+        self.sources = sources
     }
 
     public func addRoutes(to group: RouterGroup<IngestRequestContext>) {
         group.get("test") { _, _ in
-            WebhookResponse(status: "ok", message: "webhook endpoint is reachable")
+            WebhookResponse(code: .ok, status: "ok", message: "webhook endpoint is reachable")
         }
         group.post { request, context in
             try await receive(request, context: context, source: try await defaultSource())
         }
         group.post("{sourceId}") { request, context in
             let id = try context.parameters.require("sourceId")
-            guard let uuid = UUID(uuidString: id), let source = try await repository.source(id: uuid) else {
+            guard let uuid = UUID(uuidString: id),
+                let source = try await sources.source(.id(uuid), load: { try await repository.source(id: uuid) })
+            else {
                 throw ProblemDetails(status: .notFound, detail: "no signal source with id '\(id.prefix(64))'")
             }
             return try await receive(request, context: context, source: source)
@@ -34,7 +38,9 @@ public struct WebhookController: Sendable {
     }
 
     private func defaultSource() async throws -> SignalSource {
-        guard configuration.webhookSecret != nil, let source = try await repository.defaultSource() else {
+        guard configuration.webhookSecret != nil,
+            let source = try await sources.source(.defaultSource, load: { try await repository.defaultSource() })
+        else {
             // No secret configured means no way to authenticate: refuse, never accept unauthenticated.
             throw ProblemDetails(status: .unauthorized, detail: "no webhook secret is configured on this server")
         }
@@ -44,7 +50,7 @@ public struct WebhookController: Sendable {
     private func receive(
         _ request: Request, context: IngestRequestContext, source: SignalSource
     ) async throws
-        -> EditedResponse<WebhookResponse>
+        -> WebhookResponse
     {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > configuration.maxBodyBytes {
             throw ProblemDetails(status: .contentTooLarge, detail: "the body is over \(configuration.maxBodyBytes) bytes")
@@ -75,15 +81,16 @@ public struct WebhookController: Sendable {
         switch outcome {
         case .accepted(let id):
             logger.info("signal accepted", metadata: ["signal_id": .string(id.uuidString), "symbol": .string(parsed.signal.symbol)])
-            return EditedResponse(status: .created, response: WebhookResponse(id: id, status: "accepted"))
+            return WebhookResponse(code: .created, id: id, status: "accepted")
         case .duplicate(let id):
             logger.info("duplicate signal", metadata: ["signal_id": .string(id.uuidString)])
-            return EditedResponse(status: .ok, response: WebhookResponse(id: id, status: "duplicate"))
+            return WebhookResponse(code: .ok, id: id, status: "duplicate")
         }
     }
 
     /// TradingView sends `text/plain` when the alert text is JSON it did not recognise; both carry JSON.
     static func checkMediaType(_ contentType: String?) throws {
+        if contentType == "application/json" || contentType == "text/plain" { return }
         let mediaType = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard mediaType == "application/json" || mediaType == "text/plain" else {
             throw ProblemDetails(
@@ -117,14 +124,39 @@ public struct WebhookController: Sendable {
     }
 }
 
-struct WebhookResponse: ResponseEncodable {
+/// `{"id", "status", "message"}`, written by hand: it answers every webhook, and `JSONEncoder` was a
+/// visible part of the request's cost.
+struct WebhookResponse: ResponseGenerator {
+    var code: HTTPResponse.Status
     var id: UUID?
     var status: String
     var message: String?
 
-    init(id: UUID? = nil, status: String, message: String? = nil) {
+    init(code: HTTPResponse.Status, id: UUID? = nil, status: String, message: String? = nil) {
+        self.code = code
         self.id = id
         self.status = status
         self.message = message
+    }
+
+    var json: String {
+        var text = "{"
+        if let id { text += #""id":""# + id.uuidString + #"","# }
+        if let message {
+            text += #""message":"#
+            JSONValue.writeQuoted(message, to: &text)
+            text += ","
+        }
+        text += #""status":"#
+        JSONValue.writeQuoted(status, to: &text)
+        return text + "}"
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(
+            status: code,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: json))
+        )
     }
 }

@@ -1,0 +1,82 @@
+import BallastCore
+import Foundation
+import Testing
+
+@testable import Ingest
+
+@Suite("Batching webhook accepts")
+struct AcceptBatchTests {
+    static let source = UUID()
+    static let otherSource = UUID()
+
+    static func row(source: UUID = source, clientID: String?, price: String, window: Duration = .seconds(60)) -> AcceptRow {
+        let document = SignalDocument(
+            id: UUID.random(), sourceId: source, userId: UUID(), clientId: clientID, exchange: nil, symbol: "BTCUSDT",
+            action: "buy", direction: nil, quantity: nil, price: price, orderType: "market", stopLoss: nil,
+            takeProfit: nil, timeframe: nil, strike: nil, expiration: nil, strategy: nil, comment: nil,
+            timestamp: nil, receivedAt: Date(timeIntervalSince1970: 1_764_000_000)
+        )
+        return AcceptRow(
+            document: document, fingerprint: "BTCUSDT|buy|\(price)", raw: .object([]), window: window,
+            signalMessageID: "s", eventMessageID: "e"
+        )
+    }
+
+    @Test("a repeated client id or the same content in one batch follows the first row; other sources do not")
+    func plan() {
+        let rows = [
+            Self.row(clientID: "a", price: "1"),
+            Self.row(clientID: "a", price: "2"),  // same client id
+            Self.row(clientID: nil, price: "1"),  // same content as row 0
+            Self.row(clientID: "b", price: "3"),
+            Self.row(source: Self.otherSource, clientID: "a", price: "1"),  // another source
+        ]
+        let plan = AcceptStatement.BatchPlan(rows)
+        #expect(plan.leaders == [0, 3, 4])
+        #expect(plan.followers.map(\.follower) == [1, 2])
+        #expect(plan.followers.map(\.leader) == [0, 0])
+    }
+
+    @Test("with the duplicate window at 0, the same content is not a duplicate, the same client id still is")
+    func closedWindow() {
+        let rows = [
+            Self.row(clientID: nil, price: "1", window: .zero),
+            Self.row(clientID: nil, price: "1", window: .zero),
+            Self.row(clientID: "x", price: "1", window: .zero),
+            Self.row(clientID: "x", price: "2", window: .zero),
+        ]
+        let plan = AcceptStatement.BatchPlan(rows)
+        #expect(plan.leaders == [0, 1, 2])
+        #expect(plan.followers.map(\.follower) == [3])
+    }
+
+    @Test("the batch is one JSON array whose documents are embedded as JSON, not as strings")
+    func batchJSON() throws {
+        let rows = [Self.row(clientID: "a\"b", price: "1.50"), Self.row(clientID: nil, price: "2")]
+        let text = AcceptStatement.batchJSON(rows)
+        let json = try JSONValue(parsing: Array(text.utf8))
+        guard case .array(let elements) = json else {
+            Issue.record("not an array: \(text)")
+            return
+        }
+        #expect(elements.count == 2)
+        #expect(elements[0]["n"] == .number("0"))
+        #expect(elements[0]["client_id"] == .string("a\"b"))
+        #expect(elements[1]["client_id"] == .null)
+        #expect(elements[0]["signal_data"]?["price"] == .string("1.50"))
+        #expect(elements[0]["event_data"]?["event"] == .string("signal.received"))
+        #expect(elements[0]["event_data"]?["data"] == elements[0]["signal_data"])
+        #expect(elements[0]["window_seconds"] == .number("60"))
+    }
+
+    @Test("the hand-written document JSON is the Codable one: it decodes back to the same document")
+    func documentJSON() throws {
+        var document = Self.row(clientID: "line\nbreak \u{1} \\ \"quoted\"", price: "0.000000001").document
+        document.comment = "ünïcödé ✓"
+        document.timestamp = Date(timeIntervalSince1970: 1_764_000_000.123)
+        let decoded = try JSONCoding.decoder.decode(SignalDocument.self, from: Data(document.jsonText.utf8))
+        #expect(decoded == document)
+        let encoded = String(decoding: try JSONCoding.encoder.encode(document), as: UTF8.self)
+        #expect(encoded == document.jsonText)
+    }
+}
