@@ -67,11 +67,12 @@ final class AcceptBatcher: Sendable {
         }
     }
 
-    /// A failed batch (a deadlock between instances, a row the database refuses) is retried one signal
-    /// per statement, so one bad signal fails alone and the others are still accepted.
+    /// A batch the database refused (a row it cannot store, a deadlock) is retried one signal per
+    /// statement, so one bad signal fails alone and the others are still accepted. Without an answer
+    /// from the server (connection lost, database down) every request of the batch gets the error.
     private func retryOneByOne(_ batch: [(row: AcceptRow, completion: Completion)], after error: any Error) async {
-        guard batch.count > 1 else {
-            batch[0].completion.resume(throwing: error)
+        guard batch.count > 1, (error as? PSQLError)?.serverInfo != nil else {
+            for item in batch { item.completion.resume(throwing: error) }
             return
         }
         logger.debug("accept batch failed, retrying one by one", metadata: ["count": "\(batch.count)", "error": "\(error)"])
