@@ -39,7 +39,7 @@ public struct PostgresSignalRepository: SignalRepository {
         let document = SignalDocument(id: UUID.random(), source: source, signal: signal, receivedAt: Date())
         let row = AcceptRow(
             document: document,
-            fingerprint: signal.fingerprint,
+            fingerprint: document.fingerprint,
             raw: raw,
             window: window,
             signalMessageID: UUID.random().uuidString.lowercased(),

@@ -52,6 +52,15 @@ extension SignalDocument {
 }
 
 extension SignalDocument {
+    /// `SignalInput.fingerprint`, from the amounts already printed here.
+    var fingerprint: String {
+        SignalInput.fingerprint(
+            exchange: exchange, symbol: symbol, action: action, direction: direction, quantity: quantity, price: price,
+            orderType: orderType, stopLoss: stopLoss, takeProfit: takeProfit, timeframe: timeframe, strike: strike,
+            expiration: expiration, strategy: strategy
+        )
+    }
+
     /// The same JSON `Codable` gives (keys sorted, absent fields left out, dates in RFC 3339), written
     /// directly: ingest writes it for every signal, and `JSONEncoder` was a tenth of its CPU.
     var jsonText: String {

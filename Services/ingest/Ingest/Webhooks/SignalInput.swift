@@ -37,11 +37,24 @@ public struct SignalInput: Sendable, Equatable {
     /// The normalised trading content, for the duplicate window: two alerts with the same fingerprint
     /// from one source within the window are one signal.
     public var fingerprint: String {
+        Self.fingerprint(
+            exchange: exchange, symbol: symbol, action: action.rawValue, direction: direction?.rawValue,
+            quantity: quantity.map { "\($0)" }, price: price.map { "\($0)" }, orderType: orderType.rawValue,
+            stopLoss: stopLoss.map { "\($0)" }, takeProfit: takeProfit.map { "\($0)" }, timeframe: timeframe,
+            strike: strike.map { "\($0)" }, expiration: expiration, strategy: strategy
+        )
+    }
+
+    /// The fingerprint from the fields as text, amounts as `Decimal` prints them (`SignalDocument` has
+    /// them so already, and ingest takes the fingerprint from there rather than print every amount twice).
+    static func fingerprint(
+        exchange: String?, symbol: String, action: String, direction: String?, quantity: String?, price: String?,
+        orderType: String, stopLoss: String?, takeProfit: String?, timeframe: String?, strike: String?,
+        expiration: String?, strategy: String?
+    ) -> String {
         [
-            exchange ?? "", symbol, action.rawValue, direction?.rawValue ?? "", quantity.map { "\($0)" } ?? "",
-            price.map { "\($0)" } ?? "", orderType.rawValue, stopLoss.map { "\($0)" } ?? "",
-            takeProfit.map { "\($0)" } ?? "", timeframe ?? "", strike.map { "\($0)" } ?? "", expiration ?? "",
-            strategy ?? "",
+            exchange ?? "", symbol, action, direction ?? "", quantity ?? "", price ?? "", orderType, stopLoss ?? "",
+            takeProfit ?? "", timeframe ?? "", strike ?? "", expiration ?? "", strategy ?? "",
         ].joined(separator: "|")
     }
 }
