@@ -82,7 +82,10 @@ struct AcceptBatchTests {
 
     @Test("the document's fingerprint is the signal's")
     func fingerprint() throws {
-        let json = #"{"ticker":"BINANCE:BTCUSDT","action":"Buy","direction":"long","size":"0.010","price":1e2,"stopLoss":"90","takeProfit":110,"timeframe":"15","strike":"5","expiration":"2026-12","strategy":"s"}"#
+        let json = """
+            {"ticker":"BINANCE:BTCUSDT","action":"Buy","direction":"long","size":"0.010","price":1e2,"stopLoss":"90",
+            "takeProfit":110,"timeframe":"15","strike":"5","expiration":"2026-12","strategy":"s"}
+            """
         let signal = try SignalParser.parse(try JSONValue(parsing: Array(json.utf8))).signal
         let source = SignalSource(id: Self.source, userID: UUID(), name: "n", secret: Secret("s"), isDefault: false)
         let document = SignalDocument(id: UUID(), source: source, signal: signal, receivedAt: Date())
