@@ -13,7 +13,7 @@ struct AcceptRow: Sendable {
     var signalMessageID: String
     var eventMessageID: String
 
-    /// Same source and fingerprint: within the window, the same signal.
+    /// Same source and fingerprint: within the window, the same signal. Also the advisory lock's key.
     var contentKey: String { document.sourceId.uuidString + "|" + fingerprint }
 }
 
@@ -29,8 +29,9 @@ enum AcceptStatement {
         let plan = BatchPlan(rows)
         var outcomes = [AcceptOutcome?](repeating: nil, count: rows.count)
         var clientIDTaken: [Int] = []
+        let leaders = plan.leaders.map { rows[$0] }
         let stored = try await database.query(
-            "SELECT n, outcome, signal_id FROM accept_signals(\(batchJSON(plan.leaders.map { rows[$0] }))::json)",
+            "SELECT n, outcome, signal_id FROM accept_signals(\(leaders.map(\.contentKey)), \(batchJSON(leaders))::json)",
             logger: logger
         )
         for try await (position, outcome, signalID) in stored.decode((Int, String, UUID?).self) {
