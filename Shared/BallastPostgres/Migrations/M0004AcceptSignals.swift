@@ -12,13 +12,6 @@ extension Migration {
         version: 4,
         name: "accept signals in batches",
         statements: [
-            // The client id lookup below must use UNIQUE (source_id, client_id). With the fingerprint index
-            // also led by source_id, a plan made while `signals` was empty (the function's cached plan in
-            // a fresh database) picked it with only `source_id` as condition and scanned every signal of
-            // the source: 800 signals/s fell to 270/s within a minute, until the first ANALYZE. Led by
-            // the fingerprint, the index serves only the duplicate window.
-            "DROP INDEX signals_recent_by_fingerprint",
-            "CREATE INDEX signals_recent_by_fingerprint ON signals (fingerprint, source_id, received_at DESC)",
             // A signal's user is its source's owner, and deleting a user deletes its sources, whose
             // signals cascade: this second foreign key only cost a check per inserted signal.
             "ALTER TABLE signals DROP CONSTRAINT signals_user_id_fkey",
@@ -28,13 +21,31 @@ extension Migration {
             LANGUAGE plpgsql AS $$
             DECLARE
                 lock_key text;
+                earlier_ids uuid[];
             BEGIN
                 -- Accepts of the same content from one source queue here, across transactions and ingest
                 -- instances, until commit. Sorted, so two batches never wait on each other in a cycle.
                 FOR lock_key IN SELECT DISTINCT k FROM unnest(p_lock_keys) AS k ORDER BY 1 LOOP
                     PERFORM pg_advisory_xact_lock(hashtextextended(lock_key, 0));
                 END LOOP;
-                -- A new statement, so a new snapshot: it sees what earlier holders of the locks committed.
+                -- The duplicate probes, in a new statement, so a new snapshot: it sees what earlier holders
+                -- of the locks committed. EXECUTE plans them at every call: a cached plan made while
+                -- `signals` was small picked one index for the other with only `source_id` as condition,
+                -- and scanned every signal of the source once the table was large (800 signals/s fell to
+                -- 270/s within a minute, until the first ANALYZE). Planning this small query is cheap;
+                -- the statement below has no such choice and keeps its cached plan.
+                EXECUTE $probe$
+                    SELECT array_agg(coalesce(
+                        (SELECT s.id FROM signals s WHERE s.source_id = r.source_id AND s.client_id = r.client_id),
+                        (SELECT s.id FROM signals s
+                         WHERE s.source_id = r.source_id AND s.fingerprint = r.fingerprint
+                           AND s.received_at > r.received_at - make_interval(secs => r.window_seconds)
+                         ORDER BY s.received_at DESC LIMIT 1)) ORDER BY r.n)
+                    FROM json_to_recordset($1) AS r(
+                        n int8, source_id uuid, client_id text, fingerprint text, received_at timestamptz,
+                        window_seconds int8)
+                    $probe$
+                    INTO earlier_ids USING p_batch;
                 RETURN QUERY
                 WITH input AS MATERIALIZED (
                     SELECT r.* FROM json_to_recordset(p_batch) AS r(
@@ -46,13 +57,8 @@ extension Migration {
                         event_message_id text, event_data json)
                 ),
                 earlier AS (
-                    SELECT i.n, coalesce(
-                        (SELECT s.id FROM signals s WHERE s.source_id = i.source_id AND s.client_id = i.client_id),
-                        (SELECT s.id FROM signals s
-                         WHERE s.source_id = i.source_id AND s.fingerprint = i.fingerprint
-                           AND s.received_at > i.received_at - make_interval(secs => i.window_seconds)
-                         ORDER BY s.received_at DESC LIMIT 1)) AS existing
-                    FROM input i
+                    -- `n` numbers the batch from 0, in order.
+                    SELECT i.n, earlier_ids[i.n + 1] AS existing FROM input i
                 ),
                 inserted AS (
                     INSERT INTO signals (
