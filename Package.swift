@@ -37,6 +37,7 @@ let package = Package(
         .executable(name: "ballast", targets: ["BallastCLI"]),
         .executable(name: "ballast-bench-streams", targets: ["StreamsBenchmark"]),
         .executable(name: "ballast-bench-hello", targets: ["HelloServer"]),
+        .executable(name: "ballast-bench-cron", targets: ["CronBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -93,11 +94,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "BallastScheduler",
+            dependencies: [
+                "BallastCore",
+                "BallastRedis",
+                "BallastPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/BallastScheduler",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "BallastService",
             dependencies: [
                 "BallastCore",
                 "BallastRedis",
                 "BallastPostgres",
+                "BallastScheduler",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -111,6 +127,7 @@ let package = Package(
             name: "BallastCLI",
             dependencies: [
                 "BallastService",
+                "BallastScheduler",
                 "Ingest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -121,6 +138,12 @@ let package = Package(
             name: "StreamsBenchmark",
             dependencies: ["BallastService"],
             path: "Benchmarks/StreamsBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "CronBenchmark",
+            dependencies: ["BallastScheduler"],
+            path: "Benchmarks/CronBenchmark",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -137,6 +160,11 @@ let package = Package(
         .testTarget(
             name: "BallastRedisTests",
             dependencies: ["BallastRedis"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BallastSchedulerTests",
+            dependencies: ["BallastScheduler"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
