@@ -38,6 +38,7 @@ let package = Package(
         .executable(name: "ballast-bench-streams", targets: ["StreamsBenchmark"]),
         .executable(name: "ballast-bench-hello", targets: ["HelloServer"]),
         .executable(name: "ballast-bench-cron", targets: ["CronBenchmark"]),
+        .executable(name: "ballast-scheduler-probe", targets: ["SchedulerProbe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -147,6 +148,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "SchedulerProbe",
+            dependencies: [
+                "BallastScheduler",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/SchedulerProbe",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "HelloServer",
             dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             path: "Benchmarks/HelloServer",
@@ -164,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BallastSchedulerTests",
-            dependencies: ["BallastScheduler"],
+            dependencies: ["BallastScheduler", "BallastCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -179,13 +191,21 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["BallastService", "Ingest", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "BallastService",
+                "BallastScheduler",
+                "Ingest",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
                 "BallastCore",
+                "BallastPostgres",
+                "BallastRedis",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

@@ -22,7 +22,7 @@ var logger = Logger(label: "bench")
 logger.logLevel = .error
 
 func report(_ name: String, count: Int, elapsed: Duration) {
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let seconds = elapsed.inSeconds
     print("\(name) \(Int(Double(count) / seconds)) per_second (\(count) in \(String(format: "%.2f", seconds)) s)")
 }
 

@@ -18,5 +18,6 @@ extension Migration {
         .m0002Signals,
         .m0003AcceptSignal,
         .m0004AcceptSignals,
+        .m0005Scheduler,
     ]
 }

@@ -1,3 +1,5 @@
+import BallastCore
+
 /// The stream commands Ballast sends, built in one place so that the code and `redis-cli` users agree.
 enum StreamCommands {
     /// `XADD stream MAXLEN ~ max * field value ...`: approximate trimming keeps `XADD` O(1).
@@ -44,12 +46,5 @@ enum StreamCommands {
         -> RedisCommand
     {
         RedisCommand("XPENDING", stream, group, from, to, String(count), consumer)
-    }
-}
-
-extension Duration {
-    var wholeMilliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

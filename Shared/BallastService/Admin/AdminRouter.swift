@@ -1,10 +1,15 @@
+import BallastScheduler
 import Foundation
 import Hummingbird
 import Prometheus
 
 /// The admin endpoints every service serves on its admin port.
 public enum AdminRouter {
-    public static func build(readiness: ReadinessCheck, metrics: PrometheusCollectorRegistry) -> Router<BasicRequestContext> {
+    public static func build(
+        readiness: ReadinessCheck,
+        metrics: PrometheusCollectorRegistry,
+        jobs: JobRunner? = nil
+    ) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ProblemMiddleware())
         router.get("/healthz") { _, _ in
@@ -26,6 +31,7 @@ public enum AdminRouter {
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer()))
             )
         }
+        if let jobs { JobsController(runner: jobs).addRoutes(to: router.group("jobs")) }
         return router
     }
 

@@ -1,3 +1,4 @@
+import BallastScheduler
 import ServiceLifecycle
 
 /// What one service runs on top of the shared runtime.
@@ -9,10 +10,14 @@ public struct ServiceDefinition: Sendable {
     /// Streams this service consumes. Their groups are created at start, so entries published before the
     /// service's logic reads them are kept for it.
     public var consumedStreams: [String]
+    /// Scheduled jobs, run once per tick across all instances by the runtime's `JobRunner` and listed on
+    /// the admin port under `/jobs`.
+    public var jobs: [Job]
 
-    public init(services: [any Service] = [], setupSteps: [any Service] = [], consumedStreams: [String] = []) {
+    public init(services: [any Service] = [], setupSteps: [any Service] = [], consumedStreams: [String] = [], jobs: [Job] = []) {
         self.services = services
         self.setupSteps = setupSteps
         self.consumedStreams = consumedStreams
+        self.jobs = jobs
     }
 }

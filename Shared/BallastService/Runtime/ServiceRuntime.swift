@@ -1,6 +1,7 @@
 import BallastCore
 import BallastPostgres
 import BallastRedis
+import BallastScheduler
 import Hummingbird
 import Logging
 import PostgresNIO
@@ -46,10 +47,20 @@ public struct ServiceRuntime: Sendable {
             health: health,
             logger: logger
         )
+        let jobs = definition.jobs.isEmpty
+            ? nil
+            : JobRunner(
+                jobs: definition.jobs,
+                database: database,
+                redis: redis,
+                configuration: .init(service: configuration.service.name, instance: configuration.instance),
+                logger: logger
+            )
         let admin = Application(
             router: AdminRouter.build(
                 readiness: ReadinessCheck(redis: redis, database: database, health: health),
-                metrics: metrics
+                metrics: metrics,
+                jobs: jobs
             ),
             configuration: .init(address: .hostname(configuration.bindHost, port: configuration.adminPort)),
             logger: logger
@@ -64,6 +75,7 @@ public struct ServiceRuntime: Sendable {
         ]
         services += definition.setupSteps.map { .init(service: $0, successTerminationBehavior: .ignore) }
         services += definition.services.map { .init(service: $0) }
+        if let jobs { services.append(.init(service: jobs)) }
         services.append(.init(service: admin))
 
         logger.info(

@@ -1,0 +1,109 @@
+import BallastCore
+import BallastPostgres
+import BallastRedis
+import BallastScheduler
+import Foundation
+import Logging
+import Metrics
+import PostgresNIO
+import ServiceLifecycle
+
+/// Runs scheduler jobs as one instance among several, for the multi-process tests and
+/// scripts/bench/scheduler. Each run inserts a row into `scheduler_probe_effects` (no unique key, so a
+/// tick run twice would show twice), then works for the job's `work` time. On exit it prints the
+/// scheduler's overhead per run (lock, fence, record, unlock) as `name value` lines.
+@main
+struct SchedulerProbe {
+    static func main() async throws {
+        let options: ProbeOptions
+        do {
+            options = try ProbeOptions(Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            FileHandle.standardError.write(Data("ballast-scheduler-probe: \(error)\n".utf8))
+            exit(2)
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let redisEndpoint = try RedisEndpoint(
+            url: environment["BALLAST_REDIS_URL"] ?? "redis://127.0.0.1:6379",
+            variable: "BALLAST_REDIS_URL"
+        )
+        let postgresEndpoint = try PostgresEndpoint(
+            url: environment["BALLAST_DATABASE_URL"] ?? "postgres://ballast:ballast@127.0.0.1:5432/ballast",
+            variable: "BALLAST_DATABASE_URL"
+        )
+        let overhead = OverheadRecorder(label: "ballast_job_overhead_seconds")
+        MetricsSystem.bootstrap(overhead)
+        var logger = Logger(label: "scheduler-probe")
+        logger.logLevel = Logger.Level(rawValue: environment["BALLAST_LOG_LEVEL"] ?? "") ?? .warning
+
+        let database = Database.makeClient(postgresEndpoint, maxConnections: 4, logger: logger)
+        let redis = RedisClient(endpoint: redisEndpoint, poolSize: 2)
+        let instance = options.instance
+        let jobs = try options.jobs.map { spec in
+            try Job(spec.name, schedule: spec.schedule, timeout: spec.timeout, catchUp: spec.catchUp, lockTTL: spec.lockTTL) { run in
+                try await database.query(
+                    "INSERT INTO scheduler_probe_effects (job, tick, instance) VALUES (\(run.job), \(run.tick), \(instance))",
+                    logger: run.logger
+                )
+                if spec.work > .zero { try await Task.sleep(for: spec.work) }
+            }
+        }
+        let runner = JobRunner(
+            jobs: jobs,
+            database: database,
+            redis: redis,
+            configuration: .init(service: "scheduler-probe", instance: instance),
+            logger: logger
+        )
+        let preparation = Preparation(database: database, instance: instance, duration: options.duration, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: database),
+                    .init(service: preparation, successTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: runner),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+        let p50 = overhead.quantile(0.5)
+        let p99 = overhead.quantile(0.99)
+        print("runs \(p50.count)")
+        print(String(format: "overhead_p50_ms %.3f", p50.milliseconds))
+        print(String(format: "overhead_p99_ms %.3f", p99.milliseconds))
+    }
+}
+
+/// Migrates and creates the effects table (under a lock: several probes start at once), then ends the
+/// run after `--duration`, or waits for SIGTERM.
+struct Preparation: Service {
+    let database: PostgresClient
+    let instance: String
+    let duration: Duration?
+    let logger: Logger
+
+    func run() async throws {
+        try await Migrator(client: database, logger: logger).migrate()
+        try await database.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(4242)", logger: logger)
+            try await connection.query(
+                """
+                CREATE TABLE IF NOT EXISTS scheduler_probe_effects (
+                    job text NOT NULL, tick timestamptz NOT NULL, instance text NOT NULL,
+                    at timestamptz NOT NULL DEFAULT clock_timestamp()
+                )
+                """,
+                logger: logger
+            )
+        }
+        // Unbuffered: the tests wait for this line.
+        FileHandle.standardOutput.write(Data("ready \(instance)\n".utf8))
+        if let duration {
+            try await cancelWhenGracefulShutdown { try await Task.sleep(for: duration) }
+        } else {
+            try await gracefulShutdown()
+        }
+    }
+}

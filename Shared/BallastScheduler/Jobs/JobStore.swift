@@ -1,0 +1,232 @@
+import BallastCore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The scheduler's tables: `scheduled_jobs` (shared run-time settings) and `job_runs` (one row per run,
+/// unique on `(job, tick)`: the fence).
+struct JobStore: Sendable {
+    enum Claim: Equatable {
+        /// This instance runs the tick; `skippedBefore` counts scheduled ticks passed over since the last one.
+        case claimed(runID: Int64, skippedBefore: Int)
+        /// The tick already has a run (another instance, or an earlier attempt).
+        case alreadyRun
+        /// Another run of the job has not finished: the tick is skipped so runs never overlap.
+        case busy
+    }
+
+    let database: PostgresClient
+    let logger: Logger
+
+    /// Records the declared schedule of each job; run-time settings made by operators are kept.
+    func register(_ jobs: [Job], service: String) async throws {
+        for job in jobs {
+            try await database.query(
+                """
+                INSERT INTO scheduled_jobs (name, service, schedule, time_zone)
+                VALUES (\(job.name), \(service), \(job.schedule.text), \(job.schedule.timeZone.identifier))
+                ON CONFLICT (name) DO UPDATE
+                SET service = EXCLUDED.service, schedule = EXCLUDED.schedule, time_zone = EXCLUDED.time_zone
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    /// The shared settings of the named jobs.
+    func settings(of names: [String]) async throws -> [String: JobSettings] {
+        let rows = try await database.query(
+            """
+            SELECT name, schedule, time_zone, override_schedule, override_time_zone, enabled,
+                   trigger_requested_at, trigger_sequence
+            FROM scheduled_jobs WHERE name = ANY(\(names))
+            """,
+            logger: logger
+        )
+        var settings: [String: JobSettings] = [:]
+        for try await (name, schedule, zone, overrideSchedule, overrideZone, enabled, triggerAt, sequence) in rows.decode(
+            (String, String, String, String?, String?, Bool, Date?, Int64).self
+        ) {
+            settings[name] = JobSettings(
+                schedule: overrideSchedule ?? schedule,
+                timeZone: overrideZone ?? zone,
+                isOverridden: overrideSchedule != nil || overrideZone != nil,
+                isEnabled: enabled,
+                pendingTrigger: triggerAt.map { JobSettings.Trigger(requestedAt: $0, sequence: sequence) }
+            )
+        }
+        return settings
+    }
+
+    /// The tick of the job's latest scheduled run, where a restarted runner picks up.
+    func latestScheduledTick(of job: String) async throws -> Date? {
+        let rows = try await database.query(
+            "SELECT max(tick) FROM job_runs WHERE job = \(job) AND trigger = 'schedule'",
+            logger: logger
+        )
+        for try await tick in rows.decode(Date?.self) { return tick }
+        return nil
+    }
+
+    /// Inserts the run's row unless the tick has one or another run is still going, in one transaction
+    /// serialised per job. A running row whose heartbeat is older than `staleAfter` is first marked
+    /// `abandoned`: its instance died.
+    func claim(
+        job: String,
+        tick: Date,
+        trigger: JobRun.Trigger,
+        triggerSequence: Int64?,
+        instance: String,
+        staleAfter: Duration,
+        skippedBefore: @Sendable (Date?) -> Int
+    ) async throws -> Claim {
+        let lockKey = "job:\(job)"
+        return try await database.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(lockKey), 0))", logger: logger)
+            try await connection.query(
+                """
+                UPDATE job_runs
+                SET finished_at = clock_timestamp(), outcome = 'abandoned',
+                    error = 'no heartbeat from ' || instance || ' since ' || heartbeat_at
+                WHERE job = \(job) AND finished_at IS NULL
+                  AND heartbeat_at < clock_timestamp() - make_interval(secs => \(staleAfter.inSeconds))
+                """,
+                logger: logger
+            )
+            let state = try await connection.query(
+                """
+                SELECT EXISTS (SELECT 1 FROM job_runs WHERE job = \(job) AND finished_at IS NULL),
+                       EXISTS (SELECT 1 FROM job_runs WHERE job = \(job) AND tick = \(tick)),
+                       (SELECT max(tick) FROM job_runs WHERE job = \(job) AND trigger = 'schedule')
+                """,
+                logger: logger
+            )
+            var isBusy = false
+            var hasRun = false
+            var previousTick: Date?
+            for try await (busy, run, previous) in state.decode((Bool, Bool, Date?).self) {
+                (isBusy, hasRun, previousTick) = (busy, run, previous)
+            }
+            if hasRun { return .alreadyRun }
+            if isBusy { return .busy }
+            let skipped = trigger == .schedule ? skippedBefore(previousTick) : 0
+            let inserted = try await connection.query(
+                """
+                INSERT INTO job_runs (job, tick, trigger, instance, skipped_before)
+                VALUES (\(job), \(tick), \(trigger.rawValue), \(instance), \(skipped))
+                RETURNING id
+                """,
+                logger: logger
+            )
+            var runID: Int64 = 0
+            for try await id in inserted.decode(Int64.self) { runID = id }
+            if let triggerSequence {
+                try await connection.query(
+                    """
+                    UPDATE scheduled_jobs SET trigger_requested_at = NULL
+                    WHERE name = \(job) AND trigger_sequence = \(triggerSequence)
+                    """,
+                    logger: logger
+                )
+            }
+            return .claimed(runID: runID, skippedBefore: skipped)
+        }
+    }
+
+    /// Proves the run's instance is alive.
+    func heartbeat(runID: Int64) async throws {
+        try await database.query("UPDATE job_runs SET heartbeat_at = clock_timestamp() WHERE id = \(runID)", logger: logger)
+    }
+
+    /// Records how the run ended; false when the row was no longer running (another instance found it
+    /// silent for too long and marked it abandoned).
+    func finish(runID: Int64, outcome: JobRunRecord.Outcome, error: String?) async throws -> Bool {
+        let rows = try await database.query(
+            """
+            UPDATE job_runs SET finished_at = clock_timestamp(), outcome = \(outcome.rawValue), error = \(error)
+            WHERE id = \(runID) AND finished_at IS NULL
+            RETURNING id
+            """,
+            logger: logger
+        )
+        for try await _ in rows.decode(Int64.self) { return true }
+        return false
+    }
+
+    /// Deletes finished runs of these jobs older than `retention`.
+    func purgeRuns(of names: [String], olderThan retention: Duration) async throws {
+        try await database.query(
+            """
+            DELETE FROM job_runs
+            WHERE job = ANY(\(names)) AND finished_at < clock_timestamp() - make_interval(secs => \(retention.inSeconds))
+            """,
+            logger: logger
+        )
+    }
+
+    // MARK: Operator changes
+
+    /// Enables or disables the job; false when there is no such job.
+    func setEnabled(_ enabled: Bool, job: String) async throws -> Bool {
+        try await updateReturningFound(
+            "UPDATE scheduled_jobs SET enabled = \(enabled), updated_at = now() WHERE name = \(job) RETURNING name"
+        )
+    }
+
+    /// Asks the instances for a run now; false when there is no such job.
+    func requestTrigger(job: String) async throws -> Bool {
+        try await updateReturningFound(
+            """
+            UPDATE scheduled_jobs
+            SET trigger_requested_at = clock_timestamp(), trigger_sequence = trigger_sequence + 1, updated_at = now()
+            WHERE name = \(job) RETURNING name
+            """
+        )
+    }
+
+    /// Replaces the schedule until reset (nil, nil); false when there is no such job.
+    func override(job: String, schedule: String?, timeZone: String?) async throws -> Bool {
+        try await updateReturningFound(
+            """
+            UPDATE scheduled_jobs
+            SET override_schedule = \(schedule), override_time_zone = \(timeZone), updated_at = now()
+            WHERE name = \(job) RETURNING name
+            """
+        )
+    }
+
+    /// The job's latest runs, newest first.
+    func recentRuns(of job: String, limit: Int) async throws -> [JobRunRecord] {
+        let rows = try await database.query(
+            """
+            SELECT tick, trigger, instance, skipped_before, started_at, finished_at, outcome, error
+            FROM job_runs WHERE job = \(job) ORDER BY started_at DESC LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        var runs: [JobRunRecord] = []
+        for try await (tick, trigger, instance, skipped, started, finished, outcome, error) in rows.decode(
+            (Date, String, String, Int, Date, Date?, String, String?).self
+        ) {
+            runs.append(
+                JobRunRecord(
+                    tick: tick,
+                    trigger: JobRun.Trigger(rawValue: trigger) ?? .schedule,
+                    instance: instance,
+                    skippedBefore: skipped,
+                    startedAt: started,
+                    finishedAt: finished,
+                    outcome: JobRunRecord.Outcome(rawValue: outcome) ?? .failed,
+                    error: error
+                )
+            )
+        }
+        return runs
+    }
+
+    private func updateReturningFound(_ query: PostgresQuery) async throws -> Bool {
+        let rows = try await database.query(query, logger: logger)
+        for try await _ in rows.decode(String.self) { return true }
+        return false
+    }
+}

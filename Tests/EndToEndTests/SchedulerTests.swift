@@ -1,0 +1,251 @@
+import BallastCore
+import BallastPostgres
+import BallastRedis
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+/// Several `ballast-scheduler-probe` processes share jobs through the real Redis and Postgres. Each run
+/// of a probe job inserts a row into `scheduler_probe_effects`, which has no unique key: a tick run twice
+/// would show there twice.
+@Suite("The scheduler across processes", .serialized)
+struct SchedulerTests {
+    @Test("three instances run an every-second job once per tick for 60 s, none missed")
+    func everyTickOnce() async throws {
+        let job = uniqueJob("every-second")
+        let probes = try await startProbes(3, jobs: ["\(job)|* * * * * *"])
+        let windowStart = wholeSecond(after: Date().addingTimeInterval(2))
+        let windowEnd = windowStart.addingTimeInterval(60)
+        try await sleep(until: windowEnd.addingTimeInterval(2))
+        await stop(probes)
+
+        try await withTestDatabase { database in
+            let runs = try await runs(of: job, from: windowStart, to: windowEnd, in: database)
+            #expect(runs.map(\.tick) == (0..<60).map { windowStart.addingTimeInterval(Double($0)) })
+            #expect(runs.allSatisfy { $0.outcome == "succeeded" }, "\(runs.filter { $0.outcome != "succeeded" })")
+            #expect(try await effectsPerTick(of: job, in: database).values.allSatisfy { $0 == 1 })
+            #expect(Set(runs.map(\.instance)).isSubset(of: Set(probes.map(\.name))))
+        }
+    }
+
+    @Test("a run whose lock is lost (key deleted while the body works) still runs each tick once, without overlap")
+    func lostLockFence() async throws {
+        let job = uniqueJob("lost-lock")
+        let probes = try await startProbes(3, jobs: ["\(job)|* * * * * *|work=2500|lock-ttl=1000"])
+        // Every 100 ms the lock disappears, as it would after an expiry or a Redis restart: the other
+        // instances get it at every tick and only the Postgres fence keeps the job single.
+        let redis = try testRedis()
+        let deadline = ContinuousClock.now + .seconds(12)
+        while ContinuousClock.now < deadline {
+            try await deleteKey("ballast:lock:job:\(job)", on: redis)
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await Task.sleep(for: .seconds(3))
+        await stop(probes)
+
+        try await withTestDatabase { database in
+            let runs = try await runs(of: job, in: database)
+            #expect(runs.count >= 3)
+            expectNoOverlap(runs)
+            #expect(try await effectsPerTick(of: job, in: database).values.allSatisfy { $0 == 1 })
+        }
+    }
+
+    @Test("a job longer than its interval never overlaps itself; the ticks inside a run are skipped and counted")
+    func noOverlap() async throws {
+        let job = uniqueJob("long")
+        let probes = try await startProbes(3, jobs: ["\(job)|* * * * * *|work=2500"])
+        try await Task.sleep(for: .seconds(12))
+        await stop(probes)
+
+        try await withTestDatabase { database in
+            let runs = try await runs(of: job, in: database)
+            #expect(runs.count >= 3)
+            expectNoOverlap(runs)
+            #expect(runs.dropFirst().allSatisfy { $0.skippedBefore >= 2 }, "\(runs.map(\.skippedBefore))")
+        }
+    }
+
+    @Test("kill -9 of the instance in the middle of a run: its run is marked abandoned and the others carry on")
+    func killedInstance() async throws {
+        let job = uniqueJob("killed")
+        let probes = try await startProbes(3, jobs: ["\(job)|* * * * * *|work=1500|lock-ttl=2000"])
+        let victim = try await withTestDatabase { database in
+            var running: String?
+            let found = await poll(timeout: .seconds(15)) {
+                running = try? await runningInstance(of: job, in: database)
+                return running != nil
+            }
+            try #require(found)
+            return try #require(probes.first { $0.name == running })
+        }
+        victim.signal(SIGKILL)
+        let killedAt = Date()
+        try await Task.sleep(for: .seconds(10))
+        await stop(probes)
+
+        try await withTestDatabase { database in
+            let runs = try await runs(of: job, in: database)
+            let abandoned = runs.filter { $0.outcome == "abandoned" }
+            #expect(abandoned.count == 1 && abandoned.first?.instance == victim.name, "\(runs)")
+            let after = runs.filter { $0.startedAt > killedAt }
+            #expect(after.count >= 2, "\(runs)")
+            #expect(after.allSatisfy { $0.instance != victim.name && $0.outcome == "succeeded" }, "\(after)")
+            expectNoOverlap(runs.filter { $0.outcome != "abandoned" })
+            #expect(try await effectsPerTick(of: job, in: database).values.allSatisfy { $0 == 1 })
+        }
+    }
+
+    @Test("after all instances pause for 10 ticks, the missed ticks give one catch-up run, not ten")
+    func oneCatchUpAfterPause() async throws {
+        let job = uniqueJob("pause")
+        let probes = try await startProbes(3, jobs: ["\(job)|* * * * * *"])
+        try await Task.sleep(for: .seconds(3))
+        for probe in probes { probe.signal(SIGSTOP) }
+        let pausedAt = Date()
+        try await Task.sleep(for: .seconds(10.5))
+        let resumedAt = Date()
+        for probe in probes { probe.signal(SIGCONT) }
+        try await Task.sleep(for: .seconds(3))
+        await stop(probes)
+
+        try await withTestDatabase { database in
+            let runs = try await runs(of: job, in: database)
+            let missed = runs.filter { $0.tick > pausedAt.addingTimeInterval(1) && $0.tick <= resumedAt }
+            #expect(missed.count == 1, "\(runs)")
+            #expect((missed.first?.skippedBefore ?? 0) >= 8, "\(missed)")
+            #expect(runs.filter { $0.tick > resumedAt }.count >= 2)
+            #expect(try await effectsPerTick(of: job, in: database).values.allSatisfy { $0 == 1 })
+        }
+    }
+}
+
+// MARK: - Helpers
+
+private struct RunRow: CustomStringConvertible {
+    var tick: Date
+    var instance: String
+    var outcome: String
+    var skippedBefore: Int
+    var startedAt: Date
+    var finishedAt: Date?
+
+    var description: String {
+        "\(RFC3339.string(from: tick)) \(instance) \(outcome) skipped=\(skippedBefore) "
+            + "\(RFC3339.string(from: startedAt))…\(finishedAt.map(RFC3339.string(from:)) ?? "-")"
+    }
+}
+
+private func uniqueJob(_ name: String) -> String {
+    "e2e.\(name)-\(UUID().uuidString.prefix(8).lowercased())"
+}
+
+/// A running probe and its `--instance`, as recorded in `job_runs.instance`.
+private struct Probe {
+    let name: String
+    let process: ServiceProcess
+
+    func signal(_ signal: Int32) { process.signal(signal) }
+}
+
+private func startProbes(_ count: Int, jobs: [String]) async throws -> [Probe] {
+    let environment = try ExecutableTests.environment()
+    var probes: [Probe] = []
+    for index in 1...count {
+        let probe = Probe(
+            name: "probe-\(index)-\(UUID().uuidString.prefix(4))",
+            process: try ServiceProcess("ballast-scheduler-probe", environment: environment)
+        )
+        probe.process.process.arguments = ["--instance", probe.name] + jobs.flatMap { ["--job", $0] }
+        try probe.process.start()
+        probes.append(probe)
+    }
+    for probe in probes {
+        let ready = await poll(timeout: .seconds(60)) { probe.process.output.contains("ready ") }
+        try #require(ready, "probe did not start:\n\(probe.process.output)")
+    }
+    return probes
+}
+
+/// SIGTERM: a probe lets its current run finish and record its outcome, then exits.
+private func stop(_ probes: [Probe]) async {
+    let running = probes.filter { $0.process.process.isRunning }
+    for probe in running { probe.signal(SIGTERM) }
+    for probe in running {
+        let status = await probe.process.waitForExit(timeout: .seconds(15))
+        #expect(status == 0, "probe \(probe.name) did not stop cleanly:\n\(probe.process.output)")
+    }
+}
+
+private func expectNoOverlap(_ runs: [RunRow], sourceLocation: SourceLocation = #_sourceLocation) {
+    let ordered = runs.sorted { $0.startedAt < $1.startedAt }
+    for (earlier, later) in zip(ordered, ordered.dropFirst()) {
+        let end = earlier.finishedAt ?? .distantFuture
+        #expect(end <= later.startedAt, "runs overlap: \(earlier) and \(later)", sourceLocation: sourceLocation)
+    }
+}
+
+private func wholeSecond(after date: Date) -> Date {
+    Date(timeIntervalSince1970: (date.timeIntervalSince1970 + 1).rounded(.down))
+}
+
+private func sleep(until date: Date) async throws {
+    let seconds = date.timeIntervalSinceNow
+    if seconds > 0 { try await Task.sleep(for: .seconds(seconds)) }
+}
+
+private func runs(of job: String, from start: Date = .distantPast, to end: Date = .distantFuture, in database: PostgresClient) async throws
+    -> [RunRow]
+{
+    let rows = try await database.query(
+        """
+        SELECT tick, instance, outcome, skipped_before, started_at, finished_at FROM job_runs
+        WHERE job = \(job) AND tick >= \(start) AND tick < \(end) ORDER BY tick
+        """
+    )
+    var runs: [RunRow] = []
+    for try await (tick, instance, outcome, skipped, started, finished) in rows.decode((Date, String, String, Int, Date, Date?).self) {
+        runs.append(RunRow(tick: tick, instance: instance, outcome: outcome, skippedBefore: skipped, startedAt: started, finishedAt: finished))
+    }
+    return runs
+}
+
+private func runningInstance(of job: String, in database: PostgresClient) async throws -> String? {
+    let rows = try await database.query("SELECT instance FROM job_runs WHERE job = \(job) AND finished_at IS NULL")
+    for try await instance in rows.decode(String.self) { return instance }
+    return nil
+}
+
+/// How many times each tick's body ran.
+private func effectsPerTick(of job: String, in database: PostgresClient) async throws -> [Date: Int] {
+    let rows = try await database.query("SELECT tick, count(*)::int8 FROM scheduler_probe_effects WHERE job = \(job) GROUP BY tick")
+    var counts: [Date: Int] = [:]
+    for try await (tick, count) in rows.decode((Date, Int).self) { counts[tick] = count }
+    return counts
+}
+
+private func withTestDatabase<Value: Sendable>(_ body: @Sendable (PostgresClient) async throws -> Value) async throws -> Value {
+    guard let url = ProcessInfo.processInfo.environment["BALLAST_TEST_DATABASE_URL"] else {
+        throw E2EError("BALLAST_TEST_DATABASE_URL is not set: run scripts/test")
+    }
+    var logger = Logger(label: "scheduler-test")
+    logger.logLevel = .critical
+    let client = Database.makeClient(try PostgresEndpoint(url: url, variable: "BALLAST_TEST_DATABASE_URL"), maxConnections: 2, logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await client.run() }
+        defer { group.cancelAll() }
+        return try await body(client)
+    }
+}
+
+private func deleteKey(_ key: String, on redis: RedisClient) async throws {
+    _ = try await redis.send("DEL", key)
+}
+
+private func testRedis() throws -> RedisClient {
+    guard let url = ProcessInfo.processInfo.environment["BALLAST_TEST_REDIS_URL"] else {
+        throw E2EError("BALLAST_TEST_REDIS_URL is not set: run scripts/test")
+    }
+    return RedisClient(endpoint: try RedisEndpoint(url: url, variable: "BALLAST_TEST_REDIS_URL"), poolSize: 1)
+}
