@@ -23,6 +23,8 @@ public struct ServiceConfiguration: Sendable {
     public var streamMaxLength: Int
     public var consumer: ConsumerSettings
     public var outbox: OutboxRelay.Configuration
+    /// How long finished scheduler runs are kept.
+    public var jobRunsRetention: Duration
 
     public struct ConsumerSettings: Sendable {
         public var batchSize: Int
@@ -62,6 +64,7 @@ public struct ServiceConfiguration: Sendable {
         outbox = OutboxRelay.Configuration()
         outbox.batchSize = try environment.integer("BALLAST_OUTBOX_BATCH_SIZE", default: 5_000, range: 1...50_000)
         outbox.pollInterval = try environment.milliseconds("BALLAST_OUTBOX_POLL_MS", default: .milliseconds(100))
+        jobRunsRetention = .seconds(3600 * (try environment.integer("BALLAST_JOB_RUNS_RETENTION_HOURS", default: 168, range: 1...87_600)))
     }
 
     /// Settings for this process's consumer on `stream`, in the group named after the service.

@@ -47,13 +47,15 @@ public struct ServiceRuntime: Sendable {
             health: health,
             logger: logger
         )
+        var jobRunnerConfiguration = JobRunner.Configuration(service: configuration.service.name, instance: configuration.instance)
+        jobRunnerConfiguration.runRetention = configuration.jobRunsRetention
         let jobs = definition.jobs.isEmpty
             ? nil
             : JobRunner(
                 jobs: definition.jobs,
                 database: database,
                 redis: redis,
-                configuration: .init(service: configuration.service.name, instance: configuration.instance),
+                configuration: jobRunnerConfiguration,
                 logger: logger
             )
         let admin = Application(
