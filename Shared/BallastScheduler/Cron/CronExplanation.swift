@@ -80,20 +80,16 @@ enum CronExplanation {
             return ("\(every) from \(item.first) through \(item.last)", true)
         }
         let values = pattern.values.map(String.init)
-        let items =
-            pattern.items.contains { $0.step > 1 }
-            ? values : pattern.items.map { $0.isSingleValue ? "\($0.first)" : "\($0.first) through \($0.last)" }
+        let items = pattern.hasPlainRanges ? pattern.items.map { "\($0.first)" + ($0.isSingleValue ? "" : " through \($0.last)") } : values
         return ("\(unit)\(values.count == 1 ? "" : "s") \(items.joinedInWords(with: "and"))", false)
     }
 
     /// "Monday through Friday", "January and July", "Sunday, Tuesday, Thursday and Saturday".
     private static func names(_ pattern: CronFieldPattern) -> String {
         let field = pattern.field
-        guard !pattern.items.contains(where: { $0.step > 1 }) else {
-            return pattern.values.map(field.spelledOut).joinedInWords(with: "and")
-        }
+        guard pattern.hasPlainRanges else { return pattern.values.map(field.spelledOut).joinedInWords(with: "and") }
         return pattern.items.map { item in
-            item.isSingleValue ? field.spelledOut(item.first) : "\(field.spelledOut(item.first)) through \(field.spelledOut(item.last))"
+            field.spelledOut(item.first) + (item.isSingleValue ? "" : " through \(field.spelledOut(item.last))")
         }.joinedInWords(with: "and")
     }
 }
@@ -101,6 +97,11 @@ enum CronExplanation {
 extension CronFieldPattern {
     /// Written as plain values, without ranges or wildcards: `30`, `9,17`.
     fileprivate var isValueList: Bool { items.allSatisfy(\.isSingleValue) }
+
+    /// Has a range worth reading out (`1-5,10`); otherwise the matched values read better (`*/2` as 0, 2, 4 ...).
+    fileprivate var hasPlainRanges: Bool {
+        items.contains { !$0.isSingleValue } && items.allSatisfy { $0.step == 1 }
+    }
 }
 
 extension Array where Element == String {

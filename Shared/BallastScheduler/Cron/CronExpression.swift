@@ -41,7 +41,8 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         guard let first = fields.first else { throw CronExpressionError("empty expression") }
         if first.hasPrefix("@") {
             guard let expansion = Self.macros[first.lowercased()] else {
-                throw CronExpressionError("unknown macro '\(first)'; expected @yearly, @annually, @monthly, @weekly, @daily, @midnight or @hourly")
+                throw CronExpressionError(
+                    "unknown macro '\(first)'; expected @yearly, @annually, @monthly, @weekly, @daily, @midnight or @hourly")
             }
             guard fields.count == 1 else {
                 throw CronExpressionError("unexpected text after \(first): '\(fields.dropFirst().joined(separator: " "))'")

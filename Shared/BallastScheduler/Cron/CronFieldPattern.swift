@@ -24,7 +24,8 @@ struct CronFieldPattern: Sendable {
         if text == "?" {
             // Quartz and NestJS write `?` for "no specific day"; it means the same as `*`.
             guard field == .dayOfMonth || field == .dayOfWeek else {
-                throw CronExpressionError(field: field, text: text, reason: "'?' is only allowed in the day-of-month and day-of-week fields")
+                throw CronExpressionError(
+                    field: field, text: text, reason: "'?' is only allowed in the day-of-month and day-of-week fields")
             }
             items = [Item(first: field.bounds.lowerBound, last: field.wildcardEnd, step: 1, isWildcard: true)]
         } else {

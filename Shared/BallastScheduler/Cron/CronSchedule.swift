@@ -1,8 +1,8 @@
 /// The fields of a cron expression as bitmasks, searched in local wall-clock time.
 ///
 /// A wall time is the number of seconds since 1970-01-01T00:00 on the local calendar, as if the zone were UTC;
-/// `CronExpression` maps wall times to real instants.
-struct CronSchedule: Sendable {
+/// `CronExpression` maps wall times to real instants. A class, so that copying an expression costs one reference.
+final class CronSchedule: Sendable {
     let second: CronFieldPattern
     let minute: CronFieldPattern
     let hour: CronFieldPattern
@@ -51,7 +51,8 @@ struct CronSchedule: Sendable {
             }
             if matchingMonth != month { (month, day, hour, minute, second) = (matchingMonth, 1, 0, 0, 0) }
             let firstOfMonth = CivilCalendar.days(year: year, month: month, day: 1)
-            let days = matchingDays(firstWeekday: CivilCalendar.weekday(days: firstOfMonth), count: CivilCalendar.daysInMonth(month, year: year))
+            let firstWeekday = CivilCalendar.weekday(days: firstOfMonth)
+            let days = matchingDays(firstWeekday: firstWeekday, count: CivilCalendar.daysInMonth(month, year: year))
             guard let matchingDay = days.lowestSetBit(atOrAbove: day) else {
                 (month, day, hour, minute, second) = (month + 1, 1, 0, 0, 0)
                 continue
@@ -89,16 +90,17 @@ struct CronSchedule: Sendable {
     }
 
     private static func hasPossibleDate(dayOfMonth: CronFieldPattern, month: CronFieldPattern) -> Bool {
-        month.values.contains { month in
-            let longest: UInt64 = (1 << (CivilCalendar.daysInMonth(month, year: 2000) + 1)) - 2
+        month.values.contains { candidate in
+            let longest: UInt64 = (1 << (CivilCalendar.daysInMonth(candidate, year: 2000) + 1)) - 2
             return dayOfMonth.mask & longest != 0
         }
     }
 
     private static func impossibleDateReason(dayOfMonth: CronFieldPattern, month: CronFieldPattern) -> String {
         let months = month.values.map { CronField.month.spelledOut($0) }
-        let days = dayOfMonth.values.map(String.init)
-        return "never fires: \(months.joinedInWords(with: "and")) \(months.count == 1 ? "has" : "have") no day \(days.joinedInWords(with: "or"))"
+        let days = dayOfMonth.values.map(String.init).joinedInWords(with: "or")
+        let verb = months.count == 1 ? "has" : "have"
+        return "never fires: \(months.joinedInWords(with: "and")) \(verb) no day \(days)"
     }
 }
 
