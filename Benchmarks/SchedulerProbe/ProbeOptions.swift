@@ -2,7 +2,7 @@ import BallastScheduler
 import Foundation
 
 /// Command line of the probe:
-/// `--instance NAME [--duration SECONDS] --job NAME|SCHEDULE[|work=MS][|lock-ttl=MS][|timeout=MS][|catch-up=skip|run-once=MS] ...`
+/// `--instance NAME [--duration SECONDS] [--baseline] --job NAME|SCHEDULE[|work=MS][|lock-ttl=MS][|timeout=MS][|catch-up=skip|run-once=MS] ...`
 struct ProbeOptions {
     struct JobSpec {
         var name: String
@@ -15,11 +15,17 @@ struct ProbeOptions {
 
     var instance = "probe-\(ProcessInfo.processInfo.processIdentifier)"
     var duration: Duration?
+    /// Also measure `RoundTripBaseline`.
+    var measuresBaseline = false
     var jobs: [JobSpec] = []
 
     init(_ arguments: [String]) throws {
         var iterator = arguments.makeIterator()
         while let argument = iterator.next() {
+            if argument == "--baseline" {
+                measuresBaseline = true
+                continue
+            }
             guard let value = iterator.next() else { throw ProbeError("\(argument) needs a value") }
             switch argument {
             case "--instance": instance = value

@@ -36,8 +36,8 @@ struct SchedulerProbe {
         var logger = Logger(label: "scheduler-probe")
         logger.logLevel = Logger.Level(rawValue: environment["BALLAST_LOG_LEVEL"] ?? "") ?? .warning
 
-        let database = Database.makeClient(postgresEndpoint, maxConnections: 4, logger: logger)
-        let redis = RedisClient(endpoint: redisEndpoint, poolSize: 2)
+        let database = Database.makeClient(postgresEndpoint, maxConnections: 10, logger: logger)
+        let redis = RedisClient(endpoint: redisEndpoint, poolSize: 4)
         let instance = options.instance
         let jobs = try options.jobs.map { spec in
             try Job(spec.name, schedule: spec.schedule, timeout: spec.timeout, catchUp: spec.catchUp, lockTTL: spec.lockTTL) { run in
@@ -56,27 +56,37 @@ struct SchedulerProbe {
             logger: logger
         )
         let preparation = Preparation(database: database, instance: instance, duration: options.duration, logger: logger)
+        let baseline = LatencySamples()
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: database),
+            .init(service: preparation, successTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: runner),
+        ]
+        if options.measuresBaseline {
+            services.append(
+                .init(service: RoundTripBaseline(redis: redis, database: database, instance: instance, samples: baseline, logger: logger))
+            )
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: database),
-                    .init(service: preparation, successTerminationBehavior: .gracefullyShutdownGroup),
-                    .init(service: runner),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
         )
         try await group.run()
-        let p50 = overhead.quantile(0.5)
-        let p99 = overhead.quantile(0.99)
+        let p50 = overhead.samples.quantile(0.5)
         print("runs \(p50.count)")
         print(String(format: "overhead_p50_ms %.3f", p50.milliseconds))
-        print(String(format: "overhead_p99_ms %.3f", p99.milliseconds))
+        print(String(format: "overhead_p99_ms %.3f", overhead.samples.quantile(0.99).milliseconds))
+        if options.measuresBaseline {
+            print(String(format: "baseline_p50_ms %.3f", baseline.quantile(0.5).milliseconds))
+            print(String(format: "baseline_p99_ms %.3f", baseline.quantile(0.99).milliseconds))
+        }
     }
 }
 
-/// Migrates and creates the effects table (under a lock: several probes start at once), then ends the
+/// Migrates and creates the probe's tables (under a lock: several probes start at once), then ends the
 /// run after `--duration`, or waits for SIGTERM.
 struct Preparation: Service {
     let database: PostgresClient
@@ -93,6 +103,14 @@ struct Preparation: Service {
                 CREATE TABLE IF NOT EXISTS scheduler_probe_effects (
                     job text NOT NULL, tick timestamptz NOT NULL, instance text NOT NULL,
                     at timestamptz NOT NULL DEFAULT clock_timestamp()
+                )
+                """,
+                logger: logger
+            )
+            try await connection.query(
+                """
+                CREATE TABLE IF NOT EXISTS scheduler_probe_baseline (
+                    id bigserial PRIMARY KEY, instance text NOT NULL, done boolean NOT NULL DEFAULT false
                 )
                 """,
                 logger: logger

@@ -43,6 +43,45 @@ extension Migration {
             "CREATE INDEX job_runs_running ON job_runs (job) WHERE finished_at IS NULL",
             "CREATE INDEX job_runs_recent ON job_runs (job, started_at DESC)",
             "CREATE INDEX job_runs_finished ON job_runs (finished_at) WHERE finished_at IS NOT NULL",
+            // One round trip per claim. The advisory lock serialises the claims of one job, so the
+            // checks and the insert see each other's commits.
+            """
+            CREATE FUNCTION claim_job_tick(
+                p_job text, p_tick timestamptz, p_trigger text, p_instance text,
+                p_stale_seconds float8, p_trigger_sequence int8
+            ) RETURNS TABLE (outcome text, run_id int8, previous_tick timestamptz)
+            LANGUAGE plpgsql AS $$
+            DECLARE
+                new_id int8;
+                previous timestamptz;
+            BEGIN
+                PERFORM pg_advisory_xact_lock(hashtextextended('job:' || p_job, 0));
+                -- A running row nobody renewed for a whole lock TTL: its instance is gone.
+                UPDATE job_runs AS r
+                SET finished_at = clock_timestamp(), outcome = 'abandoned',
+                    error = 'no heartbeat from ' || r.instance || ' since ' || r.heartbeat_at
+                WHERE r.job = p_job AND r.finished_at IS NULL
+                  AND r.heartbeat_at < clock_timestamp() - make_interval(secs => p_stale_seconds);
+                IF EXISTS (SELECT 1 FROM job_runs AS r WHERE r.job = p_job AND r.tick = p_tick) THEN
+                    RETURN QUERY SELECT 'already_run'::text, NULL::int8, NULL::timestamptz;
+                    RETURN;
+                END IF;
+                IF EXISTS (SELECT 1 FROM job_runs AS r WHERE r.job = p_job AND r.finished_at IS NULL) THEN
+                    RETURN QUERY SELECT 'busy'::text, NULL::int8, NULL::timestamptz;
+                    RETURN;
+                END IF;
+                SELECT max(r.tick) INTO previous FROM job_runs AS r WHERE r.job = p_job AND r.trigger = 'schedule';
+                INSERT INTO job_runs (job, tick, trigger, instance)
+                VALUES (p_job, p_tick, p_trigger, p_instance)
+                RETURNING id INTO new_id;
+                IF p_trigger_sequence IS NOT NULL THEN
+                    UPDATE scheduled_jobs SET trigger_requested_at = NULL
+                    WHERE name = p_job AND trigger_sequence = p_trigger_sequence;
+                END IF;
+                RETURN QUERY SELECT 'claimed'::text, new_id, previous;
+            END
+            $$
+            """,
         ]
     )
 }

@@ -175,18 +175,18 @@ public final class JobRunner: Service, Sendable {
                 trigger: trigger,
                 triggerSequence: sequence,
                 instance: configuration.instance,
-                staleAfter: job.lockTTL,
-                skippedBefore: { previous in previous.map { TickPlanner.ticks(of: schedule, between: $0, and: tick) } ?? 0 }
+                staleAfter: job.lockTTL
             )
         } catch {
             await release(lease)
             logger.warning("cannot claim the tick", metadata: ["job": "\(job.name)", "error": "\(String(reflecting: error))"])
             return .failed
         }
-        guard case .claimed(let runID, let skipped) = claim else {
+        guard case .claimed(let runID, let previousTick) = claim else {
             await release(lease)
             return .notRun
         }
+        let skipped = trigger == .schedule ? previousTick.map { TickPlanner.ticks(of: schedule, between: $0, and: tick) } ?? 0 : 0
         let claimed = ContinuousClock.now
         metrics.started(lag: .seconds(max(0, Date().timeIntervalSince(tick))))
         metrics.skippedTicks(skipped)
@@ -196,7 +196,7 @@ public final class JobRunner: Service, Sendable {
         let (outcome, error) = await execute(job, run: run, lease: lease, metrics: metrics)
         let bodyFinished = ContinuousClock.now
         let elapsed = bodyFinished - bodyStarted
-        await record(run, outcome: outcome, error: error)
+        await record(run, outcome: outcome, error: error, skippedBefore: skipped)
         await release(lease)
         metrics.ran(outcome: outcome, duration: elapsed)
         metrics.overhead((claimed - started) + (ContinuousClock.now - bodyFinished))
@@ -249,11 +249,11 @@ public final class JobRunner: Service, Sendable {
     }
 
     /// Writes the outcome, trying a few times: a row left running is marked abandoned by the next claim.
-    private func record(_ run: JobRun, outcome: JobRunRecord.Outcome, error: String?) async {
+    private func record(_ run: JobRun, outcome: JobRunRecord.Outcome, error: String?, skippedBefore: Int) async {
         var backoff = Backoff(initial: .milliseconds(100), maximum: .seconds(2))
         for _ in 0..<5 {
             do {
-                let finished = try await store.finish(runID: run.id, outcome: outcome, error: error)
+                let finished = try await store.finish(runID: run.id, outcome: outcome, error: error, skippedBefore: skippedBefore)
                 if !finished {
                     logger.warning("the run had been marked abandoned before it finished", metadata: ["job": "\(run.job)"])
                 }

@@ -7,8 +7,8 @@ import PostgresNIO
 /// unique on `(job, tick)`: the fence).
 struct JobStore: Sendable {
     enum Claim: Equatable {
-        /// This instance runs the tick; `skippedBefore` counts scheduled ticks passed over since the last one.
-        case claimed(runID: Int64, skippedBefore: Int)
+        /// This instance runs the tick; `previousTick` is the job's latest scheduled tick before it.
+        case claimed(runID: Int64, previousTick: Date?)
         /// The tick already has a run (another instance, or an earlier attempt).
         case alreadyRun
         /// Another run of the job has not finished: the tick is skipped so runs never overlap.
@@ -68,69 +68,32 @@ struct JobStore: Sendable {
         return nil
     }
 
-    /// Inserts the run's row unless the tick has one or another run is still going, in one transaction
-    /// serialised per job. A running row whose heartbeat is older than `staleAfter` is first marked
-    /// `abandoned`: its instance died.
+    /// Inserts the run's row unless the tick has one or another run of the job is unfinished
+    /// (`claim_job_tick`, one transaction serialised per job). A running row whose heartbeat is older
+    /// than `staleAfter` is first marked `abandoned`: its instance died.
     func claim(
         job: String,
         tick: Date,
         trigger: JobRun.Trigger,
         triggerSequence: Int64?,
         instance: String,
-        staleAfter: Duration,
-        skippedBefore: @Sendable (Date?) -> Int
+        staleAfter: Duration
     ) async throws -> Claim {
-        let lockKey = "job:\(job)"
-        return try await database.withTransaction(logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(lockKey), 0))", logger: logger)
-            try await connection.query(
-                """
-                UPDATE job_runs
-                SET finished_at = clock_timestamp(), outcome = 'abandoned',
-                    error = 'no heartbeat from ' || instance || ' since ' || heartbeat_at
-                WHERE job = \(job) AND finished_at IS NULL
-                  AND heartbeat_at < clock_timestamp() - make_interval(secs => \(staleAfter.inSeconds))
-                """,
-                logger: logger
-            )
-            let state = try await connection.query(
-                """
-                SELECT EXISTS (SELECT 1 FROM job_runs WHERE job = \(job) AND finished_at IS NULL),
-                       EXISTS (SELECT 1 FROM job_runs WHERE job = \(job) AND tick = \(tick)),
-                       (SELECT max(tick) FROM job_runs WHERE job = \(job) AND trigger = 'schedule')
-                """,
-                logger: logger
-            )
-            var isBusy = false
-            var hasRun = false
-            var previousTick: Date?
-            for try await (busy, run, previous) in state.decode((Bool, Bool, Date?).self) {
-                (isBusy, hasRun, previousTick) = (busy, run, previous)
+        let rows = try await database.query(
+            """
+            SELECT outcome, run_id, previous_tick
+            FROM claim_job_tick(\(job), \(tick), \(trigger.rawValue), \(instance), \(staleAfter.inSeconds), \(triggerSequence))
+            """,
+            logger: logger
+        )
+        for try await (outcome, runID, previousTick) in rows.decode((String, Int64?, Date?).self) {
+            switch (outcome, runID) {
+            case ("claimed", let runID?): return .claimed(runID: runID, previousTick: previousTick)
+            case ("busy", _): return .busy
+            default: return .alreadyRun
             }
-            if hasRun { return .alreadyRun }
-            if isBusy { return .busy }
-            let skipped = trigger == .schedule ? skippedBefore(previousTick) : 0
-            let inserted = try await connection.query(
-                """
-                INSERT INTO job_runs (job, tick, trigger, instance, skipped_before)
-                VALUES (\(job), \(tick), \(trigger.rawValue), \(instance), \(skipped))
-                RETURNING id
-                """,
-                logger: logger
-            )
-            var runID: Int64 = 0
-            for try await id in inserted.decode(Int64.self) { runID = id }
-            if let triggerSequence {
-                try await connection.query(
-                    """
-                    UPDATE scheduled_jobs SET trigger_requested_at = NULL
-                    WHERE name = \(job) AND trigger_sequence = \(triggerSequence)
-                    """,
-                    logger: logger
-                )
-            }
-            return .claimed(runID: runID, skippedBefore: skipped)
         }
+        return .alreadyRun
     }
 
     /// Proves the run's instance is alive.
@@ -140,10 +103,11 @@ struct JobStore: Sendable {
 
     /// Records how the run ended; false when the row was no longer running (another instance found it
     /// silent for too long and marked it abandoned).
-    func finish(runID: Int64, outcome: JobRunRecord.Outcome, error: String?) async throws -> Bool {
+    func finish(runID: Int64, outcome: JobRunRecord.Outcome, error: String?, skippedBefore: Int) async throws -> Bool {
         let rows = try await database.query(
             """
-            UPDATE job_runs SET finished_at = clock_timestamp(), outcome = \(outcome.rawValue), error = \(error)
+            UPDATE job_runs
+            SET finished_at = clock_timestamp(), outcome = \(outcome.rawValue), error = \(error), skipped_before = \(skippedBefore)
             WHERE id = \(runID) AND finished_at IS NULL
             RETURNING id
             """,
