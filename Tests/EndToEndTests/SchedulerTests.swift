@@ -195,7 +195,9 @@ private func sleep(until date: Date) async throws {
     if seconds > 0 { try await Task.sleep(for: .seconds(seconds)) }
 }
 
-private func runs(of job: String, from start: Date = .distantPast, to end: Date = .distantFuture, in database: PostgresClient) async throws
+private func runs(
+    of job: String, from start: Date = .distantPast, to end: Date = .distantFuture, in database: PostgresClient
+) async throws
     -> [RunRow]
 {
     let rows = try await database.query(
@@ -206,7 +208,8 @@ private func runs(of job: String, from start: Date = .distantPast, to end: Date 
     )
     var runs: [RunRow] = []
     for try await (tick, instance, outcome, skipped, started, finished) in rows.decode((Date, String, String, Int, Date, Date?).self) {
-        runs.append(RunRow(tick: tick, instance: instance, outcome: outcome, skippedBefore: skipped, startedAt: started, finishedAt: finished))
+        runs.append(
+            RunRow(tick: tick, instance: instance, outcome: outcome, skippedBefore: skipped, startedAt: started, finishedAt: finished))
     }
     return runs
 }
@@ -231,7 +234,8 @@ private func withTestDatabase<Value: Sendable>(_ body: @Sendable (PostgresClient
     }
     var logger = Logger(label: "scheduler-test")
     logger.logLevel = .critical
-    let client = Database.makeClient(try PostgresEndpoint(url: url, variable: "BALLAST_TEST_DATABASE_URL"), maxConnections: 2, logger: logger)
+    let client = Database.makeClient(
+        try PostgresEndpoint(url: url, variable: "BALLAST_TEST_DATABASE_URL"), maxConnections: 2, logger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { await client.run() }
         defer { group.cancelAll() }

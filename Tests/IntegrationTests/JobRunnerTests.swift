@@ -77,11 +77,12 @@ struct JobRunnerTests {
 
                 #expect(try await Self.call(client, .post, "/jobs/\(name)/trigger").status == .accepted)
                 #expect(await eventually(timeout: .seconds(5)) { runs.all == [.manual] })
-                #expect(await eventually(timeout: .seconds(5)) {
-                    let detail = try await Self.call(client, .get, "/jobs/\(name)")
-                    let latest = (detail.body["runs"] as? [[String: Any]])?.first
-                    return latest?["trigger"] as? String == "manual" && latest?["outcome"] as? String == "succeeded"
-                })
+                #expect(
+                    await eventually(timeout: .seconds(5)) {
+                        let detail = try await Self.call(client, .get, "/jobs/\(name)")
+                        let latest = (detail.body["runs"] as? [[String: Any]])?.first
+                        return latest?["trigger"] as? String == "manual" && latest?["outcome"] as? String == "succeeded"
+                    })
 
                 let invalid = try await Self.call(client, .post, "/jobs/\(name)/schedule", json: #"{"schedule":"61 * * * *"}"#)
                 #expect(invalid.status == .badRequest)
@@ -124,11 +125,12 @@ struct JobRunnerTests {
         try await Self.withRunner([failing, slow]) { runner, database in
             #expect(try await runner.trigger(failing.name))
             #expect(try await runner.trigger(slow.name))
-            #expect(await eventually(timeout: .seconds(10)) {
-                let failed = try await Self.outcomes(of: failing.name, in: database).map(\.outcome)
-                let timedOut = try await Self.outcomes(of: slow.name, in: database).map(\.outcome)
-                return failed == ["failed"] && timedOut == ["timed_out"]
-            })
+            #expect(
+                await eventually(timeout: .seconds(10)) {
+                    let failed = try await Self.outcomes(of: failing.name, in: database).map(\.outcome)
+                    let timedOut = try await Self.outcomes(of: slow.name, in: database).map(\.outcome)
+                    return failed == ["failed"] && timedOut == ["timed_out"]
+                })
             let error = try await Self.outcomes(of: failing.name, in: database).first?.error
             #expect(error == "exchange unreachable")
             #expect(try await runner.trigger("no-such-job") == false)

@@ -52,7 +52,9 @@ struct JobsController: Sendable {
         var timeZone: String?
     }
 
-    private func change(_ context: BasicRequestContext, _ action: @escaping @Sendable (String) async throws -> Bool) async throws -> Response {
+    private func change(
+        _ context: BasicRequestContext, _ action: @escaping @Sendable (String) async throws -> Bool
+    ) async throws -> Response {
         let name = try context.parameters.require("name")
         guard try await available({ try await action(name) }) else { throw unknownJob(name) }
         return Self.json(.ok, JobBody(try await summary(of: name)))
@@ -82,7 +84,8 @@ struct JobsController: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 

@@ -49,7 +49,8 @@ public struct ServiceRuntime: Sendable {
         )
         var jobRunnerConfiguration = JobRunner.Configuration(service: configuration.service.name, instance: configuration.instance)
         jobRunnerConfiguration.runRetention = configuration.jobRunsRetention
-        let jobs = definition.jobs.isEmpty
+        let jobs =
+            definition.jobs.isEmpty
             ? nil
             : JobRunner(
                 jobs: definition.jobs,
