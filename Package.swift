@@ -5,7 +5,7 @@ let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 /// One folder per service: `Services/<folder>/<Library>` holds the logic, `Services/<folder>/Main` the thin executable.
 let services: [(folder: String, library: String, executable: String, dependencies: [Target.Dependency])] = [
-    ("ingest", "Ingest", "ingest", [.product(name: "Crypto", package: "swift-crypto")]),
+    ("ingest", "Ingest", "ingest", [.product(name: "Crypto", package: "swift-crypto"), "MarketData"]),
     ("signal-processor", "SignalProcessor", "signal-processor", []),
     ("rebalancer", "Rebalancer", "rebalancer", []),
     ("market-data", "MarketData", "market-data", []),
@@ -39,6 +39,7 @@ let package = Package(
         .executable(name: "ballast-bench-hello", targets: ["HelloServer"]),
         .executable(name: "ballast-bench-cron", targets: ["CronBenchmark"]),
         .executable(name: "ballast-scheduler-probe", targets: ["SchedulerProbe"]),
+        .executable(name: "ballast-bench-market-data", targets: ["MarketDataBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -130,6 +131,8 @@ let package = Package(
                 "BallastService",
                 "BallastScheduler",
                 "Ingest",
+                "MarketData",
+                "BallastRedis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/ballast",
@@ -156,6 +159,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Benchmarks/SchedulerProbe",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "MarketDataBenchmark",
+            dependencies: ["MarketData"],
+            path: "Benchmarks/MarketDataBenchmark",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -190,11 +199,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "MarketDataTests",
+            dependencies: ["MarketData", "BallastCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "BallastService",
                 "BallastScheduler",
                 "Ingest",
+                "MarketData",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

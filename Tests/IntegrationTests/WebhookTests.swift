@@ -15,6 +15,7 @@ func ingestRouter(_ database: PostgresClient, _ configuration: IngestConfigurati
         signals: PostgresSignalRepository(database: database, logger: TestServers.logger),
         sources: SourceRepository(database: database, logger: TestServers.logger),
         accounts: AccountStore(database: database, logger: TestServers.logger),
+        candles: CandleReader(database: database, logger: TestServers.logger),
         configuration: configuration
     )
 }
@@ -220,6 +221,7 @@ struct WebhookRateLimitTests {
                 signals: PostgresSignalRepository(database: database, logger: TestServers.logger),
                 sources: SourceRepository(database: database, logger: TestServers.logger),
                 accounts: accounts,
+                candles: CandleReader(database: database, logger: TestServers.logger),
                 configuration: configuration,
                 rateLimiter: limiter
             )

@@ -15,6 +15,7 @@ public enum Ingest {
             signals: PostgresSignalRepository(database: context.database, logger: context.logger),
             sources: SourceRepository(database: context.database, logger: context.logger),
             accounts: accounts,
+            candles: CandleReader(database: context.database, logger: context.logger),
             configuration: configuration,
             rateLimiter: rateLimiter
         )
@@ -31,6 +32,7 @@ public enum Ingest {
         signals: any SignalRepository,
         sources: SourceRepository,
         accounts: any APIKeyLookup,
+        candles: CandleReader,
         configuration: IngestConfiguration,
         rateLimiter: WebhookRateLimiter? = nil
     ) -> Router<IngestRequestContext> {
@@ -42,6 +44,7 @@ public enum Ingest {
         let api = router.group("api/v1").add(middleware: APIKeyMiddleware(accounts: accounts))
         SourcesController(repository: sources, cache: sourceCache).addRoutes(to: api.group("sources"))
         SignalsController(repository: signals).addRoutes(to: api.group("signals"))
+        KlinesController(reader: candles).addRoutes(to: api.group("klines"))
         OpenAPIDocument.addRoute(to: router)
         return router
     }

@@ -1,10 +1,19 @@
 import BallastCore
+import BallastRedis
 import BallastService
 
-/// Builds candles, 24 h tickers and last prices from trades. Skeleton for now: its consumer group on
-/// `ballast:trades` exists (entries wait there for it), the aggregation arrives with its issue.
+/// Builds candles and last prices from the trades on `ballast:trades`. Several instances share the
+/// stream through the consumer group; their candle updates merge in Postgres.
 public enum MarketData {
     public static func buildServices(_ context: ServiceContext) -> ServiceDefinition {
-        ServiceDefinition(consumedStreams: [StreamName.trades])
+        let consumer = TradeConsumer(
+            store: TradeStore(database: context.database, logger: context.logger),
+            prices: LastPrices(redis: context.redis),
+            logger: context.logger
+        )
+        return ServiceDefinition(
+            services: [context.makeConsumer(of: StreamName.trades, handler: consumer)],
+            consumedStreams: [StreamName.trades]
+        )
     }
 }

@@ -19,5 +19,6 @@ extension Migration {
         .m0003AcceptSignal,
         .m0004AcceptSignals,
         .m0005Scheduler,
+        .m0006MarketData,
     ]
 }

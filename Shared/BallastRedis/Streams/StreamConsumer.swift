@@ -191,8 +191,8 @@ public final class StreamConsumer: Service, Sendable {
                     failureLogger[metadataKey: "message_id"] = .string(message.envelope.id)
                     failureLogger[metadataKey: "entry_id"] = .string(message.entryID)
                     failureLogger[metadataKey: "deliveries"] = "\(message.deliveryCount)"
-                    if message.deliveryCount >= configuration.maxDeliveries {
-                        failureLogger.error("message failed for the last time", metadata: ["error": "\(error)"])
+                    if error is UnprocessableMessage || message.deliveryCount >= configuration.maxDeliveries {
+                        failureLogger.error("message dead-lettered", metadata: ["error": "\(error)"])
                         deadLetters.append(
                             DeadLetter(
                                 entry: StreamEntry(id: message.entryID, fields: message.envelope.fields),

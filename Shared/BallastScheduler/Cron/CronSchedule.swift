@@ -1,3 +1,5 @@
+import BallastCore
+
 /// The fields of a cron expression as bitmasks, searched in local wall-clock time.
 ///
 /// A wall time is the number of seconds since 1970-01-01T00:00 on the local calendar, as if the zone were UTC;

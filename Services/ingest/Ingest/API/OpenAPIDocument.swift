@@ -297,6 +297,44 @@ enum OpenAPIDocument {
                   "404": { "$ref": "#/components/responses/Problem" }
                 }
               }
+            },
+            "/api/v1/klines": {
+              "get": {
+                "summary": "Candles of a symbol, oldest first, as Binance-style arrays",
+                "description": "Each candle is [openTime, open, high, low, close, volume, closeTime, quoteVolume, trades]: times in epoch milliseconds, decimals as exact strings. With startTime, the first `limit` candles from it; otherwise the latest `limit` up to endTime (or now). An unknown symbol is a 400.",
+                "security": [{ "apiKey": [] }],
+                "parameters": [
+                  { "name": "symbol", "in": "query", "required": true, "schema": { "type": "string", "pattern": "^[A-Za-z0-9._/-]{1,32}$" } },
+                  { "name": "interval", "in": "query", "required": true, "schema": { "type": "string", "enum": ["1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w", "1M"] } },
+                  { "name": "startTime", "in": "query", "schema": { "type": "integer", "minimum": 0 }, "description": "epoch ms, inclusive" },
+                  { "name": "endTime", "in": "query", "schema": { "type": "integer", "minimum": 0 }, "description": "epoch ms, inclusive" },
+                  { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 1000 }, "description": "default 500" }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The candles",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "array",
+                          "items": {
+                            "type": "array",
+                            "minItems": 9,
+                            "maxItems": 9,
+                            "prefixItems": [
+                              { "type": "integer" }, { "type": "string" }, { "type": "string" }, { "type": "string" },
+                              { "type": "string" }, { "type": "string" }, { "type": "integer" }, { "type": "string" },
+                              { "type": "integer" }
+                            ]
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": { "$ref": "#/components/responses/Problem" },
+                  "401": { "$ref": "#/components/responses/Problem" }
+                }
+              }
             }
           }
         }

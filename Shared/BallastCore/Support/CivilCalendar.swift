@@ -1,7 +1,8 @@
 /// Proleptic Gregorian date arithmetic on day numbers (days since 1970-01-01), after Howard Hinnant's
-/// `days_from_civil` and `civil_from_days`; cron searches use it instead of Foundation's `Calendar` for speed.
-enum CivilCalendar {
-    static func days(year: Int, month: Int, day: Int) -> Int64 {
+/// `days_from_civil` and `civil_from_days`: cron searches and candle buckets use it instead of Foundation's
+/// `Calendar`, for speed.
+public enum CivilCalendar {
+    public static func days(year: Int, month: Int, day: Int) -> Int64 {
         let year = Int64(month <= 2 ? year - 1 : year)
         let era = (year >= 0 ? year : year - 399) / 400
         let yearOfEra = year - era * 400
@@ -10,7 +11,7 @@ enum CivilCalendar {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    static func date(days: Int64) -> (year: Int, month: Int, day: Int) {
+    public static func date(days: Int64) -> (year: Int, month: Int, day: Int) {
         let shifted = days + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
         let dayOfEra = shifted - era * 146_097
@@ -23,15 +24,15 @@ enum CivilCalendar {
     }
 
     /// 0 is Sunday; day 0 (1970-01-01) was a Thursday.
-    static func weekday(days: Int64) -> Int {
+    public static func weekday(days: Int64) -> Int {
         Int(days >= -4 ? (days + 4) % 7 : (days + 5) % 7 + 6)
     }
 
-    static func isLeapYear(_ year: Int) -> Bool {
+    public static func isLeapYear(_ year: Int) -> Bool {
         year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
     }
 
-    static func daysInMonth(_ month: Int, year: Int) -> Int {
+    public static func daysInMonth(_ month: Int, year: Int) -> Int {
         switch month {
         case 2: isLeapYear(year) ? 29 : 28
         case 4, 6, 9, 11: 30

@@ -1,0 +1,70 @@
+import Logging
+import PostgresNIO
+
+/// Stores trades and folds the new ones into candles, in one transaction: a trade delivered twice (a
+/// replay, a redelivery after a crash) finds its row and counts once; a crash before the commit leaves
+/// neither the trades nor their candle updates.
+struct TradeStore: Sendable {
+    let database: PostgresClient
+    let logger: Logger
+
+    /// Stores `trades` and returns those that were new.
+    func record(_ trades: [Trade]) async throws -> [Trade] {
+        // One row per (symbol, trade id), in key order: concurrent batches lock rows in the same order.
+        var unique: [TradeKey: Trade] = [:]
+        for trade in trades where unique[TradeKey(trade)] == nil { unique[TradeKey(trade)] = trade }
+        let sorted = unique.values.sorted { ($0.symbol, $0.id) < ($1.symbol, $1.id) }
+        for attempt in 1...3 {
+            do {
+                return try await database.withTransaction(logger: logger) { connection in
+                    let new = try await insert(sorted, on: connection)
+                    guard !new.isEmpty else { return new }
+                    var aggregator = CandleAggregator()
+                    for trade in new { aggregator.add(trade) }
+                    try await CandleUpsert.merge(aggregator.candles(), on: connection, logger: logger)
+                    return new
+                }
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "40P01" && attempt < 3 {
+                // Deadlock with another instance's batch: one of the two was rolled back; run it again.
+                logger.info("deadlock storing trades; retrying", metadata: ["attempt": "\(attempt)"])
+            }
+        }
+        preconditionFailure("unreachable: the last attempt returns or throws")
+    }
+
+    private func insert(_ trades: [Trade], on connection: PostgresConnection) async throws -> [Trade] {
+        let symbols = Array(Set(trades.map(\.symbol))).sorted()
+        try await connection.query(
+            "INSERT INTO market_symbols (symbol) SELECT unnest(\(symbols)::text[]) ORDER BY 1 ON CONFLICT DO NOTHING",
+            logger: logger
+        )
+        let rows = try await connection.query(
+            """
+            INSERT INTO trades (symbol, trade_id, price, quantity, side, traded_at)
+            SELECT symbol, trade_id, price, quantity, side, timestamptz 'epoch' + time_ms * interval '1 millisecond'
+            FROM unnest(
+                \(trades.map(\.symbol))::text[], \(trades.map(\.id))::int8[], \(trades.map { "\($0.price)" })::numeric[],
+                \(trades.map { "\($0.quantity)" })::numeric[], \(trades.map(\.side.rawValue))::text[], \(trades.map(\.time))::int8[]
+            ) AS t(symbol, trade_id, price, quantity, side, time_ms)
+            ON CONFLICT (symbol, trade_id) DO NOTHING
+            RETURNING symbol, trade_id
+            """,
+            logger: logger
+        )
+        var inserted = Set<TradeKey>()
+        for try await (symbol, id) in rows.decode((String, Int64).self) { inserted.insert(TradeKey(symbol: symbol, id: id)) }
+        return trades.filter { inserted.contains(TradeKey($0)) }
+    }
+}
+
+private struct TradeKey: Hashable {
+    let symbol: String
+    let id: Int64
+
+    init(symbol: String, id: Int64) {
+        self.symbol = symbol
+        self.id = id
+    }
+
+    init(_ trade: Trade) { self.init(symbol: trade.symbol, id: trade.id) }
+}

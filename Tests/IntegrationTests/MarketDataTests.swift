@@ -1,0 +1,208 @@
+import BallastCore
+import BallastRedis
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Ingest
+import PostgresNIO
+import Testing
+
+@testable import MarketData
+
+@Suite("Trades into candles with real Postgres and Redis, and the klines API")
+struct MarketDataPipelineTests {
+    /// Seeded trades of three symbols over five weeks, across a month end, out of time order.
+    static func trades(count: Int = 600, seed: UInt64 = 7) -> [Trade] {
+        var market = SimulatedMarket(symbols: ["BTC-USD", "ETH-USD", "SOL-USD"], seed: seed, firstTradeID: 1_000)
+        var generator = SystemRandomNumberGenerator()
+        let start: Int64 = 1_772_000_000_000  // 2026-02-25
+        let span: Int64 = 35 * 24 * 3_600_000
+        return (0..<count).map { _ in market.nextTrade(at: start + Int64.random(in: 0..<span, using: &generator)) }
+    }
+
+    static func messages(_ trades: [Trade]) -> [StreamMessage] {
+        trades.enumerated().map { index, trade in
+            StreamMessage(stream: "test", entryID: "\(index)-0", envelope: TradeMessage.envelope(for: trade), deliveryCount: 1)
+        }
+    }
+
+    static func consumer(_ database: PostgresClient) throws -> TradeConsumer {
+        TradeConsumer(
+            store: TradeStore(database: database, logger: TestServers.logger),
+            prices: LastPrices(redis: RedisClient(endpoint: try TestServers.redis)),
+            logger: TestServers.logger
+        )
+    }
+
+    /// Every candle row as text, for comparing whole tables.
+    static func snapshot(_ database: PostgresClient) async throws -> [String] {
+        let rows = try await database.query(
+            """
+            SELECT symbol || ' ' || interval || ' ' || open_time || ' ' || close_time || ' ' || trim_scale(open) || ' '
+                || trim_scale(high) || ' ' || trim_scale(low) || ' ' || trim_scale(close) || ' ' || trim_scale(volume) || ' '
+                || trim_scale(quote_volume) || ' ' || trade_count
+            FROM candles ORDER BY symbol, interval, open_time
+            """
+        )
+        var lines: [String] = []
+        for try await line in rows.decode(String.self) { lines.append(line) }
+        return lines
+    }
+
+    /// The candles of `trades` computed here, without the production code: Foundation's calendar for
+    /// buckets, `Decimal` for sums, a sort for open and close.
+    static func expectedCandles(_ trades: [Trade]) -> [String] {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.firstWeekday = 2
+        func bucket(_ time: Int64, _ interval: String) -> (open: Int64, close: Int64) {
+            let date = Date(timeIntervalSince1970: Double(time) / 1000)
+            let minutes = ["1m": 1, "5m": 5, "15m": 15, "30m": 30, "1h": 60, "4h": 240, "1d": 1440]
+            if let length = minutes[interval].map({ Int64($0) * 60_000 }) {
+                let open = time / length * length
+                return (open, open + length - 1)
+            }
+            let component: Calendar.Component = interval == "1w" ? .weekOfYear : .month
+            let interval = calendar.dateInterval(of: component, for: date)!
+            let open = Int64(interval.start.timeIntervalSince1970 * 1000)
+            return (open, Int64(interval.end.timeIntervalSince1970 * 1000) - 1)
+        }
+        func trimmed(_ value: Decimal) -> String { "\(value)" }
+        var groups: [String: [Trade]] = [:]
+        var closes: [String: Int64] = [:]
+        for trade in trades {
+            for interval in ["1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w", "1M"] {
+                let (open, close) = bucket(trade.time, interval)
+                let key = "\(trade.symbol) \(interval) \(open)"
+                groups[key, default: []].append(trade)
+                closes[key] = close
+            }
+        }
+        return groups.map { key, trades in
+            let ordered = trades.sorted { ($0.time, $0.id) < ($1.time, $1.id) }
+            let prices = trades.map { Decimal(string: "\($0.price)")! }
+            let volume = trades.reduce(Decimal(0)) { $0 + Decimal(string: "\($1.quantity)")! }
+            let quote = trades.reduce(Decimal(0)) { $0 + Decimal(string: "\($1.price)")! * Decimal(string: "\($1.quantity)")! }
+            return [
+                key, "\(closes[key]!)", "\(ordered.first!.price)", trimmed(prices.max()!), trimmed(prices.min()!),
+                "\(ordered.last!.price)", trimmed(volume), trimmed(quote), "\(trades.count)",
+            ].joined(separator: " ")
+        }.sorted {
+            $0.split(separator: " ").lexicographicallyPrecedes($1.split(separator: " ")) { a, b in
+                if let x = Int64(a), let y = Int64(b) { return x < y }
+                return a < b
+            }
+        }
+    }
+
+    @Test("candles of all nine intervals equal an independent computation; a replay, shuffled, changes nothing")
+    func candlesFromTrades() async throws {
+        try await TestDatabase.with { database, _ in
+            let trades = Self.trades()
+            let consumer = try Self.consumer(database)
+            for chunk in stride(from: 0, to: trades.count, by: 100) {
+                let results = await consumer.handle(Self.messages(Array(trades[chunk..<min(chunk + 100, trades.count)])))
+                #expect(results.allSatisfy { if case .success = $0 { true } else { false } })
+            }
+            let first = try await Self.snapshot(database)
+            #expect(first.sorted() == Self.expectedCandles(trades).sorted())
+
+            for chunk in stride(from: 0, to: trades.count, by: 70) {
+                let shuffled = Array(trades.shuffled()[chunk..<min(chunk + 70, trades.count)])
+                _ = await consumer.handle(Self.messages(shuffled))
+            }
+            #expect(try await Self.snapshot(database) == first)
+            #expect(try await database.count("SELECT count(*) FROM trades") == trades.count)
+        }
+    }
+
+    @Test("two consumers storing the same trades at once count each trade once")
+    func concurrentConsumers() async throws {
+        try await TestDatabase.with { database, _ in
+            let trades = Self.trades(count: 400, seed: 11)
+            let consumer = try Self.consumer(database)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<2 {
+                    group.addTask {
+                        for chunk in stride(from: 0, to: trades.count, by: 50) {
+                            let results = await consumer.handle(
+                                Self.messages(Array(trades.shuffled()[chunk..<min(chunk + 50, trades.count)])))
+                            for result in results { try result.get() }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let candles = try await Self.snapshot(database)
+            // Each chunk of a shuffle leaves some trades to the other consumer; the union is every trade once.
+            let stored = try await database.count("SELECT count(*) FROM trades")
+            let all = try await database.query("SELECT symbol, trade_id FROM trades")
+            var keys: [String] = []
+            for try await (symbol, id) in all.decode((String, Int64).self) { keys.append("\(symbol)|\(id)") }
+            let storedTrades = trades.filter { keys.contains("\($0.symbol)|\($0.id)") }
+            #expect(stored == storedTrades.count)
+            #expect(candles.sorted() == Self.expectedCandles(storedTrades).sorted())
+        }
+    }
+
+    @Test("a bad trade is refused with its reason (dead-lettered), the good ones of its batch are stored")
+    func badTrade() async throws {
+        try await TestDatabase.with { database, _ in
+            let good = Self.trades(count: 2)
+            var messages = Self.messages(good)
+            let bad = Envelope(
+                type: TradeMessage.type,
+                data: #"{"symbol":"BTC-USD","price":"-5","quantity":"1","side":"buy","tradeId":9,"ts":1772000000000}"#
+            )
+            messages.append(StreamMessage(stream: "test", entryID: "9-0", envelope: bad, deliveryCount: 1))
+            let results = await (try Self.consumer(database)).handle(messages)
+            guard case .failure(let error) = results[2] else {
+                Issue.record("the bad trade was accepted")
+                return
+            }
+            #expect(error is UnprocessableMessage)
+            #expect("\(error)".contains("price"))
+            #expect(try await database.count("SELECT count(*) FROM trades") == 2)
+        }
+    }
+
+    @Test("klines: Binance-style arrays in time order; unknown symbol, bad interval, startTime > endTime, limit > 1000 are 400")
+    func klines() async throws {
+        try await TestDatabase.with { database, _ in
+            let trades = Self.trades(count: 300)
+            _ = await (try Self.consumer(database)).handle(Self.messages(trades))
+            let accounts = AccountStore(database: database, logger: TestServers.logger)
+            try await accounts.createUser(named: "alice")
+            let key = try await accounts.createAPIKey(forUser: "alice").key
+            let configuration = try IngestConfiguration(environment: EnvironmentReader([:]))
+            try await Application(router: ingestRouter(database, configuration)).test(.router) { client in
+                func get(_ query: String) async throws -> (HTTPResponse.Status, String) {
+                    try await client.execute(uri: "/api/v1/klines?\(query)", method: .get, headers: [.authorization: "Bearer \(key)"]) {
+                        ($0.status, String(buffer: $0.body))
+                    }
+                }
+                let (status, body) = try await get("symbol=btc-usd&interval=1h&limit=1000")
+                #expect(status == .ok)
+                let rows = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[Any]])
+                let expected = Self.expectedCandles(trades).filter { $0.hasPrefix("BTC-USD 1h ") }
+                #expect(rows.count == expected.count)
+                let openTimes = rows.compactMap { ($0.first as? NSNumber)?.int64Value }
+                #expect(openTimes == openTimes.sorted())
+                let firstLine = rows.first.map { row in
+                    "BTC-USD 1h \(row[0]) \(row[6]) \(row[1]) \(row[2]) \(row[3]) \(row[4]) \(row[5]) \(row[7]) \(row[8])"
+                }
+                #expect(firstLine == expected.first)
+                let latestTwo =
+                    try JSONSerialization.jsonObject(with: Data(try await get("symbol=BTC-USD&interval=1h&limit=2").1.utf8)) as? [[Any]]
+                #expect(latestTwo?.compactMap { ($0.first as? NSNumber)?.int64Value } == Array(openTimes.suffix(2)))
+
+                #expect(try await get("symbol=NOPE-USD&interval=1h").0 == .badRequest)
+                #expect(try await get("symbol=BTC-USD&interval=2h").0 == .badRequest)
+                #expect(try await get("symbol=BTC-USD&interval=1h&startTime=20&endTime=10").0 == .badRequest)
+                #expect(try await get("symbol=BTC-USD&interval=1h&limit=1001").0 == .badRequest)
+                #expect(try await get("interval=1h").0 == .badRequest)
+            }
+        }
+    }
+}
