@@ -206,3 +206,52 @@ struct MarketDataPipelineTests {
         }
     }
 }
+
+@Suite("Flat candles for buckets without trades")
+struct CandleGapFillerTests {
+    @Test("ended buckets without trades get the previous close and zero volume; a late trade replaces a flat candle")
+    func fillsGaps() async throws {
+        try await TestDatabase.with { database, _ in
+            let consumer = try MarketDataPipelineTests.consumer(database)
+            let hour: Int64 = 1_772_000_400_000  // 2026-02-25T06:20:00Z
+            func trade(_ id: Int64, minute: Int64, price: String) throws -> Trade {
+                try Trade(
+                    symbol: "BTC-USD", price: FixedDecimal(price)!, quantity: FixedDecimal("1")!, side: .buy, id: id,
+                    time: hour + minute * 60_000 + 10)
+            }
+            _ = await consumer.handle(
+                MarketDataPipelineTests.messages([try trade(1, minute: 0, price: "100"), try trade(2, minute: 5, price: "105")]))
+            let filler = CandleGapFiller(database: database, logger: TestServers.logger)
+            try await filler.fill(now: hour + 7 * 60_000 + 1)
+
+            let minutes = try await database.query(
+                """
+                SELECT open_time, trim_scale(open)::text, trim_scale(close)::text, trim_scale(volume)::text, trade_count
+                FROM candles WHERE symbol = 'BTC-USD' AND interval = '1m' ORDER BY open_time
+                """
+            )
+            var rows: [String] = []
+            for try await (open, first, close, volume, count) in minutes.decode((Int64, String, String, String, Int64).self) {
+                rows.append("\((open - hour) / 60_000) \(first) \(close) \(volume) \(count)")
+            }
+            // Minutes 0..6 ended before the run; minute 6 follows the trade of minute 5.
+            #expect(
+                rows == [
+                    "0 100 100 1 1", "1 100 100 0 0", "2 100 100 0 0", "3 100 100 0 0", "4 100 100 0 0", "5 105 105 1 1", "6 105 105 0 0",
+                ])
+
+            // Running again writes nothing new; a late trade in minute 3 replaces its flat candle.
+            #expect(try await filler.fill(now: hour + 7 * 60_000 + 1) == 0)
+            _ = await consumer.handle(MarketDataPipelineTests.messages([try trade(3, minute: 3, price: "99")]))
+            let minute3 = try await database.query(
+                """
+                SELECT trim_scale(open)::text, trim_scale(high)::text, trim_scale(low)::text, trim_scale(volume)::text, trade_count
+                FROM candles WHERE symbol = 'BTC-USD' AND interval = '1m' AND open_time = \(hour + 3 * 60_000)
+                """
+            )
+            for try await row in minute3.decode((String, String, String, String, Int64).self) {
+                #expect(row == ("99", "99", "99", "1", 1))
+            }
+        }
+    }
+}

@@ -1,19 +1,28 @@
 import BallastCore
 import BallastRedis
+import BallastScheduler
 import BallastService
 
 /// Builds candles and last prices from the trades on `ballast:trades`. Several instances share the
-/// stream through the consumer group; their candle updates merge in Postgres.
+/// stream through the consumer group; their candle updates merge in Postgres. One instance per minute
+/// gives the buckets that ended without trades their flat candle.
 public enum MarketData {
-    public static func buildServices(_ context: ServiceContext) -> ServiceDefinition {
+    public static func buildServices(_ context: ServiceContext) throws -> ServiceDefinition {
         let consumer = TradeConsumer(
             store: TradeStore(database: context.database, logger: context.logger),
             prices: LastPrices(redis: context.redis),
             logger: context.logger
         )
+        let gaps = CandleGapFiller(database: context.database, logger: context.logger)
         return ServiceDefinition(
             services: [context.makeConsumer(of: StreamName.trades, handler: consumer)],
-            consumedStreams: [StreamName.trades]
+            consumedStreams: [StreamName.trades],
+            jobs: [
+                // A few seconds into the minute, so that trades of the minute that just ended are in.
+                try Job("candles.fill-gaps", schedule: "5 * * * * *", timeout: .seconds(50)) { run in
+                    try await gaps.fill(now: Int64(run.tick.timeIntervalSince1970 * 1000))
+                }
+            ]
         )
     }
 }

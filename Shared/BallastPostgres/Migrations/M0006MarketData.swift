@@ -50,6 +50,15 @@ extension Migration {
             )
             """,
             "CREATE INDEX candles_recent_minutes ON candles (updated_at) WHERE interval = '1m'",
+            """
+            CREATE TABLE candle_gaps_filled (
+                symbol       text   NOT NULL,
+                interval     text   NOT NULL,
+                -- Every bucket of the symbol up to this open time has a candle (a flat one where no trade came).
+                through_open bigint NOT NULL,
+                PRIMARY KEY (symbol, interval)
+            )
+            """,
         ]
     )
 }
