@@ -1,3 +1,4 @@
+import BallastCore
 import MarketData
 import Testing
 
@@ -5,9 +6,9 @@ import Testing
 struct CandleAggregatorTests {
     static let symbols = ["BTCUSDT", "ETHUSDT", "SOLUSDT"]
 
-    /// Three days around the end of February 2024 (a leap day, a month end, a week start on Monday 2024-02-26).
+    /// Five days around the end of February 2024 (a week start on Monday 2024-02-26, a leap day, a month end).
     static func trades(seed: UInt64) -> [Trade] {
-        randomTrades(count: 3000, symbols: symbols, start: utc("2024-02-25T20:00"), span: 3 * 86_400_000, seed: seed)
+        randomTrades(count: 3000, symbols: symbols, start: utc("2024-02-25T20:00"), span: 5 * 86_400_000, seed: seed)
     }
 
     static func aggregate(_ trades: some Sequence<Trade>) -> [CandleKey: Candle] {
@@ -93,6 +94,7 @@ struct CandleAggregatorTests {
         #expect(hour.volume.description == "4")
         #expect(hour.quoteVolume.description == "402")
         #expect((hour.firstTrade.id, hour.lastTrade.id) == (1, 4))
-        #expect(candles.count == 10)
+        // Two buckets each of 1m and 5m (15:10:01 opens the next 5 minutes), one of each longer interval.
+        #expect(candles.count == 11)
     }
 }

@@ -1,3 +1,4 @@
+import BallastCore
 import Foundation
 import MarketData
 import Testing
@@ -10,15 +11,15 @@ func roundedTo8(_ value: Decimal) -> Decimal {
     return result
 }
 
-/// The 24 h ticker computed straight from the trades: those whose minute opens in (now − 24 h, now], sorted by
-/// (time, id), with Foundation's `Decimal`.
+/// The 24 h ticker computed straight from the trades: those whose minute opens in (now − 24 h, now] (the minute holding
+/// `now` counts whole), sorted by (time, id), with Foundation's `Decimal`.
 struct ReferenceTicker: Equatable {
     var values: [String: Decimal]
     var integers: [String: Int64]
 
     init?(trades: [Trade], now: Int64) {
         func minute(_ time: Int64) -> Int64 { referenceOpenTime(.oneMinute, time) }
-        let known = trades.filter { $0.time <= now }.sorted { ($0.time, $0.id) < ($1.time, $1.id) }
+        let known = trades.filter { minute($0.time) <= now }.sorted { ($0.time, $0.id) < ($1.time, $1.id) }
         let window = known.filter { minute($0.time) > now - 86_400_000 }
         guard let first = window.first, let last = window.last else { return nil }
         func number(_ value: FixedDecimal) -> Decimal { Decimal(string: value.description)! }
@@ -103,7 +104,7 @@ struct TickerWindowTests {
                 window.apply(candle)
             }
             let now = batchEnd - 1 - Int64(generator.next() % 1000)
-            let expected = ReferenceTicker(trades: trades, now: now)
+            let expected = ReferenceTicker(trades: trades.filter { $0.time < batchEnd }, now: now)
             #expect(window.ticker(at: now).map(ReferenceTicker.init) == expected, "at \(now)")
             checked += 1
         }

@@ -17,14 +17,13 @@ public struct CandleKey: Sendable, Hashable {
 ///
 /// For speed, each symbol keeps one current candle per interval, updated in place while trades stay in its bucket;
 /// only a trade of another bucket (the next one, or a late trade) touches a dictionary.
-public struct CandleAggregator {
+public struct CandleAggregator: Sendable {
     /// A current candle and the open time of the bucket after it.
     struct Slot {
         var candle: Candle
         var end: Int64
 
-        static let empty = Slot(
-            candle: .flat(interval: .oneMinute, openTime: .max, price: .zero), end: .min)
+        static let empty = Slot(candle: .flat(interval: .oneMinute, openTime: .max, price: .zero), end: .min)
 
         var isEmpty: Bool { candle.isFlat }
     }

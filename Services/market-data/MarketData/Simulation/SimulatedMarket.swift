@@ -1,3 +1,5 @@
+import BallastCore
+
 /// Trades from a seeded random walk per symbol, for `ballast market simulate` and demo data: the same
 /// seed gives the same prices, quantities and sides.
 public struct SimulatedMarket: Sendable {
@@ -38,20 +40,5 @@ public struct SimulatedMarket: Sendable {
             id: nextID,
             time: time
         )
-    }
-}
-
-/// A small, fast, seedable generator (Steele, Lea and Flood's SplitMix64).
-struct SplitMix64: Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }

@@ -92,10 +92,10 @@ public struct TickerWindow: Sendable {
         let totalQuoteVolume = WideDecimal(units: quoteVolume)
         let priceChange = FixedDecimal(units: last.close.units - first.open.units)
         let hundred = FixedDecimal(units: 100 * FixedDecimal.unitsPerWhole)
-        // Both quotients fit: the average lies between the low and the high, and a percentage of prices within
-        // FixedDecimal's range stays far inside WideDecimal's.
-        let percent = WideDecimal.product(priceChange, hundred).divided(by: WideDecimal(first.open))!
-        let average = FixedDecimal(exactly: totalQuoteVolume.divided(by: totalVolume)!)!
+        // Both quotients exist for candles made from valid trades (positive prices and volumes; the average lies
+        // between the low and the high); the fallbacks only catch inconsistent candles built by hand.
+        let percent = WideDecimal.product(priceChange, hundred).divided(by: WideDecimal(first.open)) ?? .zero
+        let average = totalQuoteVolume.divided(by: totalVolume).flatMap { FixedDecimal(exactly: $0) } ?? last.close
         return Ticker(
             symbol: symbol, priceChange: priceChange, priceChangePercent: percent, weightedAvgPrice: average,
             prevClosePrice: previousStamp.time == .min ? first.open : previousPrice, lastPrice: last.close,
