@@ -151,8 +151,12 @@ struct JobRunnerTests {
             )
             #expect(try await runner.trigger(name))
             #expect(await eventually(timeout: .seconds(10)) { runs.count == 1 })
+            // The outcome is recorded just after the body returns.
+            #expect(
+                await eventually(timeout: .seconds(10)) {
+                    try await Self.outcomes(of: name, in: database).map(\.outcome) == ["abandoned", "succeeded"]
+                })
             let outcomes = try await Self.outcomes(of: name, in: database)
-            #expect(outcomes.map(\.outcome) == ["abandoned", "succeeded"])
             #expect(outcomes.first?.error?.contains("no heartbeat from gone") == true)
         }
     }

@@ -21,7 +21,8 @@ struct RedisCacheTests {
         let many = try await cache.getMany(["\(prefix):BTC", "\(prefix):ETH"], as: Ticker.self)
         #expect(many == [btc, nil])
         let ttl = try await client.send("TTL", "\(prefix):BTC").integer ?? 0
-        #expect((55...60).contains(ttl))
+        // Set to 60 s; a loaded test machine may take a while to get here.
+        #expect((30...60).contains(ttl))
         try await cache.set("\(prefix):SHORT", to: btc, ttl: .seconds(1))
         try await Task.sleep(for: .milliseconds(1_200))
         #expect(try await cache.get("\(prefix):SHORT", as: Ticker.self) == nil)

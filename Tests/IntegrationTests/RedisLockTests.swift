@@ -23,14 +23,14 @@ struct RedisLockTests {
     @Test("only the holder can release or extend the lock")
     func onlyHolderReleases() async throws {
         let key = TestServers.unique("ballast:test:lock")
-        let lease = try #require(try await lock.acquire(key, ttl: .seconds(5)))
-        let impostor = LockLease(key: key, token: "not-the-token", ttl: .seconds(5))
+        let lease = try #require(try await lock.acquire(key, ttl: .seconds(60)))
+        let impostor = LockLease(key: key, token: "not-the-token", ttl: .seconds(60))
         #expect(try await lock.release(impostor) == false)
         #expect(try await lock.extend(impostor) == false)
-        #expect(try await lock.acquire(key, ttl: .seconds(5)) == nil)
+        #expect(try await lock.acquire(key, ttl: .seconds(60)) == nil)
         #expect(try await lock.extend(lease) == true)
         #expect(try await lock.release(lease) == true)
-        #expect(try await lock.acquire(key, ttl: .seconds(5)) != nil)
+        #expect(try await lock.acquire(key, ttl: .seconds(60)) != nil)
     }
 
     @Test("an expired lock can be taken by someone else, and the old holder cannot release it")
