@@ -51,7 +51,8 @@ struct RedisLockTests {
             for _ in 0..<4 {
                 group.addTask {
                     for _ in 0..<5 {
-                        _ = try await lock.withLock(key, ttl: .milliseconds(300)) { _ in
+                        // A TTL well above the test machine's stalls; the extension is what is tested.
+                        _ = try await lock.withLock(key, ttl: .seconds(2)) { _ in
                             gauge.enter()
                             try await Task.sleep(for: .milliseconds(20))
                             gauge.leave()
@@ -67,10 +68,10 @@ struct RedisLockTests {
 
         // A body that outlives three TTLs still holds the lock throughout.
         let longKey = TestServers.unique("ballast:test:lock")
-        let heldThroughout = try await lock.withLock(longKey, ttl: .milliseconds(300)) { _ in
+        let heldThroughout = try await lock.withLock(longKey, ttl: .seconds(2)) { _ in
             var held = true
-            for _ in 0..<6 {
-                try await Task.sleep(for: .milliseconds(150))
+            for _ in 0..<8 {
+                try await Task.sleep(for: .milliseconds(900))
                 if try await lock.acquire(longKey, ttl: .seconds(5)) != nil { held = false }
             }
             return held
