@@ -22,7 +22,7 @@ struct ManagementAPITests {
             let alice = try await accounts.createAPIKey(forUser: "alice").key
             let bob = try await accounts.createAPIKey(forUser: "bob").key
             let configuration = try IngestConfiguration(environment: EnvironmentReader(["BALLAST_DEDUP_WINDOW_SECONDS": "0"]))
-            let app = Application(router: ingestRouter(database, configuration))
+            let app = Application(router: try ingestRouter(database, configuration))
             try await app.test(.live) { client in try await body(client, alice, bob) }
         }
     }

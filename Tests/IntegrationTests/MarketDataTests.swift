@@ -176,7 +176,7 @@ struct MarketDataPipelineTests {
             try await accounts.createUser(named: "alice")
             let key = try await accounts.createAPIKey(forUser: "alice").key
             let configuration = try IngestConfiguration(environment: EnvironmentReader([:]))
-            try await Application(router: ingestRouter(database, configuration)).test(.router) { client in
+            try await Application(router: try ingestRouter(database, configuration)).test(.router) { client in
                 func get(_ query: String) async throws -> (HTTPResponse.Status, String) {
                     try await client.execute(uri: "/api/v1/klines?\(query)", method: .get, headers: [.authorization: "Bearer \(key)"]) {
                         ($0.status, String(buffer: $0.body))
@@ -251,6 +251,81 @@ struct CandleGapFillerTests {
             )
             for try await row in minute3.decode((String, String, String, String, Int64).self) {
                 #expect(row == ("99", "99", "99", "1", 1))
+            }
+        }
+    }
+}
+
+@Suite("24 h tickers in Redis, and the ticker API")
+struct TickerTests {
+    @Test("tickers follow the trades of the last 24 h, refresh incrementally, and are served at /api/v1/ticker")
+    func tickers() async throws {
+        try await TestDatabase.with { database, _ in
+            let symbol = "T\(UUID().uuidString.prefix(8).uppercased())-USD"
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            var generator = SplitMix64(seed: 5)
+            var nextID: Int64 = 0
+            func trades(_ count: Int, from start: Int64, to end: Int64) throws -> [Trade] {
+                try (0..<count).map { _ in
+                    nextID += 1
+                    let price = FixedDecimal(units: Int64(generator.next() % 1_000_000 + 9_000_000) * 1_000)
+                    let quantity = FixedDecimal(units: Int64(generator.next() % 100_000 + 1) * 1_000)
+                    return try Trade(
+                        symbol: symbol, price: price, quantity: quantity, side: .buy, id: nextID,
+                        time: start + Int64(generator.next() % UInt64(end - start)))
+                }
+            }
+            let hour: Int64 = 3_600_000
+            let old = try trades(50, from: now - 30 * hour, to: now - 25 * hour)
+            let recent = try trades(200, from: now - 23 * hour, to: now - hour)
+            let consumer = try MarketDataPipelineTests.consumer(database)
+            _ = await consumer.handle(MarketDataPipelineTests.messages(old + recent))
+            let redis = RedisClient(endpoint: try TestServers.redis)
+            let book = TickerBook(database: database, redis: redis, logger: TestServers.logger)
+
+            func expectTicker(_ ticker: Ticker?, of trades: [Trade]) {
+                let ordered = trades.sorted { ($0.time, $0.id) < ($1.time, $1.id) }
+                let volume = trades.reduce(Decimal(0)) { $0 + Decimal(string: "\($1.quantity)")! }
+                #expect(ticker?.count == trades.count)
+                #expect(ticker.map { "\($0.lastPrice)" } == "\(ordered.last!.price)")
+                #expect(ticker.map { "\($0.openPrice)" } == "\(ordered.first!.price)")
+                #expect(ticker.map { "\($0.highPrice)" } == "\(trades.map(\.price).max()!)")
+                #expect(ticker.map { "\($0.lowPrice)" } == "\(trades.map(\.price).min()!)")
+                #expect(ticker.map { Decimal(string: "\($0.volume)")! } == volume)
+            }
+            let first = try await book.refresh(now: now, ttl: .seconds(15)).first { $0.symbol == symbol }
+            expectTicker(first, of: recent)
+            let ttl = try await redis.send("PTTL", MarketKeys.ticker(symbol)).integer ?? 0
+            #expect((1...15_000).contains(ttl))
+
+            // New trades: the next refresh reads only the changed minutes and counts each trade once.
+            let later = try trades(30, from: now - hour, to: now)
+            _ = await consumer.handle(MarketDataPipelineTests.messages(later))
+            let second = try await book.refresh(now: now + 1, ttl: .seconds(15)).first { $0.symbol == symbol }
+            expectTicker(second, of: recent + later)
+
+            let accounts = AccountStore(database: database, logger: TestServers.logger)
+            try await accounts.createUser(named: "alice")
+            let key = try await accounts.createAPIKey(forUser: "alice").key
+            let configuration = try IngestConfiguration(environment: EnvironmentReader([:]))
+            try await Application(router: try ingestRouter(database, configuration)).test(.router) { client in
+                func get(_ path: String) async throws -> (HTTPResponse.Status, String) {
+                    try await client.execute(uri: path, method: .get, headers: [.authorization: "Bearer \(key)"]) {
+                        ($0.status, String(buffer: $0.body))
+                    }
+                }
+                let (status, body) = try await get("/api/v1/ticker/24hr?symbol=\(symbol.lowercased())")
+                #expect(status == .ok)
+                let ticker = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+                #expect(ticker?["symbol"] as? String == symbol)
+                #expect(ticker?["count"] as? Int == recent.count + later.count)
+                let all = try JSONSerialization.jsonObject(with: Data(try await get("/api/v1/ticker/24hr").1.utf8)) as? [[String: Any]]
+                #expect(all?.contains { $0["symbol"] as? String == symbol } == true)
+                let latest = (recent + later).max { ($0.time, $0.id) < ($1.time, $1.id) }!
+                let price = try JSONSerialization.jsonObject(with: Data(try await get("/api/v1/ticker/price?symbol=\(symbol)").1.utf8))
+                #expect((price as? [String: Any])?["price"] as? String == "\(latest.price)")
+                #expect(try await get("/api/v1/ticker/24hr?symbol=NOPE-USD").0 == .badRequest)
+                #expect(try await get("/api/v1/ticker/price?symbol=%20").0 == .badRequest)
             }
         }
     }

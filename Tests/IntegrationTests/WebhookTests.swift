@@ -10,12 +10,16 @@ import PostgresNIO
 import Testing
 
 /// The ingest router on `database`, as the ingest executable builds it.
-func ingestRouter(_ database: PostgresClient, _ configuration: IngestConfiguration) -> Router<IngestRequestContext> {
+func ingestRouter(_ database: PostgresClient, _ configuration: IngestConfiguration) throws -> Router<IngestRequestContext> {
     Ingest.buildRouter(
         signals: PostgresSignalRepository(database: database, logger: TestServers.logger),
         sources: SourceRepository(database: database, logger: TestServers.logger),
         accounts: AccountStore(database: database, logger: TestServers.logger),
         candles: CandleReader(database: database, logger: TestServers.logger),
+        tickers: TickerReader(
+            redis: RedisClient(endpoint: try TestServers.redis),
+            candles: CandleReader(database: database, logger: TestServers.logger)
+        ),
         configuration: configuration
     )
 }
@@ -36,7 +40,7 @@ struct WebhookTests {
             var environment = ["BALLAST_DEDUP_WINDOW_SECONDS": String(window), "BALLAST_MAX_BODY_BYTES": "2048"]
             environment["BALLAST_WEBHOOK_SECRET"] = webhookSecret
             let configuration = try IngestConfiguration(environment: EnvironmentReader(environment))
-            let app = Application(router: ingestRouter(database, configuration))
+            let app = Application(router: try ingestRouter(database, configuration))
             try await app.test(.live) { client in try await body(client, database, sourceID) }
         }
     }
@@ -147,7 +151,7 @@ struct WebhookTests {
                 for _ in 0..<2 {
                     group.addTask {
                         try await TestDatabase.withClient(endpoint) { instanceDatabase in
-                            let app = Application(router: ingestRouter(instanceDatabase, configuration))
+                            let app = Application(router: try ingestRouter(instanceDatabase, configuration))
                             return try await app.test(.live) { client in
                                 try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { requests in
                                     for _ in 0..<8 {
@@ -222,6 +226,7 @@ struct WebhookRateLimitTests {
                 sources: SourceRepository(database: database, logger: TestServers.logger),
                 accounts: accounts,
                 candles: CandleReader(database: database, logger: TestServers.logger),
+                tickers: TickerReader(redis: redis, candles: CandleReader(database: database, logger: TestServers.logger)),
                 configuration: configuration,
                 rateLimiter: limiter
             )
@@ -266,7 +271,7 @@ struct WebhookRedisOutageTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await relay.run() }
                 defer { group.cancelAll() }
-                try await Application(router: ingestRouter(database, configuration)).test(.live) { client in
+                try await Application(router: try ingestRouter(database, configuration)).test(.live) { client in
                     for index in 0..<60 {
                         if index == 20 { await server.stop() }
                         if index == 40 { try await server.start() }

@@ -11,11 +11,13 @@ public enum Ingest {
             configuration.webhookRateLimit > 0
             ? WebhookRateLimiter(redis: context.redis, requestsPerMinute: configuration.webhookRateLimit, logger: context.logger)
             : nil
+        let candles = CandleReader(database: context.database, logger: context.logger)
         let router = buildRouter(
             signals: PostgresSignalRepository(database: context.database, logger: context.logger),
             sources: SourceRepository(database: context.database, logger: context.logger),
             accounts: accounts,
-            candles: CandleReader(database: context.database, logger: context.logger),
+            candles: candles,
+            tickers: TickerReader(redis: context.redis, candles: candles),
             configuration: configuration,
             rateLimiter: rateLimiter
         )
@@ -33,6 +35,7 @@ public enum Ingest {
         sources: SourceRepository,
         accounts: any APIKeyLookup,
         candles: CandleReader,
+        tickers: TickerReader,
         configuration: IngestConfiguration,
         rateLimiter: WebhookRateLimiter? = nil
     ) -> Router<IngestRequestContext> {
@@ -45,6 +48,7 @@ public enum Ingest {
         SourcesController(repository: sources, cache: sourceCache).addRoutes(to: api.group("sources"))
         SignalsController(repository: signals).addRoutes(to: api.group("signals"))
         KlinesController(reader: candles).addRoutes(to: api.group("klines"))
+        TickerController(reader: tickers).addRoutes(to: api.group("ticker"))
         OpenAPIDocument.addRoute(to: router)
         return router
     }

@@ -5,7 +5,8 @@ import BallastService
 
 /// Builds candles and last prices from the trades on `ballast:trades`. Several instances share the
 /// stream through the consumer group; their candle updates merge in Postgres. One instance per minute
-/// gives the buckets that ended without trades their flat candle.
+/// gives the buckets that ended without trades their flat candle; one instance every 5 s writes the
+/// 24 h tickers to Redis.
 public enum MarketData {
     public static func buildServices(_ context: ServiceContext) throws -> ServiceDefinition {
         let consumer = TradeConsumer(
@@ -14,6 +15,7 @@ public enum MarketData {
             logger: context.logger
         )
         let gaps = CandleGapFiller(database: context.database, logger: context.logger)
+        let tickers = TickerBook(database: context.database, redis: context.redis, logger: context.logger)
         return ServiceDefinition(
             services: [context.makeConsumer(of: StreamName.trades, handler: consumer)],
             consumedStreams: [StreamName.trades],
@@ -21,7 +23,11 @@ public enum MarketData {
                 // A few seconds into the minute, so that trades of the minute that just ended are in.
                 try Job("candles.fill-gaps", schedule: "5 * * * * *", timeout: .seconds(50)) { run in
                     try await gaps.fill(now: Int64(run.tick.timeIntervalSince1970 * 1000))
-                }
+                },
+                // Only the latest tick matters: a missed refresh is not worth catching up.
+                try Job("tickers.refresh", schedule: "*/5 * * * * *", timeout: .seconds(4), catchUp: .skip) { run in
+                    try await tickers.refresh(now: Int64(run.tick.timeIntervalSince1970 * 1000), ttl: .seconds(15))
+                },
             ]
         )
     }

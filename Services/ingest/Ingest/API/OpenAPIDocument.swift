@@ -27,6 +27,11 @@ enum OpenAPIDocument {
             "parameters": {
               "SourceId": { "name": "sourceId", "in": "path", "required": true, "schema": { "type": "string" } },
               "Id": { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
+              "MarketSymbol": {
+                "name": "symbol", "in": "query", "required": false,
+                "description": "A symbol market-data has seen trades of, e.g. BTC-USD; without it, every symbol",
+                "schema": { "type": "string", "pattern": "^[A-Za-z0-9._/-]{1,32}$" }
+              },
               "Signature": {
                 "name": "X-Webhook-Signature", "in": "header", "required": false,
                 "description": "sha256=<hex HMAC-SHA256 of the raw body with the source's secret>; or send `secret` in the body.",
@@ -54,6 +59,25 @@ enum OpenAPIDocument {
                 }
               },
               "Decimal": { "type": ["string", "number"], "description": "Parsed exactly; a JSON number or a decimal string." },
+              "Ticker": {
+                "type": "object",
+                "required": ["symbol", "priceChange", "priceChangePercent", "weightedAvgPrice", "prevClosePrice", "lastPrice", "lastQty",
+                  "openPrice", "highPrice", "lowPrice", "volume", "quoteVolume", "openTime", "closeTime", "firstId", "lastId", "count"],
+                "properties": {
+                  "symbol": { "type": "string" },
+                  "priceChange": { "type": "string" }, "priceChangePercent": { "type": "string" },
+                  "weightedAvgPrice": { "type": "string" }, "prevClosePrice": { "type": "string" },
+                  "lastPrice": { "type": "string" }, "lastQty": { "type": "string" }, "openPrice": { "type": "string" },
+                  "highPrice": { "type": "string" }, "lowPrice": { "type": "string" }, "volume": { "type": "string" },
+                  "quoteVolume": { "type": "string" }, "openTime": { "type": "integer" }, "closeTime": { "type": "integer" },
+                  "firstId": { "type": "integer" }, "lastId": { "type": "integer" }, "count": { "type": "integer" }
+                }
+              },
+              "Price": {
+                "type": "object",
+                "required": ["symbol", "price"],
+                "properties": { "symbol": { "type": "string" }, "price": { "type": "string" } }
+              },
               "WebhookSignal": {
                 "type": "object",
                 "additionalProperties": true,
@@ -333,6 +357,56 @@ enum OpenAPIDocument {
                   },
                   "400": { "$ref": "#/components/responses/Problem" },
                   "401": { "$ref": "#/components/responses/Problem" }
+                }
+              }
+            },
+            "/api/v1/ticker/24hr": {
+              "get": {
+                "summary": "Rolling 24 h statistics, Binance's field set: one symbol's, or every symbol's",
+                "security": [{ "apiKey": [] }],
+                "parameters": [{ "$ref": "#/components/parameters/MarketSymbol" }],
+                "responses": {
+                  "200": {
+                    "description": "With symbol, one ticker; without, an array of them",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "oneOf": [
+                            { "$ref": "#/components/schemas/Ticker" },
+                            { "type": "array", "items": { "$ref": "#/components/schemas/Ticker" } }
+                          ]
+                        }
+                      }
+                    }
+                  },
+                  "400": { "$ref": "#/components/responses/Problem" },
+                  "401": { "$ref": "#/components/responses/Problem" },
+                  "404": { "$ref": "#/components/responses/Problem" }
+                }
+              }
+            },
+            "/api/v1/ticker/price": {
+              "get": {
+                "summary": "Last trade price: one symbol's, or every symbol's",
+                "security": [{ "apiKey": [] }],
+                "parameters": [{ "$ref": "#/components/parameters/MarketSymbol" }],
+                "responses": {
+                  "200": {
+                    "description": "With symbol, one price; without, an array of them",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "oneOf": [
+                            { "$ref": "#/components/schemas/Price" },
+                            { "type": "array", "items": { "$ref": "#/components/schemas/Price" } }
+                          ]
+                        }
+                      }
+                    }
+                  },
+                  "400": { "$ref": "#/components/responses/Problem" },
+                  "401": { "$ref": "#/components/responses/Problem" },
+                  "404": { "$ref": "#/components/responses/Problem" }
                 }
               }
             }

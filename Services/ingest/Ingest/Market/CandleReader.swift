@@ -32,6 +32,14 @@ public struct CandleReader: Sendable {
         return false
     }
 
+    /// Every symbol market-data has seen a trade of, in order.
+    func knownSymbols() async throws -> [String] {
+        let rows = try await database.query("SELECT symbol FROM market_symbols ORDER BY symbol", logger: logger)
+        var symbols: [String] = []
+        for try await symbol in rows.decode(String.self) { symbols.append(symbol) }
+        return symbols
+    }
+
     /// Up to `query.limit` candles, oldest first: the first ones from `startTime`, otherwise the latest ones
     /// up to `endTime` (or now).
     func candles(_ query: KlinesQuery) async throws -> [Row] {

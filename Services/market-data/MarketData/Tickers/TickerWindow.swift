@@ -26,6 +26,16 @@ public struct TickerWindow: Sendable {
     /// reaches, counting back from the newest minute applied, only informs `prevClosePrice`; flat candles carry no
     /// trades and change nothing.
     public mutating func apply(_ minute: Candle) {
+        place(minute, replacing: false)
+    }
+
+    /// Puts a whole minute, as stored, into its slot in place of what the slot held for that minute: for
+    /// windows kept in step with the `candles` table, where a minute is read again each time it changes.
+    public mutating func replace(_ minute: Candle) {
+        place(minute, replacing: true)
+    }
+
+    private mutating func place(_ minute: Candle, replacing: Bool) {
         precondition(minute.interval == .oneMinute, "a ticker window takes 1m candles, not \(minute.interval.rawValue)")
         guard !minute.isFlat else { return }
         newestOpenTime = max(newestOpenTime, minute.openTime)
@@ -38,7 +48,7 @@ public struct TickerWindow: Sendable {
         if held.isFlat {
             minutes[slot] = minute
         } else if held.openTime == minute.openTime {
-            minutes[slot] = held.merged(with: minute)
+            minutes[slot] = replacing ? minute : held.merged(with: minute)
         } else if held.openTime < minute.openTime {
             rememberBeforeRing(held)
             minutes[slot] = minute
