@@ -221,6 +221,7 @@ let package = Package(
                 "BallastCore",
                 "BallastPostgres",
                 "BallastRedis",
+                "MarketData",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

@@ -232,21 +232,6 @@ private func effectsPerTick(of job: String, in database: PostgresClient) async t
     return counts
 }
 
-private func withTestDatabase<Value: Sendable>(_ body: @Sendable (PostgresClient) async throws -> Value) async throws -> Value {
-    guard let url = ProcessInfo.processInfo.environment["BALLAST_TEST_DATABASE_URL"] else {
-        throw E2EError("BALLAST_TEST_DATABASE_URL is not set: run scripts/test")
-    }
-    var logger = Logger(label: "scheduler-test")
-    logger.logLevel = .critical
-    let client = Database.makeClient(
-        try PostgresEndpoint(url: url, variable: "BALLAST_TEST_DATABASE_URL"), maxConnections: 2, logger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { await client.run() }
-        defer { group.cancelAll() }
-        return try await body(client)
-    }
-}
-
 private func deleteKey(_ key: String, on redis: RedisClient) async throws {
     _ = try await redis.send("DEL", key)
 }

@@ -1,0 +1,22 @@
+import BallastCore
+import BallastPostgres
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Runs `body` with a client on the test database that `scripts/test` started (shared by the
+/// end-to-end tests; each test keeps to its own job names or symbols).
+func withTestDatabase<Value: Sendable>(_ body: @Sendable (PostgresClient) async throws -> Value) async throws -> Value {
+    guard let url = ProcessInfo.processInfo.environment["BALLAST_TEST_DATABASE_URL"] else {
+        throw E2EError("BALLAST_TEST_DATABASE_URL is not set: run scripts/test")
+    }
+    var logger = Logger(label: "scheduler-test")
+    logger.logLevel = .critical
+    let client = Database.makeClient(
+        try PostgresEndpoint(url: url, variable: "BALLAST_TEST_DATABASE_URL"), maxConnections: 2, logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await client.run() }
+        defer { group.cancelAll() }
+        return try await body(client)
+    }
+}
