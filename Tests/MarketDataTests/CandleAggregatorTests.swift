@@ -8,7 +8,7 @@ struct CandleAggregatorTests {
 
     /// Five days around the end of February 2024 (a week start on Monday 2024-02-26, a leap day, a month end).
     static func trades(seed: UInt64) -> [Trade] {
-        randomTrades(count: 3000, symbols: symbols, start: utc("2024-02-25T20:00"), span: 5 * 86_400_000, seed: seed)
+        randomTrades(count: 1000, symbols: symbols, start: utc("2024-02-25T20:00"), span: 5 * 86_400_000, seed: seed)
     }
 
     static func aggregate(_ trades: some Sequence<Trade>) -> [CandleKey: Candle] {
