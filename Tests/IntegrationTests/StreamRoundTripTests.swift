@@ -47,8 +47,11 @@ struct StreamRoundTripTests {
         try await StreamProducer(client: redis).publish(envelopes.map { (stream, $0) })
         let seen = Recorder<(String, String)>()
         let consumers = ["a", "b"].map { name in
-            StreamConsumer(
-                configuration: testConsumerConfiguration(stream: stream, consumer: name),
+            var configuration = testConsumerConfiguration(stream: stream, consumer: name)
+            // No reclaims here: on a loaded test machine a 300 ms timeout would hand entries over twice.
+            configuration.processingTimeout = .seconds(60)
+            return StreamConsumer(
+                configuration: configuration,
                 client: redis,
                 handler: ConcurrentMessageHandler { message in
                     try await Task.sleep(for: .milliseconds(1))
