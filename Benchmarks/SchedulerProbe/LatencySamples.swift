@@ -1,3 +1,4 @@
+import BallastCore
 import Synchronization
 
 /// Durations collected from concurrent tasks, for percentiles at the end of a run.
@@ -6,10 +7,7 @@ final class LatencySamples: Sendable {
 
     func record(nanoseconds: Int64) { values.withLock { $0.append(nanoseconds) } }
 
-    func record(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        record(nanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
+    func record(_ duration: Duration) { record(nanoseconds: duration.wholeNanoseconds) }
 
     /// The `fraction` quantile in milliseconds (nearest rank), and the sample count.
     func quantile(_ fraction: Double) -> (milliseconds: Double, count: Int) {

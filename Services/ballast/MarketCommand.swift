@@ -42,21 +42,19 @@ struct MarketCommand: AsyncParsableCommand {
             var market = SimulatedMarket(
                 symbols: symbolList.compactMap(MarketSymbol.normalized),
                 seed: seed,
-                firstTradeID: Int64(Date().timeIntervalSince1970 * 1_000_000)
+                firstTradeID: Date().epochMilliseconds * 1_000
             )
             let perTick = max(1, rate / 10)
-            let tick = Duration.seconds(Double(perTick) / Double(rate))
-            var published = 0
+            let tick = Duration.seconds(1) * perTick / rate
             print("publishing about \(rate) trades/s of \(symbolList.joined(separator: ", ")) to \(StreamName.trades); Ctrl-C stops")
             while !Task.isCancelled {
-                let now = Int64(Date().timeIntervalSince1970 * 1000)
+                let now = Date().epochMilliseconds
                 let batch = (0..<perTick).map { _ in TradeMessage.envelope(for: market.nextTrade(at: now)) }
                 do {
                     _ = try await producer.publish(batch.map { (StreamName.trades, $0) })
                 } catch {
                     throw CommandFailure.exit("cannot publish to Redis: \(error)", code: 1)
                 }
-                published += batch.count
                 try await Task.sleep(for: tick)
             }
         }

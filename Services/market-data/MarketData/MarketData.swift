@@ -22,11 +22,11 @@ public enum MarketData {
             jobs: [
                 // A few seconds into the minute, so that trades of the minute that just ended are in.
                 try Job("candles.fill-gaps", schedule: "5 * * * * *", timeout: .seconds(50)) { run in
-                    try await gaps.fill(now: Int64(run.tick.timeIntervalSince1970 * 1000))
+                    try await gaps.fill(now: run.tick.epochMilliseconds)
                 },
                 // Only the latest tick matters: a missed refresh is not worth catching up.
                 try Job("tickers.refresh", schedule: "*/5 * * * * *", timeout: .seconds(4), catchUp: .skip) { run in
-                    try await tickers.refresh(now: Int64(run.tick.timeIntervalSince1970 * 1000), ttl: .seconds(15))
+                    try await tickers.refresh(now: run.tick.epochMilliseconds, ttl: .seconds(15))
                 },
             ]
         )

@@ -1,3 +1,4 @@
+import BallastCore
 import Foundation
 
 /// A cron schedule, parsed once and then asked for its next fire date.
@@ -68,7 +69,7 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         let seconds = date.timeIntervalSince1970.rounded(.down)
         // Some 300,000 years either way: beyond any schedule's use, and it keeps the arithmetic far from overflow.
         guard abs(seconds) < 1e13 else { return nil }
-        return nextFireInstant(after: Int64(seconds)).map { Date(timeIntervalSince1970: Double($0)) }
+        return nextFireInstant(after: Int64(seconds)).map { Date(epochSeconds: $0) }
     }
 
     /// In words, e.g. "every 5 minutes" or "at 09:30 on Monday through Friday (UTC)".

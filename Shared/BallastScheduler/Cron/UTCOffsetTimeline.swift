@@ -1,3 +1,4 @@
+import BallastCore
 import Foundation
 import Synchronization
 
@@ -27,14 +28,14 @@ final class UTCOffsetTimeline: Sendable {
     }
 
     private init(_ zone: TimeZone) {
-        var cursor = Date(timeIntervalSince1970: Double(Self.covered.lowerBound))
+        var cursor = Date(epochSeconds: Self.covered.lowerBound)
         var starts: [Int64] = [.min]
         var offsets = [Int64(zone.secondsFromGMT(for: cursor))]
-        let end = Date(timeIntervalSince1970: Double(Self.covered.upperBound))
+        let end = Date(epochSeconds: Self.covered.upperBound)
         while let transition = zone.nextDaylightSavingTimeTransition(after: cursor), transition > cursor, transition < end {
             let offset = Int64(zone.secondsFromGMT(for: transition))
             if offset != offsets[offsets.count - 1] {
-                starts.append(Int64(transition.timeIntervalSince1970.rounded(.down)))
+                starts.append(transition.epochSeconds)
                 offsets.append(offset)
             }
             cursor = transition

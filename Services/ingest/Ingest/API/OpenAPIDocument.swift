@@ -4,13 +4,7 @@ import Hummingbird
 /// `scripts/test` runs schemathesis against a live ingest with it: keep it and the routes in step.
 enum OpenAPIDocument {
     static func addRoute(to router: Router<IngestRequestContext>) {
-        router.get("openapi.json") { _, _ in
-            Response(
-                status: .ok,
-                headers: [.contentType: "application/json"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: json))
-            )
-        }
+        router.get("openapi.json") { _, _ in Response.json(json) }
     }
 
     static let json = #"""

@@ -9,8 +9,7 @@ struct SignalsController {
     func addRoutes(to group: RouterGroup<IngestRequestContext>) {
         group.get { request, context in
             let user = try context.requireUser()
-            var query = try SignalQuery(
-                parameters: Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }) { _, last in last })
+            var query = try SignalQuery(parameters: request.queryValues)
             let limit = query.limit
             query.limit += 1
             let page = try await repository.signals(of: user, matching: query)

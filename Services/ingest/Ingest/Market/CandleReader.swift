@@ -1,3 +1,4 @@
+import BallastService
 import Logging
 import MarketData
 import PostgresNIO
@@ -70,5 +71,16 @@ public struct CandleReader: Sendable {
             )
         }
         return fromStart ? candles : candles.reversed()
+    }
+}
+
+extension ProblemDetails {
+    /// A 400 for a symbol market-data has never seen a trade of.
+    static func unknownSymbol(_ text: some StringProtocol) -> ProblemDetails {
+        ProblemDetails(
+            status: .badRequest,
+            detail: "unknown symbol",
+            invalidParams: [.init(name: "symbol", reason: "market-data has no trades of '\(text.prefix(64))'")]
+        )
     }
 }

@@ -10,26 +10,14 @@ struct KlinesController: Sendable {
     func addRoutes(to group: RouterGroup<IngestRequestContext>) {
         group.get { request, context in
             _ = try context.requireUser()
-            let query = try KlinesQuery(
-                parameters: Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }) { _, last in last })
-            guard try await reader.isKnown(query.symbol) else {
-                throw ProblemDetails(
-                    status: .badRequest,
-                    detail: "unknown symbol",
-                    invalidParams: [.init(name: "symbol", reason: "market-data has no trades of '\(query.symbol)'")]
-                )
-            }
-            let candles = try await reader.candles(query)
-            return Response(
-                status: .ok,
-                headers: [.contentType: "application/json"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: Self.json(candles)))
-            )
+            let query = try KlinesQuery(parameters: request.queryValues)
+            guard try await reader.isKnown(query.symbol) else { throw ProblemDetails.unknownSymbol(query.symbol) }
+            return Response.json(Self.jsonText(try await reader.candles(query)))
         }
     }
 
     /// Written by hand: the array mixes numbers and strings, and decimals must stay exact text.
-    static func json(_ candles: [CandleReader.Row]) -> String {
+    static func jsonText(_ candles: [CandleReader.Row]) -> String {
         var text = "["
         for (index, candle) in candles.enumerated() {
             if index > 0 { text += "," }

@@ -12,12 +12,12 @@ struct TickerController: Sendable {
         group.get("24hr") { request, context in
             _ = try context.requireUser()
             guard let symbol = try await symbol(of: request) else {
-                return Self.json("[" + (try await reader.tickers()).joined(separator: ",") + "]")
+                return Response.json("[" + (try await reader.tickers()).joined(separator: ",") + "]")
             }
             guard let ticker = try await reader.tickers(of: [symbol]).first else {
                 throw ProblemDetails(status: .notFound, detail: "no trade of '\(symbol)' in the last 24 h")
             }
-            return Self.json(ticker)
+            return Response.json(ticker)
         }
         group.get("price") { request, context in
             _ = try context.requireUser()
@@ -26,9 +26,9 @@ struct TickerController: Sendable {
             let objects = prices.map { price in
                 "{\"symbol\":" + JSONValue.quoted(price.symbol) + ",\"price\":" + JSONValue.quoted(price.price) + "}"
             }
-            guard let symbol else { return Self.json("[" + objects.joined(separator: ",") + "]") }
+            guard let symbol else { return Response.json("[" + objects.joined(separator: ",") + "]") }
             guard let object = objects.first else { throw ProblemDetails(status: .notFound, detail: "no last price of '\(symbol)'") }
-            return Self.json(object)
+            return Response.json(object)
         }
     }
 
@@ -36,16 +36,8 @@ struct TickerController: Sendable {
     private func symbol(of request: Request) async throws -> String? {
         guard let text = request.uri.queryParameters["symbol"].map(String.init) else { return nil }
         guard let symbol = MarketSymbol.normalized(text), try await reader.candles.isKnown(symbol) else {
-            throw ProblemDetails(
-                status: .badRequest,
-                detail: "unknown symbol",
-                invalidParams: [.init(name: "symbol", reason: "market-data has no trades of '\(text.prefix(64))'")]
-            )
+            throw ProblemDetails.unknownSymbol(text)
         }
         return symbol
-    }
-
-    private static func json(_ text: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }

@@ -129,7 +129,7 @@ public enum SignalParser {
             return nil
         case .number(let digits)?, .string(let digits)?:
             if let milliseconds = Int64(digits), milliseconds > 0 {
-                return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+                return Date(epochMilliseconds: milliseconds)
             }
             if let date = RFC3339.date(from: digits) { return date }
             problems.append(.init(name: "timestamp", reason: "expected RFC 3339 or epoch milliseconds, got '\(digits.prefix(40))'"))

@@ -1,6 +1,6 @@
 /// A price or quantity with exactly eight decimal places, as exchanges quote them: a count of 1e-8 units in an `Int64`
 /// (up to ±92,233,720,368.54775807). Text in and out is exact; nothing passes through binary floating point.
-public struct FixedDecimal: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
+public struct FixedDecimal: Sendable, Hashable, Comparable, DecimalText {
     /// Decimal places the units stand for.
     public static let scale = 8
     /// Units in one whole: 10^8.
@@ -40,27 +40,12 @@ public struct FixedDecimal: Sendable, Hashable, Comparable, CustomStringConverti
 
     public static func < (lhs: FixedDecimal, rhs: FixedDecimal) -> Bool { lhs.units < rhs.units }
 
-    /// Decodes from a JSON string (`"97000.5"`); JSON numbers are refused, since decoders read them as `Double`.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let value = FixedDecimal(text) else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "'\(text)' is not a decimal with at most 8 decimal places")
-        }
-        self = value
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }
 
 /// A wide exact decimal for sums, products and quotients of `FixedDecimal`s: a count of 1e-16 units in an `Int128`
 /// (up to about ±1.7e22). A price times a quantity is exact here, and so are the volumes of a day of trades.
 /// `+` and `-` trap on overflow, as `Int` does; sums of real volumes stay far from the limit.
-public struct WideDecimal: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
+public struct WideDecimal: Sendable, Hashable, Comparable, DecimalText {
     public static let scale = 16
     /// 1e-16 units in one 1e-8 unit of `FixedDecimal`.
     public static let unitsPerFixedUnit: Int128 = 100_000_000
@@ -123,21 +108,6 @@ public struct WideDecimal: Sendable, Hashable, Comparable, CustomStringConvertib
 
     public static func += (lhs: inout WideDecimal, rhs: WideDecimal) { lhs = lhs + rhs }
 
-    /// Decodes from a JSON string, like `FixedDecimal`.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let value = WideDecimal(text) else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "'\(text)' is not a decimal with at most 16 decimal places")
-        }
-        self = value
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }
 
 extension FixedWidthInteger where Self: SignedInteger {
@@ -234,5 +204,30 @@ private func formatScaledDecimal<Magnitude: FixedWidthInteger & UnsignedInteger>
             put(UInt8(ascii: "-"))
         }
         return String(decoding: UnsafeBufferPointer(rebasing: buffer[position...]), as: UTF8.self)
+    }
+}
+
+/// An exact decimal that travels as a JSON string (`"97000.5"`): written with `description`, read with
+/// `init?(_:)`. JSON numbers are refused, because `Decoder`s read them as binary floating point.
+public protocol DecimalText: Codable, CustomStringConvertible {
+    /// Digits after the point at most.
+    static var scale: Int { get }
+    init?(_ text: some StringProtocol)
+}
+
+extension DecimalText {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let value = Self(text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "'\(text)' is not a decimal with at most \(Self.scale) decimal places")
+        }
+        self = value
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
     }
 }

@@ -18,7 +18,7 @@ public enum TradeMessage {
         guard envelope.type == type else { throw UnprocessableMessage("expected type '\(type)', got '\(envelope.type)'") }
         let data: JSONValue
         do {
-            data = try JSONValue(parsing: Array(envelope.data.utf8))
+            data = try JSONValue(parsing: envelope.data.utf8)
         } catch {
             throw UnprocessableMessage("data is not JSON: \(error)")
         }
@@ -59,7 +59,7 @@ public enum TradeMessage {
         var data = "{\"symbol\":"
         JSONValue.writeQuoted(trade.symbol, to: &data)
         data += ",\"price\":\"\(trade.price)\",\"quantity\":\"\(trade.quantity)\",\"side\":\"\(trade.side.rawValue)\""
-        let timestamp = Date(timeIntervalSince1970: Double(trade.time) / 1000)
+        let timestamp = Date(epochMilliseconds: trade.time)
         data += ",\"tradeId\":\(trade.id),\"ts\":\"\(RFC3339.string(from: timestamp))\"}"
         return Envelope(type: type, timestamp: timestamp, data: data)
     }
@@ -68,6 +68,6 @@ public enum TradeMessage {
     public static func epochMilliseconds(_ text: String) -> Int64? {
         if let milliseconds = Int64(text) { return milliseconds }
         guard let date = RFC3339.date(from: text) else { return nil }
-        return Int64((date.timeIntervalSince1970 * 1000).rounded())
+        return date.epochMilliseconds
     }
 }

@@ -14,7 +14,8 @@ struct TradeStore: Sendable {
         var unique: [TradeKey: Trade] = [:]
         for trade in trades where unique[TradeKey(trade)] == nil { unique[TradeKey(trade)] = trade }
         let sorted = unique.values.sorted { ($0.symbol, $0.id) < ($1.symbol, $1.id) }
-        for attempt in 1...3 {
+        var attempt = 1
+        while true {
             do {
                 return try await database.withTransaction(logger: logger) { connection in
                     let new = try await insert(sorted, on: connection)
@@ -27,9 +28,9 @@ struct TradeStore: Sendable {
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "40P01" && attempt < 3 {
                 // Deadlock with another instance's batch: one of the two was rolled back; run it again.
                 logger.info("deadlock storing trades; retrying", metadata: ["attempt": "\(attempt)"])
+                attempt += 1
             }
         }
-        preconditionFailure("unreachable: the last attempt returns or throws")
     }
 
     private func insert(_ trades: [Trade], on connection: PostgresConnection) async throws -> [Trade] {
