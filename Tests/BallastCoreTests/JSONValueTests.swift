@@ -21,11 +21,19 @@ struct JSONValueTests {
         )
     }
 
+    @Test("strings without escapes, with UTF-8 and with escapes after plain text, read back exactly")
+    func strings() throws {
+        let value = try JSONValue(parsing: Array(#"{"plain":"BTC-USD","utf8":"Zürich ✓","mixed":"tab\there \"quoted\""}"#.utf8))
+        #expect(value["plain"] == .string("BTC-USD"))
+        #expect(value["utf8"] == .string("Zürich ✓"))
+        #expect(value["mixed"] == .string("tab\there \"quoted\""))
+    }
+
     @Test(
         "malformed documents are refused with the offset",
         arguments: [
             ("", 0), ("{", 1), (#"{"a":}"#, 5), (#"{"a":1,}"#, 7), ("[1 2]", 3), ("01", 2),
-            (#""abc"#, 4), ("tru", 0), ("{} x", 3), ("1.", 2), (#"{"a":"\x"}"#, 8),
+            (#""abc"#, 4), ("tru", 0), ("{} x", 3), ("1.", 2), (#"{"a":"\x"}"#, 8), ("\"a\u{01}b\"", 2),
         ]
     )
     func malformed(text: String, offset: Int) {

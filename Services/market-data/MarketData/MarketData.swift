@@ -17,7 +17,7 @@ public enum MarketData {
         let gaps = CandleGapFiller(database: context.database, logger: context.logger)
         let tickers = TickerBook(database: context.database, redis: context.redis, logger: context.logger)
         return ServiceDefinition(
-            services: [context.makeConsumer(of: StreamName.trades, handler: consumer)],
+            services: context.makeConsumers(of: StreamName.trades, handler: consumer),
             consumedStreams: [StreamName.trades],
             jobs: [
                 // A few seconds into the minute, so that trades of the minute that just ended are in.

@@ -83,7 +83,7 @@ public struct Envelope: Sendable, Hashable {
             throw .invalidField(EnvelopeField.timestamp, "expected an RFC 3339 timestamp, got '\(timestampText)'")
         }
         let data = try required(EnvelopeField.data)
-        guard (try? JSONSerialization.jsonObject(with: Data(data.utf8), options: .fragmentsAllowed)) != nil else {
+        guard (try? JSONValue(parsing: data.utf8)) != nil else {
             throw .invalidField(EnvelopeField.data, "not valid JSON")
         }
         self.init(id: id, type: type, version: version, timestamp: timestamp, data: data, trace: fields[EnvelopeField.trace])

@@ -20,5 +20,6 @@ extension Migration {
         .m0004AcceptSignals,
         .m0005Scheduler,
         .m0006MarketData,
+        .m0007DropTradeTimeIndex,
     ]
 }

@@ -89,6 +89,9 @@ private final class HiredisContext: @unchecked Sendable {
         if fresh.pointee.err != 0 { throw dropConnection(fresh, lost: false) }
         redisSetTimeout(fresh, commandTimeout)
         _ = redisEnableKeepAlive(fresh)
+        // Keep the reply buffer between replies: by default hiredis frees it once it is idle and over
+        // 16 KiB, so every large XREADGROUP reply paid for growing a fresh one.
+        fresh.pointee.reader.pointee.maxbuf = 0
         context = fresh
         var setup: [RedisCommand] = []
         if let password = endpoint.password { setup.append(RedisCommand("AUTH", password.value)) }

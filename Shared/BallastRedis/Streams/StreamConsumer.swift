@@ -37,7 +37,9 @@ public final class StreamConsumer: Service, Sendable {
         health?.register(healthComponent)
     }
 
-    public var healthComponent: String { "consumer \(configuration.stream)" }
+    public var healthComponent: String {
+        "consumer \(configuration.stream)" + (configuration.readerNumber.map { " #\($0)" } ?? "")
+    }
 
     /// Reads until a graceful shutdown is requested; a batch in flight is finished and acknowledged first.
     public func run() async throws {
@@ -48,6 +50,8 @@ public final class StreamConsumer: Service, Sendable {
         var backoff = Backoff()
         var hasGroup = false
         var lastClaim = ContinuousClock.now - configuration.claimInterval
+        // Entries read while the previous batch was processed; they are this consumer's pending entries.
+        var prefetched: [StreamEntry] = []
         logger.info("consumer starting", metadata: ["consumer": .string(configuration.consumer)])
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
@@ -59,11 +63,13 @@ public final class StreamConsumer: Service, Sendable {
                     try await reclaimAbandoned()
                     lastClaim = .now
                 }
-                let entries = try await readNew(on: reader)
+                var entries = prefetched
+                prefetched = []
+                if entries.isEmpty { entries = try await readNew(on: reader) }
                 health?.set(healthComponent, healthy: true)
                 backoff.reset()
                 if !entries.isEmpty {
-                    try await process(entries.map { ($0, 1) })
+                    try await process(entries, readAhead: &prefetched, reader: reader)
                 }
             } catch let error as RedisError where error.isMissingGroup {
                 logger.warning("consumer group is gone; creating it again", metadata: ["error": "\(error)"])
@@ -74,8 +80,30 @@ public final class StreamConsumer: Service, Sendable {
                 do { try await backoff.wait() } catch { break }
             }
         }
+        if !prefetched.isEmpty {
+            do {
+                try await process(prefetched.map { ($0, 1) })
+            } catch {
+                logger.warning("last batch not processed; another instance will claim it", metadata: ["error": "\(error)"])
+            }
+        }
         health?.set(healthComponent, healthy: false)
         logger.info("consumer stopped", metadata: ["consumer": .string(configuration.consumer)])
+    }
+
+    /// Processes `entries` while the next batch is read into `readAhead`, so Redis and the handler's own
+    /// work overlap. Only the read runs ahead: batches are still handled one at a time, in order, and a
+    /// batch read ahead is kept even when this one fails.
+    private func process(_ entries: [StreamEntry], readAhead: inout [StreamEntry], reader: RedisConnection) async throws {
+        async let next = readNew(on: reader)
+        var failure: (any Error)?
+        do {
+            try await process(entries.map { ($0, 1) })
+        } catch {
+            failure = error
+        }
+        readAhead = try await next
+        if let failure { throw failure }
     }
 
     private func createGroup() async throws(RedisError) {

@@ -5,6 +5,9 @@ public struct StreamConsumerConfiguration: Sendable {
     public var group: String
     /// Unique per process (`hostname-pid`), so Redis knows which instance holds which entry.
     public var consumer: String
+    /// Which of a process's consumers of this stream this is (1, 2, ...) when it runs several; names
+    /// its health component.
+    public var readerNumber: Int?
     /// Entries per `XREADGROUP` / `XAUTOCLAIM`.
     public var batchSize: Int = 100
     /// How long one `XREADGROUP` waits for new entries; bounds how fast a graceful stop begins.

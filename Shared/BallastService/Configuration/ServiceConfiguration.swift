@@ -29,6 +29,7 @@ public struct ServiceConfiguration: Sendable {
     public struct ConsumerSettings: Sendable {
         public var batchSize: Int
         public var concurrency: Int
+        public var consumersPerStream: Int
         public var processingTimeout: Duration
         public var maxDeliveries: Int
     }
@@ -58,6 +59,7 @@ public struct ServiceConfiguration: Sendable {
         consumer = ConsumerSettings(
             batchSize: try environment.integer("BALLAST_CONSUMER_BATCH_SIZE", default: 100, range: 1...10_000),
             concurrency: try environment.integer("BALLAST_CONSUMER_CONCURRENCY", default: 16, range: 1...1_000),
+            consumersPerStream: try environment.integer("BALLAST_CONSUMERS_PER_STREAM", default: 2, range: 1...64),
             processingTimeout: try environment.milliseconds("BALLAST_PROCESSING_TIMEOUT_MS", default: .seconds(30)),
             maxDeliveries: try environment.integer("BALLAST_MAX_DELIVERIES", default: 5, range: 1...1_000)
         )

@@ -46,4 +46,18 @@ public struct ServiceContext: Sendable {
             logger: logger
         )
     }
+
+    /// `BALLAST_CONSUMERS_PER_STREAM` consumers of `stream` in this service's group, each with its own
+    /// reader: batches handled at once, as if that many instances ran.
+    public func makeConsumers(of stream: String, handler: any StreamMessageHandler) -> [StreamConsumer] {
+        let count = configuration.consumer.consumersPerStream
+        return (0..<count).map { index in
+            var settings = configuration.consumerConfiguration(for: stream)
+            if count > 1 {
+                settings.consumer += "-\(index + 1)"
+                settings.readerNumber = index + 1
+            }
+            return StreamConsumer(configuration: settings, client: redis, handler: handler, health: health, logger: logger)
+        }
+    }
 }
