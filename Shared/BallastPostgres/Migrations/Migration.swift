@@ -21,5 +21,6 @@ extension Migration {
         .m0005Scheduler,
         .m0006MarketData,
         .m0007DropTradeTimeIndex,
+        .m0008PaperTrading,
     ]
 }

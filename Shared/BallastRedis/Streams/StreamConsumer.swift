@@ -60,7 +60,7 @@ public final class StreamConsumer: Service, Sendable {
                     hasGroup = true
                 }
                 if ContinuousClock.now - lastClaim >= configuration.claimInterval {
-                    try await reclaimAbandoned()
+                    try await reclaimAbandoned(keeping: Set(prefetched.map(\.id)))
                     lastClaim = .now
                 }
                 var entries = prefetched
@@ -126,8 +126,9 @@ public final class StreamConsumer: Service, Sendable {
         return parsed.entries
     }
 
-    /// Claims entries idle longer than the processing timeout, from any consumer of the group.
-    private func reclaimAbandoned() async throws {
+    /// Claims entries idle longer than the processing timeout, from any consumer of the group. Entries this
+    /// consumer read ahead (`readAhead`) come back too once they are idle that long; they are left to their batch.
+    private func reclaimAbandoned(keeping readAhead: Set<String>) async throws {
         var cursor = "0-0"
         repeat {
             let reply = try await client.send(
@@ -150,11 +151,12 @@ public final class StreamConsumer: Service, Sendable {
                 // Trimmed while pending: nothing left to process; drop them from the pending list.
                 try await acknowledge(parsed.deleted)
             }
-            guard !parsed.entries.isEmpty else { continue }
-            let counts = try await deliveryCounts(of: parsed.entries.map(\.id))
-            metrics.reclaimed.increment(by: parsed.entries.count)
-            logger.info("reclaimed abandoned entries", metadata: ["count": "\(parsed.entries.count)"])
-            try await process(parsed.entries.map { ($0, counts[$0.id] ?? configuration.maxDeliveries + 1) })
+            let abandoned = parsed.entries.filter { !readAhead.contains($0.id) }
+            guard !abandoned.isEmpty else { continue }
+            let counts = try await deliveryCounts(of: abandoned.map(\.id))
+            metrics.reclaimed.increment(by: abandoned.count)
+            logger.info("reclaimed abandoned entries", metadata: ["count": "\(abandoned.count)"])
+            try await process(abandoned.map { ($0, counts[$0.id] ?? configuration.maxDeliveries + 1) })
         } while cursor != "0-0" && !Task.isShuttingDownGracefully
     }
 

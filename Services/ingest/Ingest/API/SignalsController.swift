@@ -1,3 +1,4 @@
+import BallastCore
 import BallastService
 import Foundation
 import Hummingbird

@@ -1,0 +1,36 @@
+import Foundation
+
+/// An account's risk limits; a nil limit is off. Stored in `risk_limits`, read and written through
+/// `GET/PUT /api/v1/risk-limits`.
+public struct RiskLimits: Sendable, Equatable, Codable {
+    public var maxOpenPositions: Int?
+    public var maxOpenPositionsPerSymbol: Int?
+    public var maxOrderNotional: Decimal?
+    /// A position's notional after the order, as a percentage of the account's equity.
+    public var maxPositionPercentOfEquity: Decimal?
+    /// The sum of all positions' notionals after the order.
+    public var maxTotalExposure: Decimal?
+    public var minOrderNotional: Decimal?
+    /// Markets with trading hours; an exchange without a session trades around the clock.
+    public var tradingSessions: [TradingSession]
+
+    public init(
+        maxOpenPositions: Int? = nil, maxOpenPositionsPerSymbol: Int? = nil, maxOrderNotional: Decimal? = nil,
+        maxPositionPercentOfEquity: Decimal? = nil, maxTotalExposure: Decimal? = nil, minOrderNotional: Decimal? = nil,
+        tradingSessions: [TradingSession] = []
+    ) {
+        self.maxOpenPositions = maxOpenPositions
+        self.maxOpenPositionsPerSymbol = maxOpenPositionsPerSymbol
+        self.maxOrderNotional = maxOrderNotional
+        self.maxPositionPercentOfEquity = maxPositionPercentOfEquity
+        self.maxTotalExposure = maxTotalExposure
+        self.minOrderNotional = minOrderNotional
+        self.tradingSessions = tradingSessions
+    }
+
+    /// Sessions that apply to orders on `exchange`.
+    func sessions(for exchange: String?) -> [TradingSession] {
+        guard let exchange else { return [] }
+        return tradingSessions.filter { $0.exchange.caseInsensitiveCompare(exchange) == .orderedSame }
+    }
+}

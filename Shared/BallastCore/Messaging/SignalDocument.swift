@@ -1,0 +1,55 @@
+import Foundation
+
+/// A stored signal as JSON: published on `ballast:signals`, carried by `signal.received` events and
+/// returned by the API. Amounts are decimal strings, exactly as accepted. Ingest writes it; signal-processor
+/// reads it.
+public struct SignalDocument: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var sourceId: UUID
+    public var userId: UUID
+    public var clientId: String?
+    public var exchange: String?
+    public var symbol: String
+    public var action: String
+    public var direction: String?
+    public var quantity: String?
+    public var price: String?
+    public var orderType: String
+    public var stopLoss: String?
+    public var takeProfit: String?
+    public var timeframe: String?
+    public var strike: String?
+    public var expiration: String?
+    public var strategy: String?
+    public var comment: String?
+    public var timestamp: Date?
+    public var receivedAt: Date
+
+    public init(
+        id: UUID, sourceId: UUID, userId: UUID, clientId: String? = nil, exchange: String? = nil, symbol: String,
+        action: String, direction: String? = nil, quantity: String? = nil, price: String? = nil, orderType: String = "market",
+        stopLoss: String? = nil, takeProfit: String? = nil, timeframe: String? = nil, strike: String? = nil,
+        expiration: String? = nil, strategy: String? = nil, comment: String? = nil, timestamp: Date? = nil, receivedAt: Date
+    ) {
+        self.id = id
+        self.sourceId = sourceId
+        self.userId = userId
+        self.clientId = clientId
+        self.exchange = exchange
+        self.symbol = symbol
+        self.action = action
+        self.direction = direction
+        self.quantity = quantity
+        self.price = price
+        self.orderType = orderType
+        self.stopLoss = stopLoss
+        self.takeProfit = takeProfit
+        self.timeframe = timeframe
+        self.strike = strike
+        self.expiration = expiration
+        self.strategy = strategy
+        self.comment = comment
+        self.timestamp = timestamp
+        self.receivedAt = receivedAt
+    }
+}
