@@ -132,6 +132,7 @@ let package = Package(
                 "BallastScheduler",
                 "Ingest",
                 "MarketData",
+                "SignalProcessor",
                 "BallastRedis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -204,12 +205,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SignalProcessorTests",
+            dependencies: ["SignalProcessor", "BallastCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "BallastService",
                 "BallastScheduler",
                 "Ingest",
                 "MarketData",
+                "SignalProcessor",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

@@ -6,6 +6,9 @@ struct BallastCommand: AsyncParsableCommand {
         commandName: "ballast",
         abstract: "Administer a Ballast installation.",
         discussion: "Reads the same BALLAST_* environment variables as the services (see docs/configuration.md).",
-        subcommands: [MigrateCommand.self, UserCommand.self, APIKeyCommand.self, CronCommand.self, MarketCommand.self, TradesCommand.self]
+        subcommands: [
+            MigrateCommand.self, UserCommand.self, APIKeyCommand.self, AccountCommand.self, CronCommand.self, MarketCommand.self,
+            TradesCommand.self,
+        ]
     )
 }

@@ -1,10 +1,20 @@
 import BallastCore
+import BallastRedis
 import BallastService
 
-/// Turns signals into risk-checked paper orders, fills and positions. Skeleton for now: its consumer groups on
-/// `ballast:signals` and `ballast:trades` exist (entries wait there for it), the processing arrives with its issue.
+/// Turns signals into risk-checked paper orders, fills and positions, as they arrive on `ballast:signals`.
+/// Market trades on `ballast:trades` (its own group) fill resting limit orders, trigger exits and mark
+/// positions; a scheduler job expires orders.
 public enum SignalProcessor {
-    public static func buildServices(_ context: ServiceContext) -> ServiceDefinition {
-        ServiceDefinition(consumedStreams: [StreamName.signals, StreamName.trades])
+    public static func buildServices(_ context: ServiceContext) throws -> ServiceDefinition {
+        let settings = ExecutionSettings()
+        let executor = SignalExecutor(
+            database: context.database, prices: MarketPrices(redis: context.redis), settings: settings, logger: context.logger
+        )
+        let signals = SignalConsumer(executor: executor, logger: context.logger)
+        return ServiceDefinition(
+            services: [context.makeConsumer(of: StreamName.signals, processing: signals.handle)],
+            consumedStreams: [StreamName.signals, StreamName.trades]
+        )
     }
 }

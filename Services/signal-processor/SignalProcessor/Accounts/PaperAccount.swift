@@ -1,0 +1,50 @@
+import Foundation
+
+/// A user's paper trading account: the currency it keeps cash in and how its fills are priced.
+public struct PaperAccount: Sendable, Equatable {
+    public var id: UUID
+    public var userID: UUID
+    public var quoteCurrency: String
+    public var allowShort: Bool
+    public var pricing: ExecutionPricing
+    /// Fill market orders at the signal's own price when it carries one (backtests, replays).
+    public var trustSignalPrice: Bool
+
+    public init(id: UUID, userID: UUID, quoteCurrency: String, allowShort: Bool, pricing: ExecutionPricing, trustSignalPrice: Bool) {
+        self.id = id
+        self.userID = userID
+        self.quoteCurrency = quoteCurrency
+        self.allowShort = allowShort
+        self.pricing = pricing
+        self.trustSignalPrice = trustSignalPrice
+    }
+
+    /// The columns `init(row:)` reads, in order.
+    static let columns = "id, user_id, quote_currency, allow_short, taker_fee_bps, maker_fee_bps, slippage_bps, trust_signal_price"
+
+    typealias Row = (UUID, UUID, String, Bool, Decimal, Decimal, Decimal, Bool)
+
+    init(row: Row) {
+        let (id, userID, quoteCurrency, allowShort, takerFee, makerFee, slippage, trustSignalPrice) = row
+        self.init(
+            id: id, userID: userID, quoteCurrency: quoteCurrency, allowShort: allowShort,
+            pricing: ExecutionPricing(takerFeeBps: takerFee, makerFeeBps: makerFee, slippageBps: slippage),
+            trustSignalPrice: trustSignalPrice
+        )
+    }
+}
+
+/// A balance of one asset: what is free to trade and what open orders hold back.
+public struct Balance: Sendable, Equatable, Codable {
+    public var asset: String
+    public var available: Decimal
+    public var locked: Decimal
+
+    public init(asset: String, available: Decimal, locked: Decimal) {
+        self.asset = asset
+        self.available = available
+        self.locked = locked
+    }
+
+    public var total: Decimal { available + locked }
+}

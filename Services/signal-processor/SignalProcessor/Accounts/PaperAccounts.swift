@@ -1,0 +1,153 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Creating, funding and reading paper accounts (the `ballast account` commands and the API).
+public struct PaperAccounts: Sendable {
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        case noSuchUser(String)
+        case accountExists(String)
+        case noAccount(String)
+        case invalidAmount(String)
+        case invalidCurrency(String)
+        case insufficientFunds(asset: String, available: Decimal)
+
+        public var description: String {
+            switch self {
+            case .noSuchUser(let user): "no user named '\(user)'"
+            case .accountExists(let user): "user '\(user)' already has a paper account"
+            case .noAccount(let user): "user '\(user)' has no paper account; create one with `ballast account create \(user)`"
+            case .invalidAmount(let text): "amount must be a positive decimal with at most 8 decimals, got '\(text)'"
+            case .invalidCurrency(let text): "a currency is 2 to 10 letters or digits, got '\(text)'"
+            case .insufficientFunds(let asset, let available): "only \(available) \(asset) is available to withdraw"
+            }
+        }
+    }
+
+    let database: PostgresClient
+    let logger: Logger
+
+    public init(database: PostgresClient, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
+    /// `text` as a currency code (upper case), or nil.
+    public static func currency(_ text: String) -> String? {
+        let upper = text.uppercased()
+        guard (2...10).contains(upper.count), upper.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { return nil }
+        return upper
+    }
+
+    /// A positive amount with at most 8 decimals, or nil.
+    public static func amount(_ text: String) -> Decimal? {
+        guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), value > 0,
+            value == value.rounded(), text.allSatisfy({ $0.isNumber || $0 == "." })
+        else { return nil }
+        return value
+    }
+
+    /// Creates the account of user `name` and deposits `startingCash` of its currency, in one transaction.
+    public func create(
+        user name: String, quoteCurrency: String, startingCash: Decimal, allowShort: Bool = false, pricing: ExecutionPricing? = nil
+    ) async throws -> PaperAccount {
+        let logger = self.logger
+        return try await database.withTransaction(logger: logger) { connection in
+            guard let userID = try await Self.userID(named: name, on: connection, logger: logger) else { throw Failure.noSuchUser(name) }
+            let pricing = pricing ?? ExecutionPricing(takerFeeBps: 10, makerFeeBps: 5, slippageBps: 5)
+            let rows = try await connection.query(
+                """
+                INSERT INTO paper_accounts (user_id, quote_currency, allow_short, taker_fee_bps, maker_fee_bps, slippage_bps)
+                VALUES (\(userID), \(quoteCurrency), \(allowShort), \(pricing.takerFeeBps), \(pricing.makerFeeBps), \(pricing.slippageBps))
+                ON CONFLICT (user_id) DO NOTHING
+                RETURNING \(unescaped: PaperAccount.columns)
+                """,
+                logger: logger
+            )
+            var created: PaperAccount?
+            for try await row in rows.decode(PaperAccount.Row.self) { created = PaperAccount(row: row) }
+            guard let created else { throw Failure.accountExists(name) }
+            if startingCash > 0 {
+                let deposit = LedgerEntry(asset: quoteCurrency, bucket: .available, amount: startingCash, kind: .deposit)
+                try await Ledger.post([deposit], account: created.id, on: connection, logger: logger)
+            }
+            return created
+        }
+    }
+
+    /// The account of user `name`.
+    public func account(named name: String) async throws -> PaperAccount {
+        let logger = self.logger
+        return try await database.withConnection { connection in
+            guard let userID = try await Self.userID(named: name, on: connection, logger: logger) else { throw Failure.noSuchUser(name) }
+            let rows = try await connection.query(
+                "SELECT \(unescaped: PaperAccount.columns) FROM paper_accounts WHERE user_id = \(userID)", logger: logger)
+            for try await row in rows.decode(PaperAccount.Row.self) { return PaperAccount(row: row) }
+            throw Failure.noAccount(name)
+        }
+    }
+
+    /// Adds `amount` of `asset` (the account's currency when nil) to the available balance of user `name`'s
+    /// account (negative: withdraws).
+    @discardableResult
+    public func fund(user name: String, asset: String?, amount: Decimal) async throws -> Balance {
+        let logger = self.logger
+        return try await database.withTransaction(logger: logger) { connection in
+            guard let userID = try await Self.userID(named: name, on: connection, logger: logger) else { throw Failure.noSuchUser(name) }
+            guard let account = try await Self.lockAccount(of: userID, on: connection, logger: logger) else {
+                throw Failure.noAccount(name)
+            }
+            let asset = asset ?? account.quoteCurrency
+            let before = try await Self.balances(of: account.id, on: connection, logger: logger)[asset]
+            if amount < 0, (before?.available ?? 0) + amount < 0 {
+                throw Failure.insufficientFunds(asset: asset, available: before?.available ?? 0)
+            }
+            try await Ledger.post(
+                [LedgerEntry(asset: asset, bucket: .available, amount: amount, kind: .deposit)], account: account.id, on: connection,
+                logger: logger
+            )
+            return try await Self.balances(of: account.id, on: connection, logger: logger)[asset]
+                ?? Balance(asset: asset, available: 0, locked: 0)
+        }
+    }
+
+    /// The account of `userID`, if it has one.
+    public func account(of userID: UUID) async throws -> PaperAccount? {
+        let rows = try await database.query(
+            "SELECT \(unescaped: PaperAccount.columns) FROM paper_accounts WHERE user_id = \(userID)", logger: logger)
+        for try await row in rows.decode(PaperAccount.Row.self) { return PaperAccount(row: row) }
+        return nil
+    }
+
+    /// The balances of `accountID`, by asset.
+    public func balances(of accountID: UUID) async throws -> [String: Balance] {
+        let logger = self.logger
+        return try await database.withConnection { connection in
+            try await Self.balances(of: accountID, on: connection, logger: logger)
+        }
+    }
+
+    static func userID(named name: String, on connection: PostgresConnection, logger: Logger) async throws -> UUID? {
+        let rows = try await connection.query("SELECT id FROM users WHERE name = \(name)", logger: logger)
+        for try await id in rows.decode(UUID.self) { return id }
+        return nil
+    }
+
+    /// The account of `userID`, locked until the transaction ends: changes to one account happen one at a time.
+    static func lockAccount(of userID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> PaperAccount? {
+        let rows = try await connection.query(
+            "SELECT \(unescaped: PaperAccount.columns) FROM paper_accounts WHERE user_id = \(userID) FOR UPDATE", logger: logger)
+        for try await row in rows.decode(PaperAccount.Row.self) { return PaperAccount(row: row) }
+        return nil
+    }
+
+    static func balances(of accountID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [String: Balance] {
+        let rows = try await connection.query(
+            "SELECT asset, available, locked FROM balances WHERE account_id = \(accountID)", logger: logger)
+        var balances: [String: Balance] = [:]
+        for try await (asset, available, locked) in rows.decode((String, Decimal, Decimal).self) {
+            balances[asset] = Balance(asset: asset, available: available, locked: locked)
+        }
+        return balances
+    }
+}

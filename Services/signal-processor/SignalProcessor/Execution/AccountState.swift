@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// An account's balances and open positions, read under its row lock, and what an order would do to them.
+struct AccountState {
+    let account: PaperAccount
+    let balances: [String: Balance]
+    let positions: [PositionRecord]
+
+    static func load(account: PaperAccount, on connection: PostgresConnection, logger: Logger) async throws -> AccountState {
+        let balances = try await PaperAccounts.balances(of: account.id, on: connection, logger: logger)
+        let rows = try await connection.query(
+            "SELECT \(unescaped: PositionRecord.columns) FROM positions WHERE account_id = \(account.id) AND status = 'open'",
+            logger: logger
+        )
+        var positions: [PositionRecord] = []
+        for try await row in rows.decode(PositionRecord.Row.self) { positions.append(try PositionRecord(row: row)) }
+        return AccountState(account: account, balances: balances, positions: positions)
+    }
+
+    func openPosition(symbol: String, strategy: String) -> PositionRecord? {
+        positions.first { $0.symbol == symbol && $0.strategy == strategy }
+    }
+
+    /// Cash plus the value of every open position (long adds, short subtracts), at the latest marks.
+    func equity(marketPrices: [String: Decimal]) -> Decimal {
+        let cash = balances[account.quoteCurrency]?.total ?? 0
+        return positions.reduce(cash) { $0 + $1.signedQuantity * (marketPrices[$1.symbol] ?? $1.valuationPrice) }
+    }
+
+    func riskInput(
+        for order: OrderRequest, price: Decimal, position: PositionRecord?, marketPrices: [String: Decimal], instrument: Instrument,
+        now: Date
+    ) -> RiskInput {
+        let signedBefore = position?.signedQuantity ?? 0
+        let signedAfter = signedBefore + (order.side == .buy ? order.quantity : -order.quantity)
+        let flips = signedBefore != 0 && signedAfter != 0 && (signedBefore > 0) != (signedAfter > 0)
+        let shortQuantity = order.side == .sell ? max(0, min(order.quantity, -signedAfter)) : 0
+        let pricing = account.pricing
+        let requiredCash: Decimal =
+            switch order.side {
+            case .buy: pricing.buyReservation(quantity: order.quantity, price: price)
+            // Opening a short holds back what buying it back would cost; selling the long first brings cash for it.
+            case .sell:
+                shortQuantity > 0
+                    ? max(0, pricing.buyReservation(quantity: shortQuantity, price: price) - (order.quantity - shortQuantity) * price) : 0
+            }
+        func value(_ position: PositionRecord) -> Decimal {
+            abs(position.state.quantity * (marketPrices[position.symbol] ?? position.valuationPrice))
+        }
+        let exposureBefore = positions.reduce(Decimal(0)) { $0 + value($1) }
+        let positionNotionalAfter = abs(signedAfter * price)
+        let exposureAfter = exposureBefore - (position.map(value) ?? 0) + positionNotionalAfter
+        return RiskInput(
+            now: now, exchange: order.exchange, symbol: order.symbol, side: order.side, quantity: order.quantity, price: price,
+            requiredCash: requiredCash, availableCash: balances[instrument.quote]?.available ?? 0,
+            equity: equity(marketPrices: marketPrices), openPositions: positions.count,
+            openPositionsForSymbol: positions.filter { $0.symbol == order.symbol }.count, opensPosition: position == nil || flips,
+            shortQuantity: shortQuantity, shortingAllowed: account.allowShort, positionNotionalAfter: positionNotionalAfter.rounded(),
+            exposureBefore: exposureBefore.rounded(), exposureAfter: exposureAfter.rounded()
+        )
+    }
+}
+
+/// What a resting order holds back until it fills, expires or is canceled.
+enum OrderLocks {
+    /// A buy locks its notional at the limit plus the largest fee; a sell within a long position locks the
+    /// asset it sells; a sell that would open a short locks the cash a buy of the same size would.
+    static func reservation(
+        for order: OrderRecord, position: PositionRecord?, pricing: ExecutionPricing, instrument: Instrument
+    ) -> (asset: String, amount: Decimal) {
+        let limit = order.limitPrice ?? 0
+        if order.side == .sell, let position, position.state.side == .long, position.state.quantity >= order.quantity {
+            return (instrument.base, order.quantity)
+        }
+        return (instrument.quote, pricing.buyReservation(quantity: order.quantity, price: limit))
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+
+/// What became of a signal.
+public enum SignalOutcome: Sendable, Equatable {
+    /// An order was placed: filled at once, resting (a limit order), or canceled unfilled (an `ioc` limit).
+    case ordered(orderID: UUID, status: OrderStatus)
+    case rejected([RiskViolation])
+    /// Decided before (a redelivery): nothing was done again.
+    case alreadyDecided
+}
+
+/// Settings of signal execution (`BALLAST_*` variables, see docs/configuration.md).
+public struct ExecutionSettings: Sendable {
+    /// A last price older than this is not used to fill a market order.
+    public var maxPriceAge: Duration = .seconds(60)
+
+    public init(maxPriceAge: Duration = .seconds(60)) { self.maxPriceAge = maxPriceAge }
+}
