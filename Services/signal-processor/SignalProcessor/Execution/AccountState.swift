@@ -58,7 +58,8 @@ struct AccountState {
             equity: equity(marketPrices: marketPrices), openPositions: positions.count,
             openPositionsForSymbol: positions.filter { $0.symbol == order.symbol }.count, opensPosition: position == nil || flips,
             shortQuantity: shortQuantity, shortingAllowed: account.allowShort, positionNotionalAfter: positionNotionalAfter.rounded(),
-            exposureBefore: exposureBefore.rounded(), exposureAfter: exposureAfter.rounded()
+            positionNotionalBefore: abs(signedBefore * price).rounded(), exposureBefore: exposureBefore.rounded(),
+            exposureAfter: exposureAfter.rounded()
         )
     }
 }

@@ -36,6 +36,9 @@ public struct RiskInput: Sendable {
     public var shortingAllowed: Bool
     /// Notional of the order's position, and of all positions, before and after the order, at `price`.
     public var positionNotionalAfter: Decimal
+    /// The same position's notional before the order: an order that makes it smaller is not held to the
+    /// minimum size or the equity share, so a position can always be reduced.
+    public var positionNotionalBefore: Decimal = 0
     public var exposureBefore: Decimal
     public var exposureAfter: Decimal
 
@@ -63,12 +66,13 @@ public enum RiskCheck {
         if let limit = limits.maxOrderNotional, notional > limit {
             fail("max_order_notional", "the order's notional \(notional) is above the limit \(limit)")
         }
-        if let limit = limits.minOrderNotional, notional < limit {
+        let reduces = !input.opensPosition && input.positionNotionalAfter < input.positionNotionalBefore
+        if let limit = limits.minOrderNotional, notional < limit, !reduces {
             fail("min_order_notional", "the order's notional \(notional) is below the minimum \(limit)")
         }
         if let percent = limits.maxPositionPercentOfEquity {
             let allowed = (input.equity * percent / 100).rounded()
-            if input.positionNotionalAfter > allowed {
+            if input.positionNotionalAfter > allowed, !reduces {
                 fail(
                     "max_position_percent_of_equity",
                     "the position would be \(input.positionNotionalAfter.rounded()), above \(percent) % of equity (\(allowed))"

@@ -46,23 +46,27 @@ public struct TradingSession: Sendable, Equatable, Codable {
         return (days.contains(weekday) && minute >= open) || (days.contains(previous) && minute < close)
     }
 
-    /// When the window open at `date` closes, or nil when it is not open.
+    /// When the window open at `date` closes, or nil when it is not open. The close is a local time, so a
+    /// clock change inside the window moves it (the calendar of the session's zone decides).
     public func closing(after date: Date) -> Date? {
         guard isOpen(at: date), let zone = TimeZone(identifier: timeZone), let open = Self.minutes(open),
             let close = Self.minutes(close)
         else { return nil }
-        let offset = Int64(zone.secondsFromGMT(for: date))
-        let local = date.epochSeconds + offset
-        let day = local.floorDivided(by: 86_400)
-        let minute = Int((local - day * 86_400) / 60)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let today = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let minute = (today.hour ?? 0) * 60 + (today.minute ?? 0)
         let closesToday = close > open || minute < close
-        let closeDay = closesToday ? day : day + 1
-        return Date(epochSeconds: closeDay * 86_400 + Int64(close) * 60 - offset)
+        var components = DateComponents(year: today.year, month: today.month, day: today.day, hour: close / 60, minute: close % 60)
+        if !closesToday { components.day = (today.day ?? 1) + 1 }
+        return calendar.date(from: components)
     }
 
     static func minutes(_ text: String) -> Int? {
         let parts = text.split(separator: ":")
-        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]),
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+            text.utf8.allSatisfy({ $0 == UInt8(ascii: ":") || (48...57).contains($0) }),
+            let hour = Int(parts[0]), let minute = Int(parts[1]),
             (0...23).contains(hour), (0...59).contains(minute)
         else { return nil }
         return hour * 60 + minute

@@ -1,0 +1,45 @@
+import Testing
+
+@testable import SignalProcessor
+
+@Suite("Instruments")
+struct InstrumentTests {
+    @Test(
+        "a symbol splits into base and quote at a dash, a slash or a known quote suffix",
+        arguments: [
+            ("BTC-USD", "BTC", "USD"),
+            ("BTC/USD", "BTC", "USD"),
+            ("ETH-BTC", "ETH", "BTC"),
+            ("btc-usd", "btc", "usd"),
+            ("BTCUSDT", "BTC", "USDT"),
+            ("ETHUSDC", "ETH", "USDC"),
+            ("BTCUSD", "BTC", "USD"),
+            ("BTCEUR", "BTC", "EUR"),
+            ("ETHGBP", "ETH", "GBP"),
+            ("ETHBTC", "ETH", "BTC"),
+            ("SOLETH", "SOL", "ETH"),
+            ("XRP-USDT", "XRP", "USDT"),
+        ]
+    )
+    func known(symbol: String, base: String, quote: String) throws {
+        let instrument = try #require(Instrument(symbol: symbol))
+        #expect(instrument == Instrument(symbol: "\(base)-\(quote)"))
+        #expect(instrument.base == base)
+        #expect(instrument.quote == quote)
+    }
+
+    @Test(
+        "symbols without a separator or a known quote suffix, or with an empty side, are refused",
+        arguments: ["", "BTC", "AAPL", "BTCJPY", "USD", "USDT", "BTC-", "BTC/", "-", "/", "BTC-ETH-USD-X"]
+    )
+    func unknown(symbol: String) {
+        #expect(Instrument(symbol: symbol) == nil)
+    }
+
+    /// A symbol with a separator that does not split it into two parts is malformed; the suffix fallback should not
+    /// rescue it into a base such as "-" or "BTC-ETH-".
+    @Test("malformed symbols with separators are not read by their quote suffix", arguments: ["-USD", "/USDT", "BTC-ETH-USD"])
+    func malformedWithSeparator(symbol: String) {
+        #expect(Instrument(symbol: symbol) == nil)
+    }
+}
