@@ -5,8 +5,8 @@ let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 /// One folder per service: `Services/<folder>/<Library>` holds the logic, `Services/<folder>/Main` the thin executable.
 let services: [(folder: String, library: String, executable: String, dependencies: [Target.Dependency])] = [
-    ("ingest", "Ingest", "ingest", [.product(name: "Crypto", package: "swift-crypto"), "MarketData"]),
-    ("signal-processor", "SignalProcessor", "signal-processor", []),
+    ("ingest", "Ingest", "ingest", [.product(name: "Crypto", package: "swift-crypto"), "MarketData", "SignalProcessor"]),
+    ("signal-processor", "SignalProcessor", "signal-processor", ["MarketData"]),
     ("rebalancer", "Rebalancer", "rebalancer", []),
     ("market-data", "MarketData", "market-data", []),
     ("deposits", "Deposits", "deposits", []),

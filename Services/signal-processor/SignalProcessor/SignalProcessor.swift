@@ -1,5 +1,6 @@
 import BallastCore
 import BallastRedis
+import BallastScheduler
 import BallastService
 
 /// Turns signals into risk-checked paper orders, fills and positions, as they arrive on `ballast:signals`.
@@ -12,9 +13,21 @@ public enum SignalProcessor {
             database: context.database, prices: MarketPrices(redis: context.redis), settings: settings, logger: context.logger
         )
         let signals = SignalConsumer(executor: executor, logger: context.logger)
+        let trades = TradeWatcher(database: context.database, logger: context.logger)
+        let expiry = OrderExpiry(database: context.database, logger: context.logger)
         return ServiceDefinition(
-            services: [context.makeConsumer(of: StreamName.signals, processing: signals.handle)],
-            consumedStreams: [StreamName.signals, StreamName.trades]
+            services: [
+                context.makeConsumer(of: StreamName.signals, processing: signals.handle),
+                context.makeConsumer(of: StreamName.trades, handler: trades),
+            ],
+            consumedStreams: [StreamName.signals, StreamName.trades],
+            jobs: [
+                try Job(
+                    "orders.expire", schedule: "*/10 * * * * *", timeout: .seconds(9), catchUp: .runOnce(startingDeadline: .seconds(3600))
+                ) {
+                    run in try await expiry.expire(now: run.tick)
+                }
+            ]
         )
     }
 }

@@ -24,12 +24,16 @@ public struct SignalDocument: Codable, Sendable, Equatable {
     public var comment: String?
     public var timestamp: Date?
     public var receivedAt: Date
+    /// How long a limit order stays open: `gtc` (the default), `ioc`, `day`, `gtd` (with `expiresAt`).
+    public var timeInForce: String?
+    public var expiresAt: Date?
 
     public init(
         id: UUID, sourceId: UUID, userId: UUID, clientId: String? = nil, exchange: String? = nil, symbol: String,
         action: String, direction: String? = nil, quantity: String? = nil, price: String? = nil, orderType: String = "market",
         stopLoss: String? = nil, takeProfit: String? = nil, timeframe: String? = nil, strike: String? = nil,
-        expiration: String? = nil, strategy: String? = nil, comment: String? = nil, timestamp: Date? = nil, receivedAt: Date
+        expiration: String? = nil, strategy: String? = nil, comment: String? = nil, timestamp: Date? = nil, receivedAt: Date,
+        timeInForce: String? = nil, expiresAt: Date? = nil
     ) {
         self.id = id
         self.sourceId = sourceId
@@ -51,5 +55,7 @@ public struct SignalDocument: Codable, Sendable, Equatable {
         self.comment = comment
         self.timestamp = timestamp
         self.receivedAt = receivedAt
+        self.timeInForce = timeInForce
+        self.expiresAt = expiresAt
     }
 }

@@ -59,14 +59,19 @@ enum Ledger {
             sums[entry.asset] = sum
         }
         let assets = sums.keys.sorted()
+        // Two statements, not an upsert: the CHECK on `locked` would judge an upsert's candidate row (the delta
+        // alone, negative when a lock is released) before the conflict turns it into an update.
+        try await connection.query(
+            "INSERT INTO balances (account_id, asset) SELECT \(account), unnest(\(assets)::text[]) ON CONFLICT DO NOTHING",
+            logger: logger
+        )
         try await connection.query(
             """
-            INSERT INTO balances AS b (account_id, asset, available, locked)
-            SELECT \(account), * FROM unnest(
+            UPDATE balances b SET available = b.available + d.available, locked = b.locked + d.locked, updated_at = now()
+            FROM unnest(
                 \(assets)::text[], \(assets.map { "\(sums[$0]!.available)" })::numeric[], \(assets.map { "\(sums[$0]!.locked)" })::numeric[]
-            )
-            ON CONFLICT (account_id, asset) DO UPDATE SET
-                available = b.available + EXCLUDED.available, locked = b.locked + EXCLUDED.locked, updated_at = now()
+            ) AS d(asset, available, locked)
+            WHERE b.account_id = \(account) AND b.asset = d.asset
             """,
             logger: logger
         )

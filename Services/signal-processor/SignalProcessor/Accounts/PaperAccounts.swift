@@ -141,6 +141,14 @@ public struct PaperAccounts: Sendable {
         return nil
     }
 
+    /// Account `id`, locked until the transaction ends.
+    static func lockAccount(id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> PaperAccount? {
+        let rows = try await connection.query(
+            "SELECT \(unescaped: PaperAccount.columns) FROM paper_accounts WHERE id = \(id) FOR UPDATE", logger: logger)
+        for try await row in rows.decode(PaperAccount.Row.self) { return PaperAccount(row: row) }
+        return nil
+    }
+
     static func balances(of accountID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [String: Balance] {
         let rows = try await connection.query(
             "SELECT asset, available, locked FROM balances WHERE account_id = \(accountID)", logger: logger)

@@ -27,6 +27,8 @@ struct FillBooking {
         var events: [Envelope]
         /// The position of the order's (symbol, strategy) after the fill, nil when it closed.
         var position: PositionRecord?
+        /// The position this fill closed (its final quantity 0), if any.
+        var closed: PositionRecord?
     }
 
     func book(
@@ -55,10 +57,9 @@ struct FillBooking {
             events.append(try TradingEvent.envelope(TradingEvent.orderFilled, userID: account.userID, at: time, data: OrderView(order)))
         }
         let change = PositionMath.apply(PositionFill(side: fill.side, quantity: quantity, price: price, fee: fee), to: position?.state)
-        let (after, positionEvents) = try await apply(
-            change, to: position, order: order, price: price, closeReason: closeReason, at: time, on: connection)
-        events += positionEvents
-        return Outcome(fill: fill, events: events, position: after)
+        let result = try await apply(change, to: position, order: order, price: price, closeReason: closeReason, at: time, on: connection)
+        events += result.events
+        return Outcome(fill: fill, events: events, position: result.after, closed: result.closed)
     }
 
     /// Cash and asset move with the fill; a resting order's lock is released for the part filled (all of
@@ -93,11 +94,11 @@ struct FillBooking {
     private func apply(
         _ change: PositionChange, to position: PositionRecord?, order: OrderRecord, price: Decimal, closeReason: CloseReason, at time: Date,
         on connection: PostgresConnection
-    ) async throws -> (PositionRecord?, [Envelope]) {
+    ) async throws -> (after: PositionRecord?, closed: PositionRecord?, events: [Envelope]) {
         switch change {
         case .opened(let state):
             let opened = try await insertPosition(state, order: order, price: price, on: connection)
-            return (opened, [try event(TradingEvent.positionOpened, opened, status: "open", at: time)])
+            return (opened, nil, [try event(TradingEvent.positionOpened, opened, status: "open", at: time)])
         case .increased(let state), .reduced(let state, _):
             guard var updated = position else { throw StoredValueError("a position changed that was not loaded") }
             updated.state = state
@@ -115,17 +116,17 @@ struct FillBooking {
                 """,
                 logger: logger
             )
-            return (updated, [])
+            return (updated, nil, [])
         case .closed(let state, _):
             guard let position else { throw StoredValueError("a position closed that was not loaded") }
             let closed = try await close(position, final: state, price: price, reason: closeReason, on: connection)
-            return (nil, [try event(TradingEvent.positionClosed, closed, status: "closed", reason: closeReason, at: time)])
+            return (nil, closed, [try event(TradingEvent.positionClosed, closed, status: "closed", reason: closeReason, at: time)])
         case .flipped(let closedState, _, let openedState):
             guard let position else { throw StoredValueError("a position flipped that was not loaded") }
             let closed = try await close(position, final: closedState, price: price, reason: closeReason, on: connection)
             let opened = try await insertPosition(openedState, order: order, price: price, on: connection)
             return (
-                opened,
+                opened, closed,
                 [
                     try event(TradingEvent.positionClosed, closed, status: "closed", reason: closeReason, at: time),
                     try event(TradingEvent.positionOpened, opened, status: "open", at: time),

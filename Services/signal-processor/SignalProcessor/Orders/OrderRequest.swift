@@ -11,6 +11,8 @@ public struct OrderRequest: Sendable, Equatable {
     public var side: OrderSide
     public var type: OrderType
     public var timeInForce: TimeInForce
+    /// When a `gtd` order expires (a `day` order's end is found when it is placed).
+    public var expiresAt: Date?
     public var quantity: Decimal
     /// The limit of a limit order; for a market order, the signal's own price, if it sent one.
     public var price: Decimal?
@@ -58,11 +60,27 @@ public struct OrderRequest: Sendable, Equatable {
                     "for a \(side.rawValue), the stop loss \(stopLoss) must be on the other side of the take profit \(takeProfit)")
             }
         }
+        var timeInForce = TimeInForce.gtc
+        if let text = signal.timeInForce {
+            if let parsed = TimeInForce(rawValue: text.lowercased()) {
+                timeInForce = parsed
+            } else {
+                reject("invalid_time_in_force", "timeInForce must be gtc, ioc, day or gtd, got '\(text)'")
+            }
+        }
+        if timeInForce == .gtd {
+            if let expiresAt = signal.expiresAt {
+                if expiresAt <= signal.receivedAt { reject("invalid_expires_at", "expiresAt is not after the signal was received") }
+            } else {
+                reject("missing_expires_at", "a gtd order needs expiresAt")
+            }
+        }
         guard reasons.isEmpty, let side, let type, let quantity else { return .failure(RejectionReasons(reasons)) }
         return .success(
             OrderRequest(
                 signalID: signal.id, userID: signal.userId, exchange: signal.exchange, symbol: signal.symbol.uppercased(), side: side,
-                type: type, timeInForce: type == .market ? .ioc : .gtc, quantity: quantity, price: price, stopLoss: stopLoss,
+                type: type, timeInForce: type == .market ? .ioc : timeInForce, expiresAt: timeInForce == .gtd ? signal.expiresAt : nil,
+                quantity: quantity, price: price, stopLoss: stopLoss,
                 takeProfit: takeProfit, strategy: signal.strategy ?? "", receivedAt: signal.receivedAt
             )
         )

@@ -104,7 +104,8 @@ private struct SignalRun {
             id: UUID.random(), accountID: account.id, clientOrderID: order.signalID.uuidString.lowercased(), signalID: order.signalID,
             symbol: order.symbol, side: order.side, type: order.type, timeInForce: order.timeInForce,
             limitPrice: order.type == .limit ? order.price : nil, quantity: order.quantity, status: .new, strategy: order.strategy,
-            stopLoss: order.stopLoss, takeProfit: order.takeProfit, receivedAt: order.receivedAt
+            stopLoss: order.stopLoss, takeProfit: order.takeProfit, expiresAt: expiry(of: order, limits: limits, now: now),
+            receivedAt: order.receivedAt
         )
         var events = [try TradingEvent.envelope(TradingEvent.orderCreated, userID: account.userID, at: now, data: OrderView(record))]
         if marketable {
@@ -135,6 +136,17 @@ private struct SignalRun {
         try await recordDecision(status: "accepted", account: account, orderID: record.id, reasons: [])
         for event in events { try await Outbox.enqueue(event, to: StreamName.events, on: connection, logger: logger) }
         return .ordered(orderID: record.id, status: record.status)
+    }
+
+    /// A `gtd` order's own expiry; a `day` order ends with its market's session, or at the next UTC midnight.
+    private func expiry(of order: OrderRequest, limits: RiskLimits, now: Date) -> Date? {
+        switch order.timeInForce {
+        case .gtd: return order.expiresAt
+        case .day:
+            let sessionEnd = limits.sessions(for: order.exchange).compactMap { $0.closing(after: now) }.min()
+            return sessionEnd ?? Date(epochSeconds: (now.epochSeconds / 86_400 + 1) * 86_400)
+        case .gtc, .ioc: return nil
+        }
     }
 
     private func alreadyDecided() async throws -> Bool {

@@ -1,0 +1,118 @@
+import BallastCore
+import BallastPostgres
+import Foundation
+import Logging
+import PostgresNIO
+
+/// What an owner does to their orders and positions through the API: cancel an open order, close a
+/// position at the market. Each runs in one transaction under the account's lock, like signals.
+public struct AccountActions: Sendable {
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        case noAccount
+        case notFound
+        /// The order is no longer open (filled, canceled, expired, rejected).
+        case notOpen(OrderStatus)
+        case noPrice(String)
+
+        public var description: String {
+            switch self {
+            case .noAccount: "the user has no paper trading account"
+            case .notFound: "not found"
+            case .notOpen(let status): "the order is \(status.rawValue), not open"
+            case .noPrice(let symbol): "no fresh price for \(symbol)"
+            }
+        }
+    }
+
+    let database: PostgresClient
+    let prices: MarketPrices
+    let settings: ExecutionSettings
+    let logger: Logger
+
+    public init(database: PostgresClient, prices: MarketPrices, settings: ExecutionSettings = ExecutionSettings(), logger: Logger) {
+        self.database = database
+        self.prices = prices
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Cancels open order `id` of `userID`, releasing what it still locks.
+    public func cancelOrder(_ id: UUID, user userID: UUID) async throws -> OrderView {
+        let logger = self.logger
+        return try await database.withTransaction(logger: logger) { connection in
+            guard let account = try await PaperAccounts.lockAccount(of: userID, on: connection, logger: logger) else {
+                throw Failure.noAccount
+            }
+            guard var order = try await OrderStore.order(id, account: account.id, on: connection, logger: logger) else {
+                throw Failure.notFound
+            }
+            guard order.status.isOpen else { throw Failure.notOpen(order.status) }
+            try await OrderRelease.end(
+                &order, as: .canceled, reason: "canceled by its owner", account: account, at: Date(), on: connection, logger: logger)
+            return OrderView(order)
+        }
+    }
+
+    /// Closes open position `id` of `userID` with a market order at the last price (slippage and taker fee
+    /// applied); returns the closed position.
+    public func closePosition(_ id: UUID, user userID: UUID) async throws -> PositionView {
+        let logger = self.logger
+        let symbol = try await database.withConnection { connection in
+            let rows = try await connection.query(
+                """
+                SELECT p.symbol FROM positions p JOIN paper_accounts a ON a.id = p.account_id
+                WHERE p.id = \(id) AND a.user_id = \(userID) AND p.status = 'open'
+                """,
+                logger: logger
+            )
+            for try await symbol in rows.decode(String.self) { return symbol }
+            throw Failure.notFound
+        }
+        guard let quote = try await prices.latest(symbol),
+            Date().timeIntervalSince(quote.time) <= Double(settings.maxPriceAge.components.seconds)
+        else { throw Failure.noPrice(symbol) }
+        return try await database.withTransaction(logger: logger) { connection in
+            guard let account = try await PaperAccounts.lockAccount(of: userID, on: connection, logger: logger) else {
+                throw Failure.noAccount
+            }
+            let state = try await AccountState.load(account: account, on: connection, logger: logger)
+            guard let position = state.positions.first(where: { $0.id == id }), let instrument = Instrument(symbol: position.symbol) else {
+                throw Failure.notFound
+            }
+            let closed = try await PositionExit.close(
+                position, reason: .manual, reference: quote.price, account: account, instrument: instrument, at: Date(), on: connection,
+                logger: logger
+            )
+            return closed
+        }
+    }
+}
+
+/// Closes a position with a market order of its whole quantity, in the caller's transaction: the order is
+/// `exit-<position id>`, unique per account, so an exit triggered twice (a redelivered trade) closes once.
+enum PositionExit {
+    static func close(
+        _ position: PositionRecord, reason: CloseReason, reference: Decimal, account: PaperAccount, instrument: Instrument, at time: Date,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws -> PositionView {
+        let side = position.state.side.closingSide
+        let price = account.pricing.takerPrice(side, reference: reference)
+        var order = OrderRecord(
+            id: UUID.random(), accountID: account.id, clientOrderID: "exit-\(position.id.uuidString.lowercased())", signalID: nil,
+            symbol: position.symbol, side: side, type: .market, timeInForce: .ioc, limitPrice: nil, quantity: position.state.quantity,
+            status: .new, reason: reason.rawValue, strategy: position.strategy, stopLoss: nil, takeProfit: nil, receivedAt: nil
+        )
+        var events = [try TradingEvent.envelope(TradingEvent.orderCreated, userID: account.userID, at: time, data: OrderView(order))]
+        try await OrderStore.insert(order, on: connection, logger: logger)
+        let booking = FillBooking(account: account, instrument: instrument, logger: logger)
+        let outcome = try await booking.book(
+            quantity: position.state.quantity, price: price, liquidity: .taker, marketTradeID: nil, order: &order, position: position,
+            closeReason: reason, at: time, on: connection
+        )
+        events += outcome.events
+        try await OrderStore.update(order, on: connection, logger: logger)
+        for event in events { try await Outbox.enqueue(event, to: StreamName.events, on: connection, logger: logger) }
+        guard let closed = outcome.closed else { throw StoredValueError("closing position \(position.id) did not close it") }
+        return PositionView(closed, status: "closed", closeReason: reason.rawValue)
+    }
+}

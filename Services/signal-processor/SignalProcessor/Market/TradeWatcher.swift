@@ -1,0 +1,188 @@
+import BallastCore
+import BallastPostgres
+import BallastRedis
+import Foundation
+import Logging
+import MarketData
+import PostgresNIO
+
+/// Reads `ballast:trades` in signal-processor's own group. Per batch and symbol, in trade order: resting
+/// limit orders the trades cross fill (maker, at their limit, at most the trade's quantity each), positions
+/// whose stop loss, take profit or trailing stop a trade crosses close at that trade's price, and open
+/// positions are marked at the last price. Each order and each exit commits in its own transaction under
+/// its account's lock; a redelivered trade finds its fill (`fills (order_id, market_trade_id)`) or the
+/// position closed, and changes nothing.
+public struct TradeWatcher: StreamMessageHandler {
+    let database: PostgresClient
+    let logger: Logger
+
+    public init(database: PostgresClient, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
+    public func handle(_ messages: [StreamMessage]) async -> [Result<Void, any Error>] {
+        var results = [Result<Void, any Error>](repeating: .success(()), count: messages.count)
+        var trades: [String: [WatchedTrade]] = [:]
+        for (index, message) in messages.enumerated() {
+            do {
+                let trade = try TradeMessage.trade(from: message.envelope)
+                trades[trade.symbol, default: []].append(WatchedTrade(trade))
+            } catch {
+                results[index] = .failure(error)
+            }
+        }
+        do {
+            for (symbol, symbolTrades) in trades.sorted(by: { $0.key < $1.key }) {
+                let ordered = symbolTrades.sorted { ($0.time, $0.id) < ($1.time, $1.id) }
+                try await fillRestingOrders(symbol: symbol, trades: ordered)
+                try await triggerExits(symbol: symbol, trades: ordered)
+                try await mark(symbol: symbol, trades: ordered)
+            }
+        } catch {
+            logger.warning("cannot apply market trades; the batch will be delivered again", metadata: ["error": "\(error)"])
+            return results.map { if case .failure = $0 { $0 } else { .failure(error) } }
+        }
+        return results
+    }
+
+    // MARK: Resting limit orders
+
+    private func fillRestingOrders(symbol: String, trades: [WatchedTrade]) async throws {
+        guard let low = trades.map(\.price).min(), let high = trades.map(\.price).max() else { return }
+        let rows = try await database.query(
+            """
+            SELECT id, account_id FROM orders
+            WHERE symbol = \(symbol) AND status IN ('new', 'partially_filled') AND type = 'limit'
+              AND ((side = 'buy' AND limit_price >= \(low)) OR (side = 'sell' AND limit_price <= \(high)))
+            ORDER BY created_at
+            """,
+            logger: logger
+        )
+        var candidates: [(order: UUID, account: UUID)] = []
+        for try await candidate in rows.decode((UUID, UUID).self) { candidates.append(candidate) }
+        for (orderID, accountID) in candidates {
+            try await fill(orderID, account: accountID, with: trades)
+        }
+    }
+
+    private func fill(_ orderID: UUID, account accountID: UUID, with trades: [WatchedTrade]) async throws {
+        let logger = self.logger
+        try await database.withTransaction(logger: logger) { connection in
+            guard let account = try await PaperAccounts.lockAccount(id: accountID, on: connection, logger: logger),
+                var order = try await OrderStore.order(orderID, account: accountID, on: connection, logger: logger), order.status.isOpen,
+                let limit = order.limitPrice, let instrument = Instrument(symbol: order.symbol)
+            else { return }
+            let created = try await Self.createdAt(of: orderID, on: connection, logger: logger)
+            let seen = try await Self.filledTrades(of: orderID, on: connection, logger: logger)
+            var position = try await AccountState.load(account: account, on: connection, logger: logger)
+                .openPosition(symbol: order.symbol, strategy: order.strategy)
+            let booking = FillBooking(account: account, instrument: instrument, logger: logger)
+            var events: [Envelope] = []
+            for trade in trades where order.status.isOpen && trade.time >= created && !seen.contains(trade.id) {
+                let crosses = order.side == .buy ? trade.price <= limit : trade.price >= limit
+                guard crosses else { continue }
+                let quantity = min(order.remainingQuantity, trade.quantity)
+                let outcome = try await booking.book(
+                    quantity: quantity, price: limit, liquidity: .maker, marketTradeID: trade.id, order: &order, position: position,
+                    at: Date(), on: connection
+                )
+                position = outcome.position
+                events += outcome.events
+            }
+            guard !events.isEmpty else { return }
+            try await OrderStore.update(order, on: connection, logger: logger)
+            for event in events { try await Outbox.enqueue(event, to: StreamName.events, on: connection, logger: logger) }
+        }
+    }
+
+    private static func createdAt(of orderID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+        let rows = try await connection.query("SELECT created_at FROM orders WHERE id = \(orderID)", logger: logger)
+        for try await created in rows.decode(Date.self) { return created.epochMilliseconds }
+        return .max
+    }
+
+    private static func filledTrades(of orderID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Set<Int64> {
+        let rows = try await connection.query(
+            "SELECT market_trade_id FROM fills WHERE order_id = \(orderID) AND market_trade_id IS NOT NULL", logger: logger)
+        var ids = Set<Int64>()
+        for try await id in rows.decode(Int64.self) { ids.insert(id) }
+        return ids
+    }
+
+    // MARK: Exits
+
+    private func triggerExits(symbol: String, trades: [WatchedTrade]) async throws {
+        let rows = try await database.query(
+            """
+            SELECT \(unescaped: PositionRecord.columns), opened_at FROM positions
+            WHERE symbol = \(symbol) AND status = 'open'
+              AND (stop_loss IS NOT NULL OR take_profit IS NOT NULL OR trailing_stop_percent IS NOT NULL)
+            """,
+            logger: logger
+        )
+        var exits: [(position: UUID, account: UUID, reason: CloseReason, price: Decimal)] = []
+        for try await (id, account, symbol, strategy, side, quantity, average, realized, mark, stop, take, trailing, best, opened)
+            in rows.decode(
+                (UUID, UUID, String, String, String, Decimal, Decimal, Decimal, Decimal?, Decimal?, Decimal?, Decimal?, Decimal?, Date).self
+            )
+        {
+            let position = try PositionRecord(
+                row: (id, account, symbol, strategy, side, quantity, average, realized, mark, stop, take, trailing, best))
+            let later = trades.filter { $0.time >= opened.epochMilliseconds }
+            if let (reason, price) = ExitRules.firstTrigger(for: position, prices: later.map(\.price)) {
+                exits.append((id, account, reason, price))
+            }
+        }
+        let logger = self.logger
+        for exit in exits {
+            try await database.withTransaction(logger: logger) { connection in
+                guard let account = try await PaperAccounts.lockAccount(id: exit.account, on: connection, logger: logger) else { return }
+                let state = try await AccountState.load(account: account, on: connection, logger: logger)
+                // Closed meanwhile (a signal, the owner, an earlier delivery of this trade): nothing to do.
+                guard let position = state.positions.first(where: { $0.id == exit.position }),
+                    let instrument = Instrument(symbol: position.symbol)
+                else { return }
+                _ = try await PositionExit.close(
+                    position, reason: exit.reason, reference: exit.price, account: account, instrument: instrument, at: Date(),
+                    on: connection,
+                    logger: logger
+                )
+                logger.info(
+                    "position closed by its exit rule", metadata: ["position_id": "\(position.id)", "reason": "\(exit.reason.rawValue)"])
+            }
+        }
+    }
+
+    // MARK: Marks
+
+    private func mark(symbol: String, trades: [WatchedTrade]) async throws {
+        guard let last = trades.last?.price, let low = trades.map(\.price).min(), let high = trades.map(\.price).max() else { return }
+        try await database.query(
+            """
+            UPDATE positions SET
+                mark_price = \(last),
+                unrealized_pnl = round(CASE WHEN side = 'long' THEN \(last) - average_entry_price ELSE average_entry_price - \(last) END * quantity, 8),
+                best_price = CASE WHEN side = 'long' THEN greatest(best_price, \(high)) ELSE least(best_price, \(low)) END,
+                updated_at = clock_timestamp()
+            WHERE symbol = \(symbol) AND status = 'open'
+            """,
+            logger: logger
+        )
+    }
+}
+
+/// A market trade as the watcher uses it, with exact `Decimal` amounts.
+struct WatchedTrade: Sendable {
+    var id: Int64
+    var time: Int64
+    var price: Decimal
+    var quantity: Decimal
+
+    init(_ trade: Trade) {
+        id = trade.id
+        time = trade.time
+        price = Decimal(string: "\(trade.price)")!
+        quantity = Decimal(string: "\(trade.quantity)")!
+    }
+}

@@ -1,0 +1,90 @@
+import BallastCore
+import BallastRedis
+import Foundation
+import MarketData
+import PostgresNIO
+import Testing
+
+@testable import SignalProcessor
+
+@Suite("Market trades fill resting orders, trigger exits and mark positions")
+struct TradeWatcherTests {
+    /// Trades of `symbol` at `prices` (quantity 1 unless given), ids from `firstID`, starting now.
+    static func trades(_ symbol: String, _ prices: [(String, String)], firstID: Int64 = 1) throws -> [StreamMessage] {
+        let start = Date().epochMilliseconds + 10
+        return try prices.enumerated().map { index, item in
+            let trade = try Trade(
+                symbol: symbol, price: FixedDecimal(item.0)!, quantity: FixedDecimal(item.1)!, side: .sell, id: firstID + Int64(index),
+                time: start + Int64(index))
+            return StreamMessage(
+                stream: StreamName.trades, entryID: "\(index)-0", envelope: TradeMessage.envelope(for: trade), deliveryCount: 1)
+        }
+    }
+
+    @Test("a resting limit buy fills as trades cross it, as maker at its limit, partly then fully; a redelivery fills nothing more")
+    func limitFills() async throws {
+        try await PaperTradingFixture.with { fixture in
+            _ = try await fixture.executor.execute(fixture.signal("buy", quantity: "1", orderType: "limit", price: "49000"))
+            let watcher = TradeWatcher(database: fixture.database, logger: TestServers.logger)
+            let messages = try Self.trades(fixture.symbol, [("49500", "1"), ("48900", "0.4"), ("48800", "2")])
+            let results = await watcher.handle(messages)
+            #expect(results.allSatisfy { if case .success = $0 { true } else { false } })
+
+            #expect(try await fixture.strings("SELECT status FROM orders") == ["filled"])
+            #expect(
+                try await fixture.strings("SELECT quantity::text || ' ' || liquidity FROM fills ORDER BY market_trade_id") == [
+                    "0.4 maker", "0.6 maker",
+                ])
+            #expect(try await fixture.decimal("SELECT average_entry_price FROM positions WHERE status = 'open'") == dec("49000"))
+            // Maker fees: 0.4 × 49000 × 5 bps = 9.8 and 0.6 × 49000 × 5 bps = 14.7; the lock of 49049 is released.
+            #expect(try await fixture.balance("USD") == Balance(asset: "USD", available: dec("50975.5"), locked: 0))
+            #expect(try await fixture.balancesMatchLedger())
+
+            _ = await watcher.handle(messages)
+            #expect(try await fixture.database.count("SELECT count(*) FROM fills") == 2)
+            #expect(try await fixture.balance("USD").available == dec("50975.5"))
+        }
+    }
+
+    @Test("a stop loss crossed by a trade closes the position at that trade's price once; other trades mark it")
+    func stopLoss() async throws {
+        try await PaperTradingFixture.with { fixture in
+            _ = try await fixture.executor.execute(fixture.signal("buy", quantity: "1", stopLoss: "49000", takeProfit: "52000"))
+            let watcher = TradeWatcher(database: fixture.database, logger: TestServers.logger)
+            _ = await watcher.handle(try Self.trades(fixture.symbol, [("51000", "1")]))
+            #expect(try await fixture.decimal("SELECT mark_price FROM positions") == dec("51000"))
+            #expect(try await fixture.decimal("SELECT unrealized_pnl FROM positions") == dec("975"))
+
+            let falling = try Self.trades(fixture.symbol, [("49500", "1"), ("48950", "1"), ("48000", "1")], firstID: 10)
+            _ = await watcher.handle(falling)
+            #expect(try await fixture.strings("SELECT status || ' ' || close_reason FROM positions") == ["closed stop_loss"])
+            // Sold at the crossing trade's 48950 less 5 bps of slippage.
+            #expect(try await fixture.decimal("SELECT price FROM fills WHERE side = 'sell'") == dec("48925.525"))
+            #expect(try await fixture.events().suffix(2) == ["order.filled", "position.closed"])
+
+            _ = await watcher.handle(falling)
+            #expect(try await fixture.database.count("SELECT count(*) FROM fills") == 2)
+            #expect(try await fixture.balancesMatchLedger())
+        }
+    }
+
+    @Test("a gtd limit order expires when its time passes: status expired, its lock released once, order.expired and balance.unlocked")
+    func expiry() async throws {
+        try await PaperTradingFixture.with { fixture in
+            var signal = fixture.signal("buy", quantity: "1", orderType: "limit", price: "40000")
+            signal.timeInForce = "gtd"
+            signal.expiresAt = Date().addingTimeInterval(60)
+            _ = try await fixture.executor.execute(signal)
+            #expect(try await fixture.balance("USD").locked == dec("40040"))
+
+            let expiry = OrderExpiry(database: fixture.database, logger: TestServers.logger)
+            #expect(try await expiry.expire(now: Date()) == 0)
+            #expect(try await expiry.expire(now: Date().addingTimeInterval(61)) == 1)
+            #expect(try await expiry.expire(now: Date().addingTimeInterval(62)) == 0)
+            #expect(try await fixture.strings("SELECT status FROM orders") == ["expired"])
+            #expect(try await fixture.balance("USD") == Balance(asset: "USD", available: dec("100000"), locked: 0))
+            #expect(try await fixture.events() == ["order.created", "order.expired", "balance.unlocked"])
+            #expect(try await fixture.balancesMatchLedger())
+        }
+    }
+}
