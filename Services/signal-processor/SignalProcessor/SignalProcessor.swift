@@ -8,9 +8,12 @@ import BallastService
 /// positions; a scheduler job expires orders.
 public enum SignalProcessor {
     public static func buildServices(_ context: ServiceContext) throws -> ServiceDefinition {
-        let settings = ExecutionSettings()
+        let settings = ExecutionSettings(
+            maxPriceAge: .seconds(try EnvironmentReader().integer("BALLAST_MAX_PRICE_AGE_SECONDS", default: 60, range: 1...86_400))
+        )
         let executor = SignalExecutor(
-            database: context.database, prices: MarketPrices(redis: context.redis), settings: settings, logger: context.logger
+            database: context.database, prices: MarketPrices(redis: context.redis), settings: settings,
+            outboxWakeup: context.outboxWakeup, logger: context.logger
         )
         let signals = SignalConsumer(executor: executor, logger: context.logger)
         let trades = TradeWatcher(database: context.database, logger: context.logger)

@@ -29,6 +29,7 @@ public final class OutboxRelay: Service, Sendable {
     private let producer: StreamProducer
     private let configuration: Configuration
     private let health: HealthRegistry?
+    private let wakeup: OutboxWakeup?
     private let logger: Logger
     private let relayed = Counter(label: "ballast_outbox_relayed_total")
 
@@ -37,8 +38,10 @@ public final class OutboxRelay: Service, Sendable {
         producer: StreamProducer,
         configuration: Configuration = Configuration(),
         health: HealthRegistry? = nil,
+        wakeup: OutboxWakeup? = nil,
         logger: Logger
     ) {
+        self.wakeup = wakeup
         self.database = database
         self.producer = producer
         self.configuration = configuration
@@ -62,7 +65,12 @@ public final class OutboxRelay: Service, Sendable {
                 }
                 if count < configuration.batchSize {
                     let pause = configuration.pollInterval
-                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+                    if let wakeup {
+                        // This process's writers wake the relay after their commits; others are found by polling.
+                        try await cancelWhenGracefulShutdown { await wakeup.wait(upTo: pause) }
+                    } else {
+                        try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+                    }
                 }
             } catch  where error is CancellationError || Task.isShuttingDownGracefully {
                 break

@@ -12,6 +12,8 @@ public struct ServiceContext: Sendable {
     public let database: PostgresClient
     public let producer: StreamProducer
     public let health: HealthRegistry
+    /// Call `wake()` after committing outbox rows, so the relay sends them at once.
+    public let outboxWakeup = OutboxWakeup()
 
     public init(
         configuration: ServiceConfiguration,

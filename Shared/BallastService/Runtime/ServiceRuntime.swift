@@ -45,6 +45,7 @@ public struct ServiceRuntime: Sendable {
             producer: context.producer,
             configuration: configuration.outbox,
             health: health,
+            wakeup: context.outboxWakeup,
             logger: logger
         )
         var jobRunnerConfiguration = JobRunner.Configuration(service: configuration.service.name, instance: configuration.instance)

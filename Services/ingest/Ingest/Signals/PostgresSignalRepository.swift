@@ -9,10 +9,12 @@ public struct PostgresSignalRepository: SignalRepository {
     public let database: PostgresClient
     public let logger: Logger
     private let batcher: AcceptBatcher
+    private let outboxWakeup: OutboxWakeup?
 
-    public init(database: PostgresClient, logger: Logger) {
+    public init(database: PostgresClient, outboxWakeup: OutboxWakeup? = nil, logger: Logger) {
         self.database = database
         self.logger = logger
+        self.outboxWakeup = outboxWakeup
         batcher = AcceptBatcher(database: database, logger: logger)
     }
 
@@ -45,7 +47,9 @@ public struct PostgresSignalRepository: SignalRepository {
             signalMessageID: UUID.random().uuidString.lowercased(),
             eventMessageID: UUID.random().uuidString.lowercased()
         )
-        return try await batcher.accept(row)
+        let outcome = try await batcher.accept(row)
+        outboxWakeup?.wake()
+        return outcome
     }
 
     public func signals(of user: UUID, matching query: SignalQuery) async throws -> [SignalDocument] {

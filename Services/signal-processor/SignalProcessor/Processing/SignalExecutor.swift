@@ -12,12 +12,16 @@ public struct SignalExecutor: Sendable {
     let database: PostgresClient
     let prices: MarketPrices
     let settings: ExecutionSettings
+    let outboxWakeup: OutboxWakeup?
     let logger: Logger
 
-    public init(database: PostgresClient, prices: MarketPrices, settings: ExecutionSettings, logger: Logger) {
+    public init(
+        database: PostgresClient, prices: MarketPrices, settings: ExecutionSettings, outboxWakeup: OutboxWakeup? = nil, logger: Logger
+    ) {
         self.database = database
         self.prices = prices
         self.settings = settings
+        self.outboxWakeup = outboxWakeup
         self.logger = logger
     }
 
@@ -27,10 +31,12 @@ public struct SignalExecutor: Sendable {
         let quote: MarketPrice? = if case .success(let order) = request { try await prices.latest(order.symbol) } else { nil }
         let now = Date()
         let logger = self.logger
-        return try await database.withTransaction(logger: logger) { connection in
+        let outcome = try await database.withTransaction(logger: logger) { connection in
             var run = SignalRun(signal: signal, connection: connection, settings: settings, logger: logger)
             return try await run.decide(request, quote: quote, now: now)
         }
+        if outcome != .alreadyDecided { outboxWakeup?.wake() }
+        return outcome
     }
 }
 
