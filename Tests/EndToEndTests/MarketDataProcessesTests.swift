@@ -65,9 +65,3 @@ struct MarketDataProcessesTests {
         }
     }
 }
-
-private func count(_ query: PostgresQuery, in database: PostgresClient) async throws -> Int {
-    let rows = try await database.query(query)
-    for try await value in rows.decode(Int.self) { return value }
-    return 0
-}

@@ -69,24 +69,24 @@ struct SignalProcessorProcessesTests {
         let ids = signals.map(\.id)
         try await withTestDatabase { database in
             let decided = await poll(timeout: .seconds(90)) {
-                (try? await Self.count("SELECT count(*) FROM signal_decisions WHERE signal_id = ANY(\(ids))", in: database)) == ids.count
+                (try? await count("SELECT count(*) FROM signal_decisions WHERE signal_id = ANY(\(ids))", in: database)) == ids.count
             }
             try #require(decided, "not every signal was decided:\n\(second.output)\n\(restarted.output)")
             let account = "(SELECT id FROM paper_accounts WHERE user_id = '\(userID.uuidString)')"
             // One order per signal, filled or rejected; no order with two fills; balances equal the ledger.
-            #expect(try await Self.count("SELECT count(*) FROM orders WHERE signal_id = ANY(\(ids))", in: database) == ids.count)
+            #expect(try await count("SELECT count(*) FROM orders WHERE signal_id = ANY(\(ids))", in: database) == ids.count)
             #expect(
-                try await Self.count(
+                try await count(
                     PostgresQuery(
                         unsafeSQL: "SELECT count(*) FROM orders WHERE account_id = \(account) AND status NOT IN ('filled', 'rejected')"),
                     in: database) == 0)
-            let filled = try await Self.count(
+            let filled = try await count(
                 PostgresQuery(unsafeSQL: "SELECT count(*) FROM orders WHERE account_id = \(account) AND status = 'filled'"), in: database)
             #expect(
-                try await Self.count(PostgresQuery(unsafeSQL: "SELECT count(*) FROM fills WHERE account_id = \(account)"), in: database)
+                try await count(PostgresQuery(unsafeSQL: "SELECT count(*) FROM fills WHERE account_id = \(account)"), in: database)
                     == filled)
             #expect(
-                try await Self.count(
+                try await count(
                     PostgresQuery(
                         unsafeSQL: """
                             SELECT count(*) FROM balances b
@@ -107,11 +107,5 @@ struct SignalProcessorProcessesTests {
             throw E2EError("BALLAST_TEST_REDIS_URL is not set: run scripts/test")
         }
         return url
-    }
-
-    private static func count(_ query: PostgresQuery, in database: PostgresClient) async throws -> Int {
-        let rows = try await database.query(query)
-        for try await value in rows.decode(Int.self) { return value }
-        return 0
     }
 }

@@ -20,3 +20,10 @@ func withTestDatabase<Value: Sendable>(_ body: @Sendable (PostgresClient) async 
         return try await body(client)
     }
 }
+
+/// The single integer a `SELECT count(*) ...` returns.
+func count(_ query: PostgresQuery, in database: PostgresClient) async throws -> Int {
+    let rows = try await database.query(query)
+    for try await value in rows.decode(Int.self) { return value }
+    return 0
+}

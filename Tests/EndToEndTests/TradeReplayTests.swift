@@ -40,7 +40,7 @@ struct TradeReplayTests {
 
         try await withTestDatabase { [environment] database in
             let stored = await poll(timeout: .seconds(60)) {
-                (try? await Self.count("SELECT count(*) FROM trades WHERE symbol = \(symbol)", in: database)) == trades.count
+                (try? await count("SELECT count(*) FROM trades WHERE symbol = \(symbol)", in: database)) == trades.count
             }
             try #require(stored, "market-data did not store the trades:\n\(marketData.output)")
             try await Self.waitForCatchUp()
@@ -58,7 +58,7 @@ struct TradeReplayTests {
             #expect(third.output.contains("published 800 trades"), "\(third.output)")
             try await Self.waitForCatchUp()
 
-            #expect(try await Self.count("SELECT count(*) FROM trades WHERE symbol = \(symbol)", in: database) == trades.count)
+            #expect(try await count("SELECT count(*) FROM trades WHERE symbol = \(symbol)", in: database) == trades.count)
             let afterReplays = try await Self.candles(of: symbol, in: database)
             #expect(afterReplays.count == afterFirst.count)
             for (before, after) in zip(afterFirst, afterReplays) { #expect(before == after) }
@@ -135,11 +135,5 @@ struct TradeReplayTests {
             #expect(count == trades.count, "\(interval.rawValue)")
             #expect(volume == expectedVolume, "\(interval.rawValue)")
         }
-    }
-
-    private static func count(_ query: PostgresQuery, in database: PostgresClient) async throws -> Int {
-        let rows = try await database.query(query)
-        for try await value in rows.decode(Int.self) { return value }
-        return 0
     }
 }

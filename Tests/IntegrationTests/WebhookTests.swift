@@ -7,20 +7,30 @@ import Hummingbird
 import HummingbirdTesting
 import Ingest
 import PostgresNIO
+import SignalProcessor
 import Testing
 
 /// The ingest router on `database`, as the ingest executable builds it.
 func ingestRouter(_ database: PostgresClient, _ configuration: IngestConfiguration) throws -> Router<IngestRequestContext> {
-    Ingest.buildRouter(
+    let redis = RedisClient(endpoint: try TestServers.redis)
+    return Ingest.buildRouter(
         signals: PostgresSignalRepository(database: database, logger: TestServers.logger),
         sources: SourceRepository(database: database, logger: TestServers.logger),
         accounts: AccountStore(database: database, logger: TestServers.logger),
         candles: CandleReader(database: database, logger: TestServers.logger),
-        tickers: TickerReader(
-            redis: RedisClient(endpoint: try TestServers.redis),
-            candles: CandleReader(database: database, logger: TestServers.logger)
-        ),
+        tickers: TickerReader(redis: redis, candles: CandleReader(database: database, logger: TestServers.logger)),
+        trading: tradingBackend(database, redis),
         configuration: configuration
+    )
+}
+
+/// The paper-trading side of the ingest router, as the ingest executable builds it.
+func tradingBackend(_ database: PostgresClient, _ redis: RedisClient) -> TradingBackend {
+    TradingBackend(
+        queries: TradingQueries(database: database, logger: TestServers.logger),
+        actions: AccountActions(database: database, prices: MarketPrices(redis: redis), logger: TestServers.logger),
+        database: database,
+        logger: TestServers.logger
     )
 }
 
@@ -227,6 +237,7 @@ struct WebhookRateLimitTests {
                 accounts: accounts,
                 candles: CandleReader(database: database, logger: TestServers.logger),
                 tickers: TickerReader(redis: redis, candles: CandleReader(database: database, logger: TestServers.logger)),
+                trading: tradingBackend(database, redis),
                 configuration: configuration,
                 rateLimiter: limiter
             )

@@ -1,6 +1,7 @@
 import BallastCore
 import BallastService
 import Hummingbird
+import SignalProcessor
 
 /// The public HTTP edge: webhooks and the management API (`/api/v1`).
 public enum Ingest {
@@ -13,11 +14,17 @@ public enum Ingest {
             : nil
         let candles = CandleReader(database: context.database, logger: context.logger)
         let router = buildRouter(
-            signals: PostgresSignalRepository(database: context.database, logger: context.logger),
+            signals: PostgresSignalRepository(database: context.database, outboxWakeup: context.outboxWakeup, logger: context.logger),
             sources: SourceRepository(database: context.database, logger: context.logger),
             accounts: accounts,
             candles: candles,
             tickers: TickerReader(redis: context.redis, candles: candles),
+            trading: TradingBackend(
+                queries: TradingQueries(database: context.database, logger: context.logger),
+                actions: AccountActions(database: context.database, prices: MarketPrices(redis: context.redis), logger: context.logger),
+                database: context.database,
+                logger: context.logger
+            ),
             configuration: configuration,
             rateLimiter: rateLimiter
         )
@@ -36,6 +43,7 @@ public enum Ingest {
         accounts: any APIKeyLookup,
         candles: CandleReader,
         tickers: TickerReader,
+        trading: TradingBackend,
         configuration: IngestConfiguration,
         rateLimiter: WebhookRateLimiter? = nil
     ) -> Router<IngestRequestContext> {
@@ -49,6 +57,11 @@ public enum Ingest {
         SignalsController(repository: signals).addRoutes(to: api.group("signals"))
         KlinesController(reader: candles).addRoutes(to: api.group("klines"))
         TickerController(reader: tickers).addRoutes(to: api.group("ticker"))
+        AccountsController(trading: trading).addRoutes(to: api.group("accounts"))
+        OrdersController(trading: trading).addRoutes(to: api.group("orders"))
+        PositionsController(trading: trading).addRoutes(to: api.group("positions"))
+        FillsController(trading: trading).addRoutes(to: api.group("fills"))
+        RiskLimitsController(trading: trading).addRoutes(to: api.group("risk-limits"))
         OpenAPIDocument.addRoute(to: router)
         return router
     }

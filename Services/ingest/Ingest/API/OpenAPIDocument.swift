@@ -21,6 +21,18 @@ enum OpenAPIDocument {
             "parameters": {
               "SourceId": { "name": "sourceId", "in": "path", "required": true, "schema": { "type": "string" } },
               "Id": { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
+              "TradingSymbol": {
+                "name": "symbol", "in": "query", "required": false, "description": "Only this symbol (any case), e.g. BTC-USD",
+                "schema": { "type": "string", "pattern": "^[A-Za-z0-9._/!-]{0,64}$" }
+              },
+              "TradingLimit": {
+                "name": "limit", "in": "query", "required": false, "description": "Page size, default 100",
+                "schema": { "type": "integer", "minimum": 1, "maximum": 500 }
+              },
+              "TradingCursor": {
+                "name": "cursor", "in": "query", "required": false, "description": "nextCursor of the previous page",
+                "schema": { "type": "string", "pattern": "^[0-9]+_[0-9a-fA-F-]{36}$" }
+              },
               "MarketSymbol": {
                 "name": "symbol", "in": "query", "required": false,
                 "description": "A symbol market-data has seen trades of, e.g. BTC-USD; without it, every symbol",
@@ -160,6 +172,163 @@ enum OpenAPIDocument {
                 "type": "object",
                 "required": ["data"],
                 "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/Signal" } }, "nextCursor": { "type": "string" } }
+              },
+              "Amount": { "type": "string", "description": "An exact decimal, e.g. \"25012.5\"." },
+              "Balance": {
+                "type": "object",
+                "required": ["asset", "available", "locked"],
+                "properties": {
+                  "asset": { "type": "string" },
+                  "available": { "$ref": "#/components/schemas/Amount" },
+                  "locked": { "$ref": "#/components/schemas/Amount", "description": "Held back by open orders." }
+                }
+              },
+              "Account": {
+                "type": "object",
+                "required": ["id", "quoteCurrency", "allowShort", "takerFeeBps", "makerFeeBps", "slippageBps", "balances", "createdAt"],
+                "properties": {
+                  "id": { "type": "string", "format": "uuid" },
+                  "quoteCurrency": { "type": "string" },
+                  "allowShort": { "type": "boolean" },
+                  "takerFeeBps": { "$ref": "#/components/schemas/Amount" },
+                  "makerFeeBps": { "$ref": "#/components/schemas/Amount" },
+                  "slippageBps": { "$ref": "#/components/schemas/Amount" },
+                  "balances": { "type": "array", "items": { "$ref": "#/components/schemas/Balance" } },
+                  "createdAt": { "type": "string", "format": "date-time" }
+                }
+              },
+              "Order": {
+                "type": "object",
+                "required": ["id", "accountId", "clientOrderId", "symbol", "side", "type", "timeInForce", "quantity", "filledQuantity", "fees", "status"],
+                "properties": {
+                  "id": { "type": "string", "format": "uuid" },
+                  "accountId": { "type": "string", "format": "uuid" },
+                  "clientOrderId": { "type": "string" },
+                  "signalId": { "type": "string", "format": "uuid" },
+                  "symbol": { "type": "string" },
+                  "side": { "type": "string", "enum": ["buy", "sell"] },
+                  "type": { "type": "string", "enum": ["market", "limit"] },
+                  "timeInForce": { "type": "string", "enum": ["gtc", "ioc", "day", "gtd"] },
+                  "limitPrice": { "$ref": "#/components/schemas/Amount" },
+                  "quantity": { "$ref": "#/components/schemas/Amount" },
+                  "filledQuantity": { "$ref": "#/components/schemas/Amount" },
+                  "averagePrice": { "$ref": "#/components/schemas/Amount" },
+                  "fees": { "$ref": "#/components/schemas/Amount" },
+                  "status": { "type": "string", "enum": ["new", "partially_filled", "filled", "canceled", "expired", "rejected"] },
+                  "reason": { "type": "string" },
+                  "strategy": { "type": "string" },
+                  "stopLoss": { "$ref": "#/components/schemas/Amount" },
+                  "takeProfit": { "$ref": "#/components/schemas/Amount" },
+                  "expiresAt": { "type": "string", "format": "date-time" },
+                  "lockedAmount": { "$ref": "#/components/schemas/Amount", "description": "What the open order still holds back." }
+                }
+              },
+              "OrderList": {
+                "type": "object",
+                "required": ["data"],
+                "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/Order" } }, "nextCursor": { "type": "string" } }
+              },
+              "Fill": {
+                "type": "object",
+                "required": ["id", "orderId", "accountId", "symbol", "side", "price", "quantity", "fee", "feeAsset", "liquidity", "executedAt"],
+                "properties": {
+                  "id": { "type": "string", "format": "uuid" },
+                  "orderId": { "type": "string", "format": "uuid" },
+                  "accountId": { "type": "string", "format": "uuid" },
+                  "symbol": { "type": "string" },
+                  "side": { "type": "string", "enum": ["buy", "sell"] },
+                  "price": { "$ref": "#/components/schemas/Amount" },
+                  "quantity": { "$ref": "#/components/schemas/Amount" },
+                  "fee": { "$ref": "#/components/schemas/Amount" },
+                  "feeAsset": { "type": "string" },
+                  "liquidity": { "type": "string", "enum": ["maker", "taker"] },
+                  "marketTradeId": { "type": "integer" },
+                  "executedAt": { "type": "string", "format": "date-time" }
+                }
+              },
+              "FillList": {
+                "type": "object",
+                "required": ["data"],
+                "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/Fill" } }, "nextCursor": { "type": "string" } }
+              },
+              "Position": {
+                "type": "object",
+                "required": ["id", "accountId", "symbol", "side", "quantity", "averageEntryPrice", "realizedPnl", "status"],
+                "properties": {
+                  "id": { "type": "string", "format": "uuid" },
+                  "accountId": { "type": "string", "format": "uuid" },
+                  "symbol": { "type": "string" },
+                  "strategy": { "type": "string" },
+                  "side": { "type": "string", "enum": ["long", "short"] },
+                  "quantity": { "$ref": "#/components/schemas/Amount" },
+                  "averageEntryPrice": { "$ref": "#/components/schemas/Amount" },
+                  "realizedPnl": { "$ref": "#/components/schemas/Amount", "description": "Net of the fees of all its fills." },
+                  "markPrice": { "$ref": "#/components/schemas/Amount" },
+                  "unrealizedPnl": { "$ref": "#/components/schemas/Amount" },
+                  "stopLoss": { "$ref": "#/components/schemas/Amount" },
+                  "takeProfit": { "$ref": "#/components/schemas/Amount" },
+                  "status": { "type": "string", "enum": ["open", "closed"] },
+                  "closeReason": { "type": "string" }
+                }
+              },
+              "PositionList": {
+                "type": "object",
+                "required": ["data"],
+                "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/Position" } }, "nextCursor": { "type": "string" } }
+              },
+              "TradingSession": {
+                "type": "object",
+                "description": "A market's trading hours; a window whose close is not after its open runs past midnight.",
+                "required": ["exchange", "timeZone", "days", "open", "close"],
+                "additionalProperties": false,
+                "properties": {
+                  "exchange": { "type": "string", "pattern": "^[A-Za-z0-9._/!-]{1,32}$", "description": "The signals' exchange, e.g. NYSE (any case)" },
+                  "timeZone": { "type": "string", "pattern": "^[A-Za-z0-9_/+-]{1,64}$", "description": "An IANA time zone, e.g. America/New_York" },
+                  "days": {
+                    "type": "array", "minItems": 1, "maxItems": 7, "description": "ISO weekdays the window opens on: 1 = Monday ... 7 = Sunday",
+                    "items": { "type": "integer", "minimum": 1, "maximum": 7 }
+                  },
+                  "open": { "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "description": "HH:MM, local time" },
+                  "close": { "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "description": "HH:MM, local time" }
+                }
+              },
+              "RiskLimits": {
+                "type": "object",
+                "description": "Limits that are off are left out.",
+                "required": ["tradingSessions"],
+                "properties": {
+                  "maxOpenPositions": { "type": "integer" },
+                  "maxOpenPositionsPerSymbol": { "type": "integer" },
+                  "maxOrderNotional": { "$ref": "#/components/schemas/Amount" },
+                  "maxPositionPercentOfEquity": { "$ref": "#/components/schemas/Amount" },
+                  "maxTotalExposure": { "$ref": "#/components/schemas/Amount" },
+                  "minOrderNotional": { "$ref": "#/components/schemas/Amount" },
+                  "tradingSessions": { "type": "array", "items": { "$ref": "#/components/schemas/TradingSession" } }
+                }
+              },
+              "Count": { "type": ["integer", "null"], "minimum": 1, "maximum": 2147483647 },
+              "PositiveDecimal": {
+                "type": ["string", "number", "null"],
+                "exclusiveMinimum": 0,
+                "pattern": "^[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?$",
+                "description": "Greater than 0, parsed exactly: a JSON number or a decimal string such as \"1000.50\" or \"1e-8\"."
+              },
+              "RiskLimitsInput": {
+                "type": "object",
+                "description": "Replaces every limit: one that is absent or null is off. Every invalid field is reported in one 400.",
+                "additionalProperties": false,
+                "properties": {
+                  "maxOpenPositions": { "$ref": "#/components/schemas/Count" },
+                  "maxOpenPositionsPerSymbol": { "$ref": "#/components/schemas/Count" },
+                  "maxOrderNotional": { "$ref": "#/components/schemas/PositiveDecimal" },
+                  "maxPositionPercentOfEquity": { "$ref": "#/components/schemas/PositiveDecimal", "description": "A position's notional as a percentage of equity" },
+                  "maxTotalExposure": { "$ref": "#/components/schemas/PositiveDecimal" },
+                  "minOrderNotional": { "$ref": "#/components/schemas/PositiveDecimal", "description": "At most maxOrderNotional" },
+                  "tradingSessions": {
+                    "type": ["array", "null"], "maxItems": 50,
+                    "items": { "$ref": "#/components/schemas/TradingSession" }
+                  }
+                }
               }
             },
             "requestBodies": {
@@ -376,6 +545,149 @@ enum OpenAPIDocument {
                   "400": { "$ref": "#/components/responses/Problem" },
                   "401": { "$ref": "#/components/responses/Problem" },
                   "404": { "$ref": "#/components/responses/Problem" }
+                }
+              }
+            },
+            "/api/v1/accounts": {
+              "get": {
+                "summary": "Your paper trading account: its pricing and balances",
+                "description": "Without one: 404, saying how to create it (`ballast account create <user>`).",
+                "security": [{ "apiKey": [] }],
+                "responses": {
+                  "200": { "description": "The account", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Account" } } } },
+                  "401": { "$ref": "#/components/responses/Problem" },
+                  "404": { "$ref": "#/components/responses/Problem" }
+                }
+              }
+            },
+            "/api/v1/orders": {
+              "get": {
+                "summary": "Your paper orders, newest first",
+                "description": "Empty without a paper account.",
+                "security": [{ "apiKey": [] }],
+                "parameters": [
+                  {
+                    "name": "status", "in": "query", "description": "An order status, or open (new and partially filled)",
+                    "schema": { "type": "string", "enum": ["open", "new", "partially_filled", "filled", "canceled", "expired", "rejected"] }
+                  },
+                  { "$ref": "#/components/parameters/TradingSymbol" },
+                  { "$ref": "#/components/parameters/TradingLimit" },
+                  { "$ref": "#/components/parameters/TradingCursor" }
+                ],
+                "responses": {
+                  "200": { "description": "A page", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/OrderList" } } } },
+                  "400": { "$ref": "#/components/responses/Problem" },
+                  "401": { "$ref": "#/components/responses/Problem" }
+                }
+              }
+            },
+            "/api/v1/orders/{id}": {
+              "parameters": [{ "$ref": "#/components/parameters/Id" }],
+              "get": {
+                "summary": "One order",
+                "security": [{ "apiKey": [] }],
+                "responses": {
+                  "200": { "description": "The order", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Order" } } } },
+                  "401": { "$ref": "#/components/responses/Problem" },
+                  "404": { "$ref": "#/components/responses/Problem" }
+                }
+              }
+            },
+            "/api/v1/orders/{id}/cancel": {
+              "parameters": [{ "$ref": "#/components/parameters/Id" }],
+              "post": {
+                "summary": "Cancel an open order, releasing what it holds back (not open: 409)",
+                "security": [{ "apiKey": [] }],
+                "responses": {
+                  "200": { "description": "The canceled order", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Order" } } } },
+                  "401": { "$ref": "#/components/responses/Problem" },
+                  "404": { "$ref": "#/components/responses/Problem" },
+                  "409": { "$ref": "#/components/responses/Problem" }
+                }
+              }
+            },
+            "/api/v1/positions": {
+              "get": {
+                "summary": "Your positions, most recently opened first",
+                "description": "Empty without a paper account.",
+                "security": [{ "apiKey": [] }],
+                "parameters": [
+                  { "name": "status", "in": "query", "schema": { "type": "string", "enum": ["open", "closed"] } },
+                  { "$ref": "#/components/parameters/TradingSymbol" },
+                  { "$ref": "#/components/parameters/TradingLimit" },
+                  { "$ref": "#/components/parameters/TradingCursor" }
+                ],
+                "responses": {
+                  "200": { "description": "A page", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/PositionList" } } } },
+                  "400": { "$ref": "#/components/responses/Problem" },
+                  "401": { "$ref": "#/components/responses/Problem" }
+                }
+              }
+            },
+            "/api/v1/positions/{id}": {
+              "parameters": [{ "$ref": "#/components/parameters/Id" }],
+              "get": {
+                "summary": "One position, open or closed",
+                "security": [{ "apiKey": [] }],
+                "responses": {
+                  "200": { "description": "The position", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Position" } } } },
+                  "401": { "$ref": "#/components/responses/Problem" },
+                  "404": { "$ref": "#/components/responses/Problem" }
+                }
+              }
+            },
+            "/api/v1/positions/{id}/close": {
+              "parameters": [{ "$ref": "#/components/parameters/Id" }],
+              "post": {
+                "summary": "Close an open position with a market order at the last price (slippage and taker fee applied)",
+                "description": "Unknown or already closed: 404. Without a trade of the symbol in the last 60 s: 503 with Retry-After.",
+                "security": [{ "apiKey": [] }],
+                "responses": {
+                  "200": { "description": "The closed position", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Position" } } } },
+                  "401": { "$ref": "#/components/responses/Problem" },
+                  "404": { "$ref": "#/components/responses/Problem" },
+                  "503": { "$ref": "#/components/responses/Problem" }
+                }
+              }
+            },
+            "/api/v1/fills": {
+              "get": {
+                "summary": "The executions of your orders, newest first",
+                "description": "Empty without a paper account.",
+                "security": [{ "apiKey": [] }],
+                "parameters": [
+                  { "$ref": "#/components/parameters/TradingSymbol" },
+                  { "name": "orderId", "in": "query", "schema": { "type": "string", "format": "uuid" } },
+                  { "$ref": "#/components/parameters/TradingLimit" },
+                  { "$ref": "#/components/parameters/TradingCursor" }
+                ],
+                "responses": {
+                  "200": { "description": "A page", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/FillList" } } } },
+                  "400": { "$ref": "#/components/responses/Problem" },
+                  "401": { "$ref": "#/components/responses/Problem" }
+                }
+              }
+            },
+            "/api/v1/risk-limits": {
+              "get": {
+                "summary": "Your account's risk limits",
+                "security": [{ "apiKey": [] }],
+                "responses": {
+                  "200": { "description": "The limits", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/RiskLimits" } } } },
+                  "401": { "$ref": "#/components/responses/Problem" },
+                  "404": { "$ref": "#/components/responses/Problem" }
+                }
+              },
+              "put": {
+                "summary": "Replace your account's risk limits",
+                "security": [{ "apiKey": [] }],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/RiskLimitsInput" } } } },
+                "responses": {
+                  "200": { "description": "The limits now in force", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/RiskLimits" } } } },
+                  "400": { "$ref": "#/components/responses/Problem" },
+                  "401": { "$ref": "#/components/responses/Problem" },
+                  "404": { "$ref": "#/components/responses/Problem" },
+                  "413": { "$ref": "#/components/responses/Problem" }
                 }
               }
             },

@@ -1,0 +1,45 @@
+import BallastCore
+import BallastService
+import Foundation
+import Hummingbird
+import SignalProcessor
+
+/// `GET /api/v1/risk-limits` and `PUT /api/v1/risk-limits` (replaces them all): the limits signal-processor
+/// checks the caller's orders against.
+struct RiskLimitsController {
+    static let maxBodyBytes = 64 * 1024
+
+    let trading: TradingBackend
+
+    func addRoutes(to group: RouterGroup<IngestRequestContext>) {
+        group.get { _, context in
+            let user = try context.requireUser()
+            guard let limits = try await trading.queries.riskLimits(of: user) else { throw try await trading.noAccount(user) }
+            return RiskLimitsView(limits)
+        }
+        group.put { request, context in
+            let user = try context.requireUser()
+            let limits = try RiskLimitsParser.parse(try await Self.body(request))
+            let accounts = PaperAccounts(database: trading.database, logger: trading.logger)
+            guard let account = try await accounts.account(of: user) else { throw try await trading.noAccount(user) }
+            try await RiskLimitsStore.save(limits, account: account.id, database: trading.database, logger: trading.logger)
+            return RiskLimitsView(limits)
+        }
+    }
+
+    /// The body as JSON; larger than `maxBodyBytes` is a 413, not JSON a 400.
+    static func body(_ request: Request) async throws -> JSONValue {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+            throw ProblemDetails(status: .contentTooLarge, detail: "the body is over \(maxBodyBytes) bytes")
+        }
+        var request = request
+        let body = try await request.collectBody(upTo: maxBodyBytes)
+        do {
+            return try JSONValue(parsing: body.readableBytesView)
+        } catch {
+            throw ProblemDetails(status: .badRequest, detail: "the body is not valid JSON: \(error)")
+        }
+    }
+}
+
+extension RiskLimitsView: ResponseEncodable {}
