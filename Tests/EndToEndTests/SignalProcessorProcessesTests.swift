@@ -53,15 +53,14 @@ struct SignalProcessorProcessesTests {
                 quantity: "\(1 + index % 5)", receivedAt: Date())
         }
         let producer = StreamProducer(client: redis, maxLength: 1_000_000)
-        for chunk in stride(from: 0, to: signals.count, by: 50) {
-            let envelopes = try signals[chunk..<chunk + 50].map { signal in
+        // A steady stream, 10 signals every 10 ms; instance a is killed in the middle of it.
+        for chunk in stride(from: 0, to: signals.count, by: 10) {
+            let envelopes = try signals[chunk..<chunk + 10].map { signal in
                 (StreamName.signals, try Envelope(type: "signal.received", payload: signal))
             }
             _ = try await producer.publish(envelopes)
-            if chunk == 100 {
-                try await Task.sleep(for: .milliseconds(150))
-                first.signal(SIGKILL)
-            }
+            if chunk == 200 { first.signal(SIGKILL) }
+            try await Task.sleep(for: .milliseconds(10))
         }
         _ = await first.waitForExit(timeout: .seconds(10))
         let restarted = try start("a")

@@ -15,12 +15,13 @@ public enum SignalProcessor {
             database: context.database, prices: MarketPrices(redis: context.redis), settings: settings,
             outboxWakeup: context.outboxWakeup, logger: context.logger
         )
-        let signals = SignalConsumer(executor: executor, logger: context.logger)
+        let signals = SignalConsumer(
+            executor: executor, maxConcurrentUsers: context.configuration.consumer.concurrency, logger: context.logger)
         let trades = TradeWatcher(database: context.database, logger: context.logger)
         let expiry = OrderExpiry(database: context.database, logger: context.logger)
         return ServiceDefinition(
             services: [
-                context.makeConsumer(of: StreamName.signals, processing: signals.handle),
+                context.makeConsumer(of: StreamName.signals, handler: signals),
                 context.makeConsumer(of: StreamName.trades, handler: trades),
             ],
             consumedStreams: [StreamName.signals, StreamName.trades],

@@ -20,4 +20,21 @@ public enum Outbox {
             logger: logger
         )
     }
+
+    /// Inserts `envelopes` with one statement, in order.
+    public static func enqueue(_ envelopes: [Envelope], to stream: String, on connection: PostgresConnection, logger: Logger) async throws {
+        guard !envelopes.isEmpty else { return }
+        try await connection.query(
+            """
+            INSERT INTO outbox (message_id, stream, type, version, occurred_at, data, trace)
+            SELECT message_id, \(stream), type, version, occurred_at, data, nullif(trace, '')
+            FROM unnest(
+                \(envelopes.map(\.id))::text[], \(envelopes.map(\.type))::text[], \(envelopes.map(\.version))::int8[],
+                \(envelopes.map(\.timestamp))::timestamptz[], \(envelopes.map(\.data))::text[], \(envelopes.map { $0.trace ?? "" })::text[]
+            ) WITH ORDINALITY AS e(message_id, type, version, occurred_at, data, trace, position)
+            ORDER BY position
+            """,
+            logger: logger
+        )
+    }
 }

@@ -47,8 +47,9 @@ public struct AccountActions: Sendable {
                 throw Failure.notFound
             }
             guard order.status.isOpen else { throw Failure.notOpen(order.status) }
-            try await OrderRelease.end(
-                &order, as: .canceled, reason: "canceled by its owner", account: account, at: Date(), on: connection, logger: logger)
+            var writes = AccountWrites(account: account)
+            try OrderRelease.end(&order, as: .canceled, reason: "canceled by its owner", account: account, at: Date(), into: &writes)
+            try await writes.flush(on: connection, logger: logger)
             return OrderView(order)
         }
     }
@@ -79,10 +80,10 @@ public struct AccountActions: Sendable {
             guard let position = state.positions.first(where: { $0.id == id }), let instrument = Instrument(symbol: position.symbol) else {
                 throw Failure.notFound
             }
-            let closed = try await PositionExit.close(
-                position, reason: .manual, reference: quote.price, account: account, instrument: instrument, at: Date(), on: connection,
-                logger: logger
-            )
+            var writes = AccountWrites(account: account)
+            let closed = try PositionExit.close(
+                position, reason: .manual, reference: quote.price, account: account, instrument: instrument, at: Date(), into: &writes)
+            try await writes.flush(on: connection, logger: logger)
             return closed
         }
     }
@@ -93,8 +94,8 @@ public struct AccountActions: Sendable {
 enum PositionExit {
     static func close(
         _ position: PositionRecord, reason: CloseReason, reference: Decimal, account: PaperAccount, instrument: Instrument, at time: Date,
-        on connection: PostgresConnection, logger: Logger
-    ) async throws -> PositionView {
+        into writes: inout AccountWrites
+    ) throws -> PositionView {
         let side = position.state.side.closingSide
         let price = account.pricing.takerPrice(side, reference: reference)
         var order = OrderRecord(
@@ -102,16 +103,12 @@ enum PositionExit {
             symbol: position.symbol, side: side, type: .market, timeInForce: .ioc, limitPrice: nil, quantity: position.state.quantity,
             status: .new, reason: reason.rawValue, strategy: position.strategy, stopLoss: nil, takeProfit: nil, receivedAt: nil
         )
-        var events = [try TradingEvent.envelope(TradingEvent.orderCreated, userID: account.userID, at: time, data: OrderView(order))]
-        try await OrderStore.insert(order, on: connection, logger: logger)
-        let booking = FillBooking(account: account, instrument: instrument, logger: logger)
-        let outcome = try await booking.book(
+        writes.publish(try TradingEvent.envelope(TradingEvent.orderCreated, userID: account.userID, at: time, data: OrderView(order)))
+        let outcome = try FillBooking(account: account, instrument: instrument).book(
             quantity: position.state.quantity, price: price, liquidity: .taker, marketTradeID: nil, order: &order, position: position,
-            closeReason: reason, at: time, on: connection
+            closeReason: reason, at: time, into: &writes
         )
-        events += outcome.events
-        try await OrderStore.update(order, on: connection, logger: logger)
-        for event in events { try await Outbox.enqueue(event, to: StreamName.events, on: connection, logger: logger) }
+        writes.save(order, isNew: true)
         guard let closed = outcome.closed else { throw StoredValueError("closing position \(position.id) did not close it") }
         return PositionView(closed, status: "closed", closeReason: reason.rawValue)
     }

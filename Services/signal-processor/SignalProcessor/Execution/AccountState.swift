@@ -5,8 +5,8 @@ import PostgresNIO
 /// An account's balances and open positions, read under its row lock, and what an order would do to them.
 struct AccountState {
     let account: PaperAccount
-    let balances: [String: Balance]
-    let positions: [PositionRecord]
+    private(set) var balances: [String: Balance]
+    private(set) var positions: [PositionRecord]
 
     static func load(account: PaperAccount, on connection: PostgresConnection, logger: Logger) async throws -> AccountState {
         let balances = try await PaperAccounts.balances(of: account.id, on: connection, logger: logger)
@@ -17,6 +17,27 @@ struct AccountState {
         var positions: [PositionRecord] = []
         for try await row in rows.decode(PositionRecord.Row.self) { positions.append(try PositionRecord(row: row)) }
         return AccountState(account: account, balances: balances, positions: positions)
+    }
+
+    /// Follows the ledger entries of a decision, so the next signal of the batch sees its effect.
+    mutating func apply(_ entries: [LedgerEntry]) {
+        for entry in entries {
+            var balance = balances[entry.asset] ?? Balance(asset: entry.asset, available: 0, locked: 0)
+            if entry.bucket == .available { balance.available += entry.amount } else { balance.locked += entry.amount }
+            balances[entry.asset] = balance
+        }
+    }
+
+    /// Follows a fill's effect on the positions.
+    mutating func apply(_ outcome: FillBooking.Outcome) {
+        if let closed = outcome.closed { positions.removeAll { $0.id == closed.id } }
+        if let after = outcome.position {
+            if let index = positions.firstIndex(where: { $0.id == after.id }) {
+                positions[index] = after
+            } else {
+                positions.append(after)
+            }
+        }
     }
 
     func openPosition(symbol: String, strategy: String) -> PositionRecord? {

@@ -35,8 +35,9 @@ public struct OrderExpiry: Sendable {
                     order.status.isOpen,
                     let expiresAt = order.expiresAt, expiresAt <= now
                 else { return false }
-                try await OrderRelease.end(
-                    &order, as: .expired, reason: "expired", account: account, at: now, on: connection, logger: logger)
+                var writes = AccountWrites(account: account)
+                try OrderRelease.end(&order, as: .expired, reason: "expired", account: account, at: now, into: &writes)
+                try await writes.flush(on: connection, logger: logger)
                 return true
             }
             if done { expired += 1 }

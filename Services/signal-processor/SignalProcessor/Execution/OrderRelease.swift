@@ -1,29 +1,22 @@
 import BallastCore
-import BallastPostgres
 import Foundation
-import Logging
-import PostgresNIO
 
 /// Ends an open order without filling the rest (canceled by its owner, or expired): its status, the release
-/// of what it still locks, and the events, in the caller's transaction (which holds the account's lock).
+/// of what it still locks, and the events, booked into the transaction's writes (the transaction holds the
+/// account's lock).
 enum OrderRelease {
     static func end(
         _ order: inout OrderRecord, as status: OrderStatus, reason: String, account: PaperAccount, at time: Date,
-        on connection: PostgresConnection, logger: Logger
-    ) async throws {
+        into writes: inout AccountWrites
+    ) throws {
         let released = order.lockedAmount
         order.status = status
         order.reason = reason
-        var events = [
-            try TradingEvent.envelope(
-                status == .expired ? TradingEvent.orderExpired : TradingEvent.orderCanceled, userID: account.userID, at: time,
-                data: OrderView(order))
-        ]
+        let type = status == .expired ? TradingEvent.orderExpired : TradingEvent.orderCanceled
+        writes.publish(try TradingEvent.envelope(type, userID: account.userID, at: time, data: OrderView(order)))
         if let asset = order.lockedAsset, released > 0 {
-            try await Ledger.post(
-                LedgerEntry.move(released, of: asset, locking: false, orderID: order.id), account: account.id, on: connection,
-                logger: logger)
-            events.append(
+            writes.post(LedgerEntry.move(released, of: asset, locking: false, orderID: order.id))
+            writes.publish(
                 try TradingEvent.envelope(
                     TradingEvent.balanceUnlocked, userID: account.userID, at: time,
                     data: BalanceUnlock(accountId: account.id, orderId: order.id, asset: asset, amount: released.plainText)
@@ -31,7 +24,6 @@ enum OrderRelease {
             )
         }
         order.lockedAmount = 0
-        try await OrderStore.update(order, on: connection, logger: logger)
-        for event in events { try await Outbox.enqueue(event, to: StreamName.events, on: connection, logger: logger) }
+        writes.save(order, isNew: false)
     }
 }

@@ -77,22 +77,21 @@ public struct TradeWatcher: StreamMessageHandler {
             let seen = try await Self.filledTrades(of: orderID, on: connection, logger: logger)
             var position = try await AccountState.load(account: account, on: connection, logger: logger)
                 .openPosition(symbol: order.symbol, strategy: order.strategy)
-            let booking = FillBooking(account: account, instrument: instrument, logger: logger)
-            var events: [Envelope] = []
+            let booking = FillBooking(account: account, instrument: instrument)
+            var writes = AccountWrites(account: account)
             for trade in trades where order.status.isOpen && trade.time >= created && !seen.contains(trade.id) {
                 let crosses = order.side == .buy ? trade.price <= limit : trade.price >= limit
                 guard crosses else { continue }
                 let quantity = min(order.remainingQuantity, trade.quantity)
-                let outcome = try await booking.book(
+                let outcome = try booking.book(
                     quantity: quantity, price: limit, liquidity: .maker, marketTradeID: trade.id, order: &order, position: position,
-                    at: Date(), on: connection
+                    at: Date(), into: &writes
                 )
                 position = outcome.position
-                events += outcome.events
             }
-            guard !events.isEmpty else { return }
-            try await OrderStore.update(order, on: connection, logger: logger)
-            for event in events { try await Outbox.enqueue(event, to: StreamName.events, on: connection, logger: logger) }
+            guard !writes.isEmpty else { return }
+            writes.save(order, isNew: false)
+            try await writes.flush(on: connection, logger: logger)
         }
     }
 
@@ -143,11 +142,11 @@ public struct TradeWatcher: StreamMessageHandler {
                 guard let position = state.positions.first(where: { $0.id == exit.position }),
                     let instrument = Instrument(symbol: position.symbol)
                 else { return }
-                _ = try await PositionExit.close(
+                var writes = AccountWrites(account: account)
+                _ = try PositionExit.close(
                     position, reason: exit.reason, reference: exit.price, account: account, instrument: instrument, at: Date(),
-                    on: connection,
-                    logger: logger
-                )
+                    into: &writes)
+                try await writes.flush(on: connection, logger: logger)
                 logger.info(
                     "position closed by its exit rule", metadata: ["position_id": "\(position.id)", "reason": "\(exit.reason.rawValue)"])
             }

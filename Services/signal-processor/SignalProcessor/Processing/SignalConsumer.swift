@@ -4,33 +4,82 @@ import Foundation
 import Logging
 import Metrics
 
-/// Handles `signal.received` messages from `ballast:signals`: each becomes exactly one decision. A message
-/// that is not a signal is dead-lettered at once; a database or Redis failure leaves it pending, to be
-/// delivered again (the decision row makes that safe).
-public struct SignalConsumer: Sendable {
+/// Handles `signal.received` messages from `ballast:signals`, batch by batch: the signals of one user are
+/// decided together in one transaction (in stream order), different users in parallel. Each signal becomes
+/// exactly one decision. A message that is not a signal is dead-lettered at once; a database or Redis
+/// failure leaves the messages pending, to be delivered again (the decision rows make that safe). When a
+/// user's batch fails, its signals are tried one by one, so one bad signal cannot hold back the others.
+public struct SignalConsumer: StreamMessageHandler {
     public static let signalType = "signal.received"
 
     let executor: SignalExecutor
+    /// Users decided at the same time (each holds a database connection while it runs).
+    let maxConcurrentUsers: Int
     let logger: Logger
-    private let decisions = Counter(label: "ballast_signals_decided_total", dimensions: [("outcome", "accepted")])
-    private let rejections = Counter(label: "ballast_signals_decided_total", dimensions: [("outcome", "rejected")])
+    private let accepted = Counter(label: "ballast_signals_decided_total", dimensions: [("outcome", "accepted")])
+    private let rejected = Counter(label: "ballast_signals_decided_total", dimensions: [("outcome", "rejected")])
 
-    public init(executor: SignalExecutor, logger: Logger) {
+    public init(executor: SignalExecutor, maxConcurrentUsers: Int, logger: Logger) {
         self.executor = executor
+        self.maxConcurrentUsers = max(1, maxConcurrentUsers)
         self.logger = logger
     }
 
-    public func handle(_ message: StreamMessage) async throws {
-        let signal = try Self.signal(in: message.envelope)
-        switch try await executor.execute(signal) {
-        case .ordered(let orderID, let status):
-            decisions.increment()
-            logger.debug(
-                "signal executed", metadata: ["signal_id": "\(signal.id)", "order_id": "\(orderID)", "status": "\(status.rawValue)"])
-        case .rejected:
-            rejections.increment()
-        case .alreadyDecided:
-            logger.debug("signal decided before", metadata: ["signal_id": "\(signal.id)"])
+    public func handle(_ messages: [StreamMessage]) async -> [Result<Void, any Error>] {
+        var results = [Result<Void, any Error>](repeating: .success(()), count: messages.count)
+        var users: [UUID] = []
+        var signalsByUser: [UUID: [(index: Int, signal: SignalDocument)]] = [:]
+        for (index, message) in messages.enumerated() {
+            do {
+                let signal = try Self.signal(in: message.envelope)
+                if signalsByUser[signal.userId] == nil { users.append(signal.userId) }
+                signalsByUser[signal.userId, default: []].append((index, signal))
+            } catch {
+                results[index] = .failure(error)
+            }
+        }
+        for wave in stride(from: 0, to: users.count, by: maxConcurrentUsers) {
+            let batch = users[wave..<min(wave + maxConcurrentUsers, users.count)]
+            await withTaskGroup(of: [(Int, Result<Void, any Error>)].self) { group in
+                for user in batch {
+                    let items = signalsByUser[user] ?? []
+                    group.addTask { await self.decide(user: user, items) }
+                }
+                for await decided in group {
+                    for (index, result) in decided { results[index] = result }
+                }
+            }
+        }
+        return results
+    }
+
+    private func decide(user: UUID, _ items: [(index: Int, signal: SignalDocument)]) async -> [(Int, Result<Void, any Error>)] {
+        do {
+            count(try await executor.execute(user: user, items.map(\.signal)))
+            return items.map { ($0.index, .success(())) }
+        } catch {
+            guard items.count > 1 else { return [(items[0].index, .failure(error))] }
+            logger.debug("a user's batch failed; deciding its signals one by one", metadata: ["error": "\(error)"])
+        }
+        var results: [(Int, Result<Void, any Error>)] = []
+        for item in items {
+            do {
+                count([try await executor.execute(item.signal)])
+                results.append((item.index, .success(())))
+            } catch {
+                results.append((item.index, .failure(error)))
+            }
+        }
+        return results
+    }
+
+    private func count(_ outcomes: [SignalOutcome]) {
+        for outcome in outcomes {
+            switch outcome {
+            case .ordered: accepted.increment()
+            case .rejected: rejected.increment()
+            case .alreadyDecided: break
+            }
         }
     }
 

@@ -4,10 +4,11 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Turns one signal into its decision, in one transaction that holds the account's row lock: the order, its
-/// fill, the ledger entries, the position and the events all commit together, or not at all. The decision
-/// row (primary key: the signal id) and `orders (account_id, client_order_id)` make a redelivered signal
-/// change nothing.
+/// Turns signals into decisions. The signals of one user are decided in one transaction that holds the
+/// account's row lock: one after the other in memory, each seeing the effect of the ones before, then the
+/// orders, fills, ledger entries, positions, decisions and events of all of them are written together
+/// (`AccountWrites`) and commit together, or not at all. The decision row (primary key: the signal id) and
+/// `orders (account_id, client_order_id)` make a redelivered signal change nothing.
 public struct SignalExecutor: Sendable {
     let database: PostgresClient
     let prices: MarketPrices
@@ -26,126 +27,172 @@ public struct SignalExecutor: Sendable {
     }
 
     public func execute(_ signal: SignalDocument) async throws -> SignalOutcome {
-        let request = OrderRequest.from(signal)
+        try await execute(user: signal.userId, [signal])[0]
+    }
+
+    /// Decides `signals`, all of user `userID`, in one transaction; one outcome per signal, in order.
+    public func execute(user userID: UUID, _ signals: [SignalDocument]) async throws -> [SignalOutcome] {
+        let requests = signals.map(OrderRequest.from)
         // Read before the transaction: Redis is not part of it, and the lock should not wait on it.
-        let quote: MarketPrice? = if case .success(let order) = request { try await prices.latest(order.symbol) } else { nil }
+        var quotes: [String: MarketPrice] = [:]
+        for symbol in Set(requests.compactMap { try? $0.get().symbol }) {
+            if let quote = try await prices.latest(symbol) { quotes[symbol] = quote }
+        }
         let now = Date()
         let logger = self.logger
-        let outcome = try await database.withTransaction(logger: logger) { connection in
-            var run = SignalRun(signal: signal, connection: connection, settings: settings, logger: logger)
-            return try await run.decide(request, quote: quote, now: now)
+        let settings = self.settings
+        let outcomes = try await database.withTransaction(logger: logger) { connection in
+            var run = try await SignalBatchRun.start(user: userID, signals: signals, connection: connection, logger: logger)
+            var outcomes: [SignalOutcome] = []
+            for (signal, request) in zip(signals, requests) {
+                outcomes.append(try await run.decide(signal, request, quotes: quotes, settings: settings, now: now))
+            }
+            try await run.finish()
+            return outcomes
         }
-        if outcome != .alreadyDecided { outboxWakeup?.wake() }
-        return outcome
+        if outcomes.contains(where: { $0 != .alreadyDecided }) { outboxWakeup?.wake() }
+        return outcomes
     }
 }
 
-/// One signal's transaction.
-private struct SignalRun {
-    let signal: SignalDocument
+/// One transaction's signals, decided in memory against the account's state.
+private struct SignalBatchRun {
     let connection: PostgresConnection
-    let settings: ExecutionSettings
     let logger: Logger
+    let account: PaperAccount?
+    var state: AccountState?
+    let limits: RiskLimits
+    var decided: Set<UUID>
+    var knownSymbols: Set<String>
+    var writes: AccountWrites?
+    /// Decisions without an account (nothing to lock): written one by one, each only if still undecided.
+    var unlockedRejections: [(SignalDocument, [RiskViolation])] = []
 
-    init(signal: SignalDocument, connection: PostgresConnection, settings: ExecutionSettings, logger: Logger) {
-        self.signal = signal
-        self.connection = connection
-        self.settings = settings
-        self.logger = logger
+    static func start(user: UUID, signals: [SignalDocument], connection: PostgresConnection, logger: Logger) async throws -> SignalBatchRun
+    {
+        let account = try await PaperAccounts.lockAccount(of: user, on: connection, logger: logger)
+        let ids = signals.map(\.id)
+        var decided = Set<UUID>()
+        for try await id in try await connection.query(
+            "SELECT signal_id FROM signal_decisions WHERE signal_id = ANY(\(ids))", logger: logger
+        ).decode(UUID.self) { decided.insert(id) }
+        let symbols = Array(Set(signals.map { $0.symbol.uppercased() }))
+        var known = Set<String>()
+        for try await symbol in try await connection.query(
+            "SELECT symbol FROM market_symbols WHERE symbol = ANY(\(symbols))", logger: logger
+        ).decode(String.self) { known.insert(symbol) }
+        guard let account else {
+            return SignalBatchRun(
+                connection: connection, logger: logger, account: nil, state: nil, limits: RiskLimits(), decided: decided,
+                knownSymbols: known,
+                writes: nil)
+        }
+        return SignalBatchRun(
+            connection: connection, logger: logger, account: account,
+            state: try await AccountState.load(account: account, on: connection, logger: logger),
+            limits: try await RiskLimitsStore.load(account: account.id, on: connection, logger: logger), decided: decided,
+            knownSymbols: known, writes: AccountWrites(account: account))
     }
 
-    mutating func decide(_ request: Result<OrderRequest, RejectionReasons>, quote: MarketPrice?, now: Date) async throws -> SignalOutcome {
-        let account = try await PaperAccounts.lockAccount(of: signal.userId, on: connection, logger: logger)
-        if try await alreadyDecided() { return .alreadyDecided }
-        guard let account else {
-            return try await reject(
-                [RiskViolation(rule: "no_account", message: "the user has no paper trading account")], account: nil, order: nil)
+    mutating func decide(
+        _ signal: SignalDocument, _ request: Result<OrderRequest, RejectionReasons>, quotes: [String: MarketPrice],
+        settings: ExecutionSettings,
+        now: Date
+    ) async throws -> SignalOutcome {
+        guard !decided.contains(signal.id) else { return .alreadyDecided }
+        decided.insert(signal.id)
+        guard let account, var state, var writes else {
+            let reasons = [RiskViolation(rule: "no_account", message: "the user has no paper trading account")]
+            unlockedRejections.append((signal, reasons))
+            return .rejected(reasons)
+        }
+        defer {
+            self.state = state
+            self.writes = writes
         }
         let order: OrderRequest
         switch request {
-        case .failure(let reasons): return try await reject(reasons.reasons, account: account, order: nil)
+        case .failure(let reasons): return try reject(signal, reasons.reasons, order: nil, account: account, into: &writes)
         case .success(let parsed): order = parsed
         }
-        var reasons: [RiskViolation] = []
         let instrument = Instrument(symbol: order.symbol)
-        if try await !isKnown(order.symbol) {
+        var reasons: [RiskViolation] = []
+        if !knownSymbols.contains(order.symbol) {
             reasons.append(RiskViolation(rule: "unknown_symbol", message: "no market data for \(order.symbol)"))
         } else if let instrument, instrument.quote != account.quoteCurrency {
-            reasons.append(
-                RiskViolation(
-                    rule: "currency_mismatch",
-                    message: "\(order.symbol) is quoted in \(instrument.quote); the account holds \(account.quoteCurrency)")
-            )
+            let message = "\(order.symbol) is quoted in \(instrument.quote); the account holds \(account.quoteCurrency)"
+            reasons.append(RiskViolation(rule: "currency_mismatch", message: message))
         } else if instrument == nil {
             reasons.append(RiskViolation(rule: "unknown_symbol", message: "cannot tell the base and quote assets of \(order.symbol)"))
         }
-        guard reasons.isEmpty, let instrument else { return try await reject(reasons, account: account, order: order) }
+        guard reasons.isEmpty, let instrument else { return try reject(signal, reasons, order: order, account: account, into: &writes) }
 
         // The price a market order would take: the signal's own when the account trusts it, else a fresh last trade.
         let reference: Decimal
+        let quote = quotes[order.symbol]
         if account.trustSignalPrice, order.type == .market, let price = order.price {
             reference = price
         } else if let quote, now.timeIntervalSince(quote.time) <= Double(settings.maxPriceAge.components.seconds) {
             reference = quote.price
         } else {
             let age = quote.map { "the last trade is \(Int(now.timeIntervalSince($0.time))) s old" } ?? "market-data has no price"
-            return try await reject(
-                [RiskViolation(rule: "no_price", message: "no fresh price for \(order.symbol): \(age)")], account: account, order: order)
+            let reasons = [RiskViolation(rule: "no_price", message: "no fresh price for \(order.symbol): \(age)")]
+            return try reject(signal, reasons, order: order, account: account, into: &writes)
         }
 
-        let state = try await AccountState.load(account: account, on: connection, logger: logger)
         let position = state.openPosition(symbol: order.symbol, strategy: order.strategy)
         let takerPrice = account.pricing.takerPrice(order.side, reference: reference)
         // A limit order fills at once when the market is already at its price or better.
         let marketable = order.type == .market || order.price.map { order.side == .buy ? takerPrice <= $0 : takerPrice >= $0 } ?? false
         let expectedPrice = marketable ? takerPrice : (order.price ?? takerPrice)
-        let limits = try await RiskLimitsStore.load(account: account.id, on: connection, logger: logger)
         let input = state.riskInput(
             for: order, price: expectedPrice, position: position, marketPrices: [order.symbol: reference], instrument: instrument, now: now
         )
         let violations = RiskCheck.violations(input, limits: limits)
-        if !violations.isEmpty { return try await reject(violations, account: account, order: order) }
+        if !violations.isEmpty { return try reject(signal, violations, order: order, account: account, into: &writes) }
 
         var record = OrderRecord(
             id: UUID.random(), accountID: account.id, clientOrderID: order.signalID.uuidString.lowercased(), signalID: order.signalID,
             symbol: order.symbol, side: order.side, type: order.type, timeInForce: order.timeInForce,
             limitPrice: order.type == .limit ? order.price : nil, quantity: order.quantity, status: .new, strategy: order.strategy,
-            stopLoss: order.stopLoss, takeProfit: order.takeProfit, expiresAt: expiry(of: order, limits: limits, now: now),
-            receivedAt: order.receivedAt
+            stopLoss: order.stopLoss, takeProfit: order.takeProfit, expiresAt: expiry(of: order, now: now), receivedAt: order.receivedAt
         )
-        var events = [try TradingEvent.envelope(TradingEvent.orderCreated, userID: account.userID, at: now, data: OrderView(record))]
+        writes.publish(try TradingEvent.envelope(TradingEvent.orderCreated, userID: account.userID, at: now, data: OrderView(record)))
+        let ledgerBefore = writes.ledger.count
         if marketable {
-            try await OrderStore.insert(record, on: connection, logger: logger)
-            let booking = FillBooking(account: account, instrument: instrument, logger: logger)
-            let outcome = try await booking.book(
+            let booking = FillBooking(account: account, instrument: instrument)
+            let outcome = try booking.book(
                 quantity: order.quantity, price: takerPrice, liquidity: .taker, marketTradeID: nil, order: &record, position: position,
-                at: now, on: connection
+                at: now, into: &writes
             )
-            events += outcome.events
-            try await OrderStore.update(record, on: connection, logger: logger)
+            state.apply(outcome)
         } else if order.timeInForce == .ioc {
             record.status = .canceled
             record.reason = "immediate or cancel: the market is not at the limit"
-            try await OrderStore.insert(record, on: connection, logger: logger)
-            events.append(try TradingEvent.envelope(TradingEvent.orderCanceled, userID: account.userID, at: now, data: OrderView(record)))
+            writes.publish(try TradingEvent.envelope(TradingEvent.orderCanceled, userID: account.userID, at: now, data: OrderView(record)))
         } else {
             // Resting: hold back what the order can use, so other orders cannot spend it.
             let lock = OrderLocks.reservation(for: record, position: position, pricing: account.pricing, instrument: instrument)
             record.lockedAsset = lock.asset
             record.lockedAmount = lock.amount
-            try await OrderStore.insert(record, on: connection, logger: logger)
-            try await Ledger.post(
-                LedgerEntry.move(lock.amount, of: lock.asset, locking: true, orderID: record.id), account: account.id, on: connection,
-                logger: logger
-            )
+            writes.post(LedgerEntry.move(lock.amount, of: lock.asset, locking: true, orderID: record.id))
         }
-        try await recordDecision(status: "accepted", account: account, orderID: record.id, reasons: [])
-        for event in events { try await Outbox.enqueue(event, to: StreamName.events, on: connection, logger: logger) }
+        state.apply(Array(writes.ledger[ledgerBefore...]))
+        writes.save(record, isNew: true)
+        try writes.decide(signal, status: "accepted", orderID: record.id, reasons: [])
         return .ordered(orderID: record.id, status: record.status)
     }
 
+    /// Writes everything decided, and the rejections of signals without an account.
+    func finish() async throws {
+        if let writes, !writes.isEmpty { try await writes.flush(on: connection, logger: logger) }
+        for (signal, reasons) in unlockedRejections {
+            try await Self.rejectWithoutAccount(signal, reasons, on: connection, logger: logger)
+        }
+    }
+
     /// A `gtd` order's own expiry; a `day` order ends with its market's session, or at the next UTC midnight.
-    private func expiry(of order: OrderRequest, limits: RiskLimits, now: Date) -> Date? {
+    private func expiry(of order: OrderRequest, now: Date) -> Date? {
         switch order.timeInForce {
         case .gtd: return order.expiresAt
         case .day:
@@ -155,22 +202,12 @@ private struct SignalRun {
         }
     }
 
-    private func alreadyDecided() async throws -> Bool {
-        let rows = try await connection.query("SELECT 1 FROM signal_decisions WHERE signal_id = \(signal.id)", logger: logger)
-        for try await _ in rows.decode(Int.self) { return true }
-        return false
-    }
-
-    private func isKnown(_ symbol: String) async throws -> Bool {
-        let rows = try await connection.query("SELECT 1 FROM market_symbols WHERE symbol = \(symbol)", logger: logger)
-        for try await _ in rows.decode(Int.self) { return true }
-        return false
-    }
-
-    /// Stores the rejection (with an order row in status `rejected` when the request could be read) and its event.
-    private func reject(_ reasons: [RiskViolation], account: PaperAccount?, order: OrderRequest?) async throws -> SignalOutcome {
+    /// Records the rejection (with an order in status `rejected` when the request could be read) and its event.
+    private func reject(
+        _ signal: SignalDocument, _ reasons: [RiskViolation], order: OrderRequest?, account: PaperAccount, into writes: inout AccountWrites
+    ) throws -> SignalOutcome {
         var orderID: UUID?
-        if let account, let order {
+        if let order {
             let record = OrderRecord(
                 id: UUID.random(), accountID: account.id, clientOrderID: order.signalID.uuidString.lowercased(), signalID: order.signalID,
                 symbol: order.symbol, side: order.side, type: order.type, timeInForce: order.timeInForce,
@@ -178,36 +215,36 @@ private struct SignalRun {
                 reason: reasons.map(\.description).joined(separator: "; "), strategy: order.strategy, stopLoss: order.stopLoss,
                 takeProfit: order.takeProfit, receivedAt: order.receivedAt
             )
-            try await OrderStore.insert(record, on: connection, logger: logger)
+            writes.save(record, isNew: true)
             orderID = record.id
         }
-        guard try await recordDecision(status: "rejected", account: account, orderID: orderID, reasons: reasons) else {
-            return .alreadyDecided
-        }
+        try writes.decide(signal, status: "rejected", orderID: orderID, reasons: reasons)
         let rejection = SignalRejection(signalId: signal.id, symbol: signal.symbol, orderId: orderID, reasons: reasons)
-        let event = try TradingEvent.envelope(TradingEvent.signalRejected, userID: signal.userId, at: Date(), data: rejection)
-        try await Outbox.enqueue(event, to: StreamName.events, on: connection, logger: logger)
-        logger.info(
-            "signal rejected",
-            metadata: ["signal_id": "\(signal.id)", "reasons": "\(reasons.map(\.rule).joined(separator: ","))"]
-        )
+        writes.publish(try TradingEvent.envelope(TradingEvent.signalRejected, userID: signal.userId, at: Date(), data: rejection))
+        logger.info("signal rejected", metadata: ["signal_id": "\(signal.id)", "reasons": "\(reasons.map(\.rule).joined(separator: ","))"])
         return .rejected(reasons)
     }
 
-    /// Inserts the decision row; false when the signal was decided meanwhile (without an account lock to wait on).
-    @discardableResult
-    private func recordDecision(status: String, account: PaperAccount?, orderID: UUID?, reasons: [RiskViolation]) async throws -> Bool {
+    /// Without an account there is no row to lock: the decision is inserted only if no other transaction
+    /// made it first, and the event only with it.
+    private static func rejectWithoutAccount(
+        _ signal: SignalDocument, _ reasons: [RiskViolation], on connection: PostgresConnection, logger: Logger
+    ) async throws {
         let reasonsJSON = String(decoding: try JSONCoding.encoder.encode(reasons), as: UTF8.self)
         let rows = try await connection.query(
             """
-            INSERT INTO signal_decisions (signal_id, user_id, account_id, status, reasons, order_id, received_at)
-            VALUES (\(signal.id), \(signal.userId), \(account?.id), \(status), \(reasonsJSON)::jsonb, \(orderID), \(signal.receivedAt))
+            INSERT INTO signal_decisions (signal_id, user_id, status, reasons, received_at)
+            VALUES (\(signal.id), \(signal.userId), 'rejected', \(reasonsJSON)::jsonb, \(signal.receivedAt))
             ON CONFLICT (signal_id) DO NOTHING
             RETURNING 1
             """,
             logger: logger
         )
-        for try await _ in rows.decode(Int.self) { return true }
-        return false
+        var inserted = false
+        for try await _ in rows.decode(Int.self) { inserted = true }
+        guard inserted else { return }
+        let rejection = SignalRejection(signalId: signal.id, symbol: signal.symbol, orderId: nil, reasons: reasons)
+        let event = try TradingEvent.envelope(TradingEvent.signalRejected, userID: signal.userId, at: Date(), data: rejection)
+        try await Outbox.enqueue([event], to: StreamName.events, on: connection, logger: logger)
     }
 }
