@@ -24,6 +24,9 @@ struct AccountCommand: AsyncParsableCommand {
         @Flag(help: "Allow selling more than a position holds (short positions).")
         var allowShort = false
 
+        @Flag(help: "Fill market orders at the signal's own price when it has one, instead of the last trade (replays, backtests).")
+        var trustSignalPrice = false
+
         @Option(help: "Fee of fills that take liquidity, in basis points.")
         var takerFeeBps = "10"
 
@@ -48,11 +51,12 @@ struct AccountCommand: AsyncParsableCommand {
                 fees.append(value)
             }
             let pricing = ExecutionPricing(takerFeeBps: fees[0], makerFeeBps: fees[1], slippageBps: fees[2])
-            let (user, allowShort) = (self.user, self.allowShort)
+            let (user, allowShort, trustSignalPrice) = (self.user, self.allowShort, self.trustSignalPrice)
             let account = try await withDatabase { client, logger in
                 do {
                     return try await PaperAccounts(database: client, logger: logger).create(
-                        user: user, quoteCurrency: currency, startingCash: cash, allowShort: allowShort, pricing: pricing
+                        user: user, quoteCurrency: currency, startingCash: cash, allowShort: allowShort, pricing: pricing,
+                        trustSignalPrice: trustSignalPrice
                     )
                 } catch let failure as PaperAccounts.Failure {
                     throw CommandFailure.exit(failure.description, code: 1)

@@ -17,7 +17,7 @@ struct PaperTradingFixture {
     let symbol: String
 
     static func with(
-        cash: Decimal = 100_000, allowShort: Bool = false, account: Bool = true,
+        cash: Decimal = 100_000, allowShort: Bool = false, account: Bool = true, trustSignalPrice: Bool = false,
         _ body: @Sendable (PaperTradingFixture) async throws -> Void
     ) async throws {
         try await TestDatabase.with { database, _ in
@@ -30,7 +30,7 @@ struct PaperTradingFixture {
             if account {
                 _ = try await accounts.create(
                     user: userName, quoteCurrency: "USD", startingCash: cash, allowShort: allowShort,
-                    pricing: ExecutionPricing(takerFeeBps: 10, makerFeeBps: 5, slippageBps: 5)
+                    pricing: ExecutionPricing(takerFeeBps: 10, makerFeeBps: 5, slippageBps: 5), trustSignalPrice: trustSignalPrice
                 )
             }
             // Redis is shared by the tests running at once: each fixture trades its own symbol.
@@ -264,6 +264,24 @@ struct SignalExecutionTests {
             #expect(try await fixture.balance("USD").available == dec("50951"))
             #expect(try await fixture.events() == ["order.created"])
             #expect(try await fixture.balancesMatchLedger())
+        }
+    }
+
+    @Test("an account that trusts signal prices fills a market order at the signal's price, even without a fresh last trade")
+    func trustedSignalPrice() async throws {
+        try await PaperTradingFixture.with(trustSignalPrice: true) { fixture in
+            try await fixture.setPrice("50000", age: .seconds(600))
+            let outcome = try await fixture.executor.execute(fixture.signal("buy", quantity: "1", price: "42000"))
+            #expect(outcome != .alreadyDecided)
+            // 42000 + 5 bps of slippage.
+            #expect(try await fixture.decimal("SELECT price FROM fills") == dec("42021"))
+            // Without a price of its own the signal still needs a fresh last trade.
+            let unpriced = try await fixture.executor.execute(fixture.signal("buy", quantity: "1"))
+            guard case .rejected(let reasons) = unpriced else {
+                Issue.record("expected a rejection, got \(unpriced)")
+                return
+            }
+            #expect(reasons.map(\.rule) == ["no_price"])
         }
     }
 }

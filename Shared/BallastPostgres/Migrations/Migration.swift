@@ -22,5 +22,6 @@ extension Migration {
         .m0006MarketData,
         .m0007DropTradeTimeIndex,
         .m0008PaperTrading,
+        .m0009DuplicateWindowOff,
     ]
 }

@@ -20,6 +20,7 @@ threads = 8
 start = time.time() + 0.5
 lock = threading.Lock()
 accepted, failed, arrivals = [0], [0], []
+outcomes = {}
 
 
 def worker(index):
@@ -38,11 +39,14 @@ def worker(index):
             response = connection.getresponse()
             response.read()
             ok = response.status == 201
-        except Exception:
+            outcome = f"http_{response.status}"
+        except Exception as error:
             connection.close()
             connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
             ok = False
+            outcome = type(error).__name__
         with lock:
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
             if ok:
                 accepted[0] += 1
                 arrivals.append(time.time())
@@ -58,5 +62,7 @@ for thread in workers:
 print(f"sent {total}")
 print(f"accepted {accepted[0]}")
 print(f"failed {failed[0]}")
+for outcome, count in sorted(outcomes.items()):
+    print(f"answers_{outcome} {count}")
 for arrival in arrivals:
     print(f"arrival {arrival:.6f}")

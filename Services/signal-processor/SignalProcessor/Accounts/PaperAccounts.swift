@@ -49,7 +49,8 @@ public struct PaperAccounts: Sendable {
 
     /// Creates the account of user `name` and deposits `startingCash` of its currency, in one transaction.
     public func create(
-        user name: String, quoteCurrency: String, startingCash: Decimal, allowShort: Bool = false, pricing: ExecutionPricing? = nil
+        user name: String, quoteCurrency: String, startingCash: Decimal, allowShort: Bool = false, pricing: ExecutionPricing? = nil,
+        trustSignalPrice: Bool = false
     ) async throws -> PaperAccount {
         let logger = self.logger
         return try await database.withTransaction(logger: logger) { connection in
@@ -57,8 +58,9 @@ public struct PaperAccounts: Sendable {
             let pricing = pricing ?? ExecutionPricing(takerFeeBps: 10, makerFeeBps: 5, slippageBps: 5)
             let rows = try await connection.query(
                 """
-                INSERT INTO paper_accounts (user_id, quote_currency, allow_short, taker_fee_bps, maker_fee_bps, slippage_bps)
-                VALUES (\(userID), \(quoteCurrency), \(allowShort), \(pricing.takerFeeBps), \(pricing.makerFeeBps), \(pricing.slippageBps))
+                INSERT INTO paper_accounts (user_id, quote_currency, allow_short, taker_fee_bps, maker_fee_bps, slippage_bps, trust_signal_price)
+                VALUES (\(userID), \(quoteCurrency), \(allowShort), \(pricing.takerFeeBps), \(pricing.makerFeeBps), \(pricing.slippageBps),
+                    \(trustSignalPrice))
                 ON CONFLICT (user_id) DO NOTHING
                 RETURNING \(unescaped: PaperAccount.columns)
                 """,
