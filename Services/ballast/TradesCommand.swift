@@ -25,13 +25,22 @@ struct TradesCommand: AsyncParsableCommand {
         var file: String
 
         @Option(help: "Replay at this multiple of the original pace (the gaps between the trades' timestamps).")
-        var speed: Double = 1
+        var speed = "1"
 
         @Flag(help: "Publish as fast as Redis takes them, in batches of 1,000.")
         var asFastAsPossible = false
 
         func validate() throws {
-            guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be a positive number") }
+            guard pace != nil else { throw ValidationError("--speed must be a positive number, got '\(speed)'") }
+        }
+
+        /// `--speed` read exactly.
+        private var pace: Decimal? { ExactDecimal.parse(speed).flatMap { $0 > 0 ? $0 : nil } }
+
+        /// The pause before a trade `gap` milliseconds after the previous one, at `--speed`.
+        private func pause(afterGap gap: Int64) -> Duration {
+            let nanoseconds = Decimal(gap) * 1_000_000 / (pace ?? 1)
+            return .nanoseconds(NSDecimalNumber(decimal: nanoseconds).int64Value)
         }
 
         func run() async throws {
@@ -58,7 +67,7 @@ struct TradesCommand: AsyncParsableCommand {
                 case .success(let trade):
                     if !asFastAsPossible, let previousTime, trade.time > previousTime {
                         try await flush(&batch, to: producer, count: &published)
-                        try await Task.sleep(for: .milliseconds(Double(trade.time - previousTime) / speed))
+                        try await Task.sleep(for: pause(afterGap: trade.time - previousTime))
                     }
                     previousTime = trade.time
                     batch.append(TradeMessage.envelope(for: trade))

@@ -27,7 +27,7 @@ struct OrdersController {
             let user = try context.requireUser()
             let id = try TradingBackend.id(context, "order")
             do {
-                return try await trading.act { try await $0.cancelOrder(id, user: user) }
+                return try await trading.actions.cancelOrder(id, user: user)
             } catch AccountActions.Failure.noAccount {
                 throw try await trading.noAccount(user)
             } catch AccountActions.Failure.notFound {

@@ -27,7 +27,7 @@ struct PositionsController {
             let user = try context.requireUser()
             let id = try TradingBackend.id(context, "position")
             do {
-                return try await trading.act { try await $0.closePosition(id, user: user) }
+                return try await trading.actions.closePosition(id, user: user)
             } catch AccountActions.Failure.noAccount {
                 throw try await trading.noAccount(user)
             } catch AccountActions.Failure.notFound {

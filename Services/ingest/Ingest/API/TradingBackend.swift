@@ -20,17 +20,6 @@ public struct TradingBackend: Sendable {
         self.logger = logger
     }
 
-    /// Runs an `AccountActions` call so that its `Failure` is what it throws: the actions run in
-    /// `withTransaction`, which wraps what its body throws in a `PostgresTransactionError`.
-    func act<Value>(_ action: (AccountActions) async throws -> Value) async throws -> Value {
-        do {
-            return try await action(actions)
-        } catch let error as PostgresTransactionError {
-            if let failure = error.closureError as? AccountActions.Failure, error.rollbackError == nil { throw failure }
-            throw error
-        }
-    }
-
     /// The 404 of a caller without a paper account, saying how to create one.
     func noAccount(_ user: UUID) async throws -> ProblemDetails {
         let name = try await queries.userName(user) ?? "<user>"

@@ -35,7 +35,7 @@ struct CandleGapFiller: Sendable {
 
     private func fill(symbol: String, interval: CandleInterval, now: Int64) async throws -> Int {
         let lastEnded = interval.openTime(containing: interval.openTime(containing: now) - 1)
-        return try await database.withTransaction(logger: logger) { connection in
+        return try await database.transaction(logger: logger) { connection in
             // Serialises fillers of the same series; the job lock already keeps them apart.
             try await connection.query(
                 "SELECT pg_advisory_xact_lock(hashtextextended(\("candles:\(symbol):\(interval.rawValue)"), 0))",

@@ -17,7 +17,7 @@ struct TradeStore: Sendable {
         var attempt = 1
         while true {
             do {
-                return try await database.withTransaction(logger: logger) { connection in
+                return try await database.transaction(logger: logger) { connection in
                     let new = try await insert(sorted, on: connection)
                     guard !new.isEmpty else { return new }
                     var aggregator = CandleAggregator()

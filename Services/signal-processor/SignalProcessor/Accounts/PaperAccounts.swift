@@ -53,7 +53,7 @@ public struct PaperAccounts: Sendable {
         trustSignalPrice: Bool = false
     ) async throws -> PaperAccount {
         let logger = self.logger
-        return try await database.withTransaction(logger: logger) { connection in
+        return try await database.transaction(logger: logger) { connection in
             guard let userID = try await Self.userID(named: name, on: connection, logger: logger) else { throw Failure.noSuchUser(name) }
             let pricing = pricing ?? ExecutionPricing(takerFeeBps: 10, makerFeeBps: 5, slippageBps: 5)
             let rows = try await connection.query(
@@ -94,7 +94,7 @@ public struct PaperAccounts: Sendable {
     @discardableResult
     public func fund(user name: String, asset: String?, amount: Decimal) async throws -> Balance {
         let logger = self.logger
-        return try await database.withTransaction(logger: logger) { connection in
+        return try await database.transaction(logger: logger) { connection in
             guard let userID = try await Self.userID(named: name, on: connection, logger: logger) else { throw Failure.noSuchUser(name) }
             guard let account = try await Self.lockAccount(of: userID, on: connection, logger: logger) else {
                 throw Failure.noAccount(name)

@@ -39,7 +39,7 @@ public struct AccountActions: Sendable {
     /// Cancels open order `id` of `userID`, releasing what it still locks.
     public func cancelOrder(_ id: UUID, user userID: UUID) async throws -> OrderView {
         let logger = self.logger
-        return try await database.withTransaction(logger: logger) { connection in
+        return try await database.transaction(logger: logger) { connection in
             guard let account = try await PaperAccounts.lockAccount(of: userID, on: connection, logger: logger) else {
                 throw Failure.noAccount
             }
@@ -70,9 +70,9 @@ public struct AccountActions: Sendable {
             throw Failure.notFound
         }
         guard let quote = try await prices.latest(symbol),
-            Date().timeIntervalSince(quote.time) <= Double(settings.maxPriceAge.components.seconds)
+            quote.isFresh(at: Date(), maxAge: settings.maxPriceAge)
         else { throw Failure.noPrice(symbol) }
-        return try await database.withTransaction(logger: logger) { connection in
+        return try await database.transaction(logger: logger) { connection in
             guard let account = try await PaperAccounts.lockAccount(of: userID, on: connection, logger: logger) else {
                 throw Failure.noAccount
             }

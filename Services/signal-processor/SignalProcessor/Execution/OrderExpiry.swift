@@ -29,7 +29,7 @@ public struct OrderExpiry: Sendable {
         var expired = 0
         let logger = self.logger
         for (orderID, accountID) in due {
-            let done = try await database.withTransaction(logger: logger) { connection -> Bool in
+            let done = try await database.transaction(logger: logger) { connection -> Bool in
                 guard let account = try await PaperAccounts.lockAccount(id: accountID, on: connection, logger: logger),
                     var order = try await OrderStore.order(orderID, account: accountID, on: connection, logger: logger),
                     order.status.isOpen,

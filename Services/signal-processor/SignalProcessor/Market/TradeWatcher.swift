@@ -68,7 +68,7 @@ public struct TradeWatcher: StreamMessageHandler {
 
     private func fill(_ orderID: UUID, account accountID: UUID, with trades: [WatchedTrade]) async throws {
         let logger = self.logger
-        try await database.withTransaction(logger: logger) { connection in
+        try await database.transaction(logger: logger) { connection in
             guard let account = try await PaperAccounts.lockAccount(id: accountID, on: connection, logger: logger),
                 var order = try await OrderStore.order(orderID, account: accountID, on: connection, logger: logger), order.status.isOpen,
                 let limit = order.limitPrice, let instrument = Instrument(symbol: order.symbol)
@@ -135,7 +135,7 @@ public struct TradeWatcher: StreamMessageHandler {
         }
         let logger = self.logger
         for exit in exits {
-            try await database.withTransaction(logger: logger) { connection in
+            try await database.transaction(logger: logger) { connection in
                 guard let account = try await PaperAccounts.lockAccount(id: exit.account, on: connection, logger: logger) else { return }
                 let state = try await AccountState.load(account: account, on: connection, logger: logger)
                 // Closed meanwhile (a signal, the owner, an earlier delivery of this trade): nothing to do.

@@ -11,6 +11,14 @@ public struct MarketPrice: Sendable, Equatable {
         self.price = price
         self.time = time
     }
+
+    /// Whole seconds since the trade, at `now`.
+    func age(at now: Date) -> Int64 { (now.epochMilliseconds - time.epochMilliseconds) / 1_000 }
+
+    /// Recent enough to fill a market order at `now`.
+    func isFresh(at now: Date, maxAge: Duration) -> Bool {
+        now.epochMilliseconds - time.epochMilliseconds <= maxAge.wholeMilliseconds
+    }
 }
 
 /// Reads last prices from `ballast:price:<SYMBOL>` and `ballast:price-time:<SYMBOL>`.

@@ -41,7 +41,7 @@ public struct SignalExecutor: Sendable {
         let now = Date()
         let logger = self.logger
         let settings = self.settings
-        let outcomes = try await database.withTransaction(logger: logger) { connection in
+        let outcomes = try await database.transaction(logger: logger) { connection in
             var run = try await SignalBatchRun.start(user: userID, signals: signals, connection: connection, logger: logger)
             var outcomes: [SignalOutcome] = []
             for (signal, request) in zip(signals, requests) {
@@ -132,10 +132,10 @@ private struct SignalBatchRun {
         let quote = quotes[order.symbol]
         if account.trustSignalPrice, order.type == .market, let price = order.price {
             reference = price
-        } else if let quote, now.timeIntervalSince(quote.time) <= Double(settings.maxPriceAge.components.seconds) {
+        } else if let quote, quote.isFresh(at: now, maxAge: settings.maxPriceAge) {
             reference = quote.price
         } else {
-            let age = quote.map { "the last trade is \(Int(now.timeIntervalSince($0.time))) s old" } ?? "market-data has no price"
+            let age = quote.map { "the last trade is \($0.age(at: now)) s old" } ?? "market-data has no price"
             let reasons = [RiskViolation(rule: "no_price", message: "no fresh price for \(order.symbol): \(age)")]
             return try reject(signal, reasons, order: order, account: account, into: &writes)
         }
