@@ -52,7 +52,7 @@ struct RedisLockTests {
                 group.addTask {
                     for _ in 0..<5 {
                         // A TTL well above the test machine's stalls; the extension is what is tested.
-                        _ = try await lock.withLock(key, ttl: .seconds(2)) { _ in
+                        _ = try await lock.withLock(key, ttl: .seconds(10)) { _ in
                             gauge.enter()
                             try await Task.sleep(for: .milliseconds(20))
                             gauge.leave()
@@ -66,12 +66,13 @@ struct RedisLockTests {
         #expect(gauge.peak == 1)
         #expect(gauge.entries > 1)
 
-        // A body that outlives three TTLs still holds the lock throughout.
+        // A body that outlives three TTLs still holds the lock throughout (a TTL of 3 s: the extension runs
+        // every second, so a stall of up to 2 s on a loaded machine does not lose it).
         let longKey = TestServers.unique("ballast:test:lock")
-        let heldThroughout = try await lock.withLock(longKey, ttl: .seconds(2)) { _ in
+        let heldThroughout = try await lock.withLock(longKey, ttl: .seconds(3)) { _ in
             var held = true
             for _ in 0..<8 {
-                try await Task.sleep(for: .milliseconds(900))
+                try await Task.sleep(for: .milliseconds(1_200))
                 if try await lock.acquire(longKey, ttl: .seconds(5)) != nil { held = false }
             }
             return held
