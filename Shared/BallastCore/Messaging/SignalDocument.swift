@@ -27,13 +27,16 @@ public struct SignalDocument: Codable, Sendable, Equatable {
     /// How long a limit order stays open: `gtc` (the default), `ioc`, `day`, `gtd` (with `expiresAt`).
     public var timeInForce: String?
     public var expiresAt: Date?
+    /// A trailing stop for the position the order opens or grows: the percentage below the best price
+    /// since (above, for a short) at which it closes, as a decimal string.
+    public var trailingStopPercent: String?
 
     public init(
         id: UUID, sourceId: UUID, userId: UUID, clientId: String? = nil, exchange: String? = nil, symbol: String,
         action: String, direction: String? = nil, quantity: String? = nil, price: String? = nil, orderType: String = "market",
         stopLoss: String? = nil, takeProfit: String? = nil, timeframe: String? = nil, strike: String? = nil,
         expiration: String? = nil, strategy: String? = nil, comment: String? = nil, timestamp: Date? = nil, receivedAt: Date,
-        timeInForce: String? = nil, expiresAt: Date? = nil
+        timeInForce: String? = nil, expiresAt: Date? = nil, trailingStopPercent: String? = nil
     ) {
         self.id = id
         self.sourceId = sourceId
@@ -57,5 +60,6 @@ public struct SignalDocument: Codable, Sendable, Equatable {
         self.receivedAt = receivedAt
         self.timeInForce = timeInForce
         self.expiresAt = expiresAt
+        self.trailingStopPercent = trailingStopPercent
     }
 }

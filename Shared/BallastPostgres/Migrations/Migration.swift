@@ -23,5 +23,7 @@ extension Migration {
         .m0007DropTradeTimeIndex,
         .m0008PaperTrading,
         .m0009DuplicateWindowOff,
+        .m0010OrderTrailingStop,
+        .m0011WriteAccountChanges,
     ]
 }

@@ -39,6 +39,9 @@ struct PositionsController {
                     detail: "no fresh price for \(symbol) to close the position at; try again when market data has a recent trade",
                     headers: [.retryAfter: "5"]
                 )
+            } catch let failure as AccountActions.Failure {
+                // Buying back a short that the account's cash no longer covers: fund it, then close.
+                throw ProblemDetails(status: .conflict, detail: failure.description)
             }
         }
     }

@@ -70,8 +70,9 @@ public struct PaperAccounts: Sendable {
             for try await row in rows.decode(PaperAccount.Row.self) { created = PaperAccount(row: row) }
             guard let created else { throw Failure.accountExists(name) }
             if startingCash > 0 {
-                let deposit = LedgerEntry(asset: quoteCurrency, bucket: .available, amount: startingCash, kind: .deposit)
-                try await Ledger.post([deposit], account: created.id, on: connection, logger: logger)
+                var writes = AccountWrites(account: created)
+                writes.post([LedgerEntry(asset: quoteCurrency, bucket: .available, amount: startingCash, kind: .deposit)])
+                try await writes.flush(on: connection, logger: logger)
             }
             return created
         }
@@ -104,10 +105,9 @@ public struct PaperAccounts: Sendable {
             if amount < 0, (before?.available ?? 0) + amount < 0 {
                 throw Failure.insufficientFunds(asset: asset, available: before?.available ?? 0)
             }
-            try await Ledger.post(
-                [LedgerEntry(asset: asset, bucket: .available, amount: amount, kind: .deposit)], account: account.id, on: connection,
-                logger: logger
-            )
+            var writes = AccountWrites(account: account)
+            writes.post([LedgerEntry(asset: asset, bucket: .available, amount: amount, kind: .deposit)])
+            try await writes.flush(on: connection, logger: logger)
             return try await Self.balances(of: account.id, on: connection, logger: logger)[asset]
                 ?? Balance(asset: asset, available: 0, locked: 0)
         }

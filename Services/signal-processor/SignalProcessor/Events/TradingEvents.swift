@@ -42,3 +42,16 @@ struct BalanceUnlock: Encodable {
     var asset: String
     var amount: String
 }
+
+/// `trade.failed`: a trade the paper account was to make and could not: an exit it cannot pay for, or a
+/// resting order's fill that would now open a short the account does not allow. Nothing was booked.
+struct TradeFailure: Encodable {
+    var orderId: UUID
+    var clientOrderId: String
+    var positionId: UUID?
+    var symbol: String
+    var side: String
+    var quantity: String
+    var price: String
+    var reason: String
+}

@@ -21,6 +21,7 @@ public struct OrderView: Encodable, Sendable, Equatable {
     public var strategy: String?
     public var stopLoss: String?
     public var takeProfit: String?
+    public var trailingStopPercent: String?
     public var expiresAt: Date?
     public var lockedAmount: String?
 
@@ -43,6 +44,7 @@ public struct OrderView: Encodable, Sendable, Equatable {
         strategy = order.strategy.isEmpty ? nil : order.strategy
         stopLoss = order.stopLoss?.plainText
         takeProfit = order.takeProfit?.plainText
+        trailingStopPercent = order.trailingStopPercent?.plainText
         expiresAt = order.expiresAt
         lockedAmount = order.lockedAmount > 0 ? order.lockedAmount.plainText : nil
     }
@@ -91,6 +93,9 @@ public struct PositionView: Encodable, Sendable, Equatable {
     public var unrealizedPnl: String?
     public var stopLoss: String?
     public var takeProfit: String?
+    public var trailingStopPercent: String?
+    /// The best price since the trailing stop was set (highest for a long, lowest for a short).
+    public var bestPrice: String?
     public var status: String
     public var closeReason: String?
 
@@ -107,6 +112,8 @@ public struct PositionView: Encodable, Sendable, Equatable {
         unrealizedPnl = position.markPrice.map { position.state.unrealizedPnL(at: $0).plainText }
         stopLoss = position.stopLoss?.plainText
         takeProfit = position.takeProfit?.plainText
+        trailingStopPercent = position.trailingStopPercent?.plainText
+        bestPrice = position.trailingStopPercent == nil ? nil : position.bestPrice?.plainText
         self.status = status
         self.closeReason = closeReason
     }

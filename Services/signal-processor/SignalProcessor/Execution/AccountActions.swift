@@ -13,6 +13,8 @@ public struct AccountActions: Sendable {
         /// The order is no longer open (filled, canceled, expired, rejected).
         case notOpen(OrderStatus)
         case noPrice(String)
+        /// Buying back a short costs more cash than the account has available.
+        case insufficientFunds(needed: Decimal, available: Decimal, asset: String)
 
         public var description: String {
             switch self {
@@ -20,6 +22,8 @@ public struct AccountActions: Sendable {
             case .notFound: "not found"
             case .notOpen(let status): "the order is \(status.rawValue), not open"
             case .noPrice(let symbol): "no fresh price for \(symbol)"
+            case .insufficientFunds(let needed, let available, let asset):
+                "closing needs \(needed.plainText) \(asset) and \(available.plainText) is available"
             }
         }
     }
@@ -81,35 +85,82 @@ public struct AccountActions: Sendable {
                 throw Failure.notFound
             }
             var writes = AccountWrites(account: account)
-            let closed = try PositionExit.close(
-                position, reason: .manual, reference: quote.price, account: account, instrument: instrument, at: Date(), into: &writes)
-            try await writes.flush(on: connection, logger: logger)
-            return closed
+            do {
+                let closed = try PositionExit.close(
+                    position, reason: .manual, reference: quote.price, state: state, instrument: instrument, at: Date(), into: &writes)
+                try await writes.flush(on: connection, logger: logger)
+                return closed
+            } catch let shortfall as PositionExit.Shortfall {
+                throw Failure.insufficientFunds(needed: shortfall.needed, available: shortfall.available, asset: shortfall.asset)
+            }
         }
     }
 }
 
-/// Closes a position with a market order of its whole quantity, in the caller's transaction: the order is
-/// `exit-<position id>`, unique per account, so an exit triggered twice (a redelivered trade) closes once.
+/// Closes a position with a market order of its whole quantity, in the caller's transaction. The order is
+/// `exit-<position id>` when a rule closes it and `close-<position id>` when its owner does, unique per
+/// account, so an exit triggered twice (a redelivered trade) closes once.
 enum PositionExit {
+    /// Buying back a short needs cash the account no longer has (the price rose, or the cash was spent).
+    struct Shortfall: Error {
+        var needed: Decimal
+        var available: Decimal
+        var asset: String
+    }
+
+    static func clientOrderID(of position: PositionRecord, reason: CloseReason) -> String {
+        (reason == .manual ? "close-" : "exit-") + position.id.uuidString.lowercased()
+    }
+
     static func close(
-        _ position: PositionRecord, reason: CloseReason, reference: Decimal, account: PaperAccount, instrument: Instrument, at time: Date,
+        _ position: PositionRecord, reason: CloseReason, reference: Decimal, state: AccountState, instrument: Instrument, at time: Date,
         into writes: inout AccountWrites
     ) throws -> PositionView {
+        let account = state.account
         let side = position.state.side.closingSide
         let price = account.pricing.takerPrice(side, reference: reference)
+        let quantity = position.state.quantity
+        if side == .buy {
+            let needed = (quantity * price).rounded(.up) + account.pricing.fee(quantity: quantity, price: price, liquidity: .taker)
+            let available = state.balances[instrument.quote]?.available ?? 0
+            if needed > available { throw Shortfall(needed: needed, available: available, asset: instrument.quote) }
+        }
         var order = OrderRecord(
-            id: UUID.random(), accountID: account.id, clientOrderID: "exit-\(position.id.uuidString.lowercased())", signalID: nil,
-            symbol: position.symbol, side: side, type: .market, timeInForce: .ioc, limitPrice: nil, quantity: position.state.quantity,
+            id: UUID.random(), accountID: account.id, clientOrderID: clientOrderID(of: position, reason: reason), signalID: nil,
+            symbol: position.symbol, side: side, type: .market, timeInForce: .ioc, limitPrice: nil, quantity: quantity,
             status: .new, reason: reason.rawValue, strategy: position.strategy, stopLoss: nil, takeProfit: nil, receivedAt: nil
         )
         writes.publish(try TradingEvent.envelope(TradingEvent.orderCreated, userID: account.userID, at: time, data: OrderView(order)))
         let outcome = try FillBooking(account: account, instrument: instrument).book(
-            quantity: position.state.quantity, price: price, liquidity: .taker, marketTradeID: nil, order: &order, position: position,
+            quantity: quantity, price: price, liquidity: .taker, marketTradeID: nil, order: &order, position: position,
             closeReason: reason, at: time, into: &writes
         )
         writes.save(order, isNew: true)
         guard let closed = outcome.closed else { throw StoredValueError("closing position \(position.id) did not close it") }
         return PositionView(closed, status: "closed", closeReason: reason.rawValue)
+    }
+
+    /// An exit rule fired but the close cannot be paid: the attempt is kept as a rejected `exit-<position id>`
+    /// order (so the rule does not fire again on every trade), with `trade.failed`. The position stays open
+    /// for its owner to fund the account and close.
+    static func recordFailure(
+        _ position: PositionRecord, reason: CloseReason, shortfall: Shortfall, reference: Decimal, account: PaperAccount, at time: Date,
+        into writes: inout AccountWrites
+    ) throws {
+        let side = position.state.side.closingSide
+        let message =
+            "\(reason.rawValue) exit needs \(shortfall.needed.plainText) \(shortfall.asset), "
+            + "\(shortfall.available.plainText) is available"
+        let order = OrderRecord(
+            id: UUID.random(), accountID: account.id, clientOrderID: clientOrderID(of: position, reason: reason), signalID: nil,
+            symbol: position.symbol, side: side, type: .market, timeInForce: .ioc, limitPrice: nil, quantity: position.state.quantity,
+            status: .rejected, reason: message, strategy: position.strategy, stopLoss: nil, takeProfit: nil, receivedAt: nil
+        )
+        writes.save(order, isNew: true)
+        let failure = TradeFailure(
+            orderId: order.id, clientOrderId: order.clientOrderID, positionId: position.id, symbol: position.symbol, side: side.rawValue,
+            quantity: position.state.quantity.plainText, price: account.pricing.takerPrice(side, reference: reference).plainText,
+            reason: message)
+        writes.publish(try TradingEvent.envelope(TradingEvent.tradeFailed, userID: account.userID, at: time, data: failure))
     }
 }

@@ -8,15 +8,14 @@ struct AccountState {
     private(set) var balances: [String: Balance]
     private(set) var positions: [PositionRecord]
 
+    init(account: PaperAccount, balances: [String: Balance], positions: [PositionRecord]) {
+        self.account = account
+        self.balances = balances
+        self.positions = positions
+    }
+
     static func load(account: PaperAccount, on connection: PostgresConnection, logger: Logger) async throws -> AccountState {
-        let balances = try await PaperAccounts.balances(of: account.id, on: connection, logger: logger)
-        let rows = try await connection.query(
-            "SELECT \(unescaped: PositionRecord.columns) FROM positions WHERE account_id = \(account.id) AND status = 'open'",
-            logger: logger
-        )
-        var positions: [PositionRecord] = []
-        for try await row in rows.decode(PositionRecord.Row.self) { positions.append(try PositionRecord(row: row)) }
-        return AccountState(account: account, balances: balances, positions: positions)
+        try await AccountSnapshot.read(account: account, on: connection, logger: logger).state
     }
 
     /// Follows the ledger entries of a decision, so the next signal of the batch sees its effect.

@@ -57,96 +57,36 @@ struct AccountWrites {
 
     mutating func publish(_ event: Envelope) { events.append(event) }
 
-    /// Writes everything, in an order the constraints accept: orders before their fills, closed positions
-    /// before the ones that take their (symbol, strategy), decisions last but one (a conflict there means
-    /// another transaction decided a signal first, and this one must roll back), events last.
+    /// Writes everything with one call of `write_account_changes` (migration 11), which runs the inserts and
+    /// updates in the order the constraints need. Fewer decisions inserted than made means another
+    /// transaction decided a signal first, and this one must roll back.
     func flush(on connection: PostgresConnection, logger: Logger) async throws {
-        let newOrders = orderSequence.compactMap { orders[$0] }.filter(\.isNew).map(\.record)
-        let changedOrders = orderSequence.compactMap { orders[$0] }.filter { !$0.isNew }.map(\.record)
-        if !newOrders.isEmpty {
-            try await connection.query(
-                """
-                INSERT INTO orders (\(unescaped: Self.orderColumns)) SELECT \(unescaped: Self.orderColumns)
-                FROM json_populate_recordset(NULL::orders, \(try Self.json(newOrders.map(Self.row)))::json)
-                """,
-                logger: logger
-            )
+        var document = "{"
+        func add(_ key: String, _ rows: [[String: String?]]) {
+            if document.utf8.count > 1 { document += "," }
+            document += "\"" + key + "\":"
+            Self.writeJSON(rows, to: &document)
         }
-        if !changedOrders.isEmpty {
-            try await connection.query(
-                """
-                UPDATE orders o SET filled_quantity = n.filled_quantity, average_price = n.average_price, fees = n.fees, status = n.status,
-                    reason = n.reason, locked_amount = n.locked_amount, updated_at = clock_timestamp()
-                FROM json_populate_recordset(NULL::orders, \(try Self.json(changedOrders.map(Self.row)))::json) n
-                WHERE o.id = n.id
-                """,
-                logger: logger
-            )
-        }
-        if !fills.isEmpty {
-            try await connection.query(
-                """
-                INSERT INTO fills (\(unescaped: Self.fillColumns)) SELECT \(unescaped: Self.fillColumns)
-                FROM json_populate_recordset(NULL::fills, \(try Self.json(fills.map(Self.row)))::json)
-                """,
-                logger: logger
-            )
-        }
-        try await Ledger.post(ledger, account: account.id, on: connection, logger: logger)
-        let changedPositions = positionSequence.compactMap { positions[$0] }.filter { !$0.isNew }
-        let newPositions = positionSequence.compactMap { positions[$0] }.filter(\.isNew)
-        if !changedPositions.isEmpty {
-            try await connection.query(
-                """
-                UPDATE positions p SET quantity = n.quantity, average_entry_price = n.average_entry_price, realized_pnl = n.realized_pnl,
-                    mark_price = n.mark_price, unrealized_pnl = n.unrealized_pnl, stop_loss = n.stop_loss, take_profit = n.take_profit,
-                    status = n.status, close_reason = n.close_reason,
-                    closed_at = CASE WHEN n.status = 'closed' THEN clock_timestamp() END, updated_at = clock_timestamp()
-                FROM json_populate_recordset(NULL::positions, \(try Self.json(changedPositions.map(Self.row)))::json) n
-                WHERE p.id = n.id
-                """,
-                logger: logger
-            )
-        }
-        if !newPositions.isEmpty {
-            try await connection.query(
-                """
-                INSERT INTO positions (\(unescaped: Self.positionColumns), closed_at)
-                SELECT \(unescaped: Self.positionColumns), CASE WHEN status = 'closed' THEN clock_timestamp() END
-                FROM json_populate_recordset(NULL::positions, \(try Self.json(newPositions.map(Self.row)))::json)
-                """,
-                logger: logger
-            )
-        }
-        if !decisions.isEmpty {
-            let rows = try await connection.query(
-                """
-                INSERT INTO signal_decisions (signal_id, user_id, account_id, status, reasons, order_id, received_at)
-                SELECT signal_id, user_id, account_id, status, reasons, order_id, received_at
-                FROM json_populate_recordset(NULL::signal_decisions, \(try Self.json(decisions))::json)
-                ON CONFLICT (signal_id) DO NOTHING
-                RETURNING 1
-                """,
-                logger: logger
-            )
-            var inserted = 0
-            for try await _ in rows.decode(Int.self) { inserted += 1 }
-            guard inserted == decisions.count else { throw DecidedMeanwhile() }
-        }
-        try await Outbox.enqueue(events, to: StreamName.events, on: connection, logger: logger)
+        let orderRows = orderSequence.compactMap { orders[$0] }
+        add("orders_new", orderRows.filter(\.isNew).map { Self.row($0.record) })
+        add("orders_changed", orderRows.filter { !$0.isNew }.map { Self.row($0.record) })
+        add("fills", fills.map(Self.row))
+        add("ledger", ledger.filter { $0.amount != 0 }.map(Self.row))
+        let positionRows = positionSequence.compactMap { positions[$0] }
+        add("positions_changed", positionRows.filter { !$0.isNew }.map(Self.row))
+        add("positions_new", positionRows.filter(\.isNew).map(Self.row))
+        add("decisions", decisions)
+        add("events", events.map(Self.row))
+        document += "}"
+        let rows = try await connection.query(
+            "SELECT write_account_changes(\(account.id), \(StreamName.events), \(document)::json)", logger: logger
+        )
+        var inserted = 0
+        for try await count in rows.decode(Int.self) { inserted = count }
+        guard inserted == decisions.count else { throw DecidedMeanwhile() }
     }
 
     // MARK: Rows as JSON
-
-    private static let orderColumns = """
-        id, account_id, client_order_id, signal_id, symbol, side, type, time_in_force, limit_price, quantity, filled_quantity,
-        average_price, fees, status, reason, strategy, stop_loss, take_profit, expires_at, locked_asset, locked_amount, received_at
-        """
-    private static let fillColumns = "id, order_id, account_id, symbol, side, price, quantity, fee, fee_asset, liquidity, market_trade_id"
-    private static let positionColumns = """
-        id, account_id, symbol, strategy, side, quantity, average_entry_price, realized_pnl, mark_price, unrealized_pnl, stop_loss,
-        take_profit, trailing_stop_percent, best_price, status, close_reason
-        """
 
     private static func text(_ value: Decimal?) -> String? { value.map { "\($0)" } }
     private static func text(_ value: Date?) -> String? { value.map { RFC3339.string(from: $0) } }
@@ -158,7 +98,8 @@ struct AccountWrites {
             "time_in_force": order.timeInForce.rawValue, "limit_price": text(order.limitPrice), "quantity": text(order.quantity),
             "filled_quantity": text(order.filledQuantity), "average_price": text(order.averagePrice), "fees": text(order.fees),
             "status": order.status.rawValue, "reason": order.reason, "strategy": order.strategy, "stop_loss": text(order.stopLoss),
-            "take_profit": text(order.takeProfit), "expires_at": text(order.expiresAt), "locked_asset": order.lockedAsset,
+            "take_profit": text(order.takeProfit), "trailing_stop_percent": text(order.trailingStopPercent),
+            "expires_at": text(order.expiresAt), "locked_asset": order.lockedAsset,
             "locked_amount": text(order.lockedAmount), "received_at": text(order.receivedAt),
         ]
     }
@@ -185,9 +126,35 @@ struct AccountWrites {
         ]
     }
 
-    private static func json(_ rows: [[String: String?]]) throws -> String {
-        let objects: [[String: Any]] = rows.map { row in row.mapValues { $0.map { $0 as Any } ?? NSNull() } }
-        return String(decoding: try JSONSerialization.data(withJSONObject: objects), as: UTF8.self)
+    private static func row(_ entry: LedgerEntry) -> [String: String?] {
+        [
+            "asset": entry.asset, "bucket": entry.bucket.rawValue, "amount": text(entry.amount), "kind": entry.kind.rawValue,
+            "order_id": entry.orderID?.uuidString, "fill_id": entry.fillID?.uuidString,
+        ]
+    }
+
+    private static func row(_ event: Envelope) -> [String: String?] {
+        [
+            "message_id": event.id, "type": event.type, "version": String(event.version), "occurred_at": text(event.timestamp),
+            "data": event.data, "trace": event.trace,
+        ]
+    }
+
+    /// An array of flat objects, every value a string or null.
+    private static func writeJSON(_ rows: [[String: String?]], to text: inout String) {
+        text += "["
+        for (index, row) in rows.enumerated() {
+            text += index == 0 ? "{" : ",{"
+            var first = true
+            for (key, value) in row {
+                if !first { text += "," }
+                first = false
+                text += "\"" + key + "\":"
+                if let value { JSONValue.writeQuoted(value, to: &text) } else { text += "null" }
+            }
+            text += "}"
+        }
+        text += "]"
     }
 }
 

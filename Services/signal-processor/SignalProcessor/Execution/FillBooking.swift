@@ -94,6 +94,11 @@ struct FillBooking {
             if case .increased = change {
                 updated.stopLoss = order.stopLoss ?? updated.stopLoss
                 updated.takeProfit = order.takeProfit ?? updated.takeProfit
+                if let trailing = order.trailingStopPercent, trailing != updated.trailingStopPercent {
+                    // A new trail starts from this fill, not from the best price of the position's past.
+                    updated.trailingStopPercent = trailing
+                    updated.bestPrice = price
+                }
             }
             writes.save(updated, isNew: false)
             return (updated, nil)
@@ -116,7 +121,7 @@ struct FillBooking {
     private func newPosition(_ state: PositionState, order: OrderRecord, price: Decimal) -> PositionRecord {
         PositionRecord(
             id: UUID.random(), accountID: account.id, symbol: order.symbol, strategy: order.strategy, state: state, markPrice: price,
-            stopLoss: order.stopLoss, takeProfit: order.takeProfit, trailingStopPercent: nil, bestPrice: price
+            stopLoss: order.stopLoss, takeProfit: order.takeProfit, trailingStopPercent: order.trailingStopPercent, bestPrice: price
         )
     }
 

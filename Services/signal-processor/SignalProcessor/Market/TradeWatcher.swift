@@ -83,6 +83,12 @@ public struct TradeWatcher: StreamMessageHandler {
                 let crosses = order.side == .buy ? trade.price <= limit : trade.price >= limit
                 guard crosses else { continue }
                 let quantity = min(order.remainingQuantity, trade.quantity)
+                // A sell that rested against a long can outlive it (an exit closed it): filling it now would
+                // open a short the account does not allow. The order ends instead, and says why.
+                if order.side == .sell, !account.allowShort, quantity > (position?.signedQuantity ?? 0) {
+                    try Self.fail(&order, quantity: quantity, price: limit, position: position, account: account, into: &writes)
+                    break
+                }
                 let outcome = try booking.book(
                     quantity: quantity, price: limit, liquidity: .maker, marketTradeID: trade.id, order: &order, position: position,
                     at: Date(), into: &writes
@@ -93,6 +99,19 @@ public struct TradeWatcher: StreamMessageHandler {
             writes.save(order, isNew: false)
             try await writes.flush(on: connection, logger: logger)
         }
+    }
+
+    private static func fail(
+        _ order: inout OrderRecord, quantity: Decimal, price: Decimal, position: PositionRecord?, account: PaperAccount,
+        into writes: inout AccountWrites
+    ) throws {
+        let reason = "filling it would open a short position, which the account does not allow"
+        let failure = TradeFailure(
+            orderId: order.id, clientOrderId: order.clientOrderID, positionId: position?.id, symbol: order.symbol,
+            side: order.side.rawValue,
+            quantity: quantity.plainText, price: price.plainText, reason: reason)
+        writes.publish(try TradingEvent.envelope(TradingEvent.tradeFailed, userID: account.userID, at: Date(), data: failure))
+        try OrderRelease.end(&order, as: .canceled, reason: reason, account: account, at: Date(), into: &writes)
     }
 
     private static func createdAt(of orderID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
@@ -117,6 +136,10 @@ public struct TradeWatcher: StreamMessageHandler {
             SELECT \(unescaped: PositionRecord.columns), opened_at FROM positions
             WHERE symbol = \(symbol) AND status = 'open'
               AND (stop_loss IS NOT NULL OR take_profit IS NOT NULL OR trailing_stop_percent IS NOT NULL)
+              -- An exit that could not be paid for is not tried again on every trade (PositionExit.recordFailure).
+              AND NOT EXISTS (
+                  SELECT 1 FROM orders o WHERE o.account_id = positions.account_id AND o.client_order_id = 'exit-' || positions.id::text
+              )
             """,
             logger: logger
         )
@@ -143,12 +166,23 @@ public struct TradeWatcher: StreamMessageHandler {
                     let instrument = Instrument(symbol: position.symbol)
                 else { return }
                 var writes = AccountWrites(account: account)
-                _ = try PositionExit.close(
-                    position, reason: exit.reason, reference: exit.price, account: account, instrument: instrument, at: Date(),
-                    into: &writes)
+                do {
+                    _ = try PositionExit.close(
+                        position, reason: exit.reason, reference: exit.price, state: state, instrument: instrument, at: Date(),
+                        into: &writes)
+                    logger.info(
+                        "position closed by its exit rule",
+                        metadata: ["position_id": "\(position.id)", "reason": "\(exit.reason.rawValue)"])
+                } catch let shortfall as PositionExit.Shortfall {
+                    writes = AccountWrites(account: account)
+                    try PositionExit.recordFailure(
+                        position, reason: exit.reason, shortfall: shortfall, reference: exit.price, account: account, at: Date(),
+                        into: &writes)
+                    logger.warning(
+                        "exit rule fired but the account cannot pay for the close",
+                        metadata: ["position_id": "\(position.id)", "needed": "\(shortfall.needed)", "available": "\(shortfall.available)"])
+                }
                 try await writes.flush(on: connection, logger: logger)
-                logger.info(
-                    "position closed by its exit rule", metadata: ["position_id": "\(position.id)", "reason": "\(exit.reason.rawValue)"])
             }
         }
     }

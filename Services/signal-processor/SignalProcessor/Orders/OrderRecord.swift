@@ -20,6 +20,8 @@ public struct OrderRecord: Sendable, Equatable {
     public var strategy: String
     public var stopLoss: Decimal?
     public var takeProfit: Decimal?
+    /// Handed to the position the order opens or grows.
+    public var trailingStopPercent: Decimal?
     public var expiresAt: Date?
     public var lockedAsset: String?
     public var lockedAmount: Decimal
@@ -38,19 +40,20 @@ public struct OrderRecord: Sendable, Equatable {
 
     static let columns = """
         id, account_id, client_order_id, signal_id, symbol, side, type, time_in_force, limit_price, quantity, filled_quantity,
-        average_price, fees, status, reason, strategy, stop_loss, take_profit, expires_at, locked_asset, locked_amount, received_at
+        average_price, fees, status, reason, strategy, stop_loss, take_profit, trailing_stop_percent, expires_at, locked_asset,
+        locked_amount, received_at
         """
 
     typealias Row = (
         UUID, UUID, String, UUID?, String, String, String, String, Decimal?, Decimal, Decimal, Decimal?, Decimal, String, String?, String,
-        Decimal?, Decimal?, Date?, String?, Decimal, Date?
+        Decimal?, Decimal?, Decimal?, Date?, String?, Decimal, Date?
     )
 
     init(row: Row) throws {
         let (
             id, accountID, clientOrderID, signalID, symbol, side, type, timeInForce, limitPrice, quantity, filledQuantity, averagePrice,
             fees,
-            status, reason, strategy, stopLoss, takeProfit, expiresAt, lockedAsset, lockedAmount, receivedAt
+            status, reason, strategy, stopLoss, takeProfit, trailingStopPercent, expiresAt, lockedAsset, lockedAmount, receivedAt
         ) = row
         guard let side = OrderSide(rawValue: side), let type = OrderType(rawValue: type),
             let timeInForce = TimeInForce(rawValue: timeInForce),
@@ -61,7 +64,7 @@ public struct OrderRecord: Sendable, Equatable {
             timeInForce: timeInForce, limitPrice: limitPrice, quantity: quantity, filledQuantity: filledQuantity,
             averagePrice: averagePrice,
             fees: fees, status: status, reason: reason, strategy: strategy, stopLoss: stopLoss, takeProfit: takeProfit,
-            expiresAt: expiresAt,
+            trailingStopPercent: trailingStopPercent, expiresAt: expiresAt,
             lockedAsset: lockedAsset, lockedAmount: lockedAmount, receivedAt: receivedAt
         )
     }
@@ -70,7 +73,8 @@ public struct OrderRecord: Sendable, Equatable {
         id: UUID, accountID: UUID, clientOrderID: String, signalID: UUID?, symbol: String, side: OrderSide, type: OrderType,
         timeInForce: TimeInForce, limitPrice: Decimal?, quantity: Decimal, filledQuantity: Decimal = 0, averagePrice: Decimal? = nil,
         fees: Decimal = 0, status: OrderStatus, reason: String? = nil, strategy: String, stopLoss: Decimal?, takeProfit: Decimal?,
-        expiresAt: Date? = nil, lockedAsset: String? = nil, lockedAmount: Decimal = 0, receivedAt: Date?
+        trailingStopPercent: Decimal? = nil, expiresAt: Date? = nil, lockedAsset: String? = nil, lockedAmount: Decimal = 0,
+        receivedAt: Date?
     ) {
         self.id = id
         self.accountID = accountID
@@ -90,6 +94,7 @@ public struct OrderRecord: Sendable, Equatable {
         self.strategy = strategy
         self.stopLoss = stopLoss
         self.takeProfit = takeProfit
+        self.trailingStopPercent = trailingStopPercent
         self.expiresAt = expiresAt
         self.lockedAsset = lockedAsset
         self.lockedAmount = lockedAmount

@@ -18,6 +18,8 @@ public struct OrderRequest: Sendable, Equatable {
     public var price: Decimal?
     public var stopLoss: Decimal?
     public var takeProfit: Decimal?
+    /// The position closes when the price falls this percentage below its best since (rises above, for a short).
+    public var trailingStopPercent: Decimal?
     /// Positions are kept per (symbol, strategy): signals of different strategies manage different positions.
     public var strategy: String
     public var receivedAt: Date
@@ -52,6 +54,10 @@ public struct OrderRequest: Sendable, Equatable {
         if type == .limit, signal.price == nil { reject("missing_price", "a limit order needs a price") }
         let stopLoss = amount(signal.stopLoss, "stopLoss")
         let takeProfit = amount(signal.takeProfit, "takeProfit")
+        let trailingStop = amount(signal.trailingStopPercent, "trailingStopPercent")
+        if let trailingStop, trailingStop >= 100 {
+            reject("invalid_trailingStopPercent", "trailingStopPercent must be below 100, got '\(trailingStop)'")
+        }
         if let side, let stopLoss, let takeProfit {
             let ordered = side == .buy ? stopLoss < takeProfit : stopLoss > takeProfit
             if !ordered {
@@ -81,7 +87,7 @@ public struct OrderRequest: Sendable, Equatable {
                 signalID: signal.id, userID: signal.userId, exchange: signal.exchange, symbol: signal.symbol.uppercased(), side: side,
                 type: type, timeInForce: type == .market ? .ioc : timeInForce, expiresAt: timeInForce == .gtd ? signal.expiresAt : nil,
                 quantity: quantity, price: price, stopLoss: stopLoss,
-                takeProfit: takeProfit, strategy: signal.strategy ?? "", receivedAt: signal.receivedAt
+                takeProfit: takeProfit, trailingStopPercent: trailingStop, strategy: signal.strategy ?? "", receivedAt: signal.receivedAt
             )
         )
     }

@@ -70,28 +70,21 @@ private struct SignalBatchRun {
 
     static func start(user: UUID, signals: [SignalDocument], connection: PostgresConnection, logger: Logger) async throws -> SignalBatchRun
     {
-        let account = try await PaperAccounts.lockAccount(of: user, on: connection, logger: logger)
-        let ids = signals.map(\.id)
-        var decided = Set<UUID>()
-        for try await id in try await connection.query(
-            "SELECT signal_id FROM signal_decisions WHERE signal_id = ANY(\(ids))", logger: logger
-        ).decode(UUID.self) { decided.insert(id) }
         let symbols = Array(Set(signals.map { $0.symbol.uppercased() }))
-        var known = Set<String>()
-        for try await symbol in try await connection.query(
-            "SELECT symbol FROM market_symbols WHERE symbol = ANY(\(symbols))", logger: logger
-        ).decode(String.self) { known.insert(symbol) }
-        guard let account else {
+        guard let account = try await PaperAccounts.lockAccount(of: user, on: connection, logger: logger) else {
+            var decided = Set<UUID>()
+            for try await id in try await connection.query(
+                "SELECT signal_id FROM signal_decisions WHERE signal_id = ANY(\(signals.map(\.id)))", logger: logger
+            ).decode(UUID.self) { decided.insert(id) }
             return SignalBatchRun(
                 connection: connection, logger: logger, account: nil, state: nil, limits: RiskLimits(), decided: decided,
-                knownSymbols: known,
-                writes: nil)
+                knownSymbols: [], writes: nil)
         }
+        let snapshot = try await AccountSnapshot.read(
+            account: account, signals: signals.map(\.id), symbols: symbols, on: connection, logger: logger)
         return SignalBatchRun(
-            connection: connection, logger: logger, account: account,
-            state: try await AccountState.load(account: account, on: connection, logger: logger),
-            limits: try await RiskLimitsStore.load(account: account.id, on: connection, logger: logger), decided: decided,
-            knownSymbols: known, writes: AccountWrites(account: account))
+            connection: connection, logger: logger, account: account, state: snapshot.state, limits: snapshot.limits,
+            decided: snapshot.decided, knownSymbols: snapshot.knownSymbols, writes: AccountWrites(account: account))
     }
 
     mutating func decide(
@@ -155,7 +148,8 @@ private struct SignalBatchRun {
             id: UUID.random(), accountID: account.id, clientOrderID: order.signalID.uuidString.lowercased(), signalID: order.signalID,
             symbol: order.symbol, side: order.side, type: order.type, timeInForce: order.timeInForce,
             limitPrice: order.type == .limit ? order.price : nil, quantity: order.quantity, status: .new, strategy: order.strategy,
-            stopLoss: order.stopLoss, takeProfit: order.takeProfit, expiresAt: expiry(of: order, now: now), receivedAt: order.receivedAt
+            stopLoss: order.stopLoss, takeProfit: order.takeProfit,
+            trailingStopPercent: order.trailingStopPercent, expiresAt: expiry(of: order, now: now), receivedAt: order.receivedAt
         )
         writes.publish(try TradingEvent.envelope(TradingEvent.orderCreated, userID: account.userID, at: now, data: OrderView(record)))
         let ledgerBefore = writes.ledger.count
@@ -213,7 +207,7 @@ private struct SignalBatchRun {
                 symbol: order.symbol, side: order.side, type: order.type, timeInForce: order.timeInForce,
                 limitPrice: order.type == .limit ? order.price : nil, quantity: order.quantity, status: .rejected,
                 reason: reasons.map(\.description).joined(separator: "; "), strategy: order.strategy, stopLoss: order.stopLoss,
-                takeProfit: order.takeProfit, receivedAt: order.receivedAt
+                takeProfit: order.takeProfit, trailingStopPercent: order.trailingStopPercent, receivedAt: order.receivedAt
             )
             writes.save(record, isNew: true)
             orderID = record.id
