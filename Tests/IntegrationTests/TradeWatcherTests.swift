@@ -87,4 +87,86 @@ struct TradeWatcherTests {
             #expect(try await fixture.balancesMatchLedger())
         }
     }
+
+    @Test("a trailing stop from the signal follows the best price and closes the position when the price falls that far from it")
+    func trailingStop() async throws {
+        try await PaperTradingFixture.with { fixture in
+            var signal = fixture.signal("buy", quantity: "1")
+            signal.trailingStopPercent = "5"
+            _ = try await fixture.executor.execute(signal)
+            #expect(try await fixture.decimal("SELECT trailing_stop_percent FROM positions") == dec("5"))
+            #expect(try await fixture.decimal("SELECT best_price FROM positions") == dec("50025"))
+            #expect(try await fixture.decimal("SELECT trailing_stop_percent FROM orders") == dec("5"))
+
+            let watcher = TradeWatcher(database: fixture.database, logger: TestServers.logger)
+            _ = await watcher.handle(try Self.trades(fixture.symbol, [("52000", "1")]))
+            #expect(try await fixture.decimal("SELECT best_price FROM positions") == dec("52000"))
+            // 5 % below 52000 is 49400: 49500 leaves it open, 49300 closes it at 49300 less 5 bps of slippage.
+            _ = await watcher.handle(try Self.trades(fixture.symbol, [("49500", "1")], firstID: 10))
+            #expect(try await fixture.strings("SELECT status FROM positions") == ["open"])
+            _ = await watcher.handle(try Self.trades(fixture.symbol, [("49300", "1")], firstID: 20))
+            #expect(try await fixture.strings("SELECT status || ' ' || close_reason FROM positions") == ["closed trailing_stop"])
+            #expect(try await fixture.decimal("SELECT price FROM fills WHERE side = 'sell'") == dec("49275.35"))
+            #expect(try await fixture.balancesMatchLedger())
+        }
+    }
+
+    @Test("a stop loss the account cannot pay to buy back fails once with trade.failed; the owner can close after funding it")
+    func unaffordableExit() async throws {
+        try await PaperTradingFixture.with(allowShort: true) { fixture in
+            _ = try await fixture.executor.execute(fixture.signal("sell", quantity: "1", stopLoss: "52000", takeProfit: "45000"))
+            // The short brought 49975 less its fee; take nearly all cash away.
+            try await fixture.accounts.fund(user: fixture.userName, asset: nil, amount: dec("-149000"))
+            #expect(try await fixture.balance("USD").available == dec("925.025"))
+
+            let watcher = TradeWatcher(database: fixture.database, logger: TestServers.logger)
+            _ = await watcher.handle(try Self.trades(fixture.symbol, [("52100", "1")]))
+            #expect(try await fixture.strings("SELECT status FROM positions") == ["open"])
+            #expect(
+                try await fixture.strings("SELECT status || ' ' || left(client_order_id, 5) FROM orders WHERE signal_id IS NULL") == [
+                    "rejected exit-"
+                ])
+            #expect(try await fixture.events().filter { $0 == "trade.failed" }.count == 1)
+            let failure = try await fixture.strings(
+                "SELECT data FROM outbox WHERE type = 'trade.failed'")
+            #expect(failure.first?.contains("stop_loss exit needs") == true)
+
+            // Later trades do not fire the rule again.
+            _ = await watcher.handle(try Self.trades(fixture.symbol, [("52200", "1")], firstID: 10))
+            #expect(try await fixture.events().filter { $0 == "trade.failed" }.count == 1)
+            #expect(try await fixture.database.count("SELECT count(*) FROM fills") == 1)
+
+            let actions = AccountActions(database: fixture.database, prices: MarketPrices(redis: fixture.redis), logger: TestServers.logger)
+            try await fixture.setPrice("52100")
+            let positionID = try #require(UUID(uuidString: try await fixture.strings("SELECT id::text FROM positions")[0]))
+            await #expect(throws: AccountActions.Failure.self) { try await actions.closePosition(positionID, user: fixture.userID) }
+
+            try await fixture.accounts.fund(user: fixture.userName, asset: nil, amount: dec("100000"))
+            let closed = try await actions.closePosition(positionID, user: fixture.userID)
+            #expect(closed.status == "closed" && closed.closeReason == "manual")
+            #expect(try await fixture.database.count("SELECT count(*) FROM orders WHERE client_order_id LIKE 'close-%'") == 1)
+            #expect(try await fixture.balancesMatchLedger())
+        }
+    }
+
+    @Test("a resting sell that outlives its long is canceled with trade.failed instead of opening a short the account does not allow")
+    func restingSellWithoutPosition() async throws {
+        try await PaperTradingFixture.with { fixture in
+            _ = try await fixture.executor.execute(fixture.signal("buy", quantity: "1", stopLoss: "49000"))
+            _ = try await fixture.executor.execute(fixture.signal("sell", quantity: "1", orderType: "limit", price: "53000"))
+            let base = String(fixture.symbol.dropLast(4))
+            #expect(try await fixture.balance(base) == Balance(asset: base, available: 0, locked: 1))
+
+            let watcher = TradeWatcher(database: fixture.database, logger: TestServers.logger)
+            _ = await watcher.handle(try Self.trades(fixture.symbol, [("48900", "1")]))
+            #expect(try await fixture.strings("SELECT status || ' ' || close_reason FROM positions") == ["closed stop_loss"])
+
+            _ = await watcher.handle(try Self.trades(fixture.symbol, [("53100", "1")], firstID: 10))
+            #expect(try await fixture.strings("SELECT status FROM orders WHERE type = 'limit'") == ["canceled"])
+            #expect(try await fixture.database.count("SELECT count(*) FROM positions") == 1)
+            #expect(try await fixture.balance(base) == Balance(asset: base, available: 0, locked: 0))
+            #expect(try await fixture.events().suffix(3) == ["trade.failed", "order.canceled", "balance.unlocked"])
+            #expect(try await fixture.balancesMatchLedger())
+        }
+    }
 }
