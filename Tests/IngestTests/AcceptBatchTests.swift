@@ -80,15 +80,56 @@ struct AcceptBatchTests {
         #expect(encoded == document.jsonText)
     }
 
+    @Test("with the order fields set, the hand-written document JSON is still the Codable one")
+    func documentJSONWithOrderFields() throws {
+        var document = Self.row(clientID: "c", price: "1").document
+        document.timeframe = "15"
+        document.timestamp = Date(timeIntervalSince1970: 1_764_000_000.123)
+        document.timeInForce = "gtd"
+        document.expiresAt = Date(timeIntervalSince1970: 1_764_100_000.456)
+        document.trailingStopPercent = "2.5"
+        document.expiration = "2026-12"
+        let decoded = try JSONCoding.decoder.decode(SignalDocument.self, from: Data(document.jsonText.utf8))
+        #expect(decoded == document)
+        let encoded = String(decoding: try JSONCoding.encoder.encode(document), as: UTF8.self)
+        #expect(encoded == document.jsonText)
+        #expect(document.jsonText.contains(#""expiresAt":"2025-11-25T19:46:40.456Z""#))
+        #expect(document.jsonText.contains(#""takeProfit"#) == false)
+        #expect(document.jsonText.contains(#""timeInForce":"gtd","timeframe":"15","timestamp""#))
+        #expect(document.jsonText.contains(#""trailingStopPercent":"2.5","userId""#))
+    }
+
+    @Test("the batch row carries the order fields as their columns, null when absent")
+    func batchJSONOrderFields() throws {
+        var row = Self.row(clientID: nil, price: "1")
+        row.document.timeInForce = "gtd"
+        row.document.expiresAt = Date(timeIntervalSince1970: 1_764_100_000.456)
+        row.document.trailingStopPercent = "0.75"
+        let text = AcceptStatement.batchJSON([row, Self.row(clientID: nil, price: "2")])
+        guard case .array(let elements) = try JSONValue(parsing: Array(text.utf8)), elements.count == 2 else {
+            Issue.record("not an array of 2: \(text)")
+            return
+        }
+        #expect(elements[0]["time_in_force"] == .string("gtd"))
+        #expect(elements[0]["expires_at"] == .string("2025-11-25T19:46:40.456Z"))
+        #expect(elements[0]["trailing_stop_percent"] == .string("0.75"))
+        #expect(elements[0]["signal_data"]?["trailingStopPercent"] == .string("0.75"))
+        #expect(elements[1]["time_in_force"] == .null)
+        #expect(elements[1]["expires_at"] == .null)
+        #expect(elements[1]["trailing_stop_percent"] == .null)
+    }
+
     @Test("the document's fingerprint is the signal's")
     func fingerprint() throws {
         let json = """
             {"ticker":"BINANCE:BTCUSDT","action":"Buy","direction":"long","size":"0.010","price":1e2,"stopLoss":"90",
-            "takeProfit":110,"timeframe":"15","strike":"5","expiration":"2026-12","strategy":"s"}
+            "takeProfit":110,"timeframe":"15","strike":"5","expiration":"2026-12","strategy":"s","timeInForce":"GTD",
+            "expiresAt":"2099-01-01T00:00:00.5+01:00","trailingStopPercent":"3.50"}
             """
         let signal = try SignalParser.parse(try JSONValue(parsing: Array(json.utf8))).signal
         let source = SignalSource(id: Self.source, userID: UUID(), name: "n", secret: Secret("s"), isDefault: false)
         let document = SignalDocument(id: UUID(), source: source, signal: signal, receivedAt: Date())
         #expect(document.fingerprint == signal.fingerprint)
+        #expect(document.fingerprint.hasSuffix("|gtd|2098-12-31T23:00:00.500Z|3.5"))
     }
 }

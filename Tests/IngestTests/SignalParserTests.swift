@@ -78,6 +78,107 @@ struct SignalParserTests {
         }
     }
 
+    static let receipt = Date(timeIntervalSince1970: 1_764_064_800)
+
+    static func parse(_ json: String, at now: Date) throws(ProblemDetails) -> SignalParser.Parsed {
+        try SignalParser.parse(try! JSONValue(parsing: Array(json.utf8)), now: now)
+    }
+
+    @Test("time in force, expiry and trailing stop parse exactly; time in force in any case, stored lower-cased")
+    func orderFields() throws {
+        let signal = try Self.parse(
+            #"{"symbol":"BTC-USD","action":"buy","orderType":"limit","price":"96500","timeInForce":"GTD","expiresAt":"2025-11-26T10:00:00.250Z","trailingStopPercent":"2.50"}"#,
+            at: Self.receipt
+        ).signal
+        #expect(signal.timeInForce == .gtd)
+        #expect(signal.expiresAt == Date(timeIntervalSince1970: 1_764_151_200.25))
+        #expect(signal.trailingStopPercent == Decimal(string: "2.5"))
+        #expect(signal.extra.isEmpty)
+        let source = SignalSource(id: UUID(), userID: UUID(), name: "n", secret: Secret("s"), isDefault: false)
+        let document = SignalDocument(id: UUID(), source: source, signal: signal, receivedAt: Self.receipt)
+        #expect(document.timeInForce == "gtd")
+        #expect(document.expiresAt == signal.expiresAt)
+        #expect(document.trailingStopPercent == "2.5")
+
+        let other = try Self.parse(
+            #"{"symbol":"BTC-USD","action":"buy","timeInForce":"Ioc","trailingStopPercent":0.00000001}"#, at: Self.receipt
+        ).signal
+        #expect(other.timeInForce == .ioc)
+        #expect(other.expiresAt == nil)
+        #expect(other.trailingStopPercent == Decimal(string: "0.00000001"))
+        let high = try Self.parse(#"{"symbol":"BTC-USD","action":"buy","trailingStopPercent":99.99}"#).signal
+        #expect(high.trailingStopPercent == Decimal(string: "99.99"))
+        for value in ["gtc", "DAY"] {
+            let parsed = try Self.parse(#"{"symbol":"BTC-USD","action":"buy","timeInForce":"\#(value)"}"#).signal
+            #expect(parsed.timeInForce?.rawValue == value.lowercased())
+        }
+    }
+
+    @Test(
+        "bad order fields are reported by name",
+        arguments: [
+            (#""timeInForce":"fok""#, "timeInForce", "'fok' is not one of the accepted values"),
+            (#""timeInForce":7"#, "timeInForce", "'7' is not one of the accepted values"),
+            (#""timeInForce":"gtd""#, "expiresAt", "is required when timeInForce is gtd"),
+            (#""timeInForce":"gtd","expiresAt":"2025-11-25T09:59:59Z""#, "expiresAt", "must be in the future"),
+            (#""timeInForce":"gtd","expiresAt":"2025-11-25T10:00:00Z""#, "expiresAt", "must be in the future"),
+            (#""timeInForce":"gtd","expiresAt":"tomorrow""#, "expiresAt", "expected an RFC 3339 timestamp, got 'tomorrow'"),
+            (#""timeInForce":"gtd","expiresAt":1764151200000"#, "expiresAt", "expected an RFC 3339 timestamp, got '1764151200000'"),
+            (#""expiresAt":"2025-11-26T10:00:00Z""#, "expiresAt", "is accepted only with timeInForce gtd"),
+            (#""timeInForce":"gtc","expiresAt":"2025-11-26T10:00:00Z""#, "expiresAt", "is accepted only with timeInForce gtd"),
+            (#""trailingStopPercent":0"#, "trailingStopPercent", "must be greater than 0"),
+            (#""trailingStopPercent":"-1""#, "trailingStopPercent", "must be greater than 0"),
+            (#""trailingStopPercent":100"#, "trailingStopPercent", "must be less than 100"),
+            (#""trailingStopPercent":"100.0""#, "trailingStopPercent", "must be less than 100"),
+            (#""trailingStopPercent":"abc""#, "trailingStopPercent", "'abc' is not a decimal number"),
+            (#""trailingStopPercent":true"#, "trailingStopPercent", "must be a number"),
+        ]
+    )
+    func invalidOrderFields(fields: String, name: String, reason: String) {
+        let json = #"{"symbol":"BTC-USD","action":"buy",\#(fields)}"#
+        do {
+            _ = try Self.parse(json, at: Self.receipt)
+            Issue.record("expected a 400 for \(json)")
+        } catch {
+            #expect(error.status == 400)
+            #expect(error.invalidParams?.map(\.name) == [name])
+            #expect(error.invalidParams?.map(\.reason) == [reason])
+        }
+    }
+
+    @Test("a bad time in force is reported once, not also as an expiry without gtd")
+    func badTimeInForceWithExpiry() {
+        do {
+            _ = try Self.parse(
+                #"{"symbol":"BTC-USD","action":"buy","timeInForce":"gdt","expiresAt":"2025-11-26T10:00:00Z"}"#, at: Self.receipt
+            )
+            Issue.record("expected a 400")
+        } catch {
+            #expect(error.invalidParams?.map(\.name) == ["timeInForce"])
+        }
+    }
+
+    @Test("the order fields are part of the fingerprint; without them it is the one signals had before them")
+    func orderFieldsFingerprint() throws {
+        let plain = try Self.parse(#"{"symbol":"BTC-USD","action":"buy","quantity":"1"}"#, at: Self.receipt).signal
+        #expect(plain.fingerprint == "|BTC-USD|buy||1||market||||||")
+        let variants = [
+            #""timeInForce":"ioc""#, #""timeInForce":"gtc""#, #""timeInForce":"gtd","expiresAt":"2025-11-26T10:00:00Z""#,
+            #""timeInForce":"gtd","expiresAt":"2025-11-26T10:00:01Z""#, #""trailingStopPercent":"1""#, #""trailingStopPercent":"2""#,
+        ]
+        let fingerprints = try variants.map { fields in
+            try Self.parse(#"{"symbol":"BTC-USD","action":"buy","quantity":"1",\#(fields)}"#, at: Self.receipt).signal.fingerprint
+        }
+        #expect(Set(fingerprints + [plain.fingerprint]).count == variants.count + 1)
+        let same = try Self.parse(
+            #"{"symbol":"BTC-USD","action":"buy","quantity":"1","timeInForce":"IOC","trailingStopPercent":1.0}"#, at: Self.receipt
+        ).signal
+        let again = try Self.parse(
+            #"{"symbol":"BTC-USD","action":"buy","quantity":"1","timeInForce":"ioc","trailingStopPercent":"1"}"#, at: Self.receipt
+        ).signal
+        #expect(same.fingerprint == again.fingerprint)
+    }
+
     @Test("the fingerprint ignores the client id, timestamp and secret, but not the trading content")
     func fingerprint() throws {
         let a = try Self.parse(#"{"symbol":"BTC-USD","action":"buy","quantity":"1.0","id":"a","secret":"x","timestamp":1}"#).signal

@@ -110,6 +110,75 @@ struct WebhookTests {
         }
     }
 
+    @Test("time in force, expiry and trailing stop are stored, returned by the API, published, and part of the fingerprint")
+    func orderFields() async throws {
+        let redis = RedisClient(endpoint: try TestServers.redis)
+        try await Self.withIngest { client, database, sourceID in
+            let key = try await AccountStore(database: database, logger: TestServers.logger).createAPIKey(forUser: "alice").key
+            let alert = #"""
+                {"symbol":"BTC-USD","action":"buy","orderType":"limit","price":"96500","quantity":"0.1","timeInForce":"GTD",
+                "expiresAt":"2099-01-02T03:04:05+01:00","trailingStopPercent":"2.50","secret":"\#(Self.secret)"}
+                """#
+            let response = try await Self.post(client, "/webhook/\(sourceID)", alert)
+            #expect(response.status == .created, "\(response.body)")
+            let id = try Self.signalID(response.body)
+            let expiresAt = try #require(RFC3339.date(from: "2099-01-02T02:04:05Z"))
+
+            let rows = try await database.query(
+                "SELECT time_in_force, expires_at, trailing_stop_percent::text FROM signals WHERE id = \(UUID(uuidString: id))")
+            var stored: [(String?, Date?, String?)] = []
+            for try await row in rows.decode((String?, Date?, String?).self) { stored.append(row) }
+            #expect(stored.count == 1)
+            #expect(stored.first?.0 == "gtd")
+            #expect(stored.first?.1 == expiresAt)
+            #expect(stored.first?.2 == "2.5")
+
+            let fetched = try await client.execute(
+                uri: "/api/v1/signals/\(id)", method: .get, headers: [.authorization: "Bearer \(key)"]
+            ) { ($0.status, $0.body) }
+            #expect(fetched.0 == .ok)
+            let document = try JSONCoding.decoder.decode(SignalDocument.self, from: fetched.1)
+            #expect(document.timeInForce == "gtd")
+            #expect(document.expiresAt == expiresAt)
+            #expect(document.trailingStopPercent == "2.5")
+            let listed = try await client.execute(
+                uri: "/api/v1/signals?sourceId=\(sourceID)", method: .get, headers: [.authorization: "Bearer \(key)"]
+            ) { String(buffer: $0.body) }
+            #expect(listed.contains(#""timeInForce":"gtd""#) && listed.contains(#""trailingStopPercent":"2.5""#))
+
+            let relay = OutboxRelay(database: database, producer: StreamProducer(client: redis), logger: TestServers.logger)
+            #expect(try await relay.relayPending() == 2)
+            let published = try await redis.entries(of: StreamName.signals).filter { $0["data"]?.contains(id) == true }
+            #expect(published.count == 1)
+            let data = try #require(published.first?["data"])
+            let message = try JSONCoding.decoder.decode(SignalDocument.self, from: Data(data.utf8))
+            #expect(message.timeInForce == "gtd")
+            #expect(message.expiresAt == expiresAt)
+            #expect(message.trailingStopPercent == "2.5")
+            #expect(data.contains(#""expiresAt":"2099-01-02T02:04:05.000Z""#))
+
+            // Equal order fields are the same content; other ones are not.
+            let again = try await Self.post(client, "/webhook/\(sourceID)", alert.replacingOccurrences(of: "2.50", with: "2.5"))
+            #expect(again.status == .ok, "\(again.body)")
+            #expect(try Self.signalID(again.body) == id)
+            let otherStop = try await Self.post(client, "/webhook/\(sourceID)", alert.replacingOccurrences(of: "2.50", with: "3"))
+            #expect(otherStop.status == .created, "\(otherStop.body)")
+            let gtc =
+                #"{"symbol":"BTC-USD","action":"buy","orderType":"limit","price":"96500","quantity":"0.1","#
+                + #""secret":"\#(Self.secret)"}"#
+            #expect(try await Self.post(client, "/webhook/\(sourceID)", gtc).status == .created)
+            let explicitGTC = gtc.replacingOccurrences(of: #""quantity""#, with: #""timeInForce":"gtc","quantity""#)
+            #expect(try await Self.post(client, "/webhook/\(sourceID)", explicitGTC).status == .created)
+
+            let past = try await Self.post(
+                client, "/webhook/\(sourceID)", alert.replacingOccurrences(of: "2099-01-02", with: "2020-01-02"))
+            #expect(past.status == .badRequest)
+            #expect(past.headers[.contentType] == "application/problem+json")
+            #expect(past.body.contains(#""name":"expiresAt""#))
+            #expect(try await database.count("SELECT count(*) FROM signals") == 4)
+        }
+    }
+
     @Test("an HMAC-signed body is accepted; a wrong signature, a wrong secret or none are 401")
     func authentication() async throws {
         try await Self.withIngest { client, _, sourceID in

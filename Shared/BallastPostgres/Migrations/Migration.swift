@@ -25,5 +25,6 @@ extension Migration {
         .m0009DuplicateWindowOff,
         .m0010OrderTrailingStop,
         .m0011WriteAccountChanges,
+        .m0012SignalOrderFields,
     ]
 }

@@ -105,6 +105,15 @@ enum OpenAPIDocument {
                   "strategy": { "type": "string" },
                   "comment": { "type": "string" },
                   "timestamp": { "type": ["string", "integer"], "description": "RFC 3339 or epoch milliseconds." },
+                  "timeInForce": { "type": "string", "description": "gtc, ioc, day or gtd, any case." },
+                  "expiresAt": {
+                    "type": "string",
+                    "description": "RFC 3339; required with timeInForce gtd and refused without it; must be in the future when received."
+                  },
+                  "trailingStopPercent": {
+                    "type": ["string", "number"], "exclusiveMinimum": 0, "exclusiveMaximum": 100,
+                    "description": "Parsed exactly; a JSON number or a decimal string, above 0 and below 100."
+                  },
                   "secret": { "type": "string", "description": "The source's secret, when the sender cannot sign." }
                 }
               },
@@ -165,7 +174,10 @@ enum OpenAPIDocument {
                   "strategy": { "type": "string" },
                   "comment": { "type": "string" },
                   "timestamp": { "type": "string", "format": "date-time" },
-                  "receivedAt": { "type": "string", "format": "date-time" }
+                  "receivedAt": { "type": "string", "format": "date-time" },
+                  "timeInForce": { "type": "string", "enum": ["gtc", "ioc", "day", "gtd"] },
+                  "expiresAt": { "type": "string", "format": "date-time" },
+                  "trailingStopPercent": { "type": "string" }
                 }
               },
               "SignalList": {

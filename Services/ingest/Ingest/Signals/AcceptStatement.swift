@@ -17,9 +17,9 @@ struct AcceptRow: Sendable {
     var contentKey: String { document.sourceId.uuidString + "|" + fingerprint }
 }
 
-/// Accepts a batch of signals with one `accept_signals` call (migration 4), so one round trip and one
-/// commit: duplicate checks against stored signals, the new signal rows and their outbox rows
-/// (`ballast:signals` and `ballast:events`).
+/// Accepts a batch of signals with one `accept_signals` call (migration 4, as migrations 9 and 12 replaced
+/// it), so one round trip and one commit: duplicate checks against stored signals, the new signal rows and
+/// their outbox rows (`ballast:signals` and `ballast:events`).
 ///
 /// Duplicates inside the batch are settled here first: a later row with the same client id, or the same
 /// fingerprint when the window is open, gets the earlier row's outcome. Across batches and instances the
@@ -145,6 +145,9 @@ extension AcceptRow {
         key("raw")
         raw.write(to: &text)
         string("received_at", RFC3339.string(from: document.receivedAt))
+        string("time_in_force", document.timeInForce)
+        string("expires_at", document.expiresAt.map(RFC3339.string(from:)))
+        string("trailing_stop_percent", document.trailingStopPercent)
         json("window_seconds", String(window.components.seconds))
         string("signal_message_id", signalMessageID)
         json("signal_data", documentText)

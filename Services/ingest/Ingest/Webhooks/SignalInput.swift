@@ -6,6 +6,7 @@ public struct SignalInput: Sendable, Equatable {
     public enum Action: String, Sendable, Codable { case buy, sell }
     public enum Direction: String, Sendable, Codable { case long, short, call, put }
     public enum OrderType: String, Sendable, Codable { case market, limit }
+    public enum TimeInForce: String, Sendable, Codable { case gtc, ioc, day, gtd }
 
     /// The sender's own id, for deduplication (`id` in the body).
     public var clientID: String?
@@ -26,6 +27,12 @@ public struct SignalInput: Sendable, Equatable {
     public var comment: String?
     /// When the alert fired, as the sender said (RFC 3339 or epoch milliseconds).
     public var timestamp: Date?
+    /// How long a limit order stays open; signal-processor applies its default when absent.
+    public var timeInForce: TimeInForce?
+    /// When a `gtd` order ends: in the future when received, and only with `gtd`.
+    public var expiresAt: Date?
+    /// A trailing stop for the position the order opens or grows, in percent: above 0, below 100.
+    public var trailingStopPercent: Decimal?
     /// Fields Ballast does not know, kept as sent.
     public var extra: [(key: String, value: JSONValue)]
 
@@ -41,20 +48,30 @@ public struct SignalInput: Sendable, Equatable {
             exchange: exchange, symbol: symbol, action: action.rawValue, direction: direction?.rawValue,
             quantity: quantity.map { "\($0)" }, price: price.map { "\($0)" }, orderType: orderType.rawValue,
             stopLoss: stopLoss.map { "\($0)" }, takeProfit: takeProfit.map { "\($0)" }, timeframe: timeframe,
-            strike: strike.map { "\($0)" }, expiration: expiration, strategy: strategy
+            strike: strike.map { "\($0)" }, expiration: expiration, strategy: strategy,
+            timeInForce: timeInForce?.rawValue, expiresAt: expiresAt.map(RFC3339.string(from:)),
+            trailingStopPercent: trailingStopPercent.map { "\($0)" }
         )
     }
 
     /// The fingerprint from the fields as text, amounts as `Decimal` prints them (`SignalDocument` has
     /// them so already, and ingest takes the fingerprint from there rather than print every amount twice).
+    ///
+    /// The order fields (time in force, `expiresAt` in canonical RFC 3339, trailing stop) are appended
+    /// only when one of them is present: a signal without them keeps the fingerprint signals had before
+    /// these fields existed, so the duplicate window still matches signals stored before the change.
     static func fingerprint(
         exchange: String?, symbol: String, action: String, direction: String?, quantity: String?, price: String?,
         orderType: String, stopLoss: String?, takeProfit: String?, timeframe: String?, strike: String?,
-        expiration: String?, strategy: String?
+        expiration: String?, strategy: String?, timeInForce: String?, expiresAt: String?, trailingStopPercent: String?
     ) -> String {
-        [
+        var parts = [
             exchange ?? "", symbol, action, direction ?? "", quantity ?? "", price ?? "", orderType, stopLoss ?? "",
             takeProfit ?? "", timeframe ?? "", strike ?? "", expiration ?? "", strategy ?? "",
-        ].joined(separator: "|")
+        ]
+        if timeInForce != nil || expiresAt != nil || trailingStopPercent != nil {
+            parts += [timeInForce ?? "", expiresAt ?? "", trailingStopPercent ?? ""]
+        }
+        return parts.joined(separator: "|")
     }
 }

@@ -15,10 +15,12 @@ public enum SignalParser {
 
     static let knownFields: Set<String> = [
         "id", "symbol", "ticker", "action", "direction", "quantity", "size", "price", "orderType", "stopLoss",
-        "takeProfit", "timeframe", "strike", "expiration", "strategy", "comment", "timestamp", "secret",
+        "takeProfit", "timeframe", "strike", "expiration", "strategy", "comment", "timestamp", "secret", "timeInForce",
+        "expiresAt", "trailingStopPercent",
     ]
 
-    public static func parse(_ body: JSONValue) throws(ProblemDetails) -> Parsed {
+    /// `now` is the time of receipt, which `expiresAt` must be after.
+    public static func parse(_ body: JSONValue, now: Date = Date()) throws(ProblemDetails) -> Parsed {
         guard case .object(let members) = body else {
             throw invalid([.init(name: "body", reason: "must be a JSON object")])
         }
@@ -99,6 +101,30 @@ public enum SignalParser {
         let takeProfit = decimal("takeProfit")
         let strike = decimal("strike")
         let timestamp = parseTimestamp(body["timestamp"], problems: &problems)
+        let timeInForce = choice("timeInForce", SignalInput.TimeInForce.self)
+        var expiresAt: Date?
+        if let text = text("expiresAt", maxLength: 64) {
+            if let date = RFC3339.date(from: text) {
+                expiresAt = date
+            } else {
+                problems.append(.init(name: "expiresAt", reason: "expected an RFC 3339 timestamp, got '\(text.prefix(40))'"))
+            }
+        }
+        if let date = expiresAt, date <= now {
+            problems.append(.init(name: "expiresAt", reason: "must be in the future"))
+            expiresAt = nil
+        }
+        if timeInForce == .gtd && expiresAt == nil && !problems.contains(where: { $0.name == "expiresAt" }) {
+            problems.append(.init(name: "expiresAt", reason: "is required when timeInForce is gtd"))
+        }
+        if expiresAt != nil && timeInForce != .gtd && !problems.contains(where: { $0.name == "timeInForce" }) {
+            problems.append(.init(name: "expiresAt", reason: "is accepted only with timeInForce gtd"))
+        }
+        var trailingStopPercent = decimal("trailingStopPercent")
+        if let percent = trailingStopPercent, percent >= 100 {
+            problems.append(.init(name: "trailingStopPercent", reason: "must be less than 100"))
+            trailingStopPercent = nil
+        }
         let parsed = SignalInput(
             clientID: clientID,
             exchange: exchange,
@@ -116,6 +142,9 @@ public enum SignalParser {
             strategy: text("strategy", maxLength: 128),
             comment: text("comment", maxLength: 1024),
             timestamp: timestamp,
+            timeInForce: timeInForce,
+            expiresAt: expiresAt,
+            trailingStopPercent: trailingStopPercent,
             extra: members.filter { !knownFields.contains($0.key) }
         )
         let secret: String? = if case .string(let value) = body["secret"] { value } else { nil }
