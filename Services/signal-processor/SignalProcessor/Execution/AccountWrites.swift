@@ -61,25 +61,20 @@ struct AccountWrites {
     /// updates in the order the constraints need. Fewer decisions inserted than made means another
     /// transaction decided a signal first, and this one must roll back.
     func flush(on connection: PostgresConnection, logger: Logger) async throws {
-        var document = "{"
-        func add(_ key: String, _ rows: [[String: String?]]) {
-            if document.utf8.count > 1 { document += "," }
-            document += "\"" + key + "\":"
-            Self.writeJSON(rows, to: &document)
-        }
         let orderRows = orderSequence.compactMap { orders[$0] }
-        add("orders_new", orderRows.filter(\.isNew).map { Self.row($0.record) })
-        add("orders_changed", orderRows.filter { !$0.isNew }.map { Self.row($0.record) })
-        add("fills", fills.map(Self.row))
-        add("ledger", ledger.filter { $0.amount != 0 }.map(Self.row))
         let positionRows = positionSequence.compactMap { positions[$0] }
-        add("positions_changed", positionRows.filter { !$0.isNew }.map(Self.row))
-        add("positions_new", positionRows.filter(\.isNew).map(Self.row))
-        add("decisions", decisions)
-        add("events", events.map(Self.row))
-        document += "}"
+        let ordersNew = Self.json(orderRows.filter(\.isNew).map { Self.row($0.record) })
+        let ordersChanged = Self.json(orderRows.filter { !$0.isNew }.map { Self.row($0.record) })
+        let positionsChanged = Self.json(positionRows.filter { !$0.isNew }.map(Self.row))
+        let positionsNew = Self.json(positionRows.filter(\.isNew).map(Self.row))
         let rows = try await connection.query(
-            "SELECT write_account_changes(\(account.id), \(StreamName.events), \(document)::json)", logger: logger
+            """
+            SELECT write_account_changes(
+                \(account.id), \(StreamName.events), \(ordersNew)::json, \(ordersChanged)::json, \(Self.json(fills.map(Self.row)))::json,
+                \(Self.json(ledger.filter { $0.amount != 0 }.map(Self.row)))::json, \(positionsChanged)::json, \(positionsNew)::json,
+                \(Self.json(decisions))::json, \(Self.json(events.map(Self.row)))::json)
+            """,
+            logger: logger
         )
         var inserted = 0
         for try await count in rows.decode(Int.self) { inserted = count }
@@ -141,8 +136,8 @@ struct AccountWrites {
     }
 
     /// An array of flat objects, every value a string or null.
-    private static func writeJSON(_ rows: [[String: String?]], to text: inout String) {
-        text += "["
+    private static func json(_ rows: [[String: String?]]) -> String {
+        var text = "["
         for (index, row) in rows.enumerated() {
             text += index == 0 ? "{" : ",{"
             var first = true
@@ -154,7 +149,7 @@ struct AccountWrites {
             }
             text += "}"
         }
-        text += "]"
+        return text + "]"
     }
 }
 
