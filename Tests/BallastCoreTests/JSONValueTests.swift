@@ -50,4 +50,16 @@ struct JSONValueTests {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: Array(deep.utf8)) }
     }
+
+    @Test(
+        "a quoted string reads back as itself: quotes, backslashes, control characters, combining marks and emoji",
+        arguments: [
+            "plain", #"{"data":{"price":"1.5","note":"a \"b\""}}"#, "\"\u{301}accent on a quote", "tab\tnew\nline\r\u{1}\u{1f}end",
+            "Zürich ✓ 😀\\", "",
+        ])
+    func quotedRoundTrip(_ text: String) throws {
+        let quoted = JSONValue.quoted(text)
+        #expect(try JSONValue(parsing: Array(quoted.utf8)) == .string(text))
+        #expect(!quoted.utf8.dropFirst().dropLast().contains { $0 < 0x20 })
+    }
 }

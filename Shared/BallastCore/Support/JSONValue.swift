@@ -81,19 +81,31 @@ public enum JSONValue: Sendable, Equatable {
             text += "\""
             return
         }
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case let control where control.value < 0x20:
-                let hex = String(control.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: text.unicodeScalars.append(scalar)
+        // Otherwise escape byte by byte into one buffer (an event's data, JSON in JSON, escapes every quote;
+        // appending it scalar by scalar was a tenth of signal-processor's CPU). Escaped bytes are ASCII, so
+        // every other byte is copied as it is.
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(string.utf8.count + 32)
+        for byte in string.utf8 {
+            let short: UInt8? =
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): byte
+                case UInt8(ascii: "\n"): UInt8(ascii: "n")
+                case UInt8(ascii: "\r"): UInt8(ascii: "r")
+                case UInt8(ascii: "\t"): UInt8(ascii: "t")
+                default: nil
+                }
+            if let short {
+                escaped.append(UInt8(ascii: "\\"))
+                escaped.append(short)
+            } else if byte < 0x20 {
+                let hex = Array(String(byte, radix: 16).utf8)
+                escaped += Array("\\u".utf8) + Array(repeating: UInt8(ascii: "0"), count: 4 - hex.count) + hex
+            } else {
+                escaped.append(byte)
             }
         }
+        text += String(decoding: escaped, as: UTF8.self)
         text += "\""
     }
 }

@@ -68,7 +68,8 @@ extension Migration {
                     status = n.status, close_reason = n.close_reason,
                     closed_at = CASE WHEN n.status = 'closed' THEN clock_timestamp() END, updated_at = clock_timestamp()
                 FROM json_populate_recordset(NULL::positions, p_positions_changed) n
-                WHERE p.id = n.id AND p.account_id = p_account;
+                -- Only open positions change; the condition lets the small positions_one_open index find them.
+                WHERE p.id = n.id AND p.account_id = p_account AND p.status = 'open';
 
                 INSERT INTO positions (id, account_id, symbol, strategy, side, quantity, average_entry_price, realized_pnl,
                     mark_price, unrealized_pnl, stop_loss, take_profit, trailing_stop_percent, best_price, status, close_reason,

@@ -26,5 +26,6 @@ extension Migration {
         .m0010OrderTrailingStop,
         .m0011WriteAccountChanges,
         .m0012SignalOrderFields,
+        .m0013ClaimOutbox,
     ]
 }

@@ -89,16 +89,10 @@ public final class OutboxRelay: Service, Sendable {
         let producer = self.producer
         let logger = self.logger
         let count = try await database.withTransaction(logger: logger) { connection in
-            // Claim and mark in one statement; the XADDs below decide whether the mark commits.
+            // Claim and mark in one statement (`claim_outbox`, migration 13); the XADDs below decide whether
+            // the mark commits.
             let rows = try await connection.query(
-                """
-                UPDATE outbox SET sent_at = now()
-                WHERE id IN (
-                    SELECT id FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT \(batchSize)
-                    FOR UPDATE SKIP LOCKED
-                )
-                RETURNING id, message_id, stream, type, version, occurred_at, data, trace
-                """,
+                "SELECT id, message_id, stream, type, version, occurred_at, data, trace FROM claim_outbox(\(batchSize))",
                 logger: logger
             )
             var rowsByID: [(id: Int64, stream: String, fields: [(String, String)])] = []
