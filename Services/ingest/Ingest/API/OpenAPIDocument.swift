@@ -231,6 +231,7 @@ enum OpenAPIDocument {
                   "strategy": { "type": "string" },
                   "stopLoss": { "$ref": "#/components/schemas/Amount" },
                   "takeProfit": { "$ref": "#/components/schemas/Amount" },
+                  "trailingStopPercent": { "$ref": "#/components/schemas/Amount", "description": "Handed to the position the order opens or grows." },
                   "expiresAt": { "type": "string", "format": "date-time" },
                   "lockedAmount": { "$ref": "#/components/schemas/Amount", "description": "What the open order still holds back." }
                 }
@@ -279,6 +280,8 @@ enum OpenAPIDocument {
                   "unrealizedPnl": { "$ref": "#/components/schemas/Amount" },
                   "stopLoss": { "$ref": "#/components/schemas/Amount" },
                   "takeProfit": { "$ref": "#/components/schemas/Amount" },
+                  "trailingStopPercent": { "$ref": "#/components/schemas/Amount", "description": "Closes the position when the price falls this far below its best (rises above, for a short)." },
+                  "bestPrice": { "$ref": "#/components/schemas/Amount", "description": "The best price since the trailing stop was set." },
                   "status": { "type": "string", "enum": ["open", "closed"] },
                   "closeReason": { "type": "string" }
                 }
@@ -652,12 +655,13 @@ enum OpenAPIDocument {
               "parameters": [{ "$ref": "#/components/parameters/Id" }],
               "post": {
                 "summary": "Close an open position with a market order at the last price (slippage and taker fee applied)",
-                "description": "Unknown or already closed: 404. Without a trade of the symbol in the last 60 s: 503 with Retry-After.",
+                "description": "Unknown or already closed: 404. A short whose buy-back costs more than the available cash: 409. Without a trade of the symbol in the last 60 s: 503 with Retry-After.",
                 "security": [{ "apiKey": [] }],
                 "responses": {
                   "200": { "description": "The closed position", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Position" } } } },
                   "401": { "$ref": "#/components/responses/Problem" },
                   "404": { "$ref": "#/components/responses/Problem" },
+                  "409": { "$ref": "#/components/responses/Problem" },
                   "503": { "$ref": "#/components/responses/Problem" }
                 }
               }
