@@ -27,5 +27,6 @@ extension Migration {
         .m0011WriteAccountChanges,
         .m0012SignalOrderFields,
         .m0013ClaimOutbox,
+        .m0014LockAccountSnapshot,
     ]
 }

@@ -30,8 +30,11 @@ enum AcceptStatement {
         var outcomes = [AcceptOutcome?](repeating: nil, count: rows.count)
         var clientIDTaken: [Int] = []
         let leaders = plan.leaders.map { rows[$0] }
+        // The content lock only serves the duplicate window: with the window off, identical signals are
+        // distinct, and queueing them behind each other's commits would only add latency.
+        let lockKeys = leaders.filter { $0.window > .zero }.map(\.contentKey)
         let stored = try await database.query(
-            "SELECT n, outcome, signal_id FROM accept_signals(\(leaders.map(\.contentKey)), \(batchJSON(leaders))::json)",
+            "SELECT n, outcome, signal_id FROM accept_signals(\(lockKeys), \(batchJSON(leaders))::json)",
             logger: logger
         )
         for try await (position, outcome, signalID) in stored.decode((Int, String, UUID?).self) {

@@ -77,10 +77,10 @@ public struct AccountActions: Sendable {
             quote.isFresh(at: Date(), maxAge: settings.maxPriceAge)
         else { throw Failure.noPrice(symbol) }
         return try await database.transaction(logger: logger) { connection in
-            guard let account = try await PaperAccounts.lockAccount(of: userID, on: connection, logger: logger) else {
+            guard let state = try await AccountSnapshot.lock(user: userID, on: connection, logger: logger)?.state else {
                 throw Failure.noAccount
             }
-            let state = try await AccountState.load(account: account, on: connection, logger: logger)
+            let account = state.account
             guard let position = state.positions.first(where: { $0.id == id }), let instrument = Instrument(symbol: position.symbol) else {
                 throw Failure.notFound
             }

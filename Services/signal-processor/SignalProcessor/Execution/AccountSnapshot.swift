@@ -3,46 +3,49 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Everything a batch of signals is decided against, read with one statement once the account is locked:
-/// its balances and open positions, its risk limits, which of the signals are already decided and which of
-/// their symbols market-data knows. Under load each round trip to PostgreSQL was a large part of a batch,
-/// and five reads were five of them. Nested rows come back as JSON arrays with amounts as text, so nothing
-/// passes through binary floating point.
+/// A paper account, locked for the caller's transaction, and everything decided against it: its balances
+/// and open positions, its risk limits, which of the given signals are already decided and which of the
+/// given symbols market-data knows. One round trip (`lock_account_snapshot`, migration 14): under load each
+/// round trip to PostgreSQL was a large part of a batch, and the lock and five reads were six of them.
 struct AccountSnapshot {
     var state: AccountState
     var limits: RiskLimits
     var decided: Set<UUID>
     var knownSymbols: Set<String>
 
-    static func read(
-        account: PaperAccount, signals: [UUID] = [], symbols: [String] = [], on connection: PostgresConnection, logger: Logger
-    ) async throws -> AccountSnapshot {
+    var account: PaperAccount { state.account }
+
+    /// Locks the account of user `user`; nil when the user has none.
+    static func lock(
+        user: UUID, signals: [UUID] = [], symbols: [String] = [], on connection: PostgresConnection, logger: Logger
+    ) async throws -> AccountSnapshot? {
+        try await lock(user: user, account: nil, signals: signals, symbols: symbols, on: connection, logger: logger)
+    }
+
+    /// Locks account `account`; nil when it does not exist.
+    static func lock(account: UUID, on connection: PostgresConnection, logger: Logger) async throws -> AccountSnapshot? {
+        try await lock(user: nil, account: account, signals: [], symbols: [], on: connection, logger: logger)
+    }
+
+    private static func lock(
+        user: UUID?, account: UUID?, signals: [UUID], symbols: [String], on connection: PostgresConnection, logger: Logger
+    ) async throws -> AccountSnapshot? {
         let rows = try await connection.query(
-            """
-            SELECT
-                ARRAY(SELECT signal_id FROM signal_decisions WHERE signal_id = ANY(\(signals)::uuid[])),
-                ARRAY(SELECT symbol FROM market_symbols WHERE symbol = ANY(\(symbols)::text[])),
-                (SELECT json_agg(json_build_array(asset, available::text, locked::text))
-                 FROM balances WHERE account_id = \(account.id))::text,
-                (SELECT json_agg(json_build_array(
-                    id, symbol, strategy, side, quantity::text, average_entry_price::text, realized_pnl::text, mark_price::text,
-                    stop_loss::text, take_profit::text, trailing_stop_percent::text, best_price::text))
-                 FROM positions WHERE account_id = \(account.id) AND status = 'open')::text,
-                (SELECT json_build_array(
-                    max_open_positions, max_open_positions_per_symbol, max_order_notional::text,
-                    max_position_percent_of_equity::text, max_total_exposure::text, min_order_notional::text, trading_sessions)
-                 FROM risk_limits WHERE account_id = \(account.id))::text
-            """,
-            logger: logger
+            "SELECT * FROM lock_account_snapshot(\(user), \(account), \(signals)::uuid[], \(symbols)::text[])", logger: logger)
+        var snapshot: AccountSnapshot?
+        for try await (
+            id, userID, currency, allowShort, takerFee, makerFee, slippage, trustPrice, decided, known, balances, positions, limits
         )
-        for try await (decided, known, balances, positions, limits) in rows.decode(([UUID], [String], String?, String?, String?).self) {
-            return AccountSnapshot(
+            in rows.decode((UUID, UUID, String, Bool, Decimal, Decimal, Decimal, Bool, [UUID], [String], String?, String?, String?).self)
+        {
+            let account = PaperAccount(row: (id, userID, currency, allowShort, takerFee, makerFee, slippage, trustPrice))
+            snapshot = AccountSnapshot(
                 state: AccountState(
-                    account: account, balances: try Self.balances(balances), positions: try Self.positions(positions, account: account.id)),
+                    account: account, balances: try Self.balances(balances), positions: try Self.positions(positions, account: id)),
                 limits: try Self.limits(limits), decided: Set(decided), knownSymbols: Set(known)
             )
         }
-        throw StoredValueError("the account snapshot returned no row")
+        return snapshot
     }
 
     private static func balances(_ text: String?) throws -> [String: Balance] {

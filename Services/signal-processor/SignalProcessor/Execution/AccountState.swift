@@ -14,10 +14,6 @@ struct AccountState {
         self.positions = positions
     }
 
-    static func load(account: PaperAccount, on connection: PostgresConnection, logger: Logger) async throws -> AccountState {
-        try await AccountSnapshot.read(account: account, on: connection, logger: logger).state
-    }
-
     /// Follows the ledger entries of a decision, so the next signal of the batch sees its effect.
     mutating func apply(_ entries: [LedgerEntry]) {
         for entry in entries {

@@ -69,14 +69,14 @@ public struct TradeWatcher: StreamMessageHandler {
     private func fill(_ orderID: UUID, account accountID: UUID, with trades: [WatchedTrade]) async throws {
         let logger = self.logger
         try await database.transaction(logger: logger) { connection in
-            guard let account = try await PaperAccounts.lockAccount(id: accountID, on: connection, logger: logger),
+            guard let state = try await AccountSnapshot.lock(account: accountID, on: connection, logger: logger)?.state,
                 var order = try await OrderStore.order(orderID, account: accountID, on: connection, logger: logger), order.status.isOpen,
                 let limit = order.limitPrice, let instrument = Instrument(symbol: order.symbol)
             else { return }
+            let account = state.account
             let created = try await Self.createdAt(of: orderID, on: connection, logger: logger)
             let seen = try await Self.filledTrades(of: orderID, on: connection, logger: logger)
-            var position = try await AccountState.load(account: account, on: connection, logger: logger)
-                .openPosition(symbol: order.symbol, strategy: order.strategy)
+            var position = state.openPosition(symbol: order.symbol, strategy: order.strategy)
             let booking = FillBooking(account: account, instrument: instrument)
             var writes = AccountWrites(account: account)
             for trade in trades where order.status.isOpen && trade.time >= created && !seen.contains(trade.id) {
@@ -159,8 +159,10 @@ public struct TradeWatcher: StreamMessageHandler {
         let logger = self.logger
         for exit in exits {
             try await database.transaction(logger: logger) { connection in
-                guard let account = try await PaperAccounts.lockAccount(id: exit.account, on: connection, logger: logger) else { return }
-                let state = try await AccountState.load(account: account, on: connection, logger: logger)
+                guard let state = try await AccountSnapshot.lock(account: exit.account, on: connection, logger: logger)?.state else {
+                    return
+                }
+                let account = state.account
                 // Closed meanwhile (a signal, the owner, an earlier delivery of this trade): nothing to do.
                 guard let position = state.positions.first(where: { $0.id == exit.position }),
                     let instrument = Instrument(symbol: position.symbol)

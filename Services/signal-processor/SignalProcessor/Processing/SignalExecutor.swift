@@ -33,16 +33,24 @@ public struct SignalExecutor: Sendable {
     /// Decides `signals`, all of user `userID`, in one transaction; one outcome per signal, in order.
     public func execute(user userID: UUID, _ signals: [SignalDocument]) async throws -> [SignalOutcome] {
         let requests = signals.map(OrderRequest.from)
-        // Read before the transaction: Redis is not part of it, and the lock should not wait on it.
-        var quotes: [String: MarketPrice] = [:]
-        for symbol in Set(requests.compactMap { try? $0.get().symbol }) {
-            if let quote = try await prices.latest(symbol) { quotes[symbol] = quote }
+        // The last prices come from Redis, outside the transaction, while BEGIN and the lock make their round
+        // trips: the decisions need them only once the account is read.
+        let prices = self.prices
+        let symbols = Set(requests.compactMap { try? $0.get().symbol })
+        let quotesTask = Task {
+            var quotes: [String: MarketPrice] = [:]
+            for symbol in symbols {
+                if let quote = try await prices.latest(symbol) { quotes[symbol] = quote }
+            }
+            return quotes
         }
+        defer { quotesTask.cancel() }
         let now = Date()
         let logger = self.logger
         let settings = self.settings
         let outcomes = try await database.transaction(logger: logger) { connection in
             var run = try await SignalBatchRun.start(user: userID, signals: signals, connection: connection, logger: logger)
+            let quotes = try await quotesTask.value
             var outcomes: [SignalOutcome] = []
             for (signal, request) in zip(signals, requests) {
                 outcomes.append(try await run.decide(signal, request, quotes: quotes, settings: settings, now: now))
@@ -71,7 +79,10 @@ private struct SignalBatchRun {
     static func start(user: UUID, signals: [SignalDocument], connection: PostgresConnection, logger: Logger) async throws -> SignalBatchRun
     {
         let symbols = Array(Set(signals.map { $0.symbol.uppercased() }))
-        guard let account = try await PaperAccounts.lockAccount(of: user, on: connection, logger: logger) else {
+        guard
+            let snapshot = try await AccountSnapshot.lock(
+                user: user, signals: signals.map(\.id), symbols: symbols, on: connection, logger: logger)
+        else {
             var decided = Set<UUID>()
             for try await id in try await connection.query(
                 "SELECT signal_id FROM signal_decisions WHERE signal_id = ANY(\(signals.map(\.id)))", logger: logger
@@ -80,11 +91,9 @@ private struct SignalBatchRun {
                 connection: connection, logger: logger, account: nil, state: nil, limits: RiskLimits(), decided: decided,
                 knownSymbols: [], writes: nil)
         }
-        let snapshot = try await AccountSnapshot.read(
-            account: account, signals: signals.map(\.id), symbols: symbols, on: connection, logger: logger)
         return SignalBatchRun(
-            connection: connection, logger: logger, account: account, state: snapshot.state, limits: snapshot.limits,
-            decided: snapshot.decided, knownSymbols: snapshot.knownSymbols, writes: AccountWrites(account: account))
+            connection: connection, logger: logger, account: snapshot.account, state: snapshot.state, limits: snapshot.limits,
+            decided: snapshot.decided, knownSymbols: snapshot.knownSymbols, writes: AccountWrites(account: snapshot.account))
     }
 
     mutating func decide(
