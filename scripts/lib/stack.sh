@@ -159,7 +159,7 @@ pg_owner() {
 }
 
 pg_ready() {
-    "$(pg_bindir)/pg_isready" -q -h 127.0.0.1 -p "$1" -t 1
+    "$(pg_bindir)/pg_isready" -q -h 127.0.0.1 -p "$1" -U postgres -d postgres -t 1
 }
 
 # Where DIR's cluster lives (DIR itself unless redirected); creates nothing.
