@@ -263,6 +263,8 @@ struct SignalExecutionTests {
             #expect(try await fixture.balance("USD").locked == dec("49049"))
             #expect(try await fixture.balance("USD").available == dec("50951"))
             #expect(try await fixture.events() == ["order.created"])
+            let created = try await fixture.strings("SELECT data FROM outbox WHERE type = 'order.created'")
+            #expect(created.first?.contains(#""lockedAmount":"49049""#) == true)
             #expect(try await fixture.balancesMatchLedger())
         }
     }

@@ -47,6 +47,8 @@ struct TradingAPITests {
         var fees: String
         var limitPrice: String?
         var lockedAmount: String?
+        var createdAt: String?
+        var updatedAt: String?
         var reason: String?
     }
 
@@ -73,6 +75,8 @@ struct TradingAPITests {
         var stopLoss: String?
         var status: String
         var closeReason: String?
+        var openedAt: String?
+        var closedAt: String?
     }
 
     struct Problem: Decodable {
@@ -179,6 +183,7 @@ struct TradingAPITests {
             #expect([order.symbol, order.side, order.type, order.status] == [symbol, "buy", "market", "filled"])
             #expect([order.quantity, order.filledQuantity, order.averagePrice, order.fees] == ["0.5", "0.5", "50025", "25.0125"])
             #expect(order.lockedAmount == nil)
+            #expect(order.createdAt.flatMap(RFC3339.date(from:)) != nil && order.updatedAt.flatMap(RFC3339.date(from:)) != nil)
 
             let positions = try await api.get("/api/v1/positions", as: Page<Position>.self)
             let position = try #require(positions.data.first)
@@ -186,6 +191,7 @@ struct TradingAPITests {
             #expect([position.symbol, position.side, position.status] == [symbol, "long", "open"])
             #expect([position.quantity, position.averageEntryPrice, position.realizedPnl] == ["0.5", "50025", "-25.0125"])
             #expect([position.markPrice, position.unrealizedPnl, position.stopLoss] == ["50025", "0", "45000"])
+            #expect(position.openedAt.flatMap(RFC3339.date(from:)) != nil && position.closedAt == nil)
             #expect(try await api.get("/api/v1/positions/\(position.id)", as: Position.self).id == position.id)
             #expect(try await api.get("/api/v1/positions?status=open", as: Page<Position>.self).data.count == 1)
             #expect(try await api.get("/api/v1/positions?status=closed", as: Page<Position>.self).data.isEmpty)
@@ -272,6 +278,7 @@ struct TradingAPITests {
             #expect(listed.map(\.id) == [position.id])
             #expect(listed.first?.realizedPnl == "1272.75075")
             #expect(listed.first?.closeReason == "manual")
+            #expect(listed.first?.closedAt.flatMap(RFC3339.date(from:)) != nil)
             #expect(try await api.get("/api/v1/positions?status=open", as: Page<Position>.self).data.isEmpty)
             let account = try await api.get("/api/v1/accounts", as: Account.self)
             #expect(account.balance("USD")?.available == "101272.75075")

@@ -233,7 +233,9 @@ enum OpenAPIDocument {
                   "takeProfit": { "$ref": "#/components/schemas/Amount" },
                   "trailingStopPercent": { "$ref": "#/components/schemas/Amount", "description": "Handed to the position the order opens or grows." },
                   "expiresAt": { "type": "string", "format": "date-time" },
-                  "lockedAmount": { "$ref": "#/components/schemas/Amount", "description": "What the open order still holds back." }
+                  "lockedAmount": { "$ref": "#/components/schemas/Amount", "description": "What the open order still holds back." },
+                  "createdAt": { "type": "string", "format": "date-time" },
+                  "updatedAt": { "type": "string", "format": "date-time" }
                 }
               },
               "OrderList": {
@@ -283,7 +285,10 @@ enum OpenAPIDocument {
                   "trailingStopPercent": { "$ref": "#/components/schemas/Amount", "description": "Closes the position when the price falls this far below its best (rises above, for a short)." },
                   "bestPrice": { "$ref": "#/components/schemas/Amount", "description": "The best price since the trailing stop was set." },
                   "status": { "type": "string", "enum": ["open", "closed"] },
-                  "closeReason": { "type": "string" }
+                  "closeReason": { "type": "string" },
+                  "openedAt": { "type": "string", "format": "date-time" },
+                  "updatedAt": { "type": "string", "format": "date-time" },
+                  "closedAt": { "type": "string", "format": "date-time" }
                 }
               },
               "PositionList": {

@@ -24,6 +24,9 @@ public struct OrderView: Encodable, Sendable, Equatable {
     public var trailingStopPercent: String?
     public var expiresAt: Date?
     public var lockedAmount: String?
+    /// Set by the API's reads (events carry their own timestamp).
+    public var createdAt: Date?
+    public var updatedAt: Date?
 
     public init(_ order: OrderRecord) {
         id = order.id
@@ -98,6 +101,10 @@ public struct PositionView: Encodable, Sendable, Equatable {
     public var bestPrice: String?
     public var status: String
     public var closeReason: String?
+    /// Set by the API's reads (events carry their own timestamp).
+    public var openedAt: Date?
+    public var updatedAt: Date?
+    public var closedAt: Date?
 
     init(_ position: PositionRecord, status: String, closeReason: String? = nil) {
         id = position.id

@@ -160,6 +160,13 @@ private struct SignalBatchRun {
             stopLoss: order.stopLoss, takeProfit: order.takeProfit,
             trailingStopPercent: order.trailingStopPercent, expiresAt: expiry(of: order, now: now), receivedAt: order.receivedAt
         )
+        // A resting order holds back what it can use, so other orders cannot spend it; `order.created` shows it.
+        let resting = !marketable && order.timeInForce != .ioc
+        if resting {
+            let lock = OrderLocks.reservation(for: record, position: position, pricing: account.pricing, instrument: instrument)
+            record.lockedAsset = lock.asset
+            record.lockedAmount = lock.amount
+        }
         writes.publish(try TradingEvent.envelope(TradingEvent.orderCreated, userID: account.userID, at: now, data: OrderView(record)))
         let ledgerBefore = writes.ledger.count
         if marketable {
@@ -169,16 +176,12 @@ private struct SignalBatchRun {
                 at: now, into: &writes
             )
             state.apply(outcome)
-        } else if order.timeInForce == .ioc {
+        } else if !resting {
             record.status = .canceled
             record.reason = "immediate or cancel: the market is not at the limit"
             writes.publish(try TradingEvent.envelope(TradingEvent.orderCanceled, userID: account.userID, at: now, data: OrderView(record)))
-        } else {
-            // Resting: hold back what the order can use, so other orders cannot spend it.
-            let lock = OrderLocks.reservation(for: record, position: position, pricing: account.pricing, instrument: instrument)
-            record.lockedAsset = lock.asset
-            record.lockedAmount = lock.amount
-            writes.post(LedgerEntry.move(lock.amount, of: lock.asset, locking: true, orderID: record.id))
+        } else if let asset = record.lockedAsset {
+            writes.post(LedgerEntry.move(record.lockedAmount, of: asset, locking: true, orderID: record.id))
         }
         state.apply(Array(writes.ledger[ledgerBefore...]))
         writes.save(record, isNew: true)

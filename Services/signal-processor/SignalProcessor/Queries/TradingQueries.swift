@@ -53,7 +53,7 @@ public struct TradingQueries: Sendable {
         let statuses = filter.statuses?.map(\.rawValue)
         let rows = try await database.query(
             """
-            SELECT \(unescaped: OrderRecord.columns), \(unescaped: Self.cursorColumn("created_at")) FROM orders
+            SELECT \(unescaped: OrderRecord.columns), created_at, updated_at, \(unescaped: Self.cursorColumn("created_at")) FROM orders
             WHERE account_id = \(account)
               AND (\(statuses)::text[] IS NULL OR status = ANY(\(statuses)::text[]))
               AND (\(filter.symbol)::text IS NULL OR symbol = \(filter.symbol))
@@ -66,8 +66,8 @@ public struct TradingQueries: Sendable {
         )
         var items: [(OrderView, TradingCursor)] = []
         for try await row in rows {
-            let order = try OrderRecord(row: try row.decode(OrderRecord.Row.self))
-            items.append((OrderView(order), try Self.cursor(row, id: order.id)))
+            let view = try Self.orderView(row)
+            items.append((view, try Self.cursor(row, id: view.id)))
         }
         return TradingPage(items, limit: filter.limit)
     }
@@ -76,13 +76,13 @@ public struct TradingQueries: Sendable {
     public func order(_ id: UUID, of user: UUID) async throws -> OrderView? {
         let rows = try await database.query(
             """
-            SELECT \(unescaped: OrderRecord.columns) FROM orders
+            SELECT \(unescaped: OrderRecord.columns), created_at, updated_at FROM orders
             WHERE id = \(id) AND account_id = (SELECT id FROM paper_accounts WHERE user_id = \(user))
             """,
             logger: logger
         )
         var found: OrderView?
-        for try await row in rows.decode(OrderRecord.Row.self) { found = OrderView(try OrderRecord(row: row)) }
+        for try await row in rows { found = try Self.orderView(row) }
         return found
     }
 
@@ -91,7 +91,8 @@ public struct TradingQueries: Sendable {
         guard let account = try await accountID(of: user) else { return TradingPage(items: [], next: nil) }
         let rows = try await database.query(
             """
-            SELECT \(unescaped: PositionRecord.columns), status, close_reason, \(unescaped: Self.cursorColumn("opened_at"))
+            SELECT \(unescaped: PositionRecord.columns), status, close_reason, opened_at, updated_at, closed_at,
+                \(unescaped: Self.cursorColumn("opened_at"))
             FROM positions
             WHERE account_id = \(account)
               AND (\(filter.status?.rawValue)::text IS NULL OR status = \(filter.status?.rawValue))
@@ -115,7 +116,7 @@ public struct TradingQueries: Sendable {
     public func position(_ id: UUID, of user: UUID) async throws -> PositionView? {
         let rows = try await database.query(
             """
-            SELECT \(unescaped: PositionRecord.columns), status, close_reason FROM positions
+            SELECT \(unescaped: PositionRecord.columns), status, close_reason, opened_at, updated_at, closed_at FROM positions
             WHERE id = \(id) AND account_id = (SELECT id FROM paper_accounts WHERE user_id = \(user))
             """,
             logger: logger
@@ -166,10 +167,23 @@ public struct TradingQueries: Sendable {
         TradingCursor(microseconds: try cell(row, "cursor_micros", Int64.self), id: id)
     }
 
+    /// An order row with its `created_at` and `updated_at`, which only the API shows.
+    private static func orderView(_ row: PostgresRow) throws -> OrderView {
+        var view = OrderView(try OrderRecord(row: try row.decode(OrderRecord.Row.self)))
+        view.createdAt = try cell(row, "created_at", Date.self)
+        view.updatedAt = try cell(row, "updated_at", Date.self)
+        return view
+    }
+
+    /// A position row with its `opened_at`, `updated_at` and `closed_at`, which only the API shows.
     private static func positionView(_ row: PostgresRow) throws -> PositionView {
         let position = try PositionRecord(row: try row.decode(PositionRecord.Row.self))
-        return PositionView(
+        var view = PositionView(
             position, status: try cell(row, "status", String.self), closeReason: try cell(row, "close_reason", String?.self))
+        view.openedAt = try cell(row, "opened_at", Date.self)
+        view.updatedAt = try cell(row, "updated_at", Date.self)
+        view.closedAt = try cell(row, "closed_at", Date?.self)
+        return view
     }
 
     private static func cell<Value: PostgresDecodable>(_ row: PostgresRow, _ column: String, _ type: Value.Type) throws -> Value {
