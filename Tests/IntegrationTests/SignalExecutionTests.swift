@@ -232,6 +232,7 @@ struct SignalExecutionTests {
             #expect(reasons.map(\.rule).contains(rule), "\(reasons)")
             #expect(try await fixture.strings("SELECT status FROM signal_decisions") == ["rejected"])
             #expect(try await fixture.strings("SELECT reasons::text FROM signal_decisions").first?.contains(rule) == true)
+            #expect(try await fixture.strings("SELECT jsonb_typeof(reasons) FROM signal_decisions") == ["array"])
             #expect(try await fixture.events() == ["signal.rejected"])
             #expect(try await fixture.database.count("SELECT count(*) FROM fills") == 0)
             let ordersExpected = ["no quantity", "bad quantity", "option"].contains(scenario) ? 0 : 1

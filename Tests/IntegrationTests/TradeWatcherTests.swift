@@ -111,7 +111,7 @@ struct TradeWatcherTests {
         }
     }
 
-    @Test("a stop loss the account cannot pay to buy back fails once with trade.failed; the owner can close after funding it")
+    @Test("a stop loss the account cannot pay to buy back fails with trade.failed, not again for a minute, and closes once funded")
     func unaffordableExit() async throws {
         try await PaperTradingFixture.with(allowShort: true) { fixture in
             _ = try await fixture.executor.execute(fixture.signal("sell", quantity: "1", stopLoss: "52000", takeProfit: "45000"))
@@ -141,10 +141,14 @@ struct TradeWatcherTests {
             let positionID = try #require(UUID(uuidString: try await fixture.strings("SELECT id::text FROM positions")[0]))
             await #expect(throws: AccountActions.Failure.self) { try await actions.closePosition(positionID, user: fixture.userID) }
 
+            // Funded, and a minute later (moved back here), the rule fires again and closes the short.
             try await fixture.accounts.fund(user: fixture.userName, asset: nil, amount: dec("100000"))
-            let closed = try await actions.closePosition(positionID, user: fixture.userID)
-            #expect(closed.status == "closed" && closed.closeReason == "manual")
-            #expect(try await fixture.database.count("SELECT count(*) FROM orders WHERE client_order_id LIKE 'close-%'") == 1)
+            try await fixture.database.query("UPDATE positions SET exit_failed_at = now() - interval '61 seconds'")
+            _ = await watcher.handle(try Self.trades(fixture.symbol, [("52300", "1")], firstID: 20))
+            #expect(try await fixture.strings("SELECT status || ' ' || close_reason FROM positions") == ["closed stop_loss"])
+            #expect(try await fixture.events().filter { $0 == "trade.failed" }.count == 1)
+            #expect(try await fixture.database.count("SELECT count(*) FROM orders WHERE client_order_id LIKE 'exit-%'") == 2)
+            await #expect(throws: AccountActions.Failure.self) { try await actions.closePosition(positionID, user: fixture.userID) }
             #expect(try await fixture.balancesMatchLedger())
         }
     }

@@ -65,6 +65,11 @@ extension Migration {
                     stop_loss = n.stop_loss, take_profit = n.take_profit, trailing_stop_percent = n.trailing_stop_percent,
                     best_price = CASE WHEN p.trailing_stop_percent IS DISTINCT FROM n.trailing_stop_percent THEN n.best_price
                         ELSE p.best_price END,
+                    -- New exit levels are tried again at once, even after a failed exit (migration 10).
+                    exit_failed_at = CASE
+                        WHEN (p.stop_loss, p.take_profit, p.trailing_stop_percent)
+                            IS DISTINCT FROM (n.stop_loss, n.take_profit, n.trailing_stop_percent) THEN NULL
+                        ELSE p.exit_failed_at END,
                     status = n.status, close_reason = n.close_reason,
                     closed_at = CASE WHEN n.status = 'closed' THEN clock_timestamp() END, updated_at = clock_timestamp()
                 FROM json_populate_recordset(NULL::positions, p_positions_changed) n
@@ -81,7 +86,8 @@ extension Migration {
                 ORDER BY ordinality;
 
                 INSERT INTO signal_decisions (signal_id, user_id, account_id, status, reasons, order_id, received_at)
-                SELECT signal_id, user_id, account_id, status, reasons, order_id, received_at
+                -- `reasons` comes as JSON text in a string: stored as the array it holds.
+                SELECT signal_id, user_id, account_id, status, (reasons #>> '{}')::jsonb, order_id, received_at
                 FROM json_populate_recordset(NULL::signal_decisions, p_decisions)
                 ON CONFLICT (signal_id) DO NOTHING;
                 GET DIAGNOSTICS decided = ROW_COUNT;

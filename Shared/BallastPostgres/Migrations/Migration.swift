@@ -23,7 +23,7 @@ extension Migration {
         .m0007DropTradeTimeIndex,
         .m0008PaperTrading,
         .m0009DuplicateWindowOff,
-        .m0010OrderTrailingStop,
+        .m0010TrailingStopsAndExitFailures,
         .m0011WriteAccountChanges,
         .m0012SignalOrderFields,
         .m0013ClaimOutbox,

@@ -140,9 +140,10 @@ enum PositionExit {
         return PositionView(closed, status: "closed", closeReason: reason.rawValue)
     }
 
-    /// An exit rule fired but the close cannot be paid: the attempt is kept as a rejected `exit-<position id>`
-    /// order (so the rule does not fire again on every trade), with `trade.failed`. The position stays open
-    /// for its owner to fund the account and close.
+    /// An exit rule fired but the close cannot be paid for: the attempt is kept as a rejected order (its own
+    /// client order id, `exit-failed-<order id>`, one per attempt), with `trade.failed`. The position stays
+    /// open; the caller marks it (`exit_failed_at`) so the rule is tried again a minute later, or at once
+    /// when a signal gives it new exit levels.
     static func recordFailure(
         _ position: PositionRecord, reason: CloseReason, shortfall: Shortfall, reference: Decimal, account: PaperAccount, at time: Date,
         into writes: inout AccountWrites
@@ -151,8 +152,9 @@ enum PositionExit {
         let message =
             "\(reason.rawValue) exit needs \(shortfall.needed.plainText) \(shortfall.asset), "
             + "\(shortfall.available.plainText) is available"
+        let orderID = UUID.random()
         let order = OrderRecord(
-            id: UUID.random(), accountID: account.id, clientOrderID: clientOrderID(of: position, reason: reason), signalID: nil,
+            id: orderID, accountID: account.id, clientOrderID: "exit-failed-\(orderID.uuidString.lowercased())", signalID: nil,
             symbol: position.symbol, side: side, type: .market, timeInForce: .ioc, limitPrice: nil, quantity: position.state.quantity,
             status: .rejected, reason: message, strategy: position.strategy, stopLoss: nil, takeProfit: nil, receivedAt: nil
         )

@@ -114,6 +114,21 @@ public struct TradeWatcher: StreamMessageHandler {
         try OrderRelease.end(&order, as: .canceled, reason: reason, account: account, at: Date(), into: &writes)
     }
 
+    /// How long after a failed exit the rule is tried again (new exit levels re-arm it at once).
+    static let exitRetryInterval = "60 seconds"
+
+    private static func exitFailedRecently(_ position: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            SELECT exit_failed_at IS NOT NULL AND exit_failed_at >= now() - \(exitRetryInterval)::interval
+            FROM positions WHERE id = \(position)
+            """,
+            logger: logger)
+        var recent = false
+        for try await value in rows.decode(Bool.self) { recent = value }
+        return recent
+    }
+
     private static func createdAt(of orderID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
         let rows = try await connection.query("SELECT created_at FROM orders WHERE id = \(orderID)", logger: logger)
         for try await created in rows.decode(Date.self) { return created.epochMilliseconds }
@@ -136,10 +151,8 @@ public struct TradeWatcher: StreamMessageHandler {
             SELECT \(unescaped: PositionRecord.columns), opened_at FROM positions
             WHERE symbol = \(symbol) AND status = 'open'
               AND (stop_loss IS NOT NULL OR take_profit IS NOT NULL OR trailing_stop_percent IS NOT NULL)
-              -- An exit that could not be paid for is not tried again on every trade (PositionExit.recordFailure).
-              AND NOT EXISTS (
-                  SELECT 1 FROM orders o WHERE o.account_id = positions.account_id AND o.client_order_id = 'exit-' || positions.id::text
-              )
+              -- An exit that could not be paid for is tried again a minute later, not on every trade.
+              AND (exit_failed_at IS NULL OR exit_failed_at < now() - \(Self.exitRetryInterval)::interval)
             """,
             logger: logger
         )
@@ -163,9 +176,11 @@ public struct TradeWatcher: StreamMessageHandler {
                     return
                 }
                 let account = state.account
-                // Closed meanwhile (a signal, the owner, an earlier delivery of this trade): nothing to do.
+                // Closed meanwhile (a signal, the owner, an earlier delivery of this trade), or another instance
+                // found it cannot be paid for: nothing to do.
                 guard let position = state.positions.first(where: { $0.id == exit.position }),
-                    let instrument = Instrument(symbol: position.symbol)
+                    let instrument = Instrument(symbol: position.symbol),
+                    try await !Self.exitFailedRecently(position.id, on: connection, logger: logger)
                 else { return }
                 var writes = AccountWrites(account: account)
                 do {
@@ -180,6 +195,8 @@ public struct TradeWatcher: StreamMessageHandler {
                     try PositionExit.recordFailure(
                         position, reason: exit.reason, shortfall: shortfall, reference: exit.price, account: account, at: Date(),
                         into: &writes)
+                    try await connection.query(
+                        "UPDATE positions SET exit_failed_at = now() WHERE id = \(position.id)", logger: logger)
                     logger.warning(
                         "exit rule fired but the account cannot pay for the close",
                         metadata: ["position_id": "\(position.id)", "needed": "\(shortfall.needed)", "available": "\(shortfall.available)"])

@@ -33,8 +33,8 @@ public struct SignalExecutor: Sendable {
     /// Decides `signals`, all of user `userID`, in one transaction; one outcome per signal, in order.
     public func execute(user userID: UUID, _ signals: [SignalDocument]) async throws -> [SignalOutcome] {
         let requests = signals.map(OrderRequest.from)
-        // The last prices come from Redis, outside the transaction, while BEGIN and the lock make their round
-        // trips: the decisions need them only once the account is read.
+        // The last prices come from Redis, outside the transaction, while BEGIN makes its round trip; they are
+        // awaited before the account is locked, so a slow Redis never holds the lock.
         let prices = self.prices
         let symbols = Set(requests.compactMap { try? $0.get().symbol })
         let quotesTask = Task {
@@ -49,8 +49,8 @@ public struct SignalExecutor: Sendable {
         let logger = self.logger
         let settings = self.settings
         let outcomes = try await database.transaction(logger: logger) { connection in
-            var run = try await SignalBatchRun.start(user: userID, signals: signals, connection: connection, logger: logger)
             let quotes = try await quotesTask.value
+            var run = try await SignalBatchRun.start(user: userID, signals: signals, connection: connection, logger: logger)
             var outcomes: [SignalOutcome] = []
             for (signal, request) in zip(signals, requests) {
                 outcomes.append(try await run.decide(signal, request, quotes: quotes, settings: settings, now: now))
