@@ -55,3 +55,16 @@ struct TradeFailure: Encodable {
     var price: String
     var reason: String
 }
+
+extension TradeFailure {
+    /// Books `trade.failed` for `quantity` of `order` at `price` into the transaction's writes.
+    static func publish(
+        _ order: OrderRecord, quantity: Decimal, price: Decimal, position: UUID?, reason: String, account: PaperAccount, at time: Date,
+        into writes: inout AccountWrites
+    ) throws {
+        let failure = TradeFailure(
+            orderId: order.id, clientOrderId: order.clientOrderID, positionId: position, symbol: order.symbol, side: order.side.rawValue,
+            quantity: quantity.plainText, price: price.plainText, reason: reason)
+        writes.publish(try TradingEvent.envelope(TradingEvent.tradeFailed, userID: account.userID, at: time, data: failure))
+    }
+}

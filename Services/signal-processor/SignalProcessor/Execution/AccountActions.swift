@@ -159,10 +159,8 @@ enum PositionExit {
             status: .rejected, reason: message, strategy: position.strategy, stopLoss: nil, takeProfit: nil, receivedAt: nil
         )
         writes.save(order, isNew: true)
-        let failure = TradeFailure(
-            orderId: order.id, clientOrderId: order.clientOrderID, positionId: position.id, symbol: position.symbol, side: side.rawValue,
-            quantity: position.state.quantity.plainText, price: account.pricing.takerPrice(side, reference: reference).plainText,
-            reason: message)
-        writes.publish(try TradingEvent.envelope(TradingEvent.tradeFailed, userID: account.userID, at: time, data: failure))
+        try TradeFailure.publish(
+            order, quantity: position.state.quantity, price: account.pricing.takerPrice(side, reference: reference), position: position.id,
+            reason: message, account: account, at: time, into: &writes)
     }
 }

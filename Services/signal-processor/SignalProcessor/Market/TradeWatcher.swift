@@ -106,11 +106,8 @@ public struct TradeWatcher: StreamMessageHandler {
         into writes: inout AccountWrites
     ) throws {
         let reason = "filling it would open a short position, which the account does not allow"
-        let failure = TradeFailure(
-            orderId: order.id, clientOrderId: order.clientOrderID, positionId: position?.id, symbol: order.symbol,
-            side: order.side.rawValue,
-            quantity: quantity.plainText, price: price.plainText, reason: reason)
-        writes.publish(try TradingEvent.envelope(TradingEvent.tradeFailed, userID: account.userID, at: Date(), data: failure))
+        try TradeFailure.publish(
+            order, quantity: quantity, price: price, position: position?.id, reason: reason, account: account, at: Date(), into: &writes)
         try OrderRelease.end(&order, as: .canceled, reason: reason, account: account, at: Date(), into: &writes)
     }
 
