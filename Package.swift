@@ -52,6 +52,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -176,7 +177,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BallastCoreTests",
-            dependencies: ["BallastCore"],
+            dependencies: ["BallastCore", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -191,22 +192,22 @@ let package = Package(
         ),
         .testTarget(
             name: "BallastServiceTests",
-            dependencies: ["BallastService", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["BallastService", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["Ingest", "BallastService"],
+            dependencies: ["Ingest", "BallastService", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MarketDataTests",
-            dependencies: ["MarketData", "BallastCore"],
+            dependencies: ["MarketData", "BallastCore", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SignalProcessorTests",
-            dependencies: ["SignalProcessor", "BallastCore"],
+            dependencies: ["SignalProcessor", "BallastCore", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -219,6 +220,7 @@ let package = Package(
                 "SignalProcessor",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: swiftSettings
         ),
