@@ -43,14 +43,17 @@ struct AccountCommand: AsyncParsableCommand {
             guard let cash = PaperAccounts.amount(cash) else {
                 throw CommandFailure.exit("invalid --cash: \(PaperAccounts.Failure.invalidAmount(self.cash))", code: 2)
             }
-            var fees: [Decimal] = []
-            for (name, text) in [("--taker-fee-bps", takerFeeBps), ("--maker-fee-bps", makerFeeBps), ("--slippage-bps", slippageBps)] {
-                guard let value = Decimal(string: text), value >= 0, value <= 1_000, text.allSatisfy({ $0.isNumber || $0 == "." }) else {
+            func basisPoints(_ name: String, _ text: String) throws -> Decimal {
+                guard let value = ExecutionPricing.basisPoints(text) else {
                     throw CommandFailure.exit("\(name) must be a number from 0 to 1000, got '\(text)'", code: 2)
                 }
-                fees.append(value)
+                return value
             }
-            let pricing = ExecutionPricing(takerFeeBps: fees[0], makerFeeBps: fees[1], slippageBps: fees[2])
+            let pricing = ExecutionPricing(
+                takerFeeBps: try basisPoints("--taker-fee-bps", takerFeeBps),
+                makerFeeBps: try basisPoints("--maker-fee-bps", makerFeeBps),
+                slippageBps: try basisPoints("--slippage-bps", slippageBps)
+            )
             let (user, allowShort, trustSignalPrice) = (self.user, self.allowShort, self.trustSignalPrice)
             let account = try await withDatabase { client, logger in
                 do {

@@ -78,6 +78,21 @@ struct SignalParserTests {
         }
     }
 
+    @Test(
+        "a ticker made of separators is a 400 naming the field, not a crash",
+        arguments: [":", "a:", ":b", "::", "a::b", "a:b:c", " : ", "\u{3000}:\u{3000}", "BINANCE:", ":BTCUSDT", "é:ü", "BTC\u{301}:USD"]
+    )
+    func separatorTicker(ticker: String) {
+        let json = #"{"secret":"s","ticker":\#(JSONValue.quoted(ticker)),"action":"buy"}"#
+        do {
+            let parsed = try Self.parse(json)
+            Issue.record("expected a 400 for ticker '\(ticker)', got symbol '\(parsed.signal.symbol)'")
+        } catch {
+            #expect(error.status == 400)
+            #expect(error.invalidParams?.map(\.name) == ["ticker"])
+        }
+    }
+
     static let receipt = Date(timeIntervalSince1970: 1_764_064_800)
 
     static func parse(_ json: String, at now: Date) throws(ProblemDetails) -> SignalParser.Parsed {

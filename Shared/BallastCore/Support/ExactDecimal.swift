@@ -27,7 +27,9 @@ public enum ExactDecimal {
             if index < text.endIndex, text[index] == "-" || text[index] == "+" { index = text.index(after: index) }
             let beforeExponent = index
             while index < text.endIndex, text[index].isASCII, text[index].isNumber { index = text.index(after: index) }
-            guard index > beforeExponent, let exponent = Int(text[beforeExponent..<index]), exponent <= 64 else { return nil }
+            guard index > beforeExponent, let exponent = Int(text[beforeExponent..<index]), (-64...64).contains(exponent) else {
+                return nil
+            }
         }
         guard index == text.endIndex, text.count <= 80, significantDigits <= 38 else { return nil }
         return Decimal(string: text, locale: posix)

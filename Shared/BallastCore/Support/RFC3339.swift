@@ -10,8 +10,16 @@ import Foundation
 /// and consumers handle hundreds of thousands per second); other offsets and precisions fall back to
 /// Foundation's parser.
 public enum RFC3339 {
+    /// The instants the four-digit form can write: 0001-01-01T00:00:00Z through 9999-12-31T23:59:59.999Z, in epoch
+    /// milliseconds. `date(from:)` refuses the rest, so that a date read from outside can always be written back.
+    public static let supportedMilliseconds: ClosedRange<Int64> = -62_135_596_800_000...253_402_300_799_999
+
+    /// A date outside `supportedMilliseconds` (which no reader here accepts) is written as the nearest end of it:
+    /// writing a timestamp must not trap on a value that came from elsewhere.
     public static func string(from date: Date) -> String {
-        let totalMilliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let bounds = Double(supportedMilliseconds.lowerBound)...Double(supportedMilliseconds.upperBound)
+        let exact = (date.timeIntervalSince1970 * 1000).rounded()
+        let totalMilliseconds = Int64(exact.isNaN ? 0 : min(max(exact, bounds.lowerBound), bounds.upperBound))
         var seconds = time_t(totalMilliseconds.floorDivided(by: 1000))
         let milliseconds = Int(totalMilliseconds - Int64(seconds) * 1000)
         var parts = tm()
@@ -41,12 +49,23 @@ public enum RFC3339 {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Accepts timestamps with or without fractional seconds, in any offset.
+    /// Accepts timestamps with or without fractional seconds, in any offset, within `supportedMilliseconds`.
     public static func date(from text: String) -> Date? {
-        if let date = canonicalDate(from: text) { return date }
+        if let date = canonicalDate(from: text) { return isSupported(date) ? date : nil }
         // Canonical in shape but not a real instant (Feb 30): Foundation would roll it over; refuse it.
         if text.utf8.count == 24 && text.hasSuffix("Z") { return nil }
-        return (try? withFractions.parse(text)) ?? (try? withoutFractions.parse(text))
+        // Foundation reads five-digit years and offsets past year 0001 (`0000-01-01T00:00:00+14:00`), which
+        // `string(from:)` cannot write back and Postgres' binary encoding of a date traps on far beyond that.
+        guard text.utf8.count <= 64, let date = (try? withFractions.parse(text)) ?? (try? withoutFractions.parse(text)),
+            isSupported(date)
+        else { return nil }
+        return date
+    }
+
+    /// Compared as floating point: converting a far date to `Int64` milliseconds would itself trap.
+    private static func isSupported(_ date: Date) -> Bool {
+        let milliseconds = date.timeIntervalSince1970 * 1000
+        return milliseconds >= Double(supportedMilliseconds.lowerBound) && milliseconds <= Double(supportedMilliseconds.upperBound)
     }
 
     /// The fast path: exactly `YYYY-MM-DDTHH:MM:SS.mmmZ`.

@@ -79,7 +79,11 @@ struct SourcesController {
                 invalidParams: [.init(name: "name", reason: "is required")]
             )
         }
-        let name = input.name
+        return try checkedName(input.name)
+    }
+
+    /// `name` when it can name a source; otherwise a 400 that says what a name may hold.
+    static func checkedName(_ name: String) throws(ProblemDetails) -> String {
         if name == "default" {
             throw ProblemDetails(
                 status: .badRequest,

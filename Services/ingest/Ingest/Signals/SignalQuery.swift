@@ -66,9 +66,16 @@ public struct SignalCursor: Sendable, Equatable {
         self.id = id
     }
 
+    /// Receipt times this API can have issued: 1970 to the end of year 9999. A far one would trap in Postgres'
+    /// binary encoding of the date.
+    static let microseconds: ClosedRange<Int64> = 0...253_402_300_799_999_999
+
     init?(_ text: String) {
-        let parts = text.split(separator: "_", maxSplits: 1)
-        guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
+        let parts = text.split(separator: "_", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, let digits = parts.first, let idText = parts.last,
+            !digits.isEmpty, digits.utf8.allSatisfy({ (48...57).contains($0) }),
+            let micros = Int64(digits), Self.microseconds.contains(micros), let id = UUID(uuidString: String(idText))
+        else { return nil }
         self.init(receivedAt: Date(timeIntervalSince1970: TimeInterval(micros) / 1_000_000), id: id)
     }
 

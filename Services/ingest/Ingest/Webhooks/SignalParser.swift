@@ -73,11 +73,14 @@ public enum SignalParser {
         var exchange: String?
         var symbol: String?
         if let ticker = text(tickerField, maxLength: 64) {
-            let parts = ticker.split(separator: ":", maxSplits: 1).map(String.init)
-            let bare = (parts.count == 2 ? parts[1] : parts[0]).uppercased()
-            if parts.count == 2 { exchange = parts[0].uppercased() }
+            // Empty pieces are kept, so that ":", "a:" and ":b" are refused rather than read as something else.
+            let parts = ticker.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            let bare = (parts.last ?? "").uppercased()
+            if parts.count == 2, let prefix = parts.first { exchange = prefix.uppercased() }
             let isSymbolCharacter: (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./!".contains($0)) }
-            if bare.isEmpty || !bare.allSatisfy(isSymbolCharacter) || !(exchange ?? "X").allSatisfy(isSymbolCharacter) {
+            if bare.isEmpty || exchange?.isEmpty == true || !bare.allSatisfy(isSymbolCharacter)
+                || !(exchange ?? "X").allSatisfy(isSymbolCharacter)
+            {
                 problems.append(.init(name: tickerField, reason: "'\(ticker)' is not a symbol"))
             } else {
                 symbol = bare
@@ -157,7 +160,8 @@ public enum SignalParser {
         case nil, .null?:
             return nil
         case .number(let digits)?, .string(let digits)?:
-            if let milliseconds = Int64(digits), milliseconds > 0 {
+            // Bounded like RFC 3339 text: a later instant could not be written back when the signal is stored.
+            if let milliseconds = Int64(digits), milliseconds > 0, RFC3339.supportedMilliseconds.contains(milliseconds) {
                 return Date(epochMilliseconds: milliseconds)
             }
             if let date = RFC3339.date(from: digits) { return date }

@@ -1,3 +1,4 @@
+import BallastCore
 import Foundation
 
 /// Prices and fees of paper fills: slippage moves a taker's price against it, fees are a share of the
@@ -12,6 +13,16 @@ public struct ExecutionPricing: Sendable, Equatable {
         self.takerFeeBps = takerFeeBps
         self.makerFeeBps = makerFeeBps
         self.slippageBps = slippageBps
+    }
+
+    /// A fee or slippage setting as an operator types it (`ballast account create --taker-fee-bps 7.5`): plain
+    /// decimal digits from 0 to 1000, read exactly; nil for anything else (signs, exponents, `NaN`, other scripts'
+    /// digits).
+    public static func basisPoints(_ text: String) -> Decimal? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ (48...57).contains($0) || $0 == UInt8(ascii: ".") }),
+            let value = ExactDecimal.parse(text), value >= 0, value <= 1_000
+        else { return nil }
+        return value
     }
 
     /// The price a taker gets when the market is at `reference`.
