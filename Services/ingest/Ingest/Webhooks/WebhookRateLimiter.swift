@@ -23,11 +23,11 @@ public struct WebhookRateLimiter: Sendable {
         let key = "ballast:ratelimit:webhook:\(source.uuidString.lowercased()):\(minute)"
         do {
             let replies = try await redis.pipeline([RedisCommand("INCR", key), RedisCommand("EXPIRE", key, "120")])
-            guard let count = try replies[0].checked().integer else { return nil }
+            guard let count = try replies.first?.checked().integer else { return nil }
             guard count > requestsPerMinute else { return nil }
             return max(1, 60 - Int(now.timeIntervalSince1970) % 60)
         } catch {
-            logger.warning("rate limit unavailable; letting the request through", metadata: ["error": "\(error)"])
+            logger.warning("rate limit unavailable; letting the request through", metadata: ["error": .error(error)])
             return nil
         }
     }
