@@ -28,6 +28,8 @@ public enum MarketData {
                 try Job("tickers.refresh", schedule: "*/5 * * * * *", timeout: .seconds(4), catchUp: .skip) { run in
                     try await tickers.refresh(now: run.tick.epochMilliseconds, ttl: .seconds(15))
                 },
+                // Market trades older than BALLAST_RETENTION_TRADES_DAYS; candles are kept.
+                try RetentionJobs.tradesPurge(context),
             ]
         )
     }

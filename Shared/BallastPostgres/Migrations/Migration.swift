@@ -28,5 +28,6 @@ extension Migration {
         .m0012SignalOrderFields,
         .m0013ClaimOutbox,
         .m0014LockAccountSnapshot,
+        .m0016RetentionIndexes,
     ]
 }

@@ -17,8 +17,6 @@ public final class OutboxRelay: Service, Sendable {
         public var batchSize = 5_000
         /// How long to wait before looking again when the outbox was empty.
         public var pollInterval: Duration = .milliseconds(100)
-        /// Sent rows older than this are deleted.
-        public var retention: Duration = .seconds(24 * 3600)
 
         public init() {}
     }
@@ -52,17 +50,12 @@ public final class OutboxRelay: Service, Sendable {
 
     public func run() async throws {
         var backoff = Backoff()
-        var lastPurge = ContinuousClock.now
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 // Cancelled on shutdown: an interrupted batch rolls back and its rows stay queued.
                 let count = try await cancelWhenGracefulShutdown { try await self.relayPending() }
                 health?.set(Self.healthComponent, healthy: true)
                 backoff.reset()
-                if ContinuousClock.now - lastPurge > .seconds(60) {
-                    try await purgeSent()
-                    lastPurge = .now
-                }
                 if count < configuration.batchSize {
                     let pause = configuration.pollInterval
                     if let wakeup {
@@ -112,10 +105,5 @@ public final class OutboxRelay: Service, Sendable {
         }
         relayed.increment(by: count)
         return count
-    }
-
-    private func purgeSent() async throws {
-        let cutoff = Date().addingTimeInterval(-Double(configuration.retention.components.seconds))
-        try await database.query("DELETE FROM outbox WHERE sent_at < \(cutoff)", logger: logger)
     }
 }

@@ -25,6 +25,8 @@ public struct ServiceConfiguration: Sendable {
     public var outbox: OutboxRelay.Configuration
     /// How long finished scheduler runs are kept.
     public var jobRunsRetention: Duration
+    /// How long trades, sent outbox rows and processed message ids are kept.
+    public var retention: RetentionSettings
 
     public struct ConsumerSettings: Sendable {
         public var batchSize: Int
@@ -67,6 +69,7 @@ public struct ServiceConfiguration: Sendable {
         outbox.batchSize = try environment.integer("BALLAST_OUTBOX_BATCH_SIZE", default: 5_000, range: 1...50_000)
         outbox.pollInterval = try environment.milliseconds("BALLAST_OUTBOX_POLL_MS", default: .milliseconds(100))
         jobRunsRetention = .seconds(3600 * (try environment.integer("BALLAST_JOB_RUNS_RETENTION_HOURS", default: 168, range: 1...87_600)))
+        retention = try RetentionSettings(environment: environment)
     }
 
     /// Settings for this process's consumer on `stream`, in the group named after the service.

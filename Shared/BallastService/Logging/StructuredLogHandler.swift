@@ -1,7 +1,6 @@
 import BallastCore
 import Foundation
 import Logging
-import Synchronization
 
 /// Writes one line per log record to standard output, as logfmt or JSON:
 /// `ts=2026-11-25T10:00:00.000Z level=info service=notifier msg="consumer starting" stream=ballast:events`.
@@ -10,11 +9,14 @@ public struct StructuredLogHandler: LogHandler {
     public var logLevel: Logger.Level
     private let label: String
     private let format: LogFormat
+    private let writer: LogLineWriter
 
-    public init(label: String, format: LogFormat, level: Logger.Level) {
+    /// A handler whose lines go to `writer`: the process's standard output unless a test passes another.
+    public init(label: String, format: LogFormat, level: Logger.Level, writer: LogLineWriter = .standardOutput) {
         self.label = label
         self.format = format
         self.logLevel = level
+        self.writer = writer
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -34,7 +36,7 @@ public struct StructuredLogHandler: LogHandler {
             fields.append((key, "\(merged[key]!)"))
         }
         let line = format == .json ? Self.json(fields) : Self.logfmt(fields)
-        StandardOutput.write(line + "\n")
+        writer.write(line + "\n")
     }
 
     static func logfmt(_ fields: [(String, String)]) -> String {
@@ -48,16 +50,5 @@ public struct StructuredLogHandler: LogHandler {
     private static func quotedIfNeeded(_ value: String) -> String {
         let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0.isNewline }
         return needsQuotes ? JSONValue.quoted(value) : value
-    }
-}
-
-/// Serializes writes so that lines from concurrent tasks never interleave.
-private enum StandardOutput {
-    private static let lock = Mutex(())
-
-    static func write(_ line: String) {
-        lock.withLock { _ in
-            FileHandle.standardOutput.write(Data(line.utf8))
-        }
     }
 }

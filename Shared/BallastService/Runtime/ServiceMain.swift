@@ -16,9 +16,10 @@ public enum ServiceMain {
             FileHandle.standardError.write(Data("\(service.name): invalid configuration: \(error)\n".utf8))
             exit(2)
         }
-        let logger = bootstrapLogging(label: service.name, format: configuration.logFormat, level: configuration.logLevel)
+        // Metrics first: the log writer registers its dropped-lines counter when the first logger is made.
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = bootstrapLogging(label: service.name, format: configuration.logFormat, level: configuration.logLevel)
         do {
             try await ServiceRuntime(configuration: configuration, logger: logger, metrics: registry).run(build)
             exit(0)

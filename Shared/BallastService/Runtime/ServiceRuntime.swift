@@ -50,11 +50,12 @@ public struct ServiceRuntime: Sendable {
         )
         var jobRunnerConfiguration = JobRunner.Configuration(service: configuration.service.name, instance: configuration.instance)
         jobRunnerConfiguration.runRetention = configuration.jobRunsRetention
+        let declaredJobs = definition.jobs + (try RetentionJobs.sharedTablesPurges(context))
         let jobs =
-            definition.jobs.isEmpty
+            declaredJobs.isEmpty
             ? nil
             : JobRunner(
-                jobs: definition.jobs,
+                jobs: declaredJobs,
                 database: database,
                 redis: redis,
                 configuration: jobRunnerConfiguration,
