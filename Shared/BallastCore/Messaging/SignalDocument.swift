@@ -30,13 +30,17 @@ public struct SignalDocument: Codable, Sendable, Equatable {
     /// A trailing stop for the position the order opens or grows: the percentage below the best price
     /// since (above, for a short) at which it closes, as a decimal string.
     public var trailingStopPercent: String?
+    /// The signal's place among its user's signals, counted from 1 in the order ingest accepted them
+    /// (`accept_signals`); signal-processor decides them in that order. Absent in messages published before
+    /// migration 17.
+    public var sequence: Int64?
 
     public init(
         id: UUID, sourceId: UUID, userId: UUID, clientId: String? = nil, exchange: String? = nil, symbol: String,
         action: String, direction: String? = nil, quantity: String? = nil, price: String? = nil, orderType: String = "market",
         stopLoss: String? = nil, takeProfit: String? = nil, timeframe: String? = nil, strike: String? = nil,
         expiration: String? = nil, strategy: String? = nil, comment: String? = nil, timestamp: Date? = nil, receivedAt: Date,
-        timeInForce: String? = nil, expiresAt: Date? = nil, trailingStopPercent: String? = nil
+        timeInForce: String? = nil, expiresAt: Date? = nil, trailingStopPercent: String? = nil, sequence: Int64? = nil
     ) {
         self.id = id
         self.sourceId = sourceId
@@ -61,5 +65,6 @@ public struct SignalDocument: Codable, Sendable, Equatable {
         self.timeInForce = timeInForce
         self.expiresAt = expiresAt
         self.trailingStopPercent = trailingStopPercent
+        self.sequence = sequence
     }
 }

@@ -30,8 +30,33 @@ public struct SignalExecutor: Sendable {
         try await execute(user: signal.userId, [signal])[0]
     }
 
-    /// Decides `signals`, all of user `userID`, in one transaction; one outcome per signal, in order.
+    /// Decides `signals`, all of user `userID`, in one transaction; one outcome per signal, in order. A signal
+    /// whose predecessors (by `sequence`) are not all decided is held (`.held`) and decided with the last of
+    /// them (see `SignalSequenceGate`).
     public func execute(user userID: UUID, _ signals: [SignalDocument]) async throws -> [SignalOutcome] {
+        try await decide(user: userID, signals, passingGap: false)
+    }
+
+    /// Users whose oldest held signal has waited longer than `wait` for a predecessor that never came.
+    public func usersWithOverdueGaps(wait: Duration) async throws -> [UUID] {
+        let rows = try await database.query(
+            """
+            SELECT DISTINCT user_id FROM held_signals
+            WHERE held_at < now() - make_interval(secs => \(Double(wait.components.seconds)))
+            """,
+            logger: logger
+        )
+        var users: [UUID] = []
+        for try await user in rows.decode(UUID.self) { users.append(user) }
+        return users
+    }
+
+    /// Stops waiting for the missing signals before `userID`'s held ones, and decides those that can go.
+    public func passGap(user userID: UUID) async throws {
+        _ = try await decide(user: userID, [], passingGap: true)
+    }
+
+    private func decide(user userID: UUID, _ signals: [SignalDocument], passingGap: Bool) async throws -> [SignalOutcome] {
         let requests = signals.map(OrderRequest.from)
         // The last prices come from Redis, outside the transaction, while BEGIN makes its round trip; they are
         // awaited before the account is locked, so a slow Redis never holds the lock.
@@ -49,17 +74,43 @@ public struct SignalExecutor: Sendable {
         let logger = self.logger
         let settings = self.settings
         let outcomes = try await database.transaction(logger: logger) { connection in
-            let quotes = try await quotesTask.value
-            var run = try await SignalBatchRun.start(user: userID, signals: signals, connection: connection, logger: logger)
-            var outcomes: [SignalOutcome] = []
-            for (signal, request) in zip(signals, requests) {
-                outcomes.append(try await run.decide(signal, request, quotes: quotes, settings: settings, now: now))
+            var quotes = try await quotesTask.value
+            var gate = try await SignalSequenceGate.open(user: userID, on: connection, logger: logger)
+            if passingGap { gate.passGap() }
+            let admitted = gate.admit(signals)
+            // Held signals released now were not in this batch: their prices are read here, under the lock
+            // (rare: only when a late predecessor arrives).
+            let incoming = Set(signals.map(\.id))
+            for (signal, _) in admitted where !incoming.contains(signal.id) {
+                guard case .success(let request) = OrderRequest.from(signal), quotes[request.symbol] == nil else { continue }
+                if let quote = try await prices.latest(request.symbol) { quotes[request.symbol] = quote }
+            }
+            var run = try await SignalBatchRun.start(user: userID, signals: admitted.map(\.signal), connection: connection, logger: logger)
+            var decided: [UUID: SignalOutcome] = [:]
+            for (signal, admission) in admitted {
+                let request: Result<OrderRequest, RejectionReasons> =
+                    switch admission {
+                    case .decide: OrderRequest.from(signal)
+                    case .late: .failure(RejectionReasons([Self.outOfSequence(signal)]))
+                    }
+                decided[signal.id] = try await run.decide(signal, request, quotes: quotes, settings: settings, now: now)
             }
             try await run.finish()
-            return outcomes
+            try await gate.save(on: connection, logger: logger)
+            return signals.map { signal in
+                if gate.isHeld(signal) { return SignalOutcome.held }
+                return decided[signal.id] ?? .alreadyDecided
+            }
         }
-        if outcomes.contains(where: { $0 != .alreadyDecided }) { outboxWakeup?.wake() }
+        if outcomes.contains(where: { $0 != .alreadyDecided && $0 != .held }) || passingGap { outboxWakeup?.wake() }
         return outcomes
+    }
+
+    private static func outOfSequence(_ signal: SignalDocument) -> RiskViolation {
+        RiskViolation(
+            rule: "out_of_sequence",
+            message: "signal \(signal.sequence.map(String.init) ?? "?") of its user arrived after later signals were decided; "
+                + "acting on it now would reorder them")
     }
 }
 
