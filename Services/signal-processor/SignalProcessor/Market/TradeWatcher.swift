@@ -21,29 +21,47 @@ public struct TradeWatcher: StreamMessageHandler {
         self.logger = logger
     }
 
+    /// Symbols are applied one after another, each on its own: a symbol whose trades cannot be applied fails
+    /// only its own messages, and the other symbols' commits are reported as the successes they are. A trade
+    /// repeated in the batch (a producer's retry) is applied once: `fills (order_id, market_trade_id)` would
+    /// otherwise refuse the whole order's transaction.
     public func handle(_ messages: [StreamMessage]) async -> [Result<Void, any Error>] {
         var results = [Result<Void, any Error>](repeating: .success(()), count: messages.count)
         var trades: [String: [WatchedTrade]] = [:]
+        var seen: Set<TradeKey> = []
+        var messagesBySymbol: [String: [Int]] = [:]
         for (index, message) in messages.enumerated() {
             do {
                 let trade = try TradeMessage.trade(from: message.envelope)
-                trades[trade.symbol, default: []].append(WatchedTrade(trade))
+                messagesBySymbol[trade.symbol, default: []].append(index)
+                guard seen.insert(TradeKey(symbol: trade.symbol, id: trade.id)).inserted else { continue }
+                trades[trade.symbol, default: []].append(try WatchedTrade(trade))
             } catch {
                 results[index] = .failure(error)
             }
         }
-        do {
-            for (symbol, symbolTrades) in trades.sorted(by: { $0.key < $1.key }) {
-                let ordered = symbolTrades.sorted { ($0.time, $0.id) < ($1.time, $1.id) }
+        for (symbol, symbolTrades) in trades.sorted(by: { $0.key < $1.key }) {
+            let ordered = symbolTrades.sorted { ($0.time, $0.id) < ($1.time, $1.id) }
+            do {
                 try await fillRestingOrders(symbol: symbol, trades: ordered)
                 try await triggerExits(symbol: symbol, trades: ordered)
                 try await mark(symbol: symbol, trades: ordered)
+            } catch {
+                logger.warning(
+                    "cannot apply market trades of a symbol; they will be delivered again",
+                    metadata: ["symbol": .string(symbol), "error": .error(error)])
+                for index in messagesBySymbol[symbol] ?? [] where (try? results[index].get()) != nil {
+                    results[index] = .failure(error)
+                }
             }
-        } catch {
-            logger.warning("cannot apply market trades; the batch will be delivered again", metadata: ["error": "\(error)"])
-            return results.map { if case .failure = $0 { $0 } else { .failure(error) } }
         }
         return results
+    }
+
+    /// A market trade's identity: exchanges number trades per symbol.
+    private struct TradeKey: Hashable {
+        var symbol: String
+        var id: Int64
     }
 
     // MARK: Resting limit orders
@@ -61,9 +79,16 @@ public struct TradeWatcher: StreamMessageHandler {
         )
         var candidates: [(order: UUID, account: UUID)] = []
         for try await candidate in rows.decode((UUID, UUID).self) { candidates.append(candidate) }
+        // One order that cannot be filled does not hold back the others; the batch still fails, so it comes back.
+        var firstFailure: (any Error)?
         for (orderID, accountID) in candidates {
-            try await fill(orderID, account: accountID, with: trades)
+            do {
+                try await fill(orderID, account: accountID, with: trades)
+            } catch {
+                firstFailure = firstFailure ?? error
+            }
         }
+        if let firstFailure { throw firstFailure }
     }
 
     private func fill(_ orderID: UUID, account accountID: UUID, with trades: [WatchedTrade]) async throws {
@@ -167,39 +192,49 @@ public struct TradeWatcher: StreamMessageHandler {
             }
         }
         let logger = self.logger
+        var firstFailure: (any Error)?
         for exit in exits {
-            try await database.transaction(logger: logger) { connection in
-                guard let state = try await AccountSnapshot.lock(account: exit.account, on: connection, logger: logger)?.state else {
-                    return
-                }
-                let account = state.account
-                // Closed meanwhile (a signal, the owner, an earlier delivery of this trade), or another instance
-                // found it cannot be paid for: nothing to do.
-                guard let position = state.positions.first(where: { $0.id == exit.position }),
-                    let instrument = Instrument(symbol: position.symbol),
-                    try await !Self.exitFailedRecently(position.id, on: connection, logger: logger)
-                else { return }
-                var writes = AccountWrites(account: account)
-                do {
-                    _ = try PositionExit.close(
-                        position, reason: exit.reason, reference: exit.price, state: state, instrument: instrument, at: Date(),
-                        into: &writes)
-                    logger.info(
-                        "position closed by its exit rule",
-                        metadata: ["position_id": "\(position.id)", "reason": "\(exit.reason.rawValue)"])
-                } catch let shortfall as PositionExit.Shortfall {
-                    writes = AccountWrites(account: account)
-                    try PositionExit.recordFailure(
-                        position, reason: exit.reason, shortfall: shortfall, reference: exit.price, account: account, at: Date(),
-                        into: &writes)
-                    try await connection.query(
-                        "UPDATE positions SET exit_failed_at = now() WHERE id = \(position.id)", logger: logger)
-                    logger.warning(
-                        "exit rule fired but the account cannot pay for the close",
-                        metadata: ["position_id": "\(position.id)", "needed": "\(shortfall.needed)", "available": "\(shortfall.available)"])
-                }
-                try await writes.flush(on: connection, logger: logger)
+            do {
+                try await close(exit, logger: logger)
+            } catch {
+                firstFailure = firstFailure ?? error
             }
+        }
+        if let firstFailure { throw firstFailure }
+    }
+
+    private func close(_ exit: (position: UUID, account: UUID, reason: CloseReason, price: Decimal), logger: Logger) async throws {
+        try await database.transaction(logger: logger) { connection in
+            guard let state = try await AccountSnapshot.lock(account: exit.account, on: connection, logger: logger)?.state else {
+                return
+            }
+            let account = state.account
+            // Closed meanwhile (a signal, the owner, an earlier delivery of this trade), or another instance
+            // found it cannot be paid for: nothing to do.
+            guard let position = state.positions.first(where: { $0.id == exit.position }),
+                let instrument = Instrument(symbol: position.symbol),
+                try await !Self.exitFailedRecently(position.id, on: connection, logger: logger)
+            else { return }
+            var writes = AccountWrites(account: account)
+            do {
+                _ = try PositionExit.close(
+                    position, reason: exit.reason, reference: exit.price, state: state, instrument: instrument, at: Date(),
+                    into: &writes)
+                logger.info(
+                    "position closed by its exit rule",
+                    metadata: ["position_id": "\(position.id)", "reason": "\(exit.reason.rawValue)"])
+            } catch let shortfall as PositionExit.Shortfall {
+                writes = AccountWrites(account: account)
+                try PositionExit.recordFailure(
+                    position, reason: exit.reason, shortfall: shortfall, reference: exit.price, account: account, at: Date(),
+                    into: &writes)
+                try await connection.query(
+                    "UPDATE positions SET exit_failed_at = now() WHERE id = \(position.id)", logger: logger)
+                logger.warning(
+                    "exit rule fired but the account cannot pay for the close",
+                    metadata: ["position_id": "\(position.id)", "needed": "\(shortfall.needed)", "available": "\(shortfall.available)"])
+            }
+            try await writes.flush(on: connection, logger: logger)
         }
     }
 
@@ -228,10 +263,13 @@ struct WatchedTrade: Sendable {
     var price: Decimal
     var quantity: Decimal
 
-    init(_ trade: Trade) {
+    init(_ trade: Trade) throws(UnprocessableMessage) {
+        guard let price = Decimal(string: "\(trade.price)"), let quantity = Decimal(string: "\(trade.quantity)") else {
+            throw UnprocessableMessage("trade \(trade.id) has an amount that is not a decimal number")
+        }
         id = trade.id
         time = trade.time
-        price = Decimal(string: "\(trade.price)")!
-        quantity = Decimal(string: "\(trade.quantity)")!
+        self.price = price
+        self.quantity = quantity
     }
 }

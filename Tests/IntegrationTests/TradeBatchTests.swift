@@ -1,0 +1,70 @@
+import BallastCore
+import BallastRedis
+import Foundation
+import MarketData
+import PostgresNIO
+import Testing
+
+@testable import SignalProcessor
+
+/// What one delivered batch of `ballast:trades` does when it holds repeats, or trades of a symbol that
+/// cannot be applied: the rest of the batch is booked and acknowledged.
+@Suite("A batch of market trades with repeats or a failing symbol")
+struct TradeBatchTests {
+    @Test("a market trade repeated inside one delivered batch fills the resting order once and the batch succeeds")
+    func repeatedTradeInOneBatch() async throws {
+        try await PaperTradingFixture.with { fixture in
+            _ = try await fixture.executor.execute(fixture.signal("buy", quantity: "1", orderType: "limit", price: "49000"))
+            let watcher = TradeWatcher(database: fixture.database, logger: TestServers.logger)
+            let trade = try TradeWatcherTests.trades(fixture.symbol, [("48900", "0.4")], firstID: 7)[0]
+            var repeated = trade
+            repeated.entryID = "1-0"
+            let results = await watcher.handle([trade, repeated])
+
+            #expect(results.allSatisfy { if case .success = $0 { true } else { false } }, "\(results)")
+            #expect(try await fixture.strings("SELECT quantity::text || ' ' || market_trade_id FROM fills") == ["0.4 7"])
+            #expect(try await fixture.strings("SELECT status FROM orders") == ["partially_filled"])
+            #expect(try await fixture.balancesMatchLedger())
+        }
+    }
+
+    @Test("one symbol whose trades cannot be applied fails only its own messages; the other symbol's fills commit and succeed")
+    func failingSymbolIsolated() async throws {
+        try await PaperTradingFixture.with { fixture in
+            let other = "Q\(UUID().uuidString.prefix(8).uppercased())-USD"
+            try await fixture.database.query("INSERT INTO market_symbols (symbol) VALUES (\(other))")
+            _ = try await fixture.redis.pipeline([
+                RedisCommand("SET", MarketKeys.price(other), "50000"),
+                RedisCommand("SET", MarketKeys.priceTime(other), String(Date().epochMilliseconds)),
+            ])
+            _ = try await fixture.executor.execute(fixture.signal("buy", quantity: "1", orderType: "limit", price: "49000"))
+            _ = try await fixture.executor.execute(
+                fixture.signal("buy", quantity: "1", symbol: other, orderType: "limit", price: "49000"))
+            // Every fill of the fixture's symbol is refused, as a broken row or constraint would refuse it.
+            try await fixture.database.query(
+                """
+                CREATE FUNCTION refuse_fill() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'fill refused by the test'; END $$
+                """)
+            try await fixture.database.query(
+                """
+                CREATE TRIGGER refuse_fill BEFORE INSERT ON fills FOR EACH ROW
+                WHEN (NEW.symbol = '\(unescaped: fixture.symbol)') EXECUTE FUNCTION refuse_fill()
+                """)
+            let watcher = TradeWatcher(database: fixture.database, logger: TestServers.logger)
+            let failing = try TradeWatcherTests.trades(fixture.symbol, [("48900", "1")], firstID: 1)
+            var healthy = try TradeWatcherTests.trades(other, [("48900", "1")], firstID: 2)
+            healthy[0].entryID = "1-0"
+            let results = await watcher.handle(failing + healthy)
+
+            #expect(results.count == 2)
+            #expect(results.first.map { if case .failure = $0 { true } else { false } } == true)
+            #expect(results.last.map { if case .success = $0 { true } else { false } } == true)
+            #expect(
+                try await fixture.strings("SELECT symbol || ' ' || status FROM orders ORDER BY symbol")
+                    == [
+                        "\(fixture.symbol) new", "\(other) filled",
+                    ].sorted())
+        }
+    }
+}
