@@ -2,12 +2,14 @@ import BallastScheduler
 import Foundation
 
 /// Command line of the probe:
-/// `--instance NAME [--duration SECONDS] [--baseline] --job NAME|SCHEDULE[|work=MS][|lock-ttl=MS][|timeout=MS][|catch-up=skip|run-once=MS] ...`
+/// `--instance NAME [--duration SECONDS] [--baseline] --job NAME|SCHEDULE[|work=MS][|steps=N][|lock-ttl=MS][|timeout=MS][|catch-up=skip|run-once=MS] ...`
 struct ProbeOptions {
     struct JobSpec {
         var name: String
         var schedule: String
         var work: Duration = .zero
+        /// The work is done in this many pieces, each recorded in its own transaction.
+        var steps = 1
         var lockTTL: Duration = .seconds(30)
         var timeout: Duration = .seconds(60)
         var catchUp: CatchUpPolicy = .runOnce(startingDeadline: .seconds(300))
@@ -45,12 +47,13 @@ struct ProbeOptions {
         var spec = JobSpec(name: parts[0], schedule: parts[1])
         for option in parts.dropFirst(2) {
             let pair = option.split(separator: "=", maxSplits: 1).map(String.init)
-            let milliseconds = pair.count == 2 ? Int(pair[1]).map { Duration.milliseconds($0) } : nil
-            switch (pair[0], milliseconds) {
-            case ("work", let value?): spec.work = value
-            case ("lock-ttl", let value?): spec.lockTTL = value
-            case ("timeout", let value?): spec.timeout = value
-            case ("run-once", let value?): spec.catchUp = .runOnce(startingDeadline: value)
+            let number = pair.count == 2 ? Int(pair[1]) : nil
+            switch (pair[0], number) {
+            case ("work", let value?): spec.work = .milliseconds(value)
+            case ("steps", let value?) where value > 0: spec.steps = value
+            case ("lock-ttl", let value?): spec.lockTTL = .milliseconds(value)
+            case ("timeout", let value?): spec.timeout = .milliseconds(value)
+            case ("run-once", let value?): spec.catchUp = .runOnce(startingDeadline: .milliseconds(value))
             case ("catch-up", _) where pair.count == 2 && pair[1] == "skip": spec.catchUp = .skip
             default: throw ProbeError("cannot read job option '\(option)'")
             }

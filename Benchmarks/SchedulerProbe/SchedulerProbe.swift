@@ -9,9 +9,8 @@ import PostgresNIO
 import ServiceLifecycle
 
 /// Runs scheduler jobs as one instance among several, for the multi-process tests and
-/// scripts/bench/scheduler. Each run inserts a row into `scheduler_probe_effects` (no unique key, so a
-/// tick run twice would show twice), then works for the job's `work` time. On exit it prints the
-/// scheduler's overhead per run (lock, fence, record, unlock) as `name value` lines.
+/// scripts/bench/scheduler. Each run records itself in `scheduler_probe_effects` (`ProbeWork`). On exit
+/// it prints the scheduler's overhead per run (lock, fence, record, unlock) as `name value` lines.
 @main
 struct SchedulerProbe {
     static func main() async throws {
@@ -40,12 +39,9 @@ struct SchedulerProbe {
         let redis = RedisClient(endpoint: redisEndpoint, poolSize: 4)
         let instance = options.instance
         let jobs = try options.jobs.map { spec in
-            try Job(spec.name, schedule: spec.schedule, timeout: spec.timeout, catchUp: spec.catchUp, lockTTL: spec.lockTTL) { run in
-                try await database.query(
-                    "INSERT INTO scheduler_probe_effects (job, tick, instance) VALUES (\(run.job), \(run.tick), \(instance))",
-                    logger: run.logger
-                )
-                if spec.work > .zero { try await Task.sleep(for: spec.work) }
+            let work = ProbeWork(database: database, instance: instance, work: spec.work, steps: spec.steps)
+            return try Job(spec.name, schedule: spec.schedule, timeout: spec.timeout, catchUp: spec.catchUp, lockTTL: spec.lockTTL) {
+                run in try await work.run(run)
             }
         }
         let runner = JobRunner(
@@ -102,7 +98,8 @@ struct Preparation: Service {
                 """
                 CREATE TABLE IF NOT EXISTS scheduler_probe_effects (
                     job text NOT NULL, tick timestamptz NOT NULL, instance text NOT NULL,
-                    at timestamptz NOT NULL DEFAULT clock_timestamp()
+                    at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    steps integer NOT NULL DEFAULT 0, last_write_at timestamptz
                 )
                 """,
                 logger: logger

@@ -71,15 +71,7 @@ struct SchedulerTests {
     func killedInstance() async throws {
         let job = uniqueJob("killed")
         let probes = try await startProbes(3, jobs: ["\(job)|* * * * * *|work=1500|lock-ttl=2000"])
-        let victim = try await withTestDatabase { database in
-            var running: String?
-            let found = await poll(timeout: .seconds(15)) {
-                running = try? await runningInstance(of: job, in: database)
-                return running != nil
-            }
-            try #require(found)
-            return try #require(probes.first { $0.name == running })
-        }
+        let victim = try await probeRunning(job, among: probes)
         victim.signal(SIGKILL)
         let killedAt = Date()
         try await Task.sleep(for: .seconds(10))
@@ -93,6 +85,53 @@ struct SchedulerTests {
             #expect(after.count >= 2, "\(runs)")
             #expect(after.allSatisfy { $0.instance != victim.name && $0.outcome == "succeeded" }, "\(after)")
             expectNoOverlap(runs.filter { $0.outcome != "abandoned" })
+            #expect(try await effectsPerTick(of: job, in: database).values.allSatisfy { $0 == 1 })
+        }
+    }
+
+    @Test("an instance frozen (SIGSTOP) mid-run past its lock TTL is taken over; resumed, it writes nothing after the next run starts")
+    func frozenInstanceFenced() async throws {
+        let job = uniqueJob("frozen")
+        let probes = try await startProbes(3, jobs: ["\(job)|* * * * * *|work=3000|steps=6|lock-ttl=1500"])
+        let victim = try await probeRunning(job, among: probes)
+        // Halfway between two of its 500 ms steps, outside a transaction. (Frozen inside a fenced
+        // transaction, it would hold the job until it resumes: the claim waits for that transaction.)
+        let lastStep = try await withTestDatabase { database in
+            var lastStep: Date?
+            _ = await poll(timeout: .seconds(5)) {
+                lastStep = try? await lastWrites(of: job, in: database, steppedOnly: true).values.first
+                return lastStep != nil
+            }
+            return try #require(lastStep)
+        }
+        var stopAt = lastStep.addingTimeInterval(0.25)
+        while stopAt < Date().addingTimeInterval(0.05) { stopAt.addTimeInterval(0.5) }
+        try await sleep(until: stopAt)
+        victim.signal(SIGSTOP)
+        let stoppedAt = Date()
+        // Past the TTL, another instance marks the frozen run abandoned and runs the job.
+        let takenOver = try await withTestDatabase { database in
+            await poll(timeout: .seconds(10)) {
+                let runs = (try? await runs(of: job, in: database)) ?? []
+                return runs.contains { $0.instance != victim.name && $0.startedAt > stoppedAt }
+            }
+        }
+        victim.signal(SIGCONT)
+        // The resumed body's next step falls inside the run that took over.
+        try await Task.sleep(for: .seconds(4))
+        await stop(probes)
+
+        #expect(takenOver)
+        try await withTestDatabase { database in
+            let runs = try await runs(of: job, in: database)
+            #expect(runs.contains { $0.instance == victim.name && $0.outcome == "abandoned" }, "\(runs)")
+            let lastWrites = try await lastWrites(of: job, in: database)
+            for run in runs {
+                guard let lastWrite = lastWrites[run.tick] else { continue }
+                for later in runs where later.startedAt > run.startedAt {
+                    #expect(lastWrite < later.startedAt, "\(run) wrote at \(RFC3339.string(from: lastWrite)), after \(later) started")
+                }
+            }
             #expect(try await effectsPerTick(of: job, in: database).values.allSatisfy { $0 == 1 })
         }
     }
@@ -218,6 +257,19 @@ private func runs(
     return runs
 }
 
+/// The probe in the middle of a run of `job`, once there is one.
+private func probeRunning(_ job: String, among probes: [Probe]) async throws -> Probe {
+    try await withTestDatabase { database in
+        var running: String?
+        let found = await poll(timeout: .seconds(15)) {
+            running = try? await runningInstance(of: job, in: database)
+            return running != nil
+        }
+        try #require(found)
+        return try #require(probes.first { $0.name == running })
+    }
+}
+
 private func runningInstance(of job: String, in database: PostgresClient) async throws -> String? {
     let rows = try await database.query("SELECT instance FROM job_runs WHERE job = \(job) AND finished_at IS NULL")
     for try await instance in rows.decode(String.self) { return instance }
@@ -230,6 +282,19 @@ private func effectsPerTick(of job: String, in database: PostgresClient) async t
     var counts: [Date: Int] = [:]
     for try await (tick, count) in rows.decode((Date, Int).self) { counts[tick] = count }
     return counts
+}
+
+/// When each tick's body last wrote to its row; with `steppedOnly`, only rows past their start.
+private func lastWrites(of job: String, in database: PostgresClient, steppedOnly: Bool = false) async throws -> [Date: Date] {
+    let rows = try await database.query(
+        """
+        SELECT tick, coalesce(last_write_at, at) FROM scheduler_probe_effects
+        WHERE job = \(job) AND (steps > 0 OR NOT \(steppedOnly))
+        """
+    )
+    var writes: [Date: Date] = [:]
+    for try await (tick, at) in rows.decode((Date, Date).self) { writes[tick] = max(at, writes[tick] ?? at) }
+    return writes
 }
 
 private func deleteKey(_ key: String, on redis: RedisClient) async throws {

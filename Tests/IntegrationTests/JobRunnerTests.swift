@@ -160,4 +160,20 @@ struct JobRunnerTests {
             #expect(outcomes.first?.error?.contains("no heartbeat from gone") == true)
         }
     }
+
+    @Test("a tick whose lock winner died before claiming it still runs once the orphaned lock expires")
+    func winnerDiedBeforeClaiming() async throws {
+        let name = TestServers.unique("it.orphaned-lock")
+        let ticks = Recorder<Date>()
+        let job = try Job(name, schedule: "*/5 * * * * *") { run in ticks.append(run.tick) }
+        let redis = RedisClient(endpoint: try TestServers.redis)
+        try await Self.withRunner([job]) { _, _ in
+            // A tick at least a second away, so the runner is up; the lock is taken half a second before it.
+            let tick = Date(timeIntervalSince1970: ((Date().timeIntervalSince1970 + 1.5) / 5).rounded(.up) * 5)
+            try await Task.sleep(for: .seconds(tick.timeIntervalSinceNow - 0.5))
+            _ = try await redis.send("SET", JobRunner.lockKey(for: name), "died-before-claiming", "PX", "2000")
+            // Held until 1.5 s after the tick; the next tick is 5 s after it.
+            #expect(await eventually(timeout: .seconds(4)) { ticks.all.contains(tick) }, "\(ticks.all)")
+        }
+    }
 }

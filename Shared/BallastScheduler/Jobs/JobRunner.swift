@@ -12,7 +12,10 @@ import Synchronization
 /// body runs). The winner inserts the tick's `job_runs` row, unique on `(job, tick)`, in a transaction that
 /// also refuses while another run of the job is unfinished, and only then runs the body. The lock keeps
 /// the race cheap; the row is the fence: an expired lock, a frozen instance or a Redis restart can let two
-/// instances race for a tick, never run it twice or run two ticks of a job side by side.
+/// instances race for a tick, never run it twice. A run found silent for a lock TTL is marked abandoned
+/// by the next claim; its body is cancelled as soon as its instance sees the lock or the row gone, and its
+/// writes in transactions that hold the fence (`JobRun.holdFence(on:)`) commit before the next run starts
+/// or not at all.
 public final class JobRunner: Service, Sendable {
     public struct Configuration: Sendable {
         /// The service the jobs belong to (`scheduled_jobs.service`).
@@ -71,8 +74,11 @@ public final class JobRunner: Service, Sendable {
     private enum Attempt {
         /// This instance ran the tick.
         case ran
-        /// Someone else has it: the lock was held, the tick already has a run, or a run is unfinished.
+        /// Someone else has it: the tick already has a run, or a run is unfinished.
         case notRun
+        /// Another instance holds the lock and has not claimed the tick: it may be about to, or it may have
+        /// died before its claim committed. Worth another try shortly.
+        case pending
         /// Redis or Postgres failed before the tick was claimed; it may be tried again.
         case failed
     }
@@ -81,6 +87,7 @@ public final class JobRunner: Service, Sendable {
         guard var cursor = await startingCursor(for: job) else { return }
         var handledTrigger: Int64?
         var backoff = Backoff(initial: .milliseconds(200), maximum: .seconds(5))
+        var lockWait = Backoff(initial: .milliseconds(100), maximum: .seconds(1))
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let settings = self.settings.withLock { $0[job.name] }
             let schedule = settings?.expression ?? job.schedule
@@ -90,7 +97,7 @@ public final class JobRunner: Service, Sendable {
                 case .ran:
                     handledTrigger = trigger.sequence
                     cursor = max(cursor, Date())
-                case .notRun:
+                case .notRun, .pending:
                     // Taken by another instance, or waiting for a running tick: look again after the next refresh.
                     guard await pause(configuration.settingsRefresh) else { return }
                 case .failed:
@@ -122,11 +129,17 @@ public final class JobRunner: Service, Sendable {
             switch await attempt(job, tick: due.tick, trigger: .schedule, sequence: nil, schedule: schedule) {
             case .ran:
                 backoff.reset()
+                lockWait.reset()
                 // Ticks that fell inside the run are skipped: a job never overlaps itself.
                 cursor = max(due.tick, Date())
             case .notRun:
                 backoff.reset()
+                lockWait.reset()
                 cursor = due.tick
+            case .pending:
+                // The cursor stays until the tick has a run or its starting deadline passes: a lock orphaned
+                // by a winner that died before claiming delays the tick, it does not drop it.
+                guard await pause(lockWait.nextDelay()) else { return }
             case .failed:
                 // The cursor stays: the same tick is tried again while it is within its starting deadline.
                 guard await pause(backoff.nextDelay()) else { return }
@@ -142,7 +155,7 @@ public final class JobRunner: Service, Sendable {
             do {
                 return try await store.latestScheduledTick(of: job.name) ?? Date()
             } catch {
-                logger.warning("cannot read the job's last run; retrying", metadata: ["job": "\(job.name)", "error": "\(error)"])
+                logger.warning("cannot read the job's last run; retrying", metadata: ["job": "\(job.name)", "error": .error(error)])
                 guard await pause(backoff.nextDelay()) else { return nil }
             }
         }
@@ -160,11 +173,13 @@ public final class JobRunner: Service, Sendable {
         let started = ContinuousClock.now
         let lease: LockLease?
         do {
-            guard let acquired = try await lock.acquire(Self.lockKey(for: job.name), ttl: job.lockTTL) else { return .notRun }
+            guard let acquired = try await lock.acquire(Self.lockKey(for: job.name), ttl: job.lockTTL) else {
+                return await lockHeldElsewhere(job, tick: tick)
+            }
             lease = acquired
         } catch {
             // Without Redis every instance goes to the fence, which alone keeps the tick single.
-            logger.warning("job lock unavailable; the database decides", metadata: ["job": "\(job.name)", "error": "\(error)"])
+            logger.warning("job lock unavailable; the database decides", metadata: ["job": "\(job.name)", "error": .error(error)])
             lease = nil
         }
         let claim: JobStore.Claim
@@ -179,7 +194,7 @@ public final class JobRunner: Service, Sendable {
             )
         } catch {
             await release(lease)
-            logger.warning("cannot claim the tick", metadata: ["job": "\(job.name)", "error": "\(String(reflecting: error))"])
+            logger.warning("cannot claim the tick", metadata: ["job": "\(job.name)", "error": .error(error)])
             return .failed
         }
         guard case .claimed(let runID, let previousTick) = claim else {
@@ -214,7 +229,19 @@ public final class JobRunner: Service, Sendable {
         return .ran
     }
 
-    /// Runs the body under its timeout while a sibling task keeps the lock and the heartbeat fresh.
+    /// The lock is held by another instance: either it runs the job (the tick falls inside its run), or it
+    /// won the tick and has not claimed it yet, or it died before its claim committed. The fence tells.
+    private func lockHeldElsewhere(_ job: Job, tick: Date) async -> Attempt {
+        do {
+            return try await store.isSettled(job: job.name, tick: tick) ? .notRun : .pending
+        } catch {
+            logger.warning("cannot read the tick's runs", metadata: ["job": "\(job.name)", "error": .error(error)])
+            return .failed
+        }
+    }
+
+    /// Runs the body under its timeout while a sibling task keeps the lock and the heartbeat fresh, and
+    /// cancels the body when either is lost.
     private func execute(_ job: Job, run: JobRun, lease: LockLease?, metrics: JobMetrics) async -> (JobRunRecord.Outcome, String?) {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -226,24 +253,33 @@ public final class JobRunner: Service, Sendable {
             return (.succeeded, nil)
         } catch let timeout as TimeoutError {
             return (.timedOut, timeout.description)
+        } catch let fence as JobFenceError {
+            // Another instance marked the run abandoned while it was frozen; that record stands.
+            return (.abandoned, fence.description)
         } catch {
             if Task.isCancelled { return (.interrupted, "the process stopped before the run finished") }
-            return (.failed, String(String(describing: error).prefix(2_000)))
+            return (.failed, String(diagnosis(of: error).prefix(2_000)))
         }
     }
 
     private func keepAlive(_ run: JobRun, lease: LockLease?, every interval: Duration, metrics: JobMetrics) async throws {
         while true {
             try await Task.sleep(for: interval)
-            if let lease, (try? await lock.extend(lease)) == false {
-                // The fence still holds the tick; the lock only kept the race cheap.
-                metrics.lostLock()
-                logger.warning("job lock lost while running", metadata: ["job": "\(run.job)"])
-            }
+            let isRunning: Bool?
             do {
-                try await store.heartbeat(runID: run.id)
+                isRunning = try await store.heartbeat(runID: run.id)
             } catch {
-                logger.warning("cannot record the job's heartbeat", metadata: ["job": "\(run.job)", "error": "\(error)"])
+                logger.warning("cannot record the job's heartbeat", metadata: ["job": "\(run.job)", "error": .error(error)])
+                isRunning = nil
+            }
+            if isRunning == false {
+                throw JobFenceError.lost(job: run.job, runID: run.id, outcome: JobRunRecord.Outcome.abandoned.rawValue)
+            }
+            // Someone else may hold the lock by now, if this instance was frozen past the TTL: stop rather
+            // than run beside them. A Redis that cannot answer is not a lost lock.
+            if let lease, (try? await lock.extend(lease)) == false {
+                metrics.lostLock()
+                throw LockError.lost(key: lease.key)
             }
         }
     }
@@ -259,7 +295,7 @@ public final class JobRunner: Service, Sendable {
                 }
                 return
             } catch {
-                logger.warning("cannot record the job's outcome; retrying", metadata: ["job": "\(run.job)", "error": "\(error)"])
+                logger.warning("cannot record the job's outcome; retrying", metadata: ["job": "\(run.job)", "error": .error(error)])
                 try? await Task.sleep(for: backoff.nextDelay())
             }
         }
@@ -291,7 +327,7 @@ public final class JobRunner: Service, Sendable {
                 try await reloadSettings()
                 return true
             } catch {
-                logger.warning("cannot register the jobs yet; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                logger.warning("cannot register the jobs yet; retrying", metadata: ["error": .error(error)])
                 guard await pause(backoff.nextDelay()) else { return false }
             }
         }
@@ -312,7 +348,7 @@ public final class JobRunner: Service, Sendable {
                 failing = false
             } catch {
                 if !failing {
-                    logger.warning("cannot read job settings; keeping the last ones", metadata: ["error": "\(error)"])
+                    logger.warning("cannot read job settings; keeping the last ones", metadata: ["error": .error(error)])
                 }
                 failing = true
             }

@@ -96,9 +96,26 @@ struct JobStore: Sendable {
         return .alreadyRun
     }
 
-    /// Proves the run's instance is alive.
-    func heartbeat(runID: Int64) async throws {
-        try await database.query("UPDATE job_runs SET heartbeat_at = clock_timestamp() WHERE id = \(runID)", logger: logger)
+    /// Proves the run's instance is alive; false when the run is no longer running (another instance found
+    /// it silent for too long and marked it abandoned), so the run must stop.
+    func heartbeat(runID: Int64) async throws -> Bool {
+        let rows = try await database.query(
+            "UPDATE job_runs SET heartbeat_at = clock_timestamp() WHERE id = \(runID) AND finished_at IS NULL RETURNING id",
+            logger: logger
+        )
+        for try await _ in rows.decode(Int64.self) { return true }
+        return false
+    }
+
+    /// Whether the tick is decided: it has a run, or another run of the job is unfinished (so the tick
+    /// falls inside it and is skipped). False while the holder of the job's lock has not claimed it yet.
+    func isSettled(job: String, tick: Date) async throws -> Bool {
+        let rows = try await database.query(
+            "SELECT EXISTS (SELECT 1 FROM job_runs WHERE job = \(job) AND (tick = \(tick) OR finished_at IS NULL))",
+            logger: logger
+        )
+        for try await settled in rows.decode(Bool.self) { return settled }
+        return false
     }
 
     /// Records how the run ended; false when the row was no longer running (another instance found it

@@ -1,3 +1,4 @@
+import BallastScheduler
 import Logging
 import PostgresNIO
 
@@ -14,13 +15,13 @@ struct CandleGapFiller: Sendable {
     let logger: Logger
 
     /// Fills the gaps of every symbol and interval up to the buckets ended before `now` (epoch ms);
-    /// returns how many flat candles it wrote.
+    /// returns how many flat candles it wrote. With `run`, each series' transaction holds the run's fence.
     @discardableResult
-    func fill(now: Int64) async throws -> Int {
+    func fill(now: Int64, run: JobRun? = nil) async throws -> Int {
         var written = 0
         for symbol in try await symbols() {
             for interval in CandleInterval.allCases {
-                written += try await fill(symbol: symbol, interval: interval, now: now)
+                written += try await fill(symbol: symbol, interval: interval, now: now, run: run)
             }
         }
         return written
@@ -33,9 +34,10 @@ struct CandleGapFiller: Sendable {
         return symbols
     }
 
-    private func fill(symbol: String, interval: CandleInterval, now: Int64) async throws -> Int {
+    private func fill(symbol: String, interval: CandleInterval, now: Int64, run: JobRun?) async throws -> Int {
         let lastEnded = interval.openTime(containing: interval.openTime(containing: now) - 1)
         return try await database.transaction(logger: logger) { connection in
+            try await run?.holdFence(on: connection)
             // Serialises fillers of the same series; the job lock already keeps them apart.
             try await connection.query(
                 "SELECT pg_advisory_xact_lock(hashtextextended(\("candles:\(symbol):\(interval.rawValue)"), 0))",
