@@ -22,7 +22,7 @@ public enum MarketData {
             jobs: [
                 // A few seconds into the minute, so that trades of the minute that just ended are in.
                 try Job("candles.fill-gaps", schedule: "5 * * * * *", timeout: .seconds(50)) { run in
-                    try await gaps.fill(now: run.tick.epochMilliseconds)
+                    try await gaps.fill(now: run.tick.epochMilliseconds, run: run)
                 },
                 // Only the latest tick matters: a missed refresh is not worth catching up.
                 try Job("tickers.refresh", schedule: "*/5 * * * * *", timeout: .seconds(4), catchUp: .skip) { run in

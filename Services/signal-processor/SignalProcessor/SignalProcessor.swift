@@ -29,7 +29,7 @@ public enum SignalProcessor {
                 try Job(
                     "orders.expire", schedule: "*/10 * * * * *", timeout: .seconds(9), catchUp: .runOnce(startingDeadline: .seconds(3600))
                 ) {
-                    run in try await expiry.expire(now: run.tick)
+                    run in try await expiry.expire(now: run.tick, run: run)
                 }
             ]
         )

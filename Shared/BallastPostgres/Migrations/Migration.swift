@@ -28,6 +28,7 @@ extension Migration {
         .m0012SignalOrderFields,
         .m0013ClaimOutbox,
         .m0014LockAccountSnapshot,
+        .m0015JobRunFence,
         .m0016RetentionIndexes,
     ]
 }
