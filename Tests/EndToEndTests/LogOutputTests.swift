@@ -1,0 +1,26 @@
+import BallastCore
+import Foundation
+import Testing
+
+@Suite("A service's log output", .serialized)
+struct LogOutputTests {
+    @Test("the last lines before a graceful exit reach standard output, and /metrics counts dropped lines")
+    func lastLinesAreWrittenAtExit() async throws {
+        var environment = try ExecutableTests.environment()
+        let port = try freePort()
+        environment[ServiceName.notifier.adminPortVariable] = String(port)
+        environment["BALLAST_AUTO_MIGRATE"] = "1"
+        let process = try ServiceProcess("notifier", environment: environment)
+        try process.start()
+        let ready = await poll(timeout: .seconds(30)) { await httpGet("http://127.0.0.1:\(port)/readyz")?.status == 200 }
+        #expect(ready, "notifier never became ready:\n\(process.output)")
+        let metrics = await httpGet("http://127.0.0.1:\(port)/metrics")?.body ?? ""
+        #expect(metrics.contains("ballast_log_lines_dropped_total 0"), "\(metrics)")
+
+        process.signal(SIGTERM)
+        #expect(await process.waitForExit(timeout: .seconds(10)) == 0)
+        // "stopped" is logged just before exit(0): it is written only if the queue is flushed at exit.
+        let lines = process.output.split(separator: "\n")
+        #expect(lines.last?.contains("msg=stopped") == true, "\(process.output)")
+    }
+}
