@@ -1,3 +1,4 @@
+import BallastCore
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -22,7 +23,7 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPResponseError {
             response = ProblemDetails(status: error.status, detail: Self.detail(of: error), instance: request.uri.path).response
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "request_id": "\(requestID)"])
+            context.logger.error("request failed", metadata: ["error": .error(error), "request_id": "\(requestID)"])
             response = ProblemDetails(status: .internalServerError, detail: "see the server log for request \(requestID)").response
         }
         response.headers[.requestID] = requestID

@@ -18,7 +18,7 @@ public func retryUntilDone(
         } catch  where error is CancellationError || Task.isShuttingDownGracefully {
             return
         } catch {
-            logger.warning("cannot \(step) yet", metadata: ["error": "\(String(reflecting: error))"])
+            logger.warning("cannot \(step) yet", metadata: ["error": .error(error)])
         }
         do { try await backoff.wait() } catch { return }
     }
