@@ -45,6 +45,23 @@ struct RedisRestartTests {
         #expect(Set(received.all) == Set(envelopes.map(\.id)))
         await server.stop()
     }
+
+    @Test("after a Redis restart, a command that must not run twice goes through on the first call, once")
+    func firstCommandAfterRestart() async throws {
+        let server = try RedisServerProcess()
+        try await server.start()
+        let redis = RedisClient(endpoint: server.endpoint, poolSize: 1, commandTimeout: .seconds(2))
+        let key = "ballast:test:counter"
+        #expect(try await redis.send("INCR", key).integer == 1)
+
+        await server.stop()
+        try await server.start()
+
+        // The pooled connection is stale; the restart must not cost this caller an error.
+        #expect(try await redis.send("INCR", key).integer == 2)
+        #expect(try await redis.send("GET", key).string == "2")
+        await server.stop()
+    }
 }
 
 extension Array {

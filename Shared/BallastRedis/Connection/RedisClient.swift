@@ -21,14 +21,17 @@ public final class RedisClient: Sendable {
         }
     }
 
-    /// Sends one command. A connection found broken (e.g. Redis restarted since its last use) is
-    /// reopened and the command sent once more.
+    /// Sends one command. When its connection breaks before the command is written, it is sent once
+    /// more; when the reply is lost after, only an idempotent command is (`RedisCommand.isIdempotent`),
+    /// and any other throws `.replyLost`: it may have run.
     @discardableResult
     public func send(_ command: RedisCommand) async throws(RedisError) -> RedisReply {
         let connection = pickConnection()
         do {
             return try await connection.send(command)
         } catch .connectionLost {
+            return try await connection.send(command)
+        } catch .replyLost where command.isIdempotent {
             return try await connection.send(command)
         }
     }
@@ -38,12 +41,15 @@ public final class RedisClient: Sendable {
         try await send(RedisCommand(arguments))
     }
 
-    /// Sends the commands in one round trip; error replies stay in the result, in order.
+    /// Sends the commands in one round trip; error replies stay in the result, in order. Sent again as
+    /// `send` would: after a lost reply, only when every command is idempotent.
     public func pipeline(_ commands: [RedisCommand]) async throws(RedisError) -> [RedisReply] {
         let connection = pickConnection()
         do {
             return try await connection.pipeline(commands)
         } catch .connectionLost {
+            return try await connection.pipeline(commands)
+        } catch .replyLost where commands.allSatisfy(\.isIdempotent) {
             return try await connection.pipeline(commands)
         }
     }

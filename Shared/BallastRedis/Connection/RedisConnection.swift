@@ -5,8 +5,9 @@ import Foundation
 /// One hiredis connection, owned by its own thread.
 ///
 /// Every call runs on that thread: commands from concurrent tasks are serialized, a pipeline is sent
-/// and read back as one job. A broken or timed-out connection is dropped and re-established on the
-/// next call, so a Redis restart costs the callers one failed call each.
+/// and read back as one job. A connection found closed before a command is written (after a Redis
+/// restart, say) is replaced at once, unseen by the caller; one that breaks or times out once the
+/// command is written is dropped, the caller gets `.replyLost`, and the next call reconnects.
 public final class RedisConnection: Sendable {
     public let endpoint: RedisEndpoint
     private let thread: BlockingThread
@@ -54,20 +55,33 @@ private final class HiredisContext: @unchecked Sendable {
         self.commandTimeout = Self.makeTimeval(commandTimeout)
     }
 
+    /// Writes every command, then reads every reply. Where it fails decides the error: before anything
+    /// was written, `.connectionLost` (nothing ran); after, `.replyLost` (some commands may have run).
     func execute(_ commands: [RedisCommand]) throws(RedisError) -> [RedisReply] {
         let context = try connected()
         for command in commands {
             let status = command.bytes.withUnsafeBufferPointer { buffer in
                 Self.append(command, buffer: buffer, to: context)
             }
-            if status != REDIS_OK { throw dropConnection(context, lost: true) }
+            // Appending only fills hiredis's output buffer; nothing has gone out yet.
+            if status != REDIS_OK { throw .connectionLost(drop(context)) }
+        }
+        var isWritten: Int32 = 0
+        var hasWritten = false
+        while isWritten == 0 {
+            guard redisBufferWrite(context, &isWritten) == REDIS_OK else {
+                // A failed write sends nothing; only an earlier, partial one may have reached Redis.
+                let reason = drop(context)
+                throw hasWritten ? .replyLost(reason) : .connectionLost(reason)
+            }
+            hasWritten = true
         }
         var replies: [RedisReply] = []
         replies.reserveCapacity(commands.count)
         for _ in commands {
             var raw: UnsafeMutableRawPointer?
             guard redisGetReply(context, &raw) == REDIS_OK, let raw else {
-                throw dropConnection(context, lost: true)
+                throw .replyLost(drop(context))
             }
             let reply = raw.assumingMemoryBound(to: redisReply.self)
             replies.append(Self.copy(reply))
@@ -82,11 +96,16 @@ private final class HiredisContext: @unchecked Sendable {
     }
 
     private func connected() throws(RedisError) -> UnsafeMutablePointer<redisContext> {
-        if let context { return context }
+        if let context {
+            if Self.isOpen(context) { return context }
+            // Closed while idle, as every connection is when Redis restarts: nothing was written on it for
+            // this call, so a new connection serves it and the caller never sees the old one's end.
+            disconnect()
+        }
         guard let fresh = redisConnectWithTimeout(endpoint.host, Int32(endpoint.port), connectTimeout) else {
             throw .connectionFailed("out of memory")
         }
-        if fresh.pointee.err != 0 { throw dropConnection(fresh, lost: false) }
+        if fresh.pointee.err != 0 { throw .connectionFailed("\(endpoint.host):\(endpoint.port): \(drop(fresh))") }
         redisSetTimeout(fresh, commandTimeout)
         _ = redisEnableKeepAlive(fresh)
         // Keep the reply buffer between replies: by default hiredis frees it once it is idle and over
@@ -97,7 +116,14 @@ private final class HiredisContext: @unchecked Sendable {
         if let password = endpoint.password { setup.append(RedisCommand("AUTH", password.value)) }
         if endpoint.database != 0 { setup.append(RedisCommand("SELECT", String(endpoint.database))) }
         if !setup.isEmpty {
-            for reply in try execute(setup) {
+            // The caller's command has not been written yet: whatever fails here, it did not run.
+            let replies: [RedisReply]
+            do {
+                replies = try execute(setup)
+            } catch {
+                throw .connectionFailed("\(endpoint.host):\(endpoint.port): \(error)")
+            }
+            for reply in replies {
                 if case .error(let message) = reply {
                     disconnect()
                     throw .connectionFailed(message)
@@ -107,15 +133,22 @@ private final class HiredisContext: @unchecked Sendable {
         return fresh
     }
 
-    /// Frees a context that failed and describes why, so the next call starts a new connection.
-    private func dropConnection(_ failed: UnsafeMutablePointer<redisContext>, lost: Bool) -> RedisError {
+    /// Whether an idle connection is still open. Nothing is due on an idle connection, so anything
+    /// waiting to be read (the end of the stream, a reset, stray bytes) means it cannot be used.
+    private static func isOpen(_ context: UnsafeMutablePointer<redisContext>) -> Bool {
+        var byte: UInt8 = 0
+        let received = recv(context.pointee.fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
+    }
+
+    /// Frees a context that failed and says why, so the next call starts a new connection.
+    private func drop(_ failed: UnsafeMutablePointer<redisContext>) -> String {
         let reason = withUnsafeBytes(of: failed.pointee.errstr) { bytes in
             String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
         }
         redisFree(failed)
         if context == failed { context = nil }
-        let detail = reason.isEmpty ? "I/O error" : reason
-        return lost ? .connectionLost(detail) : .connectionFailed("\(endpoint.host):\(endpoint.port): \(detail)")
+        return reason.isEmpty ? "I/O error" : reason
     }
 
     private static func append(

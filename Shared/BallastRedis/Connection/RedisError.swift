@@ -1,9 +1,14 @@
 /// What can go wrong talking to Redis.
 public enum RedisError: Error, Equatable, CustomStringConvertible {
-    /// Redis could not be reached (refused, DNS, timeout on connect, AUTH failed).
+    /// Redis could not be reached (refused, DNS, timeout on connect, AUTH failed); nothing was sent.
     case connectionFailed(String)
-    /// An established connection broke or timed out; the next command reconnects.
+    /// An established connection broke before the command was written: it did not run, and sending it
+    /// again is safe. The next command reconnects.
     case connectionLost(String)
+    /// The command was written but its reply never came (timeout, or the connection broke while waiting):
+    /// it may have run, or may still run. `RedisClient` sends it again only when it is idempotent
+    /// (`RedisCommand.isIdempotent`); a caller of anything else decides, e.g. by reading what it wrote.
+    case replyLost(String)
     /// Redis answered with an error reply, e.g. `NOGROUP ...`.
     case server(String)
     /// A reply did not have the shape the command promises.
@@ -15,6 +20,7 @@ public enum RedisError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .connectionFailed(let reason): "cannot connect to Redis: \(reason)"
         case .connectionLost(let reason): "Redis connection lost: \(reason)"
+        case .replyLost(let reason): "Redis reply lost, the command may have run: \(reason)"
         case .server(let message): "Redis error: \(message)"
         case .unexpectedReply(let detail): "unexpected Redis reply: \(detail)"
         case .closed: "Redis connection closed"
@@ -24,7 +30,7 @@ public enum RedisError: Error, Equatable, CustomStringConvertible {
     /// True when retrying later (after a reconnect) may succeed.
     public var isConnectionProblem: Bool {
         switch self {
-        case .connectionFailed, .connectionLost: true
+        case .connectionFailed, .connectionLost, .replyLost: true
         default: false
         }
     }

@@ -37,13 +37,26 @@ public struct RedisLock: Sendable {
     }
 
     /// Takes the lock if it is free; nil when someone else holds it.
+    ///
+    /// When the reply to the `SET NX` is lost, the `SET` may have run, or may still run: asking again
+    /// with a plain `SET NX` would find the key held, by us, and leave the lock orphaned until it expires.
+    /// The same token goes out again in `acquireOrConfirm`, which takes the key when it is free and keeps
+    /// it when it holds the token, so whichever runs first the answer is right. If that reply is lost
+    /// too (after one resend), `.replyLost` is thrown and the key may hold the token until its TTL ends.
     public func acquire(_ key: String, ttl: Duration) async throws(RedisError) -> LockLease? {
         let token = UUID.random().uuidString
-        let reply = try await client.send("SET", key, token, "NX", "PX", String(ttl.wholeMilliseconds))
-        return reply.isNull ? nil : LockLease(key: key, token: token, ttl: ttl)
+        let milliseconds = String(ttl.wholeMilliseconds)
+        let isHeld: Bool
+        do {
+            isHeld = try await !client.send("SET", key, token, "NX", "PX", milliseconds).isNull
+        } catch .replyLost {
+            isHeld = try await evaluate(RedisScripts.acquireOrConfirm, key: key, arguments: [token, milliseconds]) == 1
+        }
+        return isHeld ? LockLease(key: key, token: token, ttl: ttl) : nil
     }
 
-    /// Releases the lock if this lease still holds it; false when it had expired or changed hands.
+    /// Releases the lock if this lease still holds it; false when it had expired or changed hands (or,
+    /// rarely, when a first attempt whose reply was lost had released it already).
     @discardableResult
     public func release(_ lease: LockLease) async throws(RedisError) -> Bool {
         try await evaluate(RedisScripts.compareAndDelete, key: lease.key, arguments: [lease.token]) == 1
@@ -89,7 +102,9 @@ public struct RedisLock: Sendable {
     }
 
     /// `EVAL` of a short script; Redis caches compiled scripts, and sending the text keeps it restart-proof.
+    /// Every lock script acts on the caller's token only, so running one twice changes nothing more.
     private func evaluate(_ script: String, key: String, arguments: [String]) async throws(RedisError) -> Int {
-        try await client.send(RedisCommand(["EVAL", script, "1", key] + arguments)).integer ?? 0
+        let command = RedisCommand(["EVAL", script, "1", key] + arguments).declaringIdempotent()
+        return try await client.send(command).integer ?? 0
     }
 }
