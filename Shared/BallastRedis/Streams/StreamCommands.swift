@@ -39,12 +39,9 @@ enum StreamCommands {
         )
     }
 
-    /// Pending entries of one consumer between two ids, with their delivery counts.
-    static func pending(
-        stream: String, group: String, consumer: String, from: String, to: String, count: Int
-    )
-        -> RedisCommand
-    {
-        RedisCommand("XPENDING", stream, group, from, to, String(count), consumer)
+    /// The pending-entry record of one entry (`[[id, consumer, idle ms, deliveries]]`), empty when it is
+    /// not pending.
+    static func pending(stream: String, group: String, id: String) -> RedisCommand {
+        RedisCommand("XPENDING", stream, group, id, id, "1")
     }
 }

@@ -61,6 +61,7 @@ public final class StreamConsumer: Service, Sendable {
                 }
                 if ContinuousClock.now - lastClaim >= configuration.claimInterval {
                     try await reclaimAbandoned(keeping: Set(prefetched.map(\.id)))
+                    await removeIdleConsumers()
                     lastClaim = .now
                 }
                 var entries = prefetched
@@ -72,11 +73,11 @@ public final class StreamConsumer: Service, Sendable {
                     try await process(entries, readAhead: &prefetched, reader: reader)
                 }
             } catch let error as RedisError where error.isMissingGroup {
-                logger.warning("consumer group is gone; creating it again", metadata: ["error": "\(error)"])
+                logger.warning("consumer group is gone; creating it again", metadata: ["error": .error(error)])
                 hasGroup = false
             } catch {
                 health?.set(healthComponent, healthy: false)
-                logger.warning("stream read failed; retrying", metadata: ["error": "\(error)"])
+                logger.warning("stream read failed; retrying", metadata: ["error": .error(error)])
                 do { try await backoff.wait() } catch { break }
             }
         }
@@ -84,9 +85,10 @@ public final class StreamConsumer: Service, Sendable {
             do {
                 try await process(prefetched.map { ($0, 1) })
             } catch {
-                logger.warning("last batch not processed; another instance will claim it", metadata: ["error": "\(error)"])
+                logger.warning("last batch not processed; another instance will claim it", metadata: ["error": .error(error)])
             }
         }
+        await leaveGroupIfDone()
         health?.set(healthComponent, healthy: false)
         logger.info("consumer stopped", metadata: ["consumer": .string(configuration.consumer)])
     }
@@ -156,30 +158,57 @@ public final class StreamConsumer: Service, Sendable {
             let counts = try await deliveryCounts(of: abandoned.map(\.id))
             metrics.reclaimed.increment(by: abandoned.count)
             logger.info("reclaimed abandoned entries", metadata: ["count": "\(abandoned.count)"])
-            try await process(abandoned.map { ($0, counts[$0.id] ?? configuration.maxDeliveries + 1) })
+            // An unknown count (the entry left the pending list meanwhile) counts as a first delivery: the
+            // handler runs, and a failure leaves the entry for a later reclaim that knows its count.
+            try await process(abandoned.map { ($0, counts[$0.id] ?? 1) })
         } while cursor != "0-0" && !Task.isShuttingDownGracefully
     }
 
-    private func deliveryCounts(of ids: [String]) async throws -> [String: Int] {
-        guard let first = ids.first, let last = ids.last else { return [:] }
-        let reply = try await client.send(
-            StreamCommands.pending(
-                stream: configuration.stream,
-                group: configuration.group,
-                consumer: configuration.consumer,
-                from: first,
-                to: last,
-                count: ids.count + configuration.batchSize
-            )
-        )
+    /// Each entry's delivery count, asked entry by entry in one round trip: a range query, limited in
+    /// count, stops short when other pending entries lie between the ids.
+    private func deliveryCounts(of ids: [String]) async throws(RedisError) -> [String: Int] {
+        let commands = ids.map { StreamCommands.pending(stream: configuration.stream, group: configuration.group, id: $0) }
         var counts: [String: Int] = [:]
-        for item in reply.array ?? [] {
-            // Each item: [id, consumer, idle milliseconds, deliveries].
-            guard let fields = item.array, fields.count == 4, let id = fields[0].string, let count = fields[3].integer
+        for reply in try await client.pipeline(commands) {
+            // Each reply: [[id, consumer, idle milliseconds, deliveries]], or empty.
+            guard let fields = try reply.checked().array?.first?.array, fields.count == 4,
+                let id = fields[0].string, let count = fields[3].integer
             else { continue }
             counts[id] = count
         }
         return counts
+    }
+
+    /// Deletes the group's consumers that hold nothing and have been idle past `idleConsumerTimeout`:
+    /// names of instances that stopped without leaving. Housekeeping: a failure is logged, not retried.
+    private func removeIdleConsumers() async {
+        let command = RedisCommand([
+            "EVAL", StreamScripts.deleteIdleConsumers, "1", configuration.stream, configuration.group,
+            String(configuration.idleConsumerTimeout.wholeMilliseconds), configuration.consumer,
+        ])
+        do {
+            let removed = try await client.send(command).array?.compactMap(\.string) ?? []
+            if !removed.isEmpty {
+                logger.info("removed idle consumers", metadata: ["consumers": .array(removed.map { .string($0) })])
+            }
+        } catch {
+            logger.warning("cannot remove idle consumers", metadata: ["error": .error(error)])
+        }
+    }
+
+    /// Deletes this consumer from the group on the way out, unless it still holds pending entries:
+    /// deleting it would drop them, while kept they are reclaimed by another consumer.
+    private func leaveGroupIfDone() async {
+        let command = RedisCommand([
+            "EVAL", StreamScripts.deleteConsumerIfDone, "1", configuration.stream, configuration.group, configuration.consumer,
+        ])
+        do {
+            if try await client.send(command).integer == 1 {
+                logger.info("consumer left its group", metadata: ["consumer": .string(configuration.consumer)])
+            }
+        } catch {
+            logger.warning("consumer could not leave its group", metadata: ["error": .error(error)])
+        }
     }
 
     /// Hands valid envelopes to the handler, then acknowledges successes and dead-letters what cannot succeed.
@@ -222,7 +251,7 @@ public final class StreamConsumer: Service, Sendable {
                     failureLogger[metadataKey: "entry_id"] = .string(message.entryID)
                     failureLogger[metadataKey: "deliveries"] = "\(message.deliveryCount)"
                     if error is UnprocessableMessage || message.deliveryCount >= configuration.maxDeliveries {
-                        failureLogger.error("message dead-lettered", metadata: ["error": "\(error)"])
+                        failureLogger.error("message dead-lettered", metadata: ["error": .error(error)])
                         deadLetters.append(
                             DeadLetter(
                                 entry: StreamEntry(id: message.entryID, fields: message.envelope.fields),
@@ -231,7 +260,7 @@ public final class StreamConsumer: Service, Sendable {
                             )
                         )
                     } else {
-                        failureLogger.warning("message failed; it will be retried", metadata: ["error": "\(error)"])
+                        failureLogger.warning("message failed; it will be retried", metadata: ["error": .error(error)])
                         metrics.failed.increment()
                     }
                 }

@@ -18,6 +18,12 @@ public struct StreamConsumerConfiguration: Sendable {
     public var claimInterval: Duration = .seconds(5)
     /// Deliveries after which a failing entry moves to `<stream>:dlq`.
     public var maxDeliveries: Int = 5
+    /// A consumer of the group that holds no pending entry and has been idle this long is deleted from
+    /// the group at another consumer's next reclaim: the name of an instance that stopped without
+    /// leaving (a crash, a kill), since names (`hostname-pid`) change with every start. On a stream
+    /// quiet for that long a live consumer goes too (Redis before 7.2 counts only reads that return
+    /// entries); it held nothing, and Redis adds it back with the next entry it reads.
+    public var idleConsumerTimeout: Duration = .seconds(3600)
 
     public init(stream: String, group: String, consumer: String) {
         self.stream = stream
