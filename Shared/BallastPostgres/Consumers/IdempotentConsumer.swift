@@ -51,7 +51,7 @@ public struct IdempotentConsumer: Sendable {
                 try await processTogether(messages, effect: effect)
                 return messages.map { _ in .success(()) }
             } catch {
-                logger.debug("batch failed; processing messages one by one", metadata: ["error": "\(error)"])
+                logger.debug("batch failed; processing messages one by one", metadata: ["error": .error(error)])
             }
         }
         return await messages.asyncMap { message in await Result { _ = try await processTogether([message], effect: effect) } }

@@ -30,5 +30,6 @@ extension Migration {
         .m0014LockAccountSnapshot,
         .m0015JobRunFence,
         .m0016RetentionIndexes,
+        .m0017SignalSequences,
     ]
 }

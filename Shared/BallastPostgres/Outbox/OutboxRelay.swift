@@ -69,7 +69,7 @@ public final class OutboxRelay: Service, Sendable {
                 break
             } catch {
                 health?.set(Self.healthComponent, healthy: false)
-                logger.warning("outbox relay failed; rows stay queued", metadata: ["error": "\(String(reflecting: error))"])
+                logger.warning("outbox relay failed; rows stay queued", metadata: ["error": .error(error)])
                 do { try await backoff.wait() } catch { break }
             }
         }

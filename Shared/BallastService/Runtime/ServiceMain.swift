@@ -27,7 +27,7 @@ public enum ServiceMain {
             FileHandle.standardError.write(Data("\(service.name): invalid configuration: \(error)\n".utf8))
             exit(2)
         } catch {
-            logger.critical("service failed", metadata: ["error": "\(String(reflecting: error))"])
+            logger.critical("service failed", metadata: ["error": .error(error)])
             exit(1)
         }
     }

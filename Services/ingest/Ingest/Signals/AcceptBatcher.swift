@@ -1,3 +1,4 @@
+import BallastCore
 import Logging
 import PostgresNIO
 import Synchronization
@@ -75,7 +76,7 @@ final class AcceptBatcher: Sendable {
             for item in batch { item.completion.resume(throwing: error) }
             return
         }
-        logger.debug("accept batch failed, retrying one by one", metadata: ["count": "\(batch.count)", "error": "\(error)"])
+        logger.debug("accept batch failed, retrying one by one", metadata: ["count": "\(batch.count)", "error": .error(error)])
         for item in batch {
             do {
                 item.completion.resume(returning: try await AcceptStatement.run([item.row], on: database, logger: logger)[0])

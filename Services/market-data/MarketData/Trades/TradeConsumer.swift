@@ -1,3 +1,4 @@
+import BallastCore
 import BallastRedis
 import Logging
 
@@ -33,7 +34,7 @@ struct TradeConsumer: StreamMessageHandler {
             try await prices.update(with: stored)
         } catch {
             // The trades and candles are committed; the next batch moves the prices again.
-            logger.warning("cannot update last prices in Redis", metadata: ["error": "\(error)"])
+            logger.warning("cannot update last prices in Redis", metadata: ["error": .error(error)])
         }
         return results
     }

@@ -59,7 +59,7 @@ public struct SignalConsumer: StreamMessageHandler {
             return items.map { ($0.index, .success(())) }
         } catch {
             guard items.count > 1 else { return [(items[0].index, .failure(error))] }
-            logger.debug("a user's batch failed; deciding its signals one by one", metadata: ["error": "\(error)"])
+            logger.debug("a user's batch failed; deciding its signals one by one", metadata: ["error": .error(error)])
         }
         var results: [(Int, Result<Void, any Error>)] = []
         for item in items {
