@@ -175,9 +175,15 @@ let package = Package(
             path: "Benchmarks/HelloServer",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "BallastTestSupport",
+            dependencies: [.product(name: "PropertyBased", package: "swift-property-based")],
+            path: "Tests/BallastTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BallastCoreTests",
-            dependencies: ["BallastCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["BallastCore", .product(name: "PropertyBased", package: "swift-property-based"), "BallastTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -192,17 +198,24 @@ let package = Package(
         ),
         .testTarget(
             name: "BallastServiceTests",
-            dependencies: ["BallastService", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "BallastService", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PropertyBased", package: "swift-property-based"), "BallastTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["Ingest", "BallastService", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "Ingest", "BallastService", .product(name: "PropertyBased", package: "swift-property-based"), "BallastTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MarketDataTests",
-            dependencies: ["MarketData", "BallastCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "MarketData", "BallastCore", .product(name: "PropertyBased", package: "swift-property-based"), "BallastTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -220,7 +233,7 @@ let package = Package(
                 "SignalProcessor",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "PropertyBased", package: "swift-property-based"), "BallastTestSupport",
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,6 @@
 import BallastCore
 import BallastService
+import BallastTestSupport
 import PropertyBased
 import Testing
 

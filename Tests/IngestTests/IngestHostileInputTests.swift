@@ -1,5 +1,6 @@
 import BallastCore
 import BallastService
+import BallastTestSupport
 import Foundation
 import PropertyBased
 import SignalProcessor

@@ -3,8 +3,8 @@ import PropertyBased
 /// Text as an outsider may send it: often a form that has broken parsers before (separators only, signs,
 /// huge and non-finite numbers, control and combining characters, very long runs), otherwise random
 /// characters, random structure characters, or a hostile form wrapped in random text.
-enum HostileText {
-    static let forms: [String] = [
+public enum HostileText {
+    public static let forms: [String] = [
         "", " ", "\t", ":", "::", "a:", ":b", ",", ",,,", "_", "__", "-", "+", ".", "..", "e", "E", "-0", "+0", "0", "00",
         "-0.0", "0.", ".5", "1.", "NaN", "nan", "-NaN", "Infinity", "-Infinity", "inf", "1e999999", "-1e999999", "1e-999999",
         "1e64", "1e65", "1e-64", "1e-65", "1E+2", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
@@ -18,9 +18,9 @@ enum HostileText {
     ]
 
     /// Characters that mean something to the parsers here.
-    static let structure = Array("0123456789.:,-+eE_ /\\\"{}[]aZz\t\n\u{0}")
+    public static let structure = Array("0123456789.:,-+eE_ /\\\"{}[]aZz\t\n\u{0}")
 
-    static var generator: Generator<String, Shrink.None<String>> {
+    public static var generator: Generator<String, Shrink.None<String>> {
         Generator { rng in
             func random(count: Int) -> String {
                 var scalars = String.UnicodeScalarView()
