@@ -78,7 +78,7 @@ struct DatabaseErrorLoggingTests {
                 #expect(diagnosis(of: error) == "postgres error: SQLSTATE 22012; division by zero")
             }
             do {
-                try await database.withTransaction(logger: TestServers.logger) { connection in
+                _ = try await database.withTransaction(logger: TestServers.logger) { connection in
                     try await connection.query("SELECT * FROM no_such_table", logger: TestServers.logger)
                 }
                 Issue.record("the query on a missing table succeeded")
