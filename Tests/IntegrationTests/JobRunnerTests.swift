@@ -161,6 +161,29 @@ struct JobRunnerTests {
         }
     }
 
+    @Test("a run marked abandoned by another instance while its body works is cancelled at its next heartbeat")
+    func abandonedWhileRunning() async throws {
+        let name = TestServers.unique("it.taken-over")
+        let cancelled = Recorder<Date>()
+        let job = try Job(name, schedule: "0 0 1 1 *", lockTTL: .milliseconds(600)) { _ in
+            do {
+                try await Task.sleep(for: .seconds(10))
+            } catch {
+                cancelled.append(Date())
+                throw error
+            }
+        }
+        try await Self.withRunner([job]) { runner, database in
+            #expect(try await runner.trigger(name))
+            #expect(
+                await eventually(timeout: .seconds(5)) { try await Self.outcomes(of: name, in: database).map(\.outcome) == ["running"] })
+            // What a claim does to a run it found silent.
+            try await database.query("UPDATE job_runs SET finished_at = now(), outcome = 'abandoned' WHERE job = \(name)")
+            #expect(await eventually(timeout: .seconds(2)) { cancelled.count == 1 })
+            #expect(try await Self.outcomes(of: name, in: database).map(\.outcome) == ["abandoned"])
+        }
+    }
+
     @Test("a tick whose lock winner died before claiming it still runs once the orphaned lock expires")
     func winnerDiedBeforeClaiming() async throws {
         let name = TestServers.unique("it.orphaned-lock")
