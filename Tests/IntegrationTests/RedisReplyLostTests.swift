@@ -88,7 +88,7 @@ struct RedisReplyLostTests {
 
 /// Keeps Redis busy in a script for `duration`, as a slow command would: commands sent meanwhile wait
 /// and run afterwards. (`DEBUG SLEEP` does the same, but Redis 7 disables `DEBUG` by default.)
-/// Returns once the stall has begun; the task ends with it.
+/// Returns once the stall has begun; the returned task ends with it.
 private func stallRedis(_ endpoint: RedisEndpoint, for duration: Duration) async throws -> Task<Void, any Error> {
     let client = RedisClient(endpoint: endpoint, poolSize: 1, commandTimeout: duration + .seconds(5))
     try await client.send("PING")
@@ -105,7 +105,12 @@ private func stallRedis(_ endpoint: RedisEndpoint, for duration: Duration) async
         try await client.send(RedisCommand(["EVAL", script, "0", String(duration.wholeMilliseconds)]))
         return
     }
-    // The connection is open, so the script is on its way at once; this margin covers a slow scheduler.
-    try await Task.sleep(for: .milliseconds(150))
+    // Returns once Redis has stopped answering, however late the script started.
+    let probe = RedisClient(endpoint: endpoint, poolSize: 1, commandTimeout: .milliseconds(30))
+    let deadline = ContinuousClock.now + duration / 2
+    while await probe.isReachable() {
+        guard ContinuousClock.now < deadline else { throw TestSetupError("Redis did not stall") }
+        try await Task.sleep(for: .milliseconds(5))
+    }
     return stall
 }
