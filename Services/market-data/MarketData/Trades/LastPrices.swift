@@ -29,7 +29,7 @@ struct LastPrices: Sendable {
             RedisCommand([
                 "EVAL", Self.setIfNewer, "2", MarketKeys.price(trade.symbol), MarketKeys.priceTime(trade.symbol),
                 "\(trade.price)", String(trade.time),
-            ])
+            ]).declaringIdempotent()
         }
         for reply in try await redis.pipeline(commands) { _ = try reply.checked() }
     }
