@@ -256,7 +256,7 @@ public final class StreamConsumer: Service, Sendable {
                             DeadLetter(
                                 entry: StreamEntry(id: message.entryID, fields: message.envelope.fields),
                                 deliveries: message.deliveryCount,
-                                reason: "\(error)"
+                                reason: diagnosis(of: error)
                             )
                         )
                     } else {
