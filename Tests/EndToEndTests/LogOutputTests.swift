@@ -23,4 +23,26 @@ struct LogOutputTests {
         let lines = process.output.split(separator: "\n")
         #expect(lines.last?.contains("msg=stopped") == true, "\(process.output)")
     }
+
+    @Test("a service whose log reader has gone away keeps running and stops cleanly on SIGTERM, not killed by SIGPIPE")
+    func logReaderGone() async throws {
+        var environment = try ExecutableTests.environment()
+        let port = try freePort()
+        environment[ServiceName.notifier.adminPortVariable] = String(port)
+        environment["BALLAST_AUTO_MIGRATE"] = "1"
+        environment["BALLAST_LOG_LEVEL"] = "debug"
+        let process = try ServiceProcess("notifier", environment: environment)
+        let pipe = Pipe()
+        process.process.standardOutput = pipe
+        try process.start()
+        // The reader (a log shipper, a terminal) goes away: every later write to standard output fails.
+        try pipe.fileHandleForReading.close()
+        let ready = await poll(timeout: .seconds(30)) { await httpGet("http://127.0.0.1:\(port)/readyz")?.status == 200 }
+        #expect(ready, "notifier never became ready:\n\(process.output)")
+        #expect(process.process.isRunning)
+
+        process.signal(SIGTERM)
+        #expect(await process.waitForExit(timeout: .seconds(10)) == 0)
+        #expect(process.process.terminationReason == .exit, "killed by signal \(process.process.terminationStatus)")
+    }
 }

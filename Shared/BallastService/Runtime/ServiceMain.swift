@@ -9,6 +9,9 @@ public enum ServiceMain {
     /// Exits 2 with one line naming the variable when the configuration is unusable, 1 when the service
     /// fails, 0 after a graceful stop.
     public static func run(_ service: ServiceName, build: (ServiceContext) throws -> ServiceDefinition) async -> Never {
+        // A write to a closed pipe or reset socket must fail with EPIPE, not kill the process: the log
+        // reader may go away, and hiredis writes with plain send(2) to a Redis that may have restarted.
+        signal(SIGPIPE, SIG_IGN)
         let configuration: ServiceConfiguration
         do {
             configuration = try ServiceConfiguration(service: service)
