@@ -9,8 +9,9 @@ import Testing
 @Suite("Redis replies lost after a timeout")
 struct RedisReplyLostTests {
     /// Shorter than the stall, so the reply to a command sent during the stall comes after the timeout.
-    static let commandTimeout: Duration = .milliseconds(350)
-    static let stall: Duration = .milliseconds(800)
+    /// The stall leaves room for a probe, a command that times out, and a resend answered within its own timeout.
+    static let commandTimeout: Duration = .seconds(1)
+    static let stall: Duration = .seconds(2)
 
     @Test("a lock acquire whose reply arrives after the timeout still holds the lock")
     func lockAcquireWithLostReply() async throws {
@@ -105,12 +106,19 @@ private func stallRedis(_ endpoint: RedisEndpoint, for duration: Duration) async
         try await client.send(RedisCommand(["EVAL", script, "0", String(duration.wholeMilliseconds)]))
         return
     }
-    // Returns once Redis has stopped answering, however late the script started.
-    let probe = RedisClient(endpoint: endpoint, poolSize: 1, commandTimeout: .milliseconds(30))
+    // Returns once Redis has stopped answering, however late the script started. Two unanswered probes in a
+    // row, not one: on a loaded machine a single PING can miss 100 ms before the script has begun.
+    let probe = RedisClient(endpoint: endpoint, poolSize: 1, commandTimeout: .milliseconds(100))
     let deadline = ContinuousClock.now + duration / 2
-    while await probe.isReachable() {
+    var unanswered = 0
+    while unanswered < 2 {
         guard ContinuousClock.now < deadline else { throw TestSetupError("Redis did not stall") }
-        try await Task.sleep(for: .milliseconds(5))
+        if await probe.isReachable() {
+            unanswered = 0
+            try await Task.sleep(for: .milliseconds(5))
+        } else {
+            unanswered += 1
+        }
     }
     return stall
 }

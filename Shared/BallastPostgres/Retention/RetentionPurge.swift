@@ -20,43 +20,32 @@ public struct RetentionPurge: Sendable {
 
     /// Deletes market trades traded before `cutoff`; candles are built as trades arrive and are kept.
     public func deleteTrades(tradedBefore cutoff: Date, deadline: ContinuousClock.Instant) async throws -> Int {
-        try await inBatches(until: deadline) { limit in
-            // ORDER BY walks `trades_traded_at` (migration 16) from the oldest row.
-            """
-            WITH deleted AS (
-                DELETE FROM trades WHERE ctid = ANY(ARRAY(
-                    SELECT ctid FROM trades WHERE traded_at < \(cutoff) ORDER BY traded_at LIMIT \(limit)
-                ))
-                RETURNING 1
-            )
-            SELECT count(*)::bigint FROM deleted
-            """
-        }
+        // Walks `trades_traded_at` (migration 16) from the oldest row.
+        try await delete(from: "trades", olderThan: cutoff, by: "traded_at", until: deadline)
     }
 
     /// Deletes outbox rows sent before `cutoff`; unsent rows are never touched.
     public func deleteSentOutbox(sentBefore cutoff: Date, deadline: ContinuousClock.Instant) async throws -> Int {
-        try await inBatches(until: deadline) { limit in
-            // `outbox_sent_at` (migration 1) is partial on `sent_at IS NOT NULL`, which the condition implies.
-            """
-            WITH deleted AS (
-                DELETE FROM outbox WHERE ctid = ANY(ARRAY(
-                    SELECT ctid FROM outbox WHERE sent_at < \(cutoff) ORDER BY sent_at LIMIT \(limit)
-                ))
-                RETURNING 1
-            )
-            SELECT count(*)::bigint FROM deleted
-            """
-        }
+        // `outbox_sent_at` (migration 1) is partial on `sent_at IS NOT NULL`, which the condition implies.
+        try await delete(from: "outbox", olderThan: cutoff, by: "sent_at", until: deadline)
     }
 
     /// Deletes the idempotency records of messages processed before `cutoff`.
     public func deleteProcessedMessages(processedBefore cutoff: Date, deadline: ContinuousClock.Instant) async throws -> Int {
+        try await delete(from: "processed_messages", olderThan: cutoff, by: "processed_at", until: deadline)
+    }
+
+    /// One table's rows whose `column` is before `cutoff`, oldest first, `batchSize` per statement. The table
+    /// and column are this file's constants, never input.
+    private func delete(
+        from table: StaticString, olderThan cutoff: Date, by column: StaticString, until deadline: ContinuousClock.Instant
+    ) async throws -> Int {
         try await inBatches(until: deadline) { limit in
             """
             WITH deleted AS (
-                DELETE FROM processed_messages WHERE ctid = ANY(ARRAY(
-                    SELECT ctid FROM processed_messages WHERE processed_at < \(cutoff) ORDER BY processed_at LIMIT \(limit)
+                DELETE FROM \(unescaped: "\(table)") WHERE ctid = ANY(ARRAY(
+                    SELECT ctid FROM \(unescaped: "\(table)") WHERE \(unescaped: "\(column)") < \(cutoff)
+                    ORDER BY \(unescaped: "\(column)") LIMIT \(limit)
                 ))
                 RETURNING 1
             )
