@@ -11,8 +11,6 @@ public enum SignalProcessor {
         let settings = ExecutionSettings(
             maxPriceAge: .seconds(try EnvironmentReader().integer("BALLAST_MAX_PRICE_AGE_SECONDS", default: 60, range: 1...86_400))
         )
-        let gapWait = Duration.seconds(
-            try EnvironmentReader().integer("BALLAST_SIGNAL_GAP_WAIT_SECONDS", default: 60, range: 1...86_400))
         let executor = SignalExecutor(
             database: context.database, prices: MarketPrices(redis: context.redis), settings: settings,
             outboxWakeup: context.outboxWakeup, logger: context.logger
@@ -21,7 +19,6 @@ public enum SignalProcessor {
             executor: executor, maxConcurrentUsers: context.configuration.consumer.concurrency, logger: context.logger)
         let trades = TradeWatcher(database: context.database, logger: context.logger)
         let expiry = OrderExpiry(database: context.database, logger: context.logger)
-        let gaps = SequenceGapRelease(executor: executor, wait: gapWait, logger: context.logger)
         return ServiceDefinition(
             services: [
                 context.makeConsumer(of: StreamName.signals, handler: signals),
@@ -29,14 +26,11 @@ public enum SignalProcessor {
             ],
             consumedStreams: [StreamName.signals, StreamName.trades],
             jobs: [
-                try Job("signals.pass-gaps", schedule: "*/5 * * * * *", timeout: .seconds(30), catchUp: .skip) { _ in
-                    try await gaps.run()
-                },
                 try Job(
                     "orders.expire", schedule: "*/10 * * * * *", timeout: .seconds(9), catchUp: .runOnce(startingDeadline: .seconds(3600))
                 ) {
                     run in try await expiry.expire(now: run.tick, run: run)
-                },
+                }
             ]
         )
     }

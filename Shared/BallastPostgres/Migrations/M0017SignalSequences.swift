@@ -2,13 +2,14 @@ extension Migration {
     /// Each user's signals are decided in the order ingest accepted them, whatever fails, restarts or runs
     /// in parallel.
     ///
-    /// - `signal_sequences`: the last sequence number given to each user's signals. `accept_signals` takes
-    ///   the user's row lock when it numbers a batch's new signals and holds it to commit, so for one user
-    ///   sequence order is commit order, across transactions and ingest instances. Only signals actually
-    ///   inserted are numbered: a duplicate or a lost client-id race leaves no hole.
-    /// - `signal_progress`: the highest sequence signal-processor has decided (or given up on) per user.
-    /// - `held_signals`: signals that arrived before an earlier one of their user, kept until it is decided.
-    /// - `signal_sequence_gaps`: sequences never seen within the wait and passed over, for operators.
+    /// - `signal_sequences`: the last number given to each user's signals. `accept_signals` takes the user's
+    ///   row lock when it numbers a batch's new signals and holds it to commit, so for one user the numbers
+    ///   follow commit order, across transactions and ingest instances. Only signals actually inserted are
+    ///   numbered: a duplicate or a lost client-id race leaves no hole.
+    /// - `signal_numbers`: which signal has which number, so signal-processor can read a user's earlier
+    ///   signals from `signals` when the stream brings a later one first.
+    /// - `signal_progress`: the highest number signal-processor has decided, per user.
+    /// - `signal_sequence_gaps`: numbers passed over because their signal no longer exists.
     ///
     /// `accept_signals` is written out in full: migration 12's with the numbering added. The number travels
     /// as `sequence` in the `ballast:signals` document, appended to its JSON text (the document is built by
@@ -31,16 +32,13 @@ extension Migration {
             )
             """,
             """
-            CREATE TABLE held_signals (
-                user_id    uuid        NOT NULL,
-                sequence   int8        NOT NULL,
-                signal_id  uuid        NOT NULL,
-                document   text        NOT NULL,
-                held_at    timestamptz NOT NULL DEFAULT now(),
+            CREATE TABLE signal_numbers (
+                user_id    uuid  NOT NULL,
+                sequence   int8  NOT NULL,
+                signal_id  uuid  NOT NULL,
                 PRIMARY KEY (user_id, sequence)
             )
             """,
-            "CREATE INDEX held_signals_oldest ON held_signals (held_at)",
             """
             CREATE TABLE signal_sequence_gaps (
                 user_id        uuid        NOT NULL,
@@ -121,6 +119,10 @@ extension Migration {
                         + row_number() OVER (PARTITION BY i.user_id ORDER BY i.n) AS sequence
                     FROM input i JOIN inserted s ON s.id = i.id
                     JOIN counted c ON c.user_id = i.user_id JOIN numbered nb ON nb.user_id = i.user_id
+                ),
+                indexed AS (
+                    INSERT INTO signal_numbers (user_id, sequence, signal_id)
+                    SELECT q.user_id, q.sequence, q.id FROM sequenced q
                 ),
                 published AS (
                     -- The same rows Outbox.enqueue writes; the signal document gains its sequence.

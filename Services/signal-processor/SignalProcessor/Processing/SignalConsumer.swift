@@ -78,7 +78,7 @@ public struct SignalConsumer: StreamMessageHandler {
             switch outcome {
             case .ordered: accepted.increment()
             case .rejected: rejected.increment()
-            case .alreadyDecided, .held: break
+            case .alreadyDecided: break
             }
         }
     }

@@ -7,8 +7,6 @@ public enum SignalOutcome: Sendable, Equatable {
     case rejected([RiskViolation])
     /// Decided before (a redelivery): nothing was done again.
     case alreadyDecided
-    /// Kept until the user's earlier signals are decided (`SignalSequenceGate`); decided with them.
-    case held
 }
 
 /// Settings of signal execution (`BALLAST_*` variables, see docs/configuration.md).

@@ -30,33 +30,10 @@ public struct SignalExecutor: Sendable {
         try await execute(user: signal.userId, [signal])[0]
     }
 
-    /// Decides `signals`, all of user `userID`, in one transaction; one outcome per signal, in order. A signal
-    /// whose predecessors (by `sequence`) are not all decided is held (`.held`) and decided with the last of
-    /// them (see `SignalSequenceGate`).
+    /// Decides `signals`, all of user `userID`, in one transaction; one outcome per signal, in order. The
+    /// user's earlier signals that are not decided yet are decided first, in the order ingest accepted them
+    /// (see `SignalSequenceGate`).
     public func execute(user userID: UUID, _ signals: [SignalDocument]) async throws -> [SignalOutcome] {
-        try await decide(user: userID, signals, passingGap: false)
-    }
-
-    /// Users whose oldest held signal has waited longer than `wait` for a predecessor that never came.
-    public func usersWithOverdueGaps(wait: Duration) async throws -> [UUID] {
-        let rows = try await database.query(
-            """
-            SELECT DISTINCT user_id FROM held_signals
-            WHERE held_at < now() - make_interval(secs => \(Double(wait.components.seconds)))
-            """,
-            logger: logger
-        )
-        var users: [UUID] = []
-        for try await user in rows.decode(UUID.self) { users.append(user) }
-        return users
-    }
-
-    /// Stops waiting for the missing signals before `userID`'s held ones, and decides those that can go.
-    public func passGap(user userID: UUID) async throws {
-        _ = try await decide(user: userID, [], passingGap: true)
-    }
-
-    private func decide(user userID: UUID, _ signals: [SignalDocument], passingGap: Bool) async throws -> [SignalOutcome] {
         let requests = signals.map(OrderRequest.from)
         // The last prices come from Redis, outside the transaction, while BEGIN makes its round trip; they are
         // awaited before the account is locked, so a slow Redis never holds the lock.
@@ -76,10 +53,9 @@ public struct SignalExecutor: Sendable {
         let outcomes = try await database.transaction(logger: logger) { connection in
             var quotes = try await quotesTask.value
             var gate = try await SignalSequenceGate.open(user: userID, on: connection, logger: logger)
-            if passingGap { gate.passGap() }
-            let admitted = gate.admit(signals)
-            // Held signals released now were not in this batch: their prices are read here, under the lock
-            // (rare: only when a late predecessor arrives).
+            let admitted = try await gate.admit(signals, on: connection, logger: logger)
+            // Earlier signals decided with this batch were not in it: their prices are read here, under the lock
+            // (rare: only when the stream delivered a user's signals out of order).
             let incoming = Set(signals.map(\.id))
             for (signal, _) in admitted where !incoming.contains(signal.id) {
                 guard case .success(let request) = OrderRequest.from(signal), quotes[request.symbol] == nil else { continue }
@@ -93,23 +69,21 @@ public struct SignalExecutor: Sendable {
                     case .decide: OrderRequest.from(signal)
                     case .late: .failure(RejectionReasons([Self.outOfSequence(signal)]))
                     }
-                decided[signal.id] = try await run.decide(signal, request, quotes: quotes, settings: settings, now: now)
+                let outcome = try await run.decide(signal, request, quotes: quotes, settings: settings, now: now)
+                if decided[signal.id] == nil { decided[signal.id] = outcome }
             }
             try await run.finish()
             try await gate.save(on: connection, logger: logger)
-            return signals.map { signal in
-                if gate.isHeld(signal) { return SignalOutcome.held }
-                return decided[signal.id] ?? .alreadyDecided
-            }
+            return signals.map { decided[$0.id] ?? .alreadyDecided }
         }
-        if outcomes.contains(where: { $0 != .alreadyDecided && $0 != .held }) || passingGap { outboxWakeup?.wake() }
+        if outcomes.contains(where: { $0 != .alreadyDecided }) { outboxWakeup?.wake() }
         return outcomes
     }
 
     private static func outOfSequence(_ signal: SignalDocument) -> RiskViolation {
         RiskViolation(
             rule: "out_of_sequence",
-            message: "signal \(signal.sequence.map(String.init) ?? "?") of its user arrived after later signals were decided; "
+            message: "signal \(signal.sequence.map(String.init) ?? "?") of its user comes after later signals were decided; "
                 + "acting on it now would reorder them")
     }
 }

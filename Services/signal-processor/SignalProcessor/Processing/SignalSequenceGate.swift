@@ -3,82 +3,72 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Lets a user's signals through in the order ingest accepted them (`SignalDocument.sequence`).
+/// Makes a user's signals go through in the order ingest accepted them (`SignalDocument.sequence`).
 ///
-/// Opened inside the deciding transaction, it locks the user's `signal_progress` row, so two batches of one
-/// user (two instances, a reclaim beside a fresh read) take turns. A signal whose predecessors are not all
-/// decided is kept in `held_signals` and its message acknowledged; it is decided in the transaction that
-/// decides the last missing one. A hole that never fills (its message dead-lettered) is passed over by
-/// `passGap()` after a bounded wait and recorded in `signal_sequence_gaps`; a signal that turns up after
-/// its place was passed is rejected as out of sequence rather than acted on late.
+/// Opened inside the deciding transaction, it locks the user's `signal_progress` row (the highest sequence
+/// decided), so two batches of one user (two instances, a reclaim beside a fresh read) take turns. When a
+/// batch holds signal n and some of the numbers before it are not decided yet (their messages failed, are
+/// pending on a dead instance, or simply come later on the stream), those signals are read from the
+/// `signals` table (`signal_numbers` says which is which) and decided first, in order, in the same
+/// transaction. Nothing waits: ingest numbers a user's signals under a row lock held to commit, so every
+/// number below n was committed before n was, and is visible here. A number whose signal is gone (deleted
+/// with its user) is passed over and recorded in `signal_sequence_gaps`. A signal whose number is already
+/// behind the progress and that was never decided (only such a passed number, or signals numbered by an
+/// older signal-processor before this one started) is rejected as out of sequence, not acted on late.
 struct SignalSequenceGate {
-    /// What to do with a signal that came through the gate.
+    /// How a signal that came through the gate is to be decided.
     enum Admission: Equatable {
         /// Its turn: decide it.
         case decide
-        /// Its place was passed (or it was decided before): reject it unless already decided.
+        /// Its place is behind the progress: reject it unless it was decided before.
         case late
     }
 
     let user: UUID
     private(set) var decidedThrough: Int64
     private let decidedBefore: Int64
-    /// Held signals by sequence, as stored before this transaction.
-    private var stored: [Int64: SignalDocument]
-    private var releasedFromStore: [Int64] = []
-    private var heldNow: [SignalDocument] = []
-    private var passed: ClosedRange<Int64>?
+    private var passed: [ClosedRange<Int64>] = []
 
-    /// Locks the user's progress and reads what is held.
+    /// Locks the user's progress, creating it on the user's first signal.
     static func open(user: UUID, on connection: PostgresConnection, logger: Logger) async throws -> SignalSequenceGate {
-        let rows = try await connection.query(
+        if let through = try await lockedProgress(of: user, on: connection, logger: logger) {
+            return SignalSequenceGate(user: user, decidedThrough: through)
+        }
+        // First signal of the user since migration 17: start after the highest number an earlier
+        // signal-processor decided, so its work is not reconsidered.
+        try await connection.query(
             """
-            WITH progress AS (
-                INSERT INTO signal_progress AS p (user_id) VALUES (\(user))
-                ON CONFLICT (user_id) DO UPDATE SET decided_through = p.decided_through
-                RETURNING p.decided_through
-            )
-            SELECT progress.decided_through, h.sequence, h.document
-            FROM progress LEFT JOIN held_signals h ON h.user_id = \(user)
+            INSERT INTO signal_progress (user_id, decided_through)
+            SELECT \(user), coalesce(max(n.sequence), 0)
+            FROM signal_numbers n JOIN signal_decisions d ON d.signal_id = n.signal_id
+            WHERE n.user_id = \(user)
+            ON CONFLICT (user_id) DO NOTHING
             """,
             logger: logger
         )
-        var decidedThrough: Int64 = 0
-        var stored: [Int64: SignalDocument] = [:]
-        for try await (through, sequence, document) in rows.decode((Int64, Int64?, String?).self) {
-            decidedThrough = through
-            if let sequence, let document {
-                stored[sequence] = try JSONCoding.decoder.decode(SignalDocument.self, from: Data(document.utf8))
-            }
-        }
-        return SignalSequenceGate(user: user, decidedThrough: decidedThrough, decidedBefore: decidedThrough, stored: stored)
+        return SignalSequenceGate(user: user, decidedThrough: try await lockedProgress(of: user, on: connection, logger: logger) ?? 0)
     }
 
-    private init(user: UUID, decidedThrough: Int64, decidedBefore: Int64, stored: [Int64: SignalDocument]) {
+    private static func lockedProgress(of user: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Int64? {
+        let rows = try await connection.query(
+            "SELECT decided_through FROM signal_progress WHERE user_id = \(user) FOR UPDATE", logger: logger)
+        for try await through in rows.decode(Int64.self) { return through }
+        return nil
+    }
+
+    private init(user: UUID, decidedThrough: Int64) {
         self.user = user
         self.decidedThrough = decidedThrough
-        self.decidedBefore = decidedBefore
-        self.stored = stored
+        self.decidedBefore = decidedThrough
     }
 
-    /// The oldest signal held, if any.
-    var lowestHeld: Int64? { stored.keys.min() }
-
-    /// Gives up waiting for the sequences before the lowest held signal: they are recorded as passed and the
-    /// held signals become decidable. Call before `admit`.
-    mutating func passGap() {
-        guard let lowest = lowestHeld, lowest > decidedThrough + 1 else { return }
-        passed = (decidedThrough + 1)...(lowest - 1)
-        decidedThrough = lowest - 1
-    }
-
-    /// The signals to decide now, in order, with held signals that became decidable, and how each is to be
-    /// decided. Incoming signals not returned are held. Signals without a sequence (published before
-    /// sequences existed) go through first, in their order.
-    mutating func admit(_ incoming: [SignalDocument]) -> [(signal: SignalDocument, admission: Admission)] {
+    /// The signals to decide now, in order: `incoming` with the earlier signals of the user they need, read
+    /// from the database. Signals without a sequence (published before migration 17) go first, in their order.
+    mutating func admit(
+        _ incoming: [SignalDocument], on connection: PostgresConnection, logger: Logger
+    ) async throws -> [(signal: SignalDocument, admission: Admission)] {
         var admitted: [(SignalDocument, Admission)] = []
-        var waiting = stored
-        var fromStore = Set(stored.keys)
+        var bySequence: [Int64: SignalDocument] = [:]
         for signal in incoming {
             guard let sequence = signal.sequence else {
                 admitted.append((signal, .decide))
@@ -86,57 +76,77 @@ struct SignalSequenceGate {
             }
             if sequence <= decidedThrough {
                 admitted.append((signal, .late))
-            } else if waiting[sequence] == nil {
-                waiting[sequence] = signal
+            } else {
+                bySequence[sequence] = bySequence[sequence] ?? signal
             }
         }
-        while let next = waiting.removeValue(forKey: decidedThrough + 1) {
-            admitted.append((next, .decide))
-            decidedThrough += 1
-            if fromStore.remove(decidedThrough) != nil { releasedFromStore.append(decidedThrough) }
+        guard let highest = bySequence.keys.max() else { return admitted }
+        let missing = ((decidedThrough + 1)...highest).filter { bySequence[$0] == nil }
+        for (sequence, signal) in try await Self.stored(user: user, sequences: missing, on: connection, logger: logger) {
+            bySequence[sequence] = signal
         }
-        heldNow = waiting.filter { !fromStore.contains($0.key) }.sorted { $0.key < $1.key }.map(\.value)
-        for sequence in releasedFromStore { stored.removeValue(forKey: sequence) }
+        var gapStart: Int64?
+        for sequence in (decidedThrough + 1)...highest {
+            if let signal = bySequence[sequence] {
+                if let start = gapStart { passed.append(start...(sequence - 1)) }
+                gapStart = nil
+                admitted.append((signal, .decide))
+            } else if gapStart == nil {
+                gapStart = sequence
+            }
+        }
+        decidedThrough = highest
         return admitted
     }
 
-    /// Whether `signal` was held by the last `admit` (or was already held).
-    func isHeld(_ signal: SignalDocument) -> Bool {
-        guard let sequence = signal.sequence else { return false }
-        return sequence > decidedThrough
+    /// The user's signals with these numbers, as ingest published them, from `signals`.
+    private static func stored(
+        user: UUID, sequences: [Int64], on connection: PostgresConnection, logger: Logger
+    ) async throws -> [(Int64, SignalDocument)] {
+        guard !sequences.isEmpty else { return [] }
+        let rows = try await connection.query(
+            """
+            SELECT n.sequence, json_build_object(
+                'id', s.id, 'sourceId', s.source_id, 'userId', s.user_id, 'clientId', s.client_id,
+                'exchange', s.exchange, 'symbol', s.symbol, 'action', s.action, 'direction', s.direction,
+                'quantity', s.quantity::text, 'price', s.price::text, 'orderType', s.order_type,
+                'stopLoss', s.stop_loss::text, 'takeProfit', s.take_profit::text, 'timeframe', s.timeframe,
+                'strike', s.strike::text, 'expiration', s.expiration, 'strategy', s.strategy, 'comment', s.comment,
+                'timestamp', to_char(s.signal_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                'receivedAt', to_char(s.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                'timeInForce', s.time_in_force,
+                'expiresAt', to_char(s.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                'trailingStopPercent', s.trailing_stop_percent::text, 'sequence', n.sequence)::text
+            FROM signal_numbers n JOIN signals s ON s.id = n.signal_id
+            WHERE n.user_id = \(user) AND n.sequence = ANY(\(sequences))
+            """,
+            logger: logger
+        )
+        var signals: [(Int64, SignalDocument)] = []
+        for try await (sequence, document) in rows.decode((Int64, String).self) {
+            signals.append((sequence, try JSONCoding.decoder.decode(SignalDocument.self, from: Data(document.utf8))))
+        }
+        return signals
     }
 
-    /// Writes the progress, the newly held signals, the released ones and a passed gap, in the caller's
-    /// transaction: one statement, and none when nothing changed.
+    /// Writes the progress and any passed numbers, in the caller's transaction; nothing when nothing changed.
     func save(on connection: PostgresConnection, logger: Logger) async throws {
-        guard decidedThrough != decidedBefore || !heldNow.isEmpty || !releasedFromStore.isEmpty else { return }
-        let sequences = heldNow.compactMap(\.sequence)
-        let ids = heldNow.map(\.id)
-        let documents = try heldNow.map { String(decoding: try JSONCoding.encoder.encode($0), as: UTF8.self) }
+        guard decidedThrough != decidedBefore else { return }
         try await connection.query(
             """
             WITH progress AS (
                 UPDATE signal_progress SET decided_through = \(decidedThrough), updated_at = now() WHERE user_id = \(user)
-            ),
-            released AS (
-                DELETE FROM held_signals WHERE user_id = \(user) AND sequence = ANY(\(releasedFromStore))
-            ),
-            gap AS (
-                INSERT INTO signal_sequence_gaps (user_id, first_sequence, last_sequence)
-                SELECT \(user), \(passed?.lowerBound), \(passed?.upperBound) WHERE \(passed != nil)
-                ON CONFLICT DO NOTHING
             )
-            INSERT INTO held_signals (user_id, sequence, signal_id, document)
-            SELECT \(user), h.sequence, h.signal_id, h.document
-            FROM unnest(\(sequences)::int8[], \(ids)::uuid[], \(documents)::text[]) AS h(sequence, signal_id, document)
+            INSERT INTO signal_sequence_gaps (user_id, first_sequence, last_sequence)
+            SELECT \(user), g.first, g.last FROM unnest(\(passed.map(\.lowerBound))::int8[], \(passed.map(\.upperBound))::int8[]) AS g(first, last)
             ON CONFLICT DO NOTHING
             """,
             logger: logger
         )
-        if let passed {
+        for range in passed {
             logger.warning(
-                "signals passed over after waiting for them",
-                metadata: ["user_id": "\(user)", "first_sequence": "\(passed.lowerBound)", "last_sequence": "\(passed.upperBound)"])
+                "signal numbers passed over: their signals no longer exist",
+                metadata: ["user_id": "\(user)", "first_sequence": "\(range.lowerBound)", "last_sequence": "\(range.upperBound)"])
         }
     }
 }
