@@ -67,4 +67,31 @@ struct TradeBatchTests {
                     ].sorted())
         }
     }
+
+    @Test("an order of a symbol that cannot be filled does not keep that symbol's stop loss from firing")
+    func failingOrderDoesNotBlockExits() async throws {
+        try await PaperTradingFixture.with { fixture in
+            _ = try await fixture.executor.execute(fixture.signal("buy", quantity: "0.5", stopLoss: "49000"))
+            _ = try await fixture.executor.execute(
+                fixture.signal("buy", quantity: "0.1", orderType: "limit", price: "48000", strategy: "dip"))
+            // The resting order's maker fill is refused; the exit's taker fill is not.
+            try await fixture.database.query(
+                """
+                CREATE FUNCTION refuse_maker_fill() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'maker fill refused by the test'; END $$
+                """)
+            try await fixture.database.query(
+                """
+                CREATE TRIGGER refuse_maker_fill BEFORE INSERT ON fills FOR EACH ROW
+                WHEN (NEW.liquidity = 'maker') EXECUTE FUNCTION refuse_maker_fill()
+                """)
+            let watcher = TradeWatcher(database: fixture.database, logger: TestServers.logger)
+            let results = await watcher.handle(try TradeWatcherTests.trades(fixture.symbol, [("47900", "1")], firstID: 3))
+
+            #expect(results.first.map { if case .failure = $0 { true } else { false } } == true)
+            #expect(try await fixture.strings("SELECT strategy || ' ' || status FROM positions ORDER BY strategy") == [" closed"])
+            #expect(try await fixture.strings("SELECT status FROM orders WHERE type = 'limit'") == ["new"])
+            #expect(try await fixture.balancesMatchLedger())
+        }
+    }
 }

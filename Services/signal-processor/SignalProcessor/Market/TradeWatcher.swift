@@ -42,11 +42,17 @@ public struct TradeWatcher: StreamMessageHandler {
         }
         for (symbol, symbolTrades) in trades.sorted(by: { $0.key < $1.key }) {
             let ordered = symbolTrades.sorted { ($0.time, $0.id) < ($1.time, $1.id) }
-            do {
-                try await fillRestingOrders(symbol: symbol, trades: ordered)
-                try await triggerExits(symbol: symbol, trades: ordered)
-                try await mark(symbol: symbol, trades: ordered)
-            } catch {
+            // Each step runs whatever the one before it did: an order that cannot be filled must not keep the
+            // symbol's stops from firing or its positions from being marked.
+            var failure: (any Error)?
+            for step in [fillRestingOrders, triggerExits, mark] {
+                do {
+                    try await step(symbol, ordered)
+                } catch {
+                    failure = failure ?? error
+                }
+            }
+            if let error = failure {
                 logger.warning(
                     "cannot apply market trades of a symbol; they will be delivered again",
                     metadata: ["symbol": .string(symbol), "error": .error(error)])
