@@ -28,7 +28,7 @@ func withDatabase<Value: Sendable>(
         } catch let failure as ExitCode {
             throw failure
         } catch {
-            throw CommandFailure.exit("\(error) (database \(endpoint.redacted))", code: 1)
+            throw CommandFailure.exit("\(diagnosis(of: error)) (database \(endpoint.redacted))", code: 1)
         }
     }
 }

@@ -68,6 +68,25 @@ struct DatabaseErrorLoggingTests {
         }
     }
 
+    @Test("a value Postgres could not read, or a raised exception, is diagnosed without the quoted value")
+    func quotedValuesLeftOut() async throws {
+        try await TestDatabase.with { database, _ in
+            let secret = "hunter2-\(UUID().uuidString)"
+            do {
+                try await database.query("SELECT \(secret)::uuid")
+                Issue.record("a non-uuid was read as a uuid")
+            } catch {
+                #expect(diagnosis(of: error) == #"postgres error: SQLSTATE 22P02; invalid input syntax for type uuid: "…""#)
+            }
+            do {
+                try await database.query("DO $$ BEGIN RAISE EXCEPTION 'account \"%\" is frozen', \(unescaped: "'" + secret + "'"); END $$")
+                Issue.record("the exception was not raised")
+            } catch {
+                #expect(diagnosis(of: error) == #"postgres error: SQLSTATE P0001; account "…" is frozen"#)
+            }
+        }
+    }
+
     @Test("the diagnosis of a failed statement names the SQLSTATE and server message; a transaction error names its failed step")
     func diagnosisOfStatements() async throws {
         try await TestDatabase.with { database, _ in
