@@ -99,7 +99,7 @@ struct SchedulerTests {
         let lastStep = try await withTestDatabase { database in
             var lastStep: Date?
             _ = await poll(timeout: .seconds(5)) {
-                lastStep = try? await lastWrites(of: job, in: database, steppedOnly: true).values.first
+                lastStep = try? await lastWrites(of: job, in: database, steppedOnly: true).values.max()
                 return lastStep != nil
             }
             return try #require(lastStep)
