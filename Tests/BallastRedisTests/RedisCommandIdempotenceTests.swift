@@ -18,7 +18,7 @@ struct RedisCommandIdempotenceTests {
             (["XRANGE", "s", "-", "+"], true),
             (["XINFO", "CONSUMERS", "s", "g"], true),
             (["XACK", "s", "g", "1-0"], true),
-            (["DEL", "k"], true),
+            (["DEL", "k"], false),
             (["PEXPIRE", "k", "100"], true),
             (["SET", "k", "v"], true),
             (["SET", "k", "v", "PX", "5000"], true),

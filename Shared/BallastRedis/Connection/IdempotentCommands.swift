@@ -1,8 +1,11 @@
 /// The commands `RedisClient` sends again after a lost reply, because running them twice changes
 /// nothing that running them once did not (see `RedisCommand.isIdempotent`).
 ///
-/// A resent command's reply may still differ from the first one's: `DEL` and `XACK` count only what
-/// the second run removed. Never resent: `INCR` and the like (counted twice), `XADD` (appended twice),
+/// A resent command's reply may still differ from the first one's: `XACK` counts only what the second
+/// run acknowledged. A resent plain `SET` is last-writer-wins: it can put back a value another client
+/// replaced in between, which is right only for caches and marks that any writer may overwrite. Never
+/// resent: `DEL` and `UNLINK` (a second run could delete a key another client created in between, such
+/// as a lock), `INCR` and the like (counted twice), `XADD` (appended twice),
 /// `SET` with `NX`, `XX` or `GET` (the second run sees the first one's value), `XREADGROUP`, `XCLAIM`
 /// and `XAUTOCLAIM` (deliver entries, raise delivery counts), `XGROUP DELCONSUMER` and any `EVAL`
 /// not declared idempotent by its builder.
@@ -13,7 +16,7 @@ enum IdempotentCommands {
         "GET", "MGET", "EXISTS", "TTL", "PTTL", "TYPE", "STRLEN", "PING",
         "XLEN", "XRANGE", "XREVRANGE", "XPENDING", "XINFO",
         // Writes whose second run finds the work done.
-        "DEL", "UNLINK", "EXPIRE", "PEXPIRE", "PERSIST", "XACK",
+        "EXPIRE", "PEXPIRE", "PERSIST", "XACK",
     ]
 
     /// `SET` options that make the outcome depend on the value already there.
