@@ -4,13 +4,19 @@ import Testing
 
 @Suite("A service's log output", .serialized)
 struct LogOutputTests {
+    /// A notifier process (the service with the least to do), not started yet.
+    static func notifier(adminPort: Int, logLevel: String = "info") throws -> ServiceProcess {
+        var environment = try ExecutableTests.environment()
+        environment[ServiceName.notifier.adminPortVariable] = String(adminPort)
+        environment["BALLAST_AUTO_MIGRATE"] = "1"
+        environment["BALLAST_LOG_LEVEL"] = logLevel
+        return try ServiceProcess("notifier", environment: environment)
+    }
+
     @Test("the last lines before a graceful exit reach standard output, and /metrics counts dropped lines")
     func lastLinesAreWrittenAtExit() async throws {
-        var environment = try ExecutableTests.environment()
         let port = try freePort()
-        environment[ServiceName.notifier.adminPortVariable] = String(port)
-        environment["BALLAST_AUTO_MIGRATE"] = "1"
-        let process = try ServiceProcess("notifier", environment: environment)
+        let process = try Self.notifier(adminPort: port)
         try process.start()
         let ready = await poll(timeout: .seconds(30)) { await httpGet("http://127.0.0.1:\(port)/readyz")?.status == 200 }
         #expect(ready, "notifier never became ready:\n\(process.output)")
@@ -26,12 +32,8 @@ struct LogOutputTests {
 
     @Test("a service whose log reader has gone away keeps running and stops cleanly on SIGTERM, not killed by SIGPIPE")
     func logReaderGone() async throws {
-        var environment = try ExecutableTests.environment()
         let port = try freePort()
-        environment[ServiceName.notifier.adminPortVariable] = String(port)
-        environment["BALLAST_AUTO_MIGRATE"] = "1"
-        environment["BALLAST_LOG_LEVEL"] = "debug"
-        let process = try ServiceProcess("notifier", environment: environment)
+        let process = try Self.notifier(adminPort: port, logLevel: "debug")
         let pipe = Pipe()
         process.process.standardOutput = pipe
         try process.start()

@@ -135,13 +135,7 @@ struct IngestHostileInputTests {
                 }
                 if let after = query.after { #expect(SignalCursor(after.text) == after) }
             } catch {
-                guard let error = error as? ProblemDetails else {
-                    Issue.record("unexpected \(error)")
-                    return
-                }
-                #expect(error.status == 400)
-                #expect((error.invalidParams ?? []).allSatisfy { valid.keys.contains($0.name) })
-                #expect(!(error.invalidParams ?? []).isEmpty)
+                Self.expectBadRequest(error, namingOnly: Set(valid.keys))
             }
         }
     }
@@ -158,13 +152,7 @@ struct IngestHostileInputTests {
                 #expect(KlinesQuery.limits.contains(query.limit) && !query.symbol.isEmpty)
                 #expect((query.startTime ?? 0) <= (query.endTime ?? .max) && (query.startTime ?? 0) >= 0)
             } catch {
-                guard let error = error as? ProblemDetails else {
-                    Issue.record("unexpected \(error)")
-                    return
-                }
-                #expect(error.status == 400)
-                #expect((error.invalidParams ?? []).allSatisfy { valid.keys.contains($0.name) })
-                #expect(!(error.invalidParams ?? []).isEmpty)
+                Self.expectBadRequest(error, namingOnly: Set(valid.keys))
             }
         }
     }
@@ -297,5 +285,16 @@ struct IngestHostileInputTests {
                 #expect(error.variable == names[index])
             }
         }
+    }
+
+    /// A 400 problem naming at least one parameter, and only parameters the query could have.
+    static func expectBadRequest(_ error: any Error, namingOnly names: Set<String>) {
+        guard let problem = error as? ProblemDetails else {
+            Issue.record("unexpected \(error)")
+            return
+        }
+        #expect(problem.status == 400)
+        #expect((problem.invalidParams ?? []).allSatisfy { names.contains($0.name) })
+        #expect(!(problem.invalidParams ?? []).isEmpty)
     }
 }

@@ -41,16 +41,7 @@ struct TradeBatchTests {
             _ = try await fixture.executor.execute(
                 fixture.signal("buy", quantity: "1", symbol: other, orderType: "limit", price: "49000"))
             // Every fill of the fixture's symbol is refused, as a broken row or constraint would refuse it.
-            try await fixture.database.query(
-                """
-                CREATE FUNCTION refuse_fill() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN RAISE EXCEPTION 'fill refused by the test'; END $$
-                """)
-            try await fixture.database.query(
-                """
-                CREATE TRIGGER refuse_fill BEFORE INSERT ON fills FOR EACH ROW
-                WHEN (NEW.symbol = '\(unescaped: fixture.symbol)') EXECUTE FUNCTION refuse_fill()
-                """)
+            try await Self.refuseFills(when: "NEW.symbol = '\(fixture.symbol)'", in: fixture.database)
             let watcher = TradeWatcher(database: fixture.database, logger: TestServers.logger)
             let failing = try TradeWatcherTests.trades(fixture.symbol, [("48900", "1")], firstID: 1)
             var healthy = try TradeWatcherTests.trades(other, [("48900", "1")], firstID: 2)
@@ -75,16 +66,7 @@ struct TradeBatchTests {
             _ = try await fixture.executor.execute(
                 fixture.signal("buy", quantity: "0.1", orderType: "limit", price: "48000", strategy: "dip"))
             // The resting order's maker fill is refused; the exit's taker fill is not.
-            try await fixture.database.query(
-                """
-                CREATE FUNCTION refuse_maker_fill() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN RAISE EXCEPTION 'maker fill refused by the test'; END $$
-                """)
-            try await fixture.database.query(
-                """
-                CREATE TRIGGER refuse_maker_fill BEFORE INSERT ON fills FOR EACH ROW
-                WHEN (NEW.liquidity = 'maker') EXECUTE FUNCTION refuse_maker_fill()
-                """)
+            try await Self.refuseFills(when: "NEW.liquidity = 'maker'", in: fixture.database)
             let watcher = TradeWatcher(database: fixture.database, logger: TestServers.logger)
             let results = await watcher.handle(try TradeWatcherTests.trades(fixture.symbol, [("47900", "1")], firstID: 3))
 
@@ -93,5 +75,17 @@ struct TradeBatchTests {
             #expect(try await fixture.strings("SELECT status FROM orders WHERE type = 'limit'") == ["new"])
             #expect(try await fixture.balancesMatchLedger())
         }
+    }
+
+    /// Makes the fixture's database refuse every fill matching `condition`, as a broken row or a violated
+    /// constraint would (the condition is the test's own text).
+    static func refuseFills(when condition: String, in database: PostgresClient) async throws {
+        try await database.query(
+            """
+            CREATE FUNCTION refuse_fill() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'fill refused by the test'; END $$
+            """)
+        try await database.query(
+            "CREATE TRIGGER refuse_fill BEFORE INSERT ON fills FOR EACH ROW WHEN (\(unescaped: condition)) EXECUTE FUNCTION refuse_fill()")
     }
 }
