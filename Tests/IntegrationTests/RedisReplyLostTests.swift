@@ -8,8 +8,7 @@ import Testing
 /// suites never wait for these stalls.
 @Suite("Redis replies lost after a timeout")
 struct RedisReplyLostTests {
-    /// Shorter than the stall, so the reply to a command sent during the stall comes after the timeout.
-    /// A command sent this long before the stall ends times out once, and a resend is answered in time.
+    /// A command sent 1.5 timeouts before the stall ends times out once, and a resend is answered in time.
     static let commandTimeout: Duration = .seconds(1)
 
     @Test("a lock acquire whose reply arrives after the timeout still holds the lock")
@@ -17,13 +16,12 @@ struct RedisReplyLostTests {
         let server = try RedisServerProcess()
         try await server.start()
         let lock = RedisLock(client: RedisClient(endpoint: server.endpoint, poolSize: 1, commandTimeout: Self.commandTimeout))
-        let key = "ballast:test:lock"
+        let (key, lease) = try await whileStalled(server.endpoint, commandTimeout: Self.commandTimeout) { attempt in
+            let key = "ballast:test:lock:\(attempt)"
+            return (key, await capture { () throws(RedisError) in try await lock.acquire(key, ttl: .seconds(30)) })
+        }
 
-        let stalled = try await stallRedis(server.endpoint, endingIn: Self.commandTimeout * 1.5)
-        let lease = try await lock.acquire(key, ttl: .seconds(30))
-        try await stalled.value
-
-        let held = try #require(lease, "the key holds a token this caller sent, so the lock is this caller's")
+        let held = try #require(try lease.get(), "the key holds a token this caller sent, so the lock is this caller's")
         let observer = RedisClient(endpoint: server.endpoint, poolSize: 1)
         #expect(try await observer.send("GET", key).string == held.token)
         #expect(try await lock.release(held))
@@ -35,18 +33,16 @@ struct RedisReplyLostTests {
         let server = try RedisServerProcess()
         try await server.start()
         let client = RedisClient(endpoint: server.endpoint, poolSize: 1, commandTimeout: Self.commandTimeout)
-        let key = "ballast:test:counter"
+        let (key, reply) = try await whileStalled(server.endpoint, commandTimeout: Self.commandTimeout) { attempt in
+            let key = "ballast:test:counter:\(attempt)"
+            return (key, await capture { () throws(RedisError) in try await client.send("INCR", key) })
+        }
 
-        let stalled = try await stallRedis(server.endpoint, endingIn: Self.commandTimeout * 1.5)
-        let error = await #expect(throws: RedisError.self) { try await client.send("INCR", key) }
-        try await stalled.value
-
-        #expect(error?.isConnectionProblem == true)
         let observer = RedisClient(endpoint: server.endpoint, poolSize: 1)
         #expect(try await observer.send("GET", key).string == "1")
         await server.stop()
-        guard case .replyLost = error else {
-            Issue.record("expected .replyLost, got \(String(describing: error))")
+        guard case .failure(.replyLost) = reply else {
+            Issue.record("expected .replyLost, got \(reply)")
             return
         }
     }
@@ -56,14 +52,15 @@ struct RedisReplyLostTests {
         let server = try RedisServerProcess()
         try await server.start()
         let client = RedisClient(endpoint: server.endpoint, poolSize: 1, commandTimeout: Self.commandTimeout)
-        let stream = "ballast:test:published"
-
-        let stalled = try await stallRedis(server.endpoint, endingIn: Self.commandTimeout * 1.5)
-        await #expect(throws: RedisError.self) {
-            try await StreamProducer(client: client).publish(testEnvelopes(3).map { (stream, $0) })
+        let (stream, published) = try await whileStalled(server.endpoint, commandTimeout: Self.commandTimeout) { attempt in
+            let stream = "ballast:test:published:\(attempt)"
+            let published = await capture { () throws(RedisError) in
+                try await StreamProducer(client: client).publish(testEnvelopes(3).map { (stream, $0) })
+            }
+            return (stream, published)
         }
-        try await stalled.value
 
+        #expect((try? published.get()) == nil, "the caller must learn that the batch may not have been appended")
         let observer = RedisClient(endpoint: server.endpoint, poolSize: 1)
         #expect(try await observer.length(of: stream) == 3)
         await server.stop()
@@ -74,45 +71,55 @@ struct RedisReplyLostTests {
         let server = try RedisServerProcess()
         try await server.start()
         let client = RedisClient(endpoint: server.endpoint, poolSize: 1, commandTimeout: Self.commandTimeout)
-        let key = "ballast:test:value"
-        try await client.send("SET", key, "42")
+        try await client.send("SET", "ballast:test:value", "42")
+        let value = try await whileStalled(server.endpoint, commandTimeout: Self.commandTimeout) { _ in
+            await capture { () throws(RedisError) in try await client.send("GET", "ballast:test:value").string }
+        }
 
-        let stalled = try await stallRedis(server.endpoint, endingIn: Self.commandTimeout * 1.5)
-        let value = try await client.send("GET", key).string
-        try await stalled.value
-
-        #expect(value == "42")
+        #expect(try value.get() == "42")
         await server.stop()
     }
 }
 
-/// Keeps Redis busy in a script, as a slow command would: commands sent meanwhile wait and run afterwards.
-/// (`DEBUG SLEEP` does the same, but Redis 7 disables `DEBUG` by default.) The script runs until a time
-/// fixed in advance, so this returns, once the stall is seen to have begun, exactly `remaining` before
-/// it ends, however late a loaded machine started it. The returned task ends with the stall.
-private func stallRedis(_ endpoint: RedisEndpoint, endingIn remaining: Duration) async throws -> Task<Void, any Error> {
+/// The outcome of `body`, kept to be checked once the attempt is known to have tested something.
+private func capture<Value>(_ body: () async throws(RedisError) -> Value) async -> Result<Value, RedisError> {
+    do {
+        return .success(try await body())
+    } catch {
+        return .failure(error)
+    }
+}
+
+/// Runs `scenario` (its command first) while Redis is busy in a script, as with a slow command: commands sent
+/// meanwhile wait and run afterwards, so their reply comes after the caller's timeout. (`DEBUG SLEEP` does
+/// the same, but Redis 7 disables `DEBUG` by default.) The script runs to a time fixed in advance, and the
+/// scenario starts 1.5 timeouts before it. The script returns when it started, on Redis's clock: an attempt
+/// whose command a loaded machine let in before the stall began did not test anything, and is run again
+/// (the scenario gets the attempt's number, for fresh keys).
+private func whileStalled<Value: Sendable>(
+    _ endpoint: RedisEndpoint, commandTimeout: Duration, _ scenario: (Int) async -> Value
+) async throws -> Value {
     let client = RedisClient(endpoint: endpoint, poolSize: 1, commandTimeout: .seconds(30))
     let script = """
+        local started = redis.call('TIME')
         local now
         repeat
             now = redis.call('TIME')
         until tonumber(now[1]) * 1000000 + tonumber(now[2]) >= tonumber(ARGV[1])
-        return 1
+        return tonumber(started[1]) * 1000000 + tonumber(started[2])
         """
     let probe = RedisClient(endpoint: endpoint, poolSize: 1, commandTimeout: .milliseconds(100))
-    for _ in 0..<3 {
-        // Redis's own clock, so the end is where the script will see it.
+    let remaining = commandTimeout * 1.5
+    for attempt in 0..<5 {
         let time = try await client.send("TIME").array?.compactMap { $0.string.flatMap { Int64($0) } } ?? []
         guard time.count == 2 else { throw TestSetupError("TIME gave \(time)") }
-        let end = ContinuousClock.now + remaining + .seconds(2)
-        let endMicroseconds = time[0] * 1_000_000 + time[1] + (remaining + .seconds(2)).wholeMilliseconds * 1_000
-        let stall = Task {
-            try await client.send(RedisCommand(["EVAL", script, "0", String(endMicroseconds)]))
-            return
-        }
-        // Begun once two probes in a row go unanswered: on a loaded machine one PING can miss 100 ms.
+        let (redisOrigin, localOrigin) = (time[0] * 1_000_000 + time[1], ContinuousClock.now)
+        func redisTime(at instant: ContinuousClock.Instant) -> Int64 { redisOrigin + (instant - localOrigin).wholeMilliseconds * 1_000 }
+        let end = localOrigin + remaining + .seconds(2)
+        let stall = Task { try await client.send(RedisCommand(["EVAL", script, "0", String(redisTime(at: end))])).integer }
+        // Probably begun once two probes in a row go unanswered; the script's answer settles it afterwards.
         var unanswered = 0
-        while unanswered < 2, ContinuousClock.now < end - remaining - .milliseconds(200) {
+        while unanswered < 2, ContinuousClock.now < end - remaining {
             if await probe.isReachable() {
                 unanswered = 0
                 try await Task.sleep(for: .milliseconds(5))
@@ -120,12 +127,15 @@ private func stallRedis(_ endpoint: RedisEndpoint, endingIn remaining: Duration)
                 unanswered += 1
             }
         }
-        if unanswered == 2 && ContinuousClock.now < end - remaining {
-            try await Task.sleep(until: end - remaining)
-            return stall
+        guard ContinuousClock.now < end - remaining else {
+            _ = try await stall.value
+            continue
         }
-        // Seen too late to leave `remaining`: let this stall pass and start another.
-        try await stall.value
+        try await Task.sleep(until: end - remaining)
+        let sentAt = redisTime(at: .now)
+        let value = await scenario(attempt)
+        // 50 ms for the two clocks' offset: a command sent that close to the script's start proves nothing.
+        if let started = try await stall.value, started < sentAt - 50_000 { return value }
     }
-    throw TestSetupError("Redis did not stall in time, three times")
+    throw TestSetupError("the command never reached Redis while it was stalled, in five attempts")
 }
