@@ -15,8 +15,9 @@ struct RedisReplyLostTests {
     func lockAcquireWithLostReply() async throws {
         let server = try RedisServerProcess()
         try await server.start()
-        let lock = RedisLock(client: RedisClient(endpoint: server.endpoint, poolSize: 1, commandTimeout: Self.commandTimeout))
-        let (key, lease) = try await whileStalled(server.endpoint, commandTimeout: Self.commandTimeout) { attempt in
+        let client = RedisClient(endpoint: server.endpoint, poolSize: 1, commandTimeout: Self.commandTimeout)
+        let lock = RedisLock(client: client)
+        let (key, lease) = try await whileStalled(server.endpoint, client: client, commandTimeout: Self.commandTimeout) { attempt in
             let key = "ballast:test:lock:\(attempt)"
             return (key, await capture { () throws(RedisError) in try await lock.acquire(key, ttl: .seconds(30)) })
         }
@@ -33,7 +34,7 @@ struct RedisReplyLostTests {
         let server = try RedisServerProcess()
         try await server.start()
         let client = RedisClient(endpoint: server.endpoint, poolSize: 1, commandTimeout: Self.commandTimeout)
-        let (key, reply) = try await whileStalled(server.endpoint, commandTimeout: Self.commandTimeout) { attempt in
+        let (key, reply) = try await whileStalled(server.endpoint, client: client, commandTimeout: Self.commandTimeout) { attempt in
             let key = "ballast:test:counter:\(attempt)"
             return (key, await capture { () throws(RedisError) in try await client.send("INCR", key) })
         }
@@ -52,7 +53,7 @@ struct RedisReplyLostTests {
         let server = try RedisServerProcess()
         try await server.start()
         let client = RedisClient(endpoint: server.endpoint, poolSize: 1, commandTimeout: Self.commandTimeout)
-        let (stream, published) = try await whileStalled(server.endpoint, commandTimeout: Self.commandTimeout) { attempt in
+        let (stream, published) = try await whileStalled(server.endpoint, client: client, commandTimeout: Self.commandTimeout) { attempt in
             let stream = "ballast:test:published:\(attempt)"
             let published = await capture { () throws(RedisError) in
                 try await StreamProducer(client: client).publish(testEnvelopes(3).map { (stream, $0) })
@@ -72,7 +73,7 @@ struct RedisReplyLostTests {
         try await server.start()
         let client = RedisClient(endpoint: server.endpoint, poolSize: 1, commandTimeout: Self.commandTimeout)
         try await client.send("SET", "ballast:test:value", "42")
-        let value = try await whileStalled(server.endpoint, commandTimeout: Self.commandTimeout) { _ in
+        let value = try await whileStalled(server.endpoint, client: client, commandTimeout: Self.commandTimeout) { _ in
             await capture { () throws(RedisError) in try await client.send("GET", "ballast:test:value").string }
         }
 
@@ -90,34 +91,34 @@ private func capture<Value>(_ body: () async throws(RedisError) -> Value) async 
     }
 }
 
-/// Runs `scenario` (its command first) while Redis is busy in a script, as with a slow command: commands sent
-/// meanwhile wait and run afterwards, so their reply comes after the caller's timeout. (`DEBUG SLEEP` does
-/// the same, but Redis 7 disables `DEBUG` by default.) The script runs to a time fixed in advance, and the
-/// scenario starts 1.5 timeouts before it. The script returns when it started, on Redis's clock: an attempt
-/// whose command a loaded machine let in before the stall began did not test anything, and is run again
-/// (the scenario gets the attempt's number, for fresh keys).
+/// Runs `scenario` (its command first, sent by `client`) while Redis is busy in a script, as with a slow
+/// command: commands sent meanwhile wait and run afterwards, so their reply comes after the caller's
+/// timeout. (`DEBUG SLEEP` does the same, but Redis 7 disables `DEBUG` by default.) The script runs to a
+/// time fixed in advance, and the scenario starts 1.5 timeouts before it. An attempt counts only if the
+/// command's reply was really lost: `client`'s connection (one, `CLIENT ID`) was replaced meanwhile. On a
+/// loaded machine the command can reach Redis before the stall begins or after it ends; such an attempt
+/// tested nothing and is run again (the scenario gets the attempt's number, for fresh keys).
 private func whileStalled<Value: Sendable>(
-    _ endpoint: RedisEndpoint, commandTimeout: Duration, _ scenario: (Int) async -> Value
+    _ endpoint: RedisEndpoint, client: RedisClient, commandTimeout: Duration, _ scenario: (Int) async -> Value
 ) async throws -> Value {
-    let client = RedisClient(endpoint: endpoint, poolSize: 1, commandTimeout: .seconds(30))
+    let staller = RedisClient(endpoint: endpoint, poolSize: 1, commandTimeout: .seconds(30))
     let script = """
-        local started = redis.call('TIME')
         local now
         repeat
             now = redis.call('TIME')
         until tonumber(now[1]) * 1000000 + tonumber(now[2]) >= tonumber(ARGV[1])
-        return tonumber(started[1]) * 1000000 + tonumber(started[2])
+        return 1
         """
     let probe = RedisClient(endpoint: endpoint, poolSize: 1, commandTimeout: .milliseconds(100))
     let remaining = commandTimeout * 1.5
-    for attempt in 0..<5 {
-        let time = try await client.send("TIME").array?.compactMap { $0.string.flatMap { Int64($0) } } ?? []
+    for attempt in 0..<8 {
+        let connection = try await client.send("CLIENT", "ID").integer
+        let time = try await staller.send("TIME").array?.compactMap { $0.string.flatMap { Int64($0) } } ?? []
         guard time.count == 2 else { throw TestSetupError("TIME gave \(time)") }
-        let (redisOrigin, localOrigin) = (time[0] * 1_000_000 + time[1], ContinuousClock.now)
-        func redisTime(at instant: ContinuousClock.Instant) -> Int64 { redisOrigin + (instant - localOrigin).wholeMilliseconds * 1_000 }
-        let end = localOrigin + remaining + .seconds(2)
-        let stall = Task { try await client.send(RedisCommand(["EVAL", script, "0", String(redisTime(at: end))])).integer }
-        // Probably begun once two probes in a row go unanswered; the script's answer settles it afterwards.
+        let end = ContinuousClock.now + remaining + .seconds(2)
+        let endMicroseconds = time[0] * 1_000_000 + time[1] + (remaining + .seconds(2)).wholeMilliseconds * 1_000
+        let stall = Task { try await staller.send(RedisCommand(["EVAL", script, "0", String(endMicroseconds)])) }
+        // Probably begun once two probes in a row go unanswered; the replaced connection settles it afterwards.
         var unanswered = 0
         while unanswered < 2, ContinuousClock.now < end - remaining {
             if await probe.isReachable() {
@@ -132,10 +133,9 @@ private func whileStalled<Value: Sendable>(
             continue
         }
         try await Task.sleep(until: end - remaining)
-        let sentAt = redisTime(at: .now)
         let value = await scenario(attempt)
-        // 50 ms for the two clocks' offset: a command sent that close to the script's start proves nothing.
-        if let started = try await stall.value, started < sentAt - 50_000 { return value }
+        _ = try await stall.value
+        if try await client.send("CLIENT", "ID").integer != connection { return value }
     }
-    throw TestSetupError("the command never reached Redis while it was stalled, in five attempts")
+    throw TestSetupError("the command's reply was never lost behind the stall, in eight attempts")
 }
