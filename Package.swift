@@ -5,10 +5,10 @@ let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 /// One folder per service: `Services/<folder>/<Library>` holds the logic, `Services/<folder>/Main` the thin executable.
 let services: [(folder: String, library: String, executable: String, dependencies: [Target.Dependency])] = [
-    ("ingest", "Ingest", "ingest", [.product(name: "Crypto", package: "swift-crypto"), "MarketData", "SignalProcessor"]),
-    ("signal-processor", "SignalProcessor", "signal-processor", ["MarketData"]),
+    ("ingest", "Ingest", "ingest", [.product(name: "Crypto", package: "swift-crypto"), "BallastMarket", "BallastTrading"]),
+    ("signal-processor", "SignalProcessor", "signal-processor", ["BallastTrading"]),
     ("rebalancer", "Rebalancer", "rebalancer", []),
-    ("market-data", "MarketData", "market-data", []),
+    ("market-data", "MarketData", "market-data", ["BallastMarket"]),
     ("deposits", "Deposits", "deposits", []),
     ("notifier", "Notifier", "notifier", []),
 ]
@@ -126,14 +126,28 @@ let package = Package(
             path: "Shared/BallastService",
             swiftSettings: swiftSettings
         ),
+        // Domains that more than one service (and the CLI) use: market data (trades, candles, prices, tickers)
+        // and paper trading (accounts, orders, positions, ledger, risk, the trading API's queries and actions).
+        .target(
+            name: "BallastMarket",
+            dependencies: ["BallastService"],
+            path: "Shared/BallastMarket",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BallastTrading",
+            dependencies: ["BallastService", "BallastMarket"],
+            path: "Shared/BallastTrading",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "BallastCLI",
             dependencies: [
                 "BallastService",
                 "BallastScheduler",
                 "Ingest",
-                "MarketData",
-                "SignalProcessor",
+                "BallastMarket",
+                "BallastTrading",
                 "BallastRedis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -165,7 +179,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "MarketDataBenchmark",
-            dependencies: ["MarketData"],
+            dependencies: ["BallastMarket"],
             path: "Benchmarks/MarketDataBenchmark",
             swiftSettings: swiftSettings
         ),
@@ -214,13 +228,13 @@ let package = Package(
         .testTarget(
             name: "MarketDataTests",
             dependencies: [
-                "MarketData", "BallastCore", .product(name: "PropertyBased", package: "swift-property-based"), "BallastTestSupport",
+                "BallastMarket", "BallastCore", .product(name: "PropertyBased", package: "swift-property-based"), "BallastTestSupport",
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SignalProcessorTests",
-            dependencies: ["SignalProcessor", "BallastCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["BallastTrading", "BallastCore", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -230,7 +244,8 @@ let package = Package(
                 "BallastScheduler",
                 "Ingest",
                 "MarketData",
-                "SignalProcessor",
+                "BallastMarket",
+                "BallastTrading",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "PropertyBased", package: "swift-property-based"), "BallastTestSupport",
@@ -243,7 +258,7 @@ let package = Package(
                 "BallastCore",
                 "BallastPostgres",
                 "BallastRedis",
-                "MarketData",
+                "BallastMarket",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

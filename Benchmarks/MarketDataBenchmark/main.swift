@@ -1,5 +1,5 @@
+import BallastMarket
 import Foundation
-import MarketData
 
 // Measures candle aggregation into all nine intervals and the 24 h ticker refresh on a release build, with a naive
 // aggregation (Foundation's Decimal, string-keyed dictionary) as a same-run baseline. Prints one `name value` line per

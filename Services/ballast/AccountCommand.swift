@@ -1,6 +1,6 @@
 import ArgumentParser
+import BallastTrading
 import Foundation
-import SignalProcessor
 
 struct AccountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

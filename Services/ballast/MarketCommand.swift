@@ -1,7 +1,7 @@
 import ArgumentParser
 import BallastCore
+import BallastMarket
 import Foundation
-import MarketData
 
 struct MarketCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,8 @@
 import ArgumentParser
 import BallastCore
+import BallastMarket
 import BallastRedis
 import Foundation
-import MarketData
 
 struct TradesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,7 @@
 import BallastCore
+import BallastMarket
 import BallastRedis
 import Foundation
-import MarketData
 import PostgresNIO
 import Testing
 

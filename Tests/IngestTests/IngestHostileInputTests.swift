@@ -1,9 +1,9 @@
 import BallastCore
 import BallastService
 import BallastTestSupport
+import BallastTrading
 import Foundation
 import PropertyBased
-import SignalProcessor
 import Testing
 
 @testable import Ingest

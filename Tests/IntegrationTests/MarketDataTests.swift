@@ -8,6 +8,7 @@ import Ingest
 import PostgresNIO
 import Testing
 
+@testable import BallastMarket
 @testable import MarketData
 
 @Suite("Trades into candles with real Postgres and Redis, and the klines API")

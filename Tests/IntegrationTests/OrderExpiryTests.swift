@@ -3,7 +3,7 @@ import Foundation
 import PostgresNIO
 import Testing
 
-@testable import SignalProcessor
+@testable import BallastTrading
 
 @Suite("orders.expire with real Postgres and Redis")
 struct OrderExpiryTests {

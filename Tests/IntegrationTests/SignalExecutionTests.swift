@@ -4,7 +4,7 @@ import Foundation
 import PostgresNIO
 import Testing
 
-@testable import SignalProcessor
+@testable import BallastTrading
 
 /// A paper account, a symbol with a last price in Redis, and the executor, on a fresh database.
 struct PaperTradingFixture {

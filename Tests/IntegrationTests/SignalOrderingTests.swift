@@ -5,8 +5,8 @@ import Foundation
 import PostgresNIO
 import Testing
 
+@testable import BallastTrading
 @testable import Ingest
-@testable import SignalProcessor
 
 /// A user's signals are decided in the order ingest accepted them (`SignalDocument.sequence`), whatever
 /// fails, restarts or runs in parallel.

@@ -1,11 +1,11 @@
 import BallastCore
+import BallastMarket
 import BallastRedis
 import Foundation
-import MarketData
 import PostgresNIO
 import Testing
 
-@testable import SignalProcessor
+@testable import BallastTrading
 
 /// What one delivered batch of `ballast:trades` does when it holds repeats, or trades of a symbol that
 /// cannot be applied: the rest of the batch is booked and acknowledged.

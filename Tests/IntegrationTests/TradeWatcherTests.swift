@@ -1,11 +1,11 @@
 import BallastCore
+import BallastMarket
 import BallastRedis
 import Foundation
-import MarketData
 import PostgresNIO
 import Testing
 
-@testable import SignalProcessor
+@testable import BallastTrading
 
 @Suite("Market trades fill resting orders, trigger exits and mark positions")
 struct TradeWatcherTests {

@@ -1,11 +1,11 @@
 import BallastCore
+import BallastTrading
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Ingest
 import PostgresNIO
-import SignalProcessor
 import Testing
 
 @Suite("Trading API (accounts, orders, positions, fills, risk limits) over HTTP with real Postgres and Redis")

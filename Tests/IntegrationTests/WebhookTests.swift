@@ -1,13 +1,13 @@
 import BallastCore
 import BallastPostgres
 import BallastRedis
+import BallastTrading
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Ingest
 import PostgresNIO
-import SignalProcessor
 import Testing
 
 /// The ingest router on `database`, as the ingest executable builds it.

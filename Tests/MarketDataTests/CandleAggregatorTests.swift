@@ -1,5 +1,5 @@
 import BallastCore
-import MarketData
+import BallastMarket
 import Testing
 
 @Suite("Candle aggregation")

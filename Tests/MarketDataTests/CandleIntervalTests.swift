@@ -1,5 +1,5 @@
 import BallastCore
-import MarketData
+import BallastMarket
 import Testing
 
 /// One row of the bucket table: the bucket of `interval` holding `instant` opens at `open` and the next one at `next`.

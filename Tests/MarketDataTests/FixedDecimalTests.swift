@@ -1,5 +1,5 @@
+import BallastMarket
 import Foundation
-import MarketData
 import Testing
 
 @Suite("Fixed decimals")

@@ -5,7 +5,7 @@ import Foundation
 import PropertyBased
 import Testing
 
-@testable import MarketData
+@testable import BallastMarket
 
 /// Market-data's readers of outside input (trade files, trade messages), fed thousands of random and
 /// hostile values: each answers with a valid trade or says why there is none.

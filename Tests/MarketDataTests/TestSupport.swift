@@ -1,6 +1,6 @@
 import BallastCore
+import BallastMarket
 import Foundation
-import MarketData
 
 /// Foundation's Gregorian calendar in UTC, with Monday as the first weekday: the tests' independent clock.
 let utcCalendar: Calendar = {

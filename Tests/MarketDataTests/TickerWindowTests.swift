@@ -1,6 +1,6 @@
 import BallastCore
+import BallastMarket
 import Foundation
-import MarketData
 import Testing
 
 /// Rounds to 8 places, half away from zero, with Foundation.

@@ -2,7 +2,7 @@ import Foundation
 import PropertyBased
 import Testing
 
-@testable import SignalProcessor
+@testable import BallastTrading
 
 /// `ballast account create --taker-fee-bps ...`: the fee and slippage settings an operator types.
 @Suite("Basis point settings")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import SignalProcessor
+@testable import BallastTrading
 
 @Suite("Execution pricing")
 struct ExecutionPricingTests {

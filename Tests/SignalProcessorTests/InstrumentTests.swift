@@ -1,6 +1,6 @@
 import Testing
 
-@testable import SignalProcessor
+@testable import BallastTrading
 
 @Suite("Instruments")
 struct InstrumentTests {

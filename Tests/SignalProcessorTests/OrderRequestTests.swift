@@ -2,7 +2,7 @@ import BallastCore
 import Foundation
 import Testing
 
-@testable import SignalProcessor
+@testable import BallastTrading
 
 @Suite("Order requests read from signals")
 struct OrderRequestTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import SignalProcessor
+@testable import BallastTrading
 
 /// A position from decimal texts, so the expectations below read like the hand calculations in their comments.
 private func position(_ side: PositionSide, _ quantity: String, at price: String, realized: String) -> PositionState {

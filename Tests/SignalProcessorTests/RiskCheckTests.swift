@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import SignalProcessor
+@testable import BallastTrading
 
 /// One rule, and the smallest change to the baseline that breaks it alone.
 struct RuleCase: Sendable, CustomTestStringConvertible {

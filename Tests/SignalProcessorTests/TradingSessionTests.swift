@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import SignalProcessor
+@testable import BallastTrading
 
 /// The New York stock session: 09:30–16:00 local, Monday to Friday; EST is UTC−5, EDT (from 2026-03-08 to
 /// 2026-11-01) UTC−4.

@@ -1,7 +1,7 @@
 import BallastCore
 import BallastService
+import BallastTrading
 import Hummingbird
-import SignalProcessor
 
 /// The public HTTP edge: webhooks and the management API (`/api/v1`).
 public enum Ingest {

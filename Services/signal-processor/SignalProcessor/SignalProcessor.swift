@@ -2,6 +2,7 @@ import BallastCore
 import BallastRedis
 import BallastScheduler
 import BallastService
+import BallastTrading
 
 /// Turns signals into risk-checked paper orders, fills and positions, as they arrive on `ballast:signals`.
 /// Market trades on `ballast:trades` (its own group) fill resting limit orders, trigger exits and mark

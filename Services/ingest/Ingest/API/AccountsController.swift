@@ -1,7 +1,7 @@
 import BallastService
+import BallastTrading
 import Foundation
 import Hummingbird
-import SignalProcessor
 
 /// `GET /api/v1/accounts`: the caller's paper account, its pricing and balances.
 struct AccountsController {

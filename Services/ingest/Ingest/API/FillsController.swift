@@ -1,7 +1,7 @@
 import BallastService
+import BallastTrading
 import Foundation
 import Hummingbird
-import SignalProcessor
 
 /// `GET /api/v1/fills` (filters, cursor pagination): the executions of the caller's orders, newest first.
 struct FillsController {

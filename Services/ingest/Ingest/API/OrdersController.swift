@@ -1,7 +1,7 @@
 import BallastService
+import BallastTrading
 import Foundation
 import Hummingbird
-import SignalProcessor
 
 /// `GET /api/v1/orders` (filters, cursor pagination), `GET /api/v1/orders/{id}` and
 /// `POST /api/v1/orders/{id}/cancel`, for the caller's paper orders.

@@ -1,8 +1,8 @@
 import BallastService
+import BallastTrading
 import Foundation
 import HTTPTypes
 import Hummingbird
-import SignalProcessor
 
 /// `GET /api/v1/positions` (filters, cursor pagination), `GET /api/v1/positions/{id}` and
 /// `POST /api/v1/positions/{id}/close` (a market order at the last price), for the caller's positions.

@@ -1,8 +1,8 @@
 import BallastCore
 import BallastService
+import BallastTrading
 import Foundation
 import Hummingbird
-import SignalProcessor
 
 /// `GET /api/v1/risk-limits` and `PUT /api/v1/risk-limits` (replaces them all): the limits signal-processor
 /// checks the caller's orders against.

@@ -1,7 +1,7 @@
 import BallastCore
 import BallastService
+import BallastTrading
 import Foundation
-import SignalProcessor
 
 /// Turns a `PUT /api/v1/risk-limits` body into `RiskLimits`, collecting every bad field rather than stopping
 /// at the first (like `SignalParser`). The body replaces all the limits: a limit that is absent or null is

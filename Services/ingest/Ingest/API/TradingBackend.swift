@@ -1,9 +1,9 @@
 import BallastService
+import BallastTrading
 import Foundation
 import Hummingbird
 import Logging
 import PostgresNIO
-import SignalProcessor
 
 /// What the paper-trading routes use: signal-processor's read queries, its owner actions (cancel an order,
 /// close a position), and the database the risk limits are written to.

@@ -1,6 +1,6 @@
+import BallastMarket
 import BallastService
 import Logging
-import MarketData
 import PostgresNIO
 
 /// Reads the candles market-data writes, for the klines API.

@@ -1,5 +1,5 @@
+import BallastMarket
 import BallastService
-import MarketData
 
 /// The query of `GET /api/v1/klines`, as Binance's klines endpoint takes it.
 struct KlinesQuery: Sendable, Equatable {

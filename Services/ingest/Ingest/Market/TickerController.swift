@@ -1,7 +1,7 @@
 import BallastCore
+import BallastMarket
 import BallastService
 import Hummingbird
-import MarketData
 
 /// `GET /api/v1/ticker/24hr` and `GET /api/v1/ticker/price`, Binance-style: one object with `?symbol=`,
 /// otherwise an array of every symbol's. The tickers are market-data's, refreshed every 5 s.

@@ -1,9 +1,9 @@
 import BallastCore
+import BallastMarket
 import BallastPostgres
 import BallastRedis
 import Foundation
 import Logging
-import MarketData
 import PostgresNIO
 
 /// Reads `ballast:trades` in signal-processor's own group. Per batch and symbol, in trade order: resting

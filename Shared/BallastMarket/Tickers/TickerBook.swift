@@ -11,7 +11,7 @@ import Synchronization
 /// The windows are built from the 1-minute candles in Postgres, never from trades: the first refresh on
 /// an instance reads the last 24 h of minutes, later ones only the minutes changed since (with a margin
 /// for transactions that committed late), each put in place of what the window held.
-final class TickerBook: Sendable {
+public final class TickerBook: Sendable {
     /// Minutes updated this long before the latest change seen are read again: a batch that began
     /// earlier can commit later than one that began after it.
     static let overlap: Int64 = 10_000
@@ -21,7 +21,7 @@ final class TickerBook: Sendable {
     private let logger: Logger
     private let state = Mutex<(windows: [String: TickerWindow], changedSince: Int64?)>(([:], nil))
 
-    init(database: PostgresClient, redis: RedisClient, logger: Logger) {
+    public init(database: PostgresClient, redis: RedisClient, logger: Logger) {
         self.database = database
         self.redis = redis
         self.logger = logger
@@ -30,7 +30,7 @@ final class TickerBook: Sendable {
     /// Brings the windows up to date, then writes every symbol's ticker at `now` to Redis with `ttl`;
     /// returns the tickers written.
     @discardableResult
-    func refresh(now: Int64, ttl: Duration) async throws -> [Ticker] {
+    public func refresh(now: Int64, ttl: Duration) async throws -> [Ticker] {
         let since = state.withLock { $0.changedSince }
         let minutes = try await changedMinutes(since: since, now: now)
         let tickers = state.withLock { state -> [Ticker] in

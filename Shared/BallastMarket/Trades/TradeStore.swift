@@ -1,15 +1,21 @@
+import BallastPostgres
 import Logging
 import PostgresNIO
 
 /// Stores trades and folds the new ones into candles, in one transaction: a trade delivered twice (a
 /// replay, a redelivery after a crash) finds its row and counts once; a crash before the commit leaves
 /// neither the trades nor their candle updates.
-struct TradeStore: Sendable {
+public struct TradeStore: Sendable {
     let database: PostgresClient
     let logger: Logger
 
+    public init(database: PostgresClient, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
     /// Stores `trades` and returns those that were new.
-    func record(_ trades: [Trade]) async throws -> [Trade] {
+    public func record(_ trades: [Trade]) async throws -> [Trade] {
         // One row per (symbol, trade id), in key order: concurrent batches lock rows in the same order.
         var unique: [TradeKey: Trade] = [:]
         for trade in trades where unique[TradeKey(trade)] == nil { unique[TradeKey(trade)] = trade }

@@ -1,3 +1,4 @@
+import BallastPostgres
 import BallastScheduler
 import Logging
 import PostgresNIO
@@ -8,16 +9,21 @@ import PostgresNIO
 /// It walks each (symbol, interval) from where its last run stopped (`candle_gaps_filled`) to the last
 /// ended bucket, at most `maximumBuckets` per run, so a long outage is caught up over several runs. A
 /// late trade that arrives afterwards merges into the flat candle and replaces it (`CandleUpsert`).
-struct CandleGapFiller: Sendable {
+public struct CandleGapFiller: Sendable {
     static let maximumBuckets = 10_000
 
     let database: PostgresClient
     let logger: Logger
 
+    public init(database: PostgresClient, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
     /// Fills the gaps of every symbol and interval up to the buckets ended before `now` (epoch ms);
     /// returns how many flat candles it wrote. With `run`, each series' transaction holds the run's fence.
     @discardableResult
-    func fill(now: Int64, run: JobRun? = nil) async throws -> Int {
+    public func fill(now: Int64, run: JobRun? = nil) async throws -> Int {
         var written = 0
         for symbol in try await symbols() {
             for interval in CandleInterval.allCases {

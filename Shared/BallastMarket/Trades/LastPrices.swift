@@ -3,8 +3,12 @@ import BallastRedis
 
 /// Keeps `ballast:price:<SYMBOL>` at the price of the latest trade by trade time; a late trade never
 /// overwrites a newer price.
-struct LastPrices: Sendable {
+public struct LastPrices: Sendable {
     let redis: RedisClient
+
+    public init(redis: RedisClient) {
+        self.redis = redis
+    }
 
     /// KEYS[1] price, KEYS[2] its trade time; ARGV[1] price, ARGV[2] trade time (epoch ms).
     static let setIfNewer = """
@@ -18,7 +22,7 @@ struct LastPrices: Sendable {
         """
 
     /// Publishes the latest of `trades` per symbol, pipelined.
-    func update(with trades: [Trade]) async throws(RedisError) {
+    public func update(with trades: [Trade]) async throws(RedisError) {
         var latest: [String: Trade] = [:]
         for trade in trades {
             if let known = latest[trade.symbol], (known.time, known.id) >= (trade.time, trade.id) { continue }

@@ -1,4 +1,5 @@
 import BallastCore
+import BallastMarket
 import BallastRedis
 import Logging
 

@@ -1,0 +1,29 @@
+"""Fails when a service target depends on, or a service's source imports, another service's library.
+
+Services share code only through Shared/ libraries (docs/architecture.md, "Shared libraries").
+Reads the `services` table of Package.swift: (folder, library, executable, [dependencies]).
+"""
+import pathlib
+import re
+import sys
+
+root = pathlib.Path(__file__).resolve().parents[2]
+package = (root / "Package.swift").read_text()
+rows = re.findall(r'^\s*\("([^"]+)", "([^"]+)", "([^"]+)", \[(.*)\]\),\s*$', package, re.MULTILINE)
+if not rows:
+    sys.exit("check-service-dependencies: no services table found in Package.swift")
+libraries = {library: folder for folder, library, _, _ in rows}
+problems = []
+for folder, library, _, dependencies in rows:
+    for name in re.findall(r'"([^"]+)"', dependencies):
+        if name in libraries and name != library:
+            problems.append(f"Package.swift: service {library} depends on service {name}")
+    for source in sorted((root / "Services" / folder).rglob("*.swift")):
+        if source.parent.name == "Main":
+            continue
+        for module in re.findall(r"^(?:@testable )?import (\w+)$", source.read_text(), re.MULTILINE):
+            if module in libraries and module != library:
+                problems.append(f"{source.relative_to(root)}: imports service {module}")
+if problems:
+    sys.exit("services must depend only on Shared/ libraries:\n  " + "\n  ".join(problems))
+print(f"service dependencies OK: {len(rows)} services, each on Shared/ libraries only")
