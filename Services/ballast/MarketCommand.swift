@@ -7,7 +7,7 @@ struct MarketCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "market",
         abstract: "Market data sources.",
-        subcommands: [Simulate.self]
+        subcommands: [Simulate.self, Symbols.self]
     )
 
     struct Simulate: AsyncParsableCommand {
@@ -42,7 +42,7 @@ struct MarketCommand: AsyncParsableCommand {
             var market = SimulatedMarket(
                 symbols: symbolList.compactMap(MarketSymbol.normalized),
                 seed: seed,
-                firstTradeID: Date().epochMilliseconds * 1_000
+                firstTradeID: UInt64(clamping: Date().epochMilliseconds * 1_000)
             )
             let perTick = max(1, rate / 10)
             let tick = Duration.seconds(1) * perTick / rate
@@ -56,6 +56,44 @@ struct MarketCommand: AsyncParsableCommand {
                     throw CommandFailure.exit("cannot publish to Redis: \(error)", code: 1)
                 }
                 try await Task.sleep(for: tick)
+            }
+        }
+    }
+
+    struct Symbols: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the symbols market-data knows with their base and quote, or show what tickers resolve to.",
+            discussion: """
+                With tickers (e.g. KRAKEN:XBTUSD BTCUSDT), prints the market symbol each one trades, or why none, as \
+                signal-processor would with the same BALLAST_BASE_ALIASES and BALLAST_QUOTE_ALIASES.
+                """
+        )
+
+        @Argument(help: "Tickers to resolve, e.g. COINBASE:BTCUSD.")
+        var tickers: [String] = []
+
+        func run() async throws {
+            let settings: SymbolCatalogueSettings
+            do {
+                settings = try SymbolCatalogueSettings(environment: EnvironmentReader())
+            } catch {
+                throw CommandFailure.exit("invalid configuration: \(error)", code: 2)
+            }
+            let catalogue = try await withDatabase { client, logger in
+                try await KnownSymbols(database: client, settings: settings, logger: logger).reload()
+            }
+            guard tickers.isEmpty else {
+                for ticker in tickers {
+                    switch catalogue.resolve(ticker) {
+                    case .known(let symbol): print("\(ticker) \(symbol)")
+                    case .unknown(let unknown): print("\(ticker) - \(unknown)")
+                    }
+                }
+                return
+            }
+            for symbol in catalogue.symbols {
+                let pair = catalogue.pair(of: symbol)
+                print("\(symbol) \(pair?.base ?? "-") \(pair?.quote ?? "-")")
             }
         }
     }

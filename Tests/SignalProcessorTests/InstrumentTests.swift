@@ -5,16 +5,18 @@ import Testing
 @Suite("Instruments")
 struct InstrumentTests {
     @Test(
-        "a symbol splits into base and quote at a dash, a slash or a known quote suffix",
+        "a symbol splits into base and quote at a dash, a slash, an underscore or a known quote suffix (the longest)",
         arguments: [
             ("BTC-USD", "BTC", "USD"),
             ("BTC/USD", "BTC", "USD"),
+            ("BTC_USD", "BTC", "USD"),
             ("ETH-BTC", "ETH", "BTC"),
             ("btc-usd", "btc", "usd"),
             ("BTCUSDT", "BTC", "USDT"),
             ("ETHUSDC", "ETH", "USDC"),
             ("BTCUSD", "BTC", "USD"),
             ("BTCEUR", "BTC", "EUR"),
+            ("BTCJPY", "BTC", "JPY"),
             ("ETHGBP", "ETH", "GBP"),
             ("ETHBTC", "ETH", "BTC"),
             ("SOLETH", "SOL", "ETH"),
@@ -30,7 +32,7 @@ struct InstrumentTests {
 
     @Test(
         "symbols without a separator or a known quote suffix, or with an empty side, are refused",
-        arguments: ["", "BTC", "AAPL", "BTCJPY", "USD", "USDT", "BTC-", "BTC/", "-", "/", "BTC-ETH-USD-X"]
+        arguments: ["", "BTC", "AAPL", "BTCXYZ", "USD", "USDT", "BTC-", "BTC/", "-", "/", "BTC-ETH-USD-X"]
     )
     func unknown(symbol: String) {
         #expect(Instrument(symbol: symbol) == nil)

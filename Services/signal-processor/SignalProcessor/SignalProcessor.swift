@@ -1,10 +1,12 @@
 import BallastCore
+import BallastMarket
 import BallastRedis
 import BallastScheduler
 import BallastService
 import BallastTrading
 
 /// Turns signals into risk-checked paper orders, fills and positions, as they arrive on `ballast:signals`.
+/// Tickers are resolved to market symbols through `KnownSymbols` (`BALLAST_BASE_ALIASES`, `BALLAST_QUOTE_ALIASES`).
 /// Market trades on `ballast:trades` (its own group) fill resting limit orders, trigger exits and mark
 /// positions; a scheduler job expires orders.
 public enum SignalProcessor {
@@ -12,9 +14,11 @@ public enum SignalProcessor {
         let settings = ExecutionSettings(
             maxPriceAge: .seconds(try EnvironmentReader().integer("BALLAST_MAX_PRICE_AGE_SECONDS", default: 60, range: 1...86_400))
         )
+        let symbolSettings = try SymbolCatalogueSettings(environment: EnvironmentReader())
+        let symbols = KnownSymbols(database: context.database, settings: symbolSettings, logger: context.logger)
         let executor = SignalExecutor(
             database: context.database, prices: MarketPrices(redis: context.redis), settings: settings,
-            outboxWakeup: context.outboxWakeup, logger: context.logger
+            outboxWakeup: context.outboxWakeup, symbols: symbols, logger: context.logger
         )
         let signals = SignalConsumer(
             executor: executor, maxConcurrentUsers: context.configuration.consumer.concurrency, logger: context.logger)

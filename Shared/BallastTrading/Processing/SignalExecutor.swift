@@ -1,4 +1,5 @@
 import BallastCore
+import BallastMarket
 import BallastPostgres
 import Foundation
 import Logging
@@ -14,15 +15,20 @@ public struct SignalExecutor: Sendable {
     let prices: MarketPrices
     let settings: ExecutionSettings
     let outboxWakeup: OutboxWakeup?
+    /// Tickers to market symbols (`BTCUSD` trades `BTC-USD`).
+    let symbolCatalogue: KnownSymbols
     let logger: Logger
 
+    /// `symbols` defaults to `market_symbols` of `database` with the default aliases and no quote mapping.
     public init(
-        database: PostgresClient, prices: MarketPrices, settings: ExecutionSettings, outboxWakeup: OutboxWakeup? = nil, logger: Logger
+        database: PostgresClient, prices: MarketPrices, settings: ExecutionSettings, outboxWakeup: OutboxWakeup? = nil,
+        symbols: KnownSymbols? = nil, logger: Logger
     ) {
         self.database = database
         self.prices = prices
         self.settings = settings
         self.outboxWakeup = outboxWakeup
+        self.symbolCatalogue = symbols ?? KnownSymbols(database: database, settings: SymbolCatalogueSettings(), logger: logger)
         self.logger = logger
     }
 
@@ -34,7 +40,9 @@ public struct SignalExecutor: Sendable {
     /// user's earlier signals that are not decided yet are decided first, in the order ingest accepted them
     /// (see `SignalSequenceGate`).
     public func execute(user userID: UUID, _ signals: [SignalDocument]) async throws -> [SignalOutcome] {
-        let requests = signals.map(OrderRequest.from)
+        let symbolCatalogue = self.symbolCatalogue
+        let batchSymbols = try await SignalSymbols.resolve(signals, with: symbolCatalogue)
+        let requests = signals.map(batchSymbols.request)
         // The last prices come from Redis, outside the transaction, while BEGIN makes its round trip; they are
         // awaited before the account is locked, so a slow Redis never holds the lock.
         let prices = self.prices
@@ -54,11 +62,12 @@ public struct SignalExecutor: Sendable {
             var quotes = try await quotesTask.value
             var gate = try await SignalSequenceGate.open(user: userID, on: connection, logger: logger)
             let admitted = try await gate.admit(signals, on: connection, logger: logger)
+            let resolved = try await SignalSymbols.resolve(admitted.map(\.signal), with: symbolCatalogue, besides: batchSymbols)
             // Earlier signals decided with this batch were not in it: their prices are read here, under the lock
             // (rare: only when the stream delivered a user's signals out of order).
             let incoming = Set(signals.map(\.id))
             for (signal, _) in admitted where !incoming.contains(signal.id) {
-                guard case .success(let request) = OrderRequest.from(signal), quotes[request.symbol] == nil else { continue }
+                guard case .success(let request) = resolved.request(for: signal), quotes[request.symbol] == nil else { continue }
                 if let quote = try await prices.latest(request.symbol) { quotes[request.symbol] = quote }
             }
             var run = try await SignalBatchRun.start(user: userID, signals: admitted.map(\.signal), connection: connection, logger: logger)
@@ -66,10 +75,10 @@ public struct SignalExecutor: Sendable {
             for (signal, admission) in admitted {
                 let request: Result<OrderRequest, RejectionReasons> =
                     switch admission {
-                    case .decide: OrderRequest.from(signal)
+                    case .decide: resolved.request(for: signal)
                     case .late: .failure(RejectionReasons([Self.outOfSequence(signal)]))
                     }
-                let outcome = try await run.decide(signal, request, quotes: quotes, settings: settings, now: now)
+                let outcome = try await run.decide(signal, request, quotes: quotes, symbols: resolved, settings: settings, now: now)
                 if decided[signal.id] == nil { decided[signal.id] = outcome }
             }
             try await run.finish()
@@ -123,7 +132,7 @@ private struct SignalBatchRun {
 
     mutating func decide(
         _ signal: SignalDocument, _ request: Result<OrderRequest, RejectionReasons>, quotes: [String: MarketPrice],
-        settings: ExecutionSettings,
+        symbols: SignalSymbols, settings: ExecutionSettings,
         now: Date
     ) async throws -> SignalOutcome {
         guard !decided.contains(signal.id) else { return .alreadyDecided }
@@ -144,8 +153,11 @@ private struct SignalBatchRun {
         }
         let instrument = Instrument(symbol: order.symbol)
         var reasons: [RiskViolation] = []
-        if !knownSymbols.contains(order.symbol) {
-            reasons.append(RiskViolation(rule: "unknown_symbol", message: "no market data for \(order.symbol)"))
+        // A resolved ticker names a symbol of `market_symbols`; the snapshot still knows a symbol seen since the
+        // catalogue was loaded.
+        if !symbols.isResolved(signal), !knownSymbols.contains(order.symbol) {
+            let message = symbols.unknown(signal)?.description ?? "no market data for \(order.symbol)"
+            reasons.append(RiskViolation(rule: "unknown_symbol", message: message))
         } else if let instrument, instrument.quote != account.quoteCurrency {
             let message = "\(order.symbol) is quoted in \(instrument.quote); the account holds \(account.quoteCurrency)"
             reasons.append(RiskViolation(rule: "currency_mismatch", message: message))

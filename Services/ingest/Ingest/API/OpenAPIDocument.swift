@@ -89,7 +89,10 @@ enum OpenAPIDocument {
                 "additionalProperties": true,
                 "properties": {
                   "id": { "type": "string", "description": "Your id for this alert; a repeat is a duplicate." },
-                  "symbol": { "type": "string" },
+                  "symbol": {
+                    "type": "string",
+                    "description": "Stored as sent; signal-processor trades the market it resolves to (`BTCUSD`, `XBTUSD`: `BTC-USD`)."
+                  },
                   "ticker": { "type": "string", "description": "Alias of symbol; `BINANCE:BTCUSDT` sets the exchange." },
                   "action": { "type": "string", "description": "buy or sell, any case." },
                   "direction": { "type": "string", "description": "long, short, call or put." },
