@@ -22,19 +22,55 @@ struct AcceptBatchTests {
         )
     }
 
-    @Test("a repeated client id or the same content in one batch follows the first row; other sources do not")
+    @Test("a repeated client id, or the same content of signals without one, follows the first row; other sources do not")
     func plan() {
         let rows = [
             Self.row(clientID: "a", price: "1"),
             Self.row(clientID: "a", price: "2"),  // same client id
-            Self.row(clientID: nil, price: "1"),  // same content as row 0
+            Self.row(clientID: nil, price: "1"),  // same content as row 0, which has an id: not a duplicate
             Self.row(clientID: "b", price: "3"),
             Self.row(source: Self.otherSource, clientID: "a", price: "1"),  // another source
+            Self.row(clientID: nil, price: "1"),  // same content as row 2, neither has an id
         ]
         let plan = AcceptStatement.BatchPlan(rows)
-        #expect(plan.leaders == [0, 3, 4])
-        #expect(plan.followers.map(\.follower) == [1, 2])
-        #expect(plan.followers.map(\.leader) == [0, 0])
+        #expect(plan.leaders == [0, 2, 3, 4])
+        #expect(plan.followers.map(\.follower) == [1, 5])
+        #expect(plan.followers.map(\.leader) == [0, 2])
+    }
+
+    /// One batch, as `(client id, price)` rows of one source, and the row each one repeats (nil: it is new).
+    struct DuplicateRuleCase: CustomTestStringConvertible, Sendable {
+        var rule: String
+        var rows: [(clientID: String?, price: String)]
+        var repeats: [Int?]
+        var testDescription: String { rule }
+    }
+
+    static let duplicateRule: [DuplicateRuleCase] = [
+        .init(
+            rule: "distinct client ids, same content: three signals (pyramiding, DCA)",
+            rows: [("a-1", "1"), ("a-2", "1"), ("a-3", "1")], repeats: [nil, nil, nil]),
+        .init(rule: "the same client id twice: the second repeats the first", rows: [("a-1", "1"), ("a-1", "1")], repeats: [nil, 0]),
+        .init(
+            rule: "the same client id with other content: still the first signal",
+            rows: [("a-1", "1"), ("a-1", "2")], repeats: [nil, 0]),
+        .init(rule: "no client id, same content: a duplicate within the window", rows: [(nil, "1"), (nil, "1")], repeats: [nil, 0]),
+        .init(rule: "no client id, other content: two signals", rows: [(nil, "1"), (nil, "2")], repeats: [nil, nil]),
+        .init(
+            rule: "no client id, same content as a signal that had one: the window applies among id-less signals only",
+            rows: [("a-1", "1"), (nil, "1"), (nil, "1")], repeats: [nil, nil, 1]),
+        .init(
+            rule: "a client id, same content as an id-less signal: the id decides",
+            rows: [(nil, "1"), ("a-1", "1")], repeats: [nil, nil]),
+    ]
+
+    @Test("in one batch, a client id alone decides; the content decides only between signals without one", arguments: duplicateRule)
+    func duplicateRuleInBatch(_ example: DuplicateRuleCase) {
+        let plan = AcceptStatement.BatchPlan(example.rows.map { Self.row(clientID: $0.clientID, price: $0.price) })
+        var repeats = [Int?](repeating: nil, count: example.rows.count)
+        for (follower, leader) in plan.followers { repeats[follower] = leader }
+        #expect(repeats == example.repeats)
+        #expect(plan.leaders == example.repeats.indices.filter { example.repeats[$0] == nil })
     }
 
     @Test("with the duplicate window at 0, the same content is not a duplicate, the same client id still is")
@@ -48,6 +84,13 @@ struct AcceptBatchTests {
         let plan = AcceptStatement.BatchPlan(rows)
         #expect(plan.leaders == [0, 1, 2])
         #expect(plan.followers.map(\.follower) == [3])
+    }
+
+    @Test("only signals without a client id, with the window open, take the content lock")
+    func contentLock() {
+        #expect(Self.row(clientID: nil, price: "1").isDecidedByContent)
+        #expect(!Self.row(clientID: "a-1", price: "1").isDecidedByContent)
+        #expect(!Self.row(clientID: nil, price: "1", window: .zero).isDecidedByContent)
     }
 
     @Test("the batch is one JSON array whose documents are embedded as JSON, not as strings")

@@ -31,5 +31,6 @@ extension Migration {
         .m0015JobRunFence,
         .m0016RetentionIndexes,
         .m0017SignalSequences,
+        .m0019ClientIDDecides,
     ]
 }

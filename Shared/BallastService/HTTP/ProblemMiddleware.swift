@@ -14,7 +14,7 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     ) async throws
         -> Response
     {
-        let requestID = request.headers[.requestID] ?? context.id
+        let requestID = Self.requestID(of: request, context: context)
         var response: Response
         do {
             response = try await next(request, context)
@@ -28,6 +28,12 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         response.headers[.requestID] = requestID
         return response
+    }
+
+    /// The id this middleware puts in `X-Request-Id`: the caller's own, when it sent one, or Hummingbird's.
+    /// A handler that names the request in its body uses this, so body and header agree.
+    public static func requestID(of request: Request, context: Context) -> String {
+        request.headers[.requestID] ?? context.id
     }
 
     private static func detail(of error: some HTTPResponseError) -> String? {

@@ -40,7 +40,7 @@ enum OpenAPIDocument {
               },
               "Signature": {
                 "name": "X-Webhook-Signature", "in": "header", "required": false,
-                "description": "sha256=<hex HMAC-SHA256 of the raw body with the source's secret>; or send `secret` in the body.",
+                "description": "The hex HMAC-SHA256 of the raw body with the source's secret, as sha256=<hex> or the bare hex digest (openssl dgst -sha256 -hmac <secret> -hex), either case; or send `secret` in the body.",
                 "schema": { "type": "string" }
               }
             },
@@ -122,8 +122,23 @@ enum OpenAPIDocument {
               },
               "WebhookResult": {
                 "type": "object",
-                "required": ["status"],
-                "properties": { "id": { "type": "string", "format": "uuid" }, "status": { "type": "string" }, "message": { "type": "string" } }
+                "required": ["id", "signal_id", "status", "request_id"],
+                "properties": {
+                  "id": { "type": "string", "format": "uuid", "description": "The signal's id; for a duplicate, the earlier signal's." },
+                  "signal_id": { "type": "string", "format": "uuid", "description": "The same as id, under the name the seed systems' clients read." },
+                  "status": { "type": "string", "enum": ["accepted", "duplicate"] },
+                  "request_id": { "type": "string", "description": "This request's id, the same as the X-Request-Id response header." },
+                  "message": { "type": "string" }
+                }
+              },
+              "WebhookTest": {
+                "type": "object",
+                "required": ["status", "message", "timestamp"],
+                "properties": {
+                  "status": { "type": "string", "enum": ["ok"] },
+                  "message": { "type": "string" },
+                  "timestamp": { "type": "string", "format": "date-time", "description": "The server's time, RFC 3339." }
+                }
               },
               "Source": {
                 "type": "object",
@@ -373,7 +388,7 @@ enum OpenAPIDocument {
             "/webhook/test": {
               "get": {
                 "summary": "Connectivity check",
-                "responses": { "200": { "description": "Reachable", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WebhookResult" } } } } }
+                "responses": { "200": { "description": "Reachable", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WebhookTest" } } } } }
               }
             },
             "/webhook": {

@@ -8,31 +8,38 @@ struct AcceptRow: Sendable {
     var document: SignalDocument
     var fingerprint: String
     var raw: JSONValue
-    /// The duplicate window: the same fingerprint from the same source within it is a duplicate.
+    /// The duplicate window: between signals without a client id, the same fingerprint from the same source
+    /// within it is a duplicate.
     var window: Duration
     var signalMessageID: String
     var eventMessageID: String
 
     /// Same source and fingerprint: within the window, the same signal. Also the advisory lock's key.
     var contentKey: String { document.sourceId.uuidString + "|" + fingerprint }
+
+    /// Whether the content decides if this signal is new: only without a client id (the sender's own
+    /// statement of identity, which alone decides when present) and with the window open.
+    var isDecidedByContent: Bool { document.clientId == nil && window > .zero }
 }
 
-/// Accepts a batch of signals with one `accept_signals` call (migration 4, as migrations 9 and 12 replaced
-/// it), so one round trip and one commit: duplicate checks against stored signals, the new signal rows and
-/// their outbox rows (`ballast:signals` and `ballast:events`).
+/// Accepts a batch of signals with one `accept_signals` call (migration 4, as migrations 9, 12, 17 and 19
+/// replaced it), so one round trip and one commit: duplicate checks against stored signals, the new signal
+/// rows and their outbox rows (`ballast:signals` and `ballast:events`).
 ///
-/// Duplicates inside the batch are settled here first: a later row with the same client id, or the same
-/// fingerprint when the window is open, gets the earlier row's outcome. Across batches and instances the
-/// function's advisory locks and the unique `(source_id, client_id)` do it.
+/// Duplicates inside the batch are settled here first, by the rule the function applies: a later row with
+/// the same client id, or a later row without one with the same fingerprint as an earlier row without one
+/// when the window is open, gets the earlier row's outcome. Across batches and instances the function's
+/// advisory locks (id-less rows) and the unique `(source_id, client_id)` (rows with an id) do it.
 enum AcceptStatement {
     static func run(_ rows: [AcceptRow], on database: PostgresClient, logger: Logger) async throws -> [AcceptOutcome] {
         let plan = BatchPlan(rows)
         var outcomes = [AcceptOutcome?](repeating: nil, count: rows.count)
         var clientIDTaken: [Int] = []
         let leaders = plan.leaders.map { rows[$0] }
-        // The content lock only serves the duplicate window: with the window off, identical signals are
-        // distinct, and queueing them behind each other's commits would only add latency.
-        let lockKeys = leaders.filter { $0.window > .zero }.map(\.contentKey)
+        // The content lock only serves the duplicate window, which decides only signals without a client id:
+        // for the others identical content is no duplicate, and queueing them behind each other's commits
+        // would only add latency. The unique `(source_id, client_id)` orders repeats of one client id.
+        let lockKeys = leaders.filter(\.isDecidedByContent).map(\.contentKey)
         let stored = try await database.query(
             "SELECT n, outcome, signal_id FROM accept_signals(\(lockKeys), \(batchJSON(leaders))::json)",
             logger: logger
@@ -78,15 +85,23 @@ enum AcceptStatement {
             var byClientID: [String: Int] = [:]
             var byFingerprint: [String: Int] = [:]
             for (index, row) in rows.enumerated() {
-                let clientKey = row.document.clientId.map { row.document.sourceId.uuidString + "|" + $0 }
-                if let clientKey, let leader = byClientID[clientKey] {
-                    followers.append((index, leader))
-                } else if row.window > .zero, let leader = byFingerprint[row.contentKey] {
-                    followers.append((index, leader))
+                if let clientID = row.document.clientId {
+                    let clientKey = row.document.sourceId.uuidString + "|" + clientID
+                    if let leader = byClientID[clientKey] {
+                        followers.append((index, leader))
+                    } else {
+                        leaders.append(index)
+                        byClientID[clientKey] = index
+                    }
+                } else if row.isDecidedByContent {
+                    if let leader = byFingerprint[row.contentKey] {
+                        followers.append((index, leader))
+                    } else {
+                        leaders.append(index)
+                        byFingerprint[row.contentKey] = index
+                    }
                 } else {
                     leaders.append(index)
-                    if let clientKey { byClientID[clientKey] = index }
-                    byFingerprint[row.contentKey] = index
                 }
             }
         }

@@ -21,7 +21,7 @@ public struct WebhookController: Sendable {
 
     public func addRoutes(to group: RouterGroup<IngestRequestContext>) {
         group.get("test") { _, _ in
-            WebhookResponse(code: .ok, status: "ok", message: "webhook endpoint is reachable")
+            WebhookResponse(code: .ok, status: "ok", message: "webhook endpoint is reachable", timestamp: Date())
         }
         group.post { request, context in
             try await receive(request, context: context, source: try await defaultSource())
@@ -78,13 +78,14 @@ public struct WebhookController: Sendable {
         let outcome = try await repository.accept(parsed.signal, raw: raw, from: source, window: configuration.duplicateWindow)
         var logger = context.logger
         logger[metadataKey: "source_id"] = .string(source.id.uuidString)
+        let requestID = ProblemMiddleware<IngestRequestContext>.requestID(of: request, context: context)
         switch outcome {
         case .accepted(let id):
             logger.info("signal accepted", metadata: ["signal_id": .string(id.uuidString), "symbol": .string(parsed.signal.symbol)])
-            return WebhookResponse(code: .created, id: id, status: "accepted")
+            return WebhookResponse(code: .created, id: id, status: "accepted", requestID: requestID)
         case .duplicate(let id):
             logger.info("duplicate signal", metadata: ["signal_id": .string(id.uuidString)])
-            return WebhookResponse(code: .ok, id: id, status: "duplicate")
+            return WebhookResponse(code: .ok, id: id, status: "duplicate", requestID: requestID)
         }
     }
 
@@ -103,14 +104,17 @@ public struct WebhookController: Sendable {
     private func authenticate(_ request: Request, body: [UInt8], json: JSONValue, source: SignalSource) throws {
         if let signature = request.headers[HTTPField.Name(WebhookSignature.header)!] {
             guard WebhookSignature.isValid(header: signature, body: body, secret: source.secret.value) else {
-                throw ProblemDetails(status: .unauthorized, detail: "the \(WebhookSignature.header) header does not match the body")
+                throw ProblemDetails(
+                    status: .unauthorized,
+                    detail: "the \(WebhookSignature.header) header does not match the body (send \(WebhookSignature.forms))"
+                )
             }
             return
         }
         guard case .string(let secret)? = json["secret"] else {
             throw ProblemDetails(
                 status: .unauthorized,
-                detail: "sign the body (\(WebhookSignature.header): sha256=<hex HMAC>) or include the source's secret"
+                detail: "sign the body (\(WebhookSignature.header): \(WebhookSignature.forms)) or include the source's secret"
             )
         }
         guard WebhookSignature.isValid(bodySecret: secret, secret: source.secret.value) else {
@@ -124,31 +128,46 @@ public struct WebhookController: Sendable {
     }
 }
 
-/// `{"id", "status", "message"}`, written by hand: it answers every webhook, and `JSONEncoder` was a
-/// visible part of the request's cost.
+/// `{"id", "message", "request_id", "signal_id", "status", "timestamp"}`, each only when set, written by hand:
+/// it answers every webhook, and `JSONEncoder` was a visible part of the request's cost. `signal_id` repeats
+/// `id` and `request_id` is the `X-Request-Id` header, for the seed systems' clients, which read those names.
 struct WebhookResponse: ResponseGenerator {
     var code: HTTPResponse.Status
     var id: UUID?
     var status: String
     var message: String?
+    var requestID: String?
+    var timestamp: Date?
 
-    init(code: HTTPResponse.Status, id: UUID? = nil, status: String, message: String? = nil) {
+    init(
+        code: HTTPResponse.Status, id: UUID? = nil, status: String, message: String? = nil, requestID: String? = nil,
+        timestamp: Date? = nil
+    ) {
         self.code = code
         self.id = id
         self.status = status
         self.message = message
+        self.requestID = requestID
+        self.timestamp = timestamp
     }
 
     var json: String {
         var text = "{"
-        if let id { text += #""id":""# + id.uuidString + #"","# }
-        if let message {
-            text += #""message":"#
-            JSONValue.writeQuoted(message, to: &text)
+        func member(_ key: String, _ value: String) {
+            text += "\"" + key + "\":"
+            JSONValue.writeQuoted(value, to: &text)
             text += ","
         }
+        if let id { member("id", id.uuidString) }
+        if let message { member("message", message) }
+        if let requestID { member("request_id", requestID) }
+        if let id { member("signal_id", id.uuidString) }
         text += #""status":"#
         JSONValue.writeQuoted(status, to: &text)
+        if let timestamp {
+            text += #","timestamp":"#
+            JSONValue.writeQuoted(RFC3339.string(from: timestamp), to: &text)
+        }
         return text + "}"
     }
 
