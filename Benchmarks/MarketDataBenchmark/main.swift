@@ -41,7 +41,7 @@ func makeTrades(count: Int, generator: inout Xorshift) -> [Trade] {
         9_700_000_000_000, 315_000_000_000, 14_500_000_000, 60_000_000_000, 55_000_000, 45_000_000, 1_500_000, 3_500_000_000,
         700_000_000, 1_800_000_000,
     ]
-    var ids = [Int64](repeating: 1, count: symbols.count)
+    var ids = [UInt64](repeating: 1, count: symbols.count)
     var time: Int64 = 1_769_896_800_000
     var trades: [Trade] = []
     trades.reserveCapacity(count)
@@ -56,7 +56,7 @@ func makeTrades(count: Int, generator: inout Xorshift) -> [Trade] {
         trades.append(
             try! Trade(
                 symbol: symbols[symbol], price: FixedDecimal(units: prices[symbol]), quantity: quantity,
-                side: generator.next() % 2 == 0 ? .buy : .sell, id: ids[symbol], time: tradeTime))
+                side: generator.next() % 2 == 0 ? .buy : .sell, id: TradeID(ids[symbol]), time: tradeTime))
         ids[symbol] += 1
     }
     return trades
@@ -77,8 +77,8 @@ struct NaiveCandle {
     var volume: Decimal
     var quoteVolume: Decimal
     var count: Int
-    var first: (time: Int64, id: Int64)
-    var last: (time: Int64, id: Int64)
+    var first: (time: Int64, id: TradeID)
+    var last: (time: Int64, id: TradeID)
 }
 
 struct NaiveTrade {
@@ -86,7 +86,7 @@ struct NaiveTrade {
     let price: Decimal
     let quantity: Decimal
     let time: Int64
-    let id: Int64
+    let id: TradeID
 }
 
 func naiveAggregate(_ trades: [NaiveTrade]) -> [String: NaiveCandle] {
@@ -125,7 +125,7 @@ func makeWindows(symbols: Int, lastMinute: Int64, generator: inout Xorshift) -> 
     (0..<symbols).map { index in
         var window = TickerWindow(symbol: "SYM\(index)USDT")
         var price = Int64(1_000_000_000 + generator.next() % 100_000_000_000)
-        var id = Int64(1)
+        var id = UInt64(1)
         for minute in 0..<1441 {
             let openTime = lastMinute - Int64(1440 - minute) * 60_000
             let open = FixedDecimal(units: price)
@@ -140,10 +140,10 @@ func makeWindows(symbols: Int, lastMinute: Int64, generator: inout Xorshift) -> 
             window.apply(
                 Candle(
                     interval: .oneMinute, openTime: openTime, open: open, high: high, low: low, close: close, volume: volume,
-                    quoteVolume: quoteVolume, tradeCount: trades, firstTrade: TradeStamp(time: openTime + 1, id: id),
-                    lastTrade: TradeStamp(time: openTime + 59_000, id: id + Int64(trades) - 1),
+                    quoteVolume: quoteVolume, tradeCount: trades, firstTrade: TradeStamp(time: openTime + 1, id: TradeID(id)),
+                    lastTrade: TradeStamp(time: openTime + 59_000, id: TradeID(id + UInt64(trades) - 1)),
                     lastQuantity: FixedDecimal(units: 12_345_678)))
-            id += Int64(trades)
+            id += UInt64(trades)
         }
         return window
     }
@@ -165,6 +165,17 @@ let aggregationRate = median(aggregationRuns)
 print("aggregation_trades_per_second \(Int(aggregationRate))")
 print("aggregation_trades_per_second_best \(Int(aggregationRuns.max()!))")
 print("aggregation_candles \(candleCount)")
+
+// The same trades with Kraken-style text ids (`TXXXXX-XXXXX-XXXXXX`, 19 characters: held as strings, not numbers).
+let textTrades = trades.enumerated().map { index, trade in
+    let digits = String(index, radix: 36, uppercase: true)
+    let body = String(repeating: "0", count: max(0, 16 - digits.count)) + digits
+    let id = try! TradeID("T\(body.prefix(5))-\(body.dropFirst(5).prefix(5))-\(body.suffix(6))")
+    return try! Trade(symbol: trade.symbol, price: trade.price, quantity: trade.quantity, side: trade.side, id: id, time: trade.time)
+}
+_ = aggregate(textTrades)
+let textRuns = (0..<5).map { _ in Double(textTrades.count) / timed { aggregate(textTrades).count }.seconds }
+print("aggregation_text_ids_trades_per_second \(Int(median(textRuns)))")
 
 // The naive baseline on the first 200,000 trades (prices converted to Decimal beforehand, so only aggregation counts).
 let naiveTrades = trades.prefix(200_000).map {

@@ -15,8 +15,12 @@ struct TradesCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Publish the trades of a CSV file to ballast:trades.",
             discussion: """
-                The file starts with the header \(TradeCSV.header); timestamps in epoch milliseconds or RFC 3339. \
-                A bad line is reported with its number and skipped; the counts are printed at the end. \
+                CSV as RFC 4180 writes it (lines ending in CRLF or LF, quoted fields, an optional UTF-8 byte order \
+                mark). The first line is the header \(TradeCSV.header), its columns in any order; timestamps in \
+                epoch milliseconds or RFC 3339; trade ids are text, 1 to 64 visible ASCII characters. \
+                A bad line is reported with its number and the reason, and skipped; the counts are printed at the end. \
+                Exit codes: 0 when every line was published, 3 when lines were skipped, 2 when the file cannot be read \
+                or has no header, 1 when Redis fails. \
                 Replaying a file twice changes nothing: market-data keeps one trade per (symbol, trade_id).
                 """
         )
@@ -44,40 +48,57 @@ struct TradesCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let text: String
-            do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                throw CommandFailure.exit("cannot read \(file): \(error.localizedDescription)", code: 2)
+            guard let handle = FileHandle(forReadingAtPath: file) else {
+                throw CommandFailure.exit("cannot read \(file): no such file or not readable", code: 2)
             }
-            var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
-            guard let header = lines.popFirst(), header.trimmingCharacters(in: .whitespacesAndNewlines) == TradeCSV.header else {
-                throw CommandFailure.exit("\(file): the first line must be the header \(TradeCSV.header)", code: 2)
-            }
+            defer { try? handle.close() }
             let producer = try makeStreamProducer()
+            var reader = TradeFileReader()
             var batch: [Envelope] = []
             var published = 0
             var skipped = 0
             var previousTime: Int64?
-            for (offset, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-                switch TradeCSV.trade(from: line) {
-                case .failure(let error):
-                    skipped += 1
-                    FileHandle.standardError.write(Data("\(file):\(offset + 2): \(error); skipped\n".utf8))
-                case .success(let trade):
-                    if !asFastAsPossible, let previousTime, trade.time > previousTime {
-                        try await flush(&batch, to: producer, count: &published)
-                        try await Task.sleep(for: pause(afterGap: trade.time - previousTime))
+            while true {
+                let chunk: Data
+                let lines: [TradeFileReader.Line]
+                do {
+                    chunk = try handle.read(upToCount: Self.chunkSize) ?? Data()
+                    if chunk.isEmpty {
+                        lines = try reader.finish()
+                    } else {
+                        lines = try chunk.withUnsafeBytes { bytes in Result { () throws(TradeCSVError) in try reader.read(bytes) } }.get()
                     }
-                    previousTime = trade.time
-                    batch.append(TradeMessage.envelope(for: trade))
-                    if batch.count == 1_000 { try await flush(&batch, to: producer, count: &published) }
+                } catch let error as TradeCSVError {
+                    throw CommandFailure.exit("\(file): \(error)", code: 2)
+                } catch {
+                    throw CommandFailure.exit("cannot read \(file): \(error.localizedDescription)", code: 2)
                 }
+                for line in lines {
+                    switch line.trade {
+                    case .failure(let error):
+                        skipped += 1
+                        FileHandle.standardError.write(Data("\(file):\(line.number): \(error); skipped\n".utf8))
+                    case .success(let trade):
+                        if !asFastAsPossible, let previousTime, trade.time > previousTime {
+                            try await flush(&batch, to: producer, count: &published)
+                            try await Task.sleep(for: pause(afterGap: trade.time - previousTime))
+                        }
+                        previousTime = trade.time
+                        batch.append(TradeMessage.envelope(for: trade))
+                        if batch.count == 1_000 { try await flush(&batch, to: producer, count: &published) }
+                    }
+                }
+                if chunk.isEmpty { break }
             }
             try await flush(&batch, to: producer, count: &published)
             print("published \(published) trades to \(StreamName.trades); skipped \(skipped) bad lines")
-            if published == 0 && skipped > 0 { throw ExitCode(1) }
+            if skipped > 0 { throw ExitCode(Self.skippedLinesExitCode) }
         }
+
+        /// Read at a time: the file is streamed, never held whole.
+        static let chunkSize = 1 << 20
+        /// The exit code when lines were skipped (the others were published): 0 means every line was published.
+        static let skippedLinesExitCode: Int32 = 3
 
         private func flush(_ batch: inout [Envelope], to producer: StreamProducer, count: inout Int) async throws {
             guard !batch.isEmpty else { return }

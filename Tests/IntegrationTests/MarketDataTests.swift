@@ -140,7 +140,7 @@ struct MarketDataPipelineTests {
             let stored = try await database.count("SELECT count(*) FROM trades")
             let all = try await database.query("SELECT symbol, trade_id FROM trades")
             var keys: [String] = []
-            for try await (symbol, id) in all.decode((String, Int64).self) { keys.append("\(symbol)|\(id)") }
+            for try await (symbol, id) in all.decode((String, String).self) { keys.append("\(symbol)|\(id)") }
             let storedTrades = trades.filter { keys.contains("\($0.symbol)|\($0.id)") }
             #expect(stored == storedTrades.count)
             #expect(candles.sorted() == Self.expectedCandles(storedTrades).sorted())
@@ -215,7 +215,7 @@ struct CandleGapFillerTests {
         try await TestDatabase.with { database, _ in
             let consumer = try MarketDataPipelineTests.consumer(database)
             let hour: Int64 = 1_772_000_400_000  // 2026-02-25T06:20:00Z
-            func trade(_ id: Int64, minute: Int64, price: String) throws -> Trade {
+            func trade(_ id: TradeID, minute: Int64, price: String) throws -> Trade {
                 try Trade(
                     symbol: "BTC-USD", price: FixedDecimal(price)!, quantity: FixedDecimal("1")!, side: .buy, id: id,
                     time: hour + minute * 60_000 + 10)
@@ -265,14 +265,14 @@ struct TickerTests {
             let symbol = "T\(UUID().uuidString.prefix(8).uppercased())-USD"
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             var generator = SplitMix64(seed: 5)
-            var nextID: Int64 = 0
+            var nextID: UInt64 = 0
             func trades(_ count: Int, from start: Int64, to end: Int64) throws -> [Trade] {
                 try (0..<count).map { _ in
                     nextID += 1
                     let price = FixedDecimal(units: Int64(generator.next() % 1_000_000 + 9_000_000) * 1_000)
                     let quantity = FixedDecimal(units: Int64(generator.next() % 100_000 + 1) * 1_000)
                     return try Trade(
-                        symbol: symbol, price: price, quantity: quantity, side: .buy, id: nextID,
+                        symbol: symbol, price: price, quantity: quantity, side: .buy, id: TradeID(nextID),
                         time: start + Int64(generator.next() % UInt64(end - start)))
                 }
             }

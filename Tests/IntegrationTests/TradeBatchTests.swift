@@ -28,6 +28,41 @@ struct TradeBatchTests {
         }
     }
 
+    @Test("venue trade ids as text (Kraken's, UUIDs) fill a resting order once each, stored and shown as sent")
+    func textTradeIDs() async throws {
+        try await PaperTradingFixture.with { fixture in
+            _ = try await fixture.executor.execute(fixture.signal("buy", quantity: "1", orderType: "limit", price: "49000"))
+            let watcher = TradeWatcher(database: fixture.database, logger: TestServers.logger)
+            let start = Date().epochMilliseconds + 10
+            let ids = ["TQK7X2-ABCDE-ZZZ9Q1", "550e8400-e29b-41d4-a716-446655440000"]
+            let messages = try ids.enumerated().map { index, id in
+                let trade = try Trade(
+                    symbol: fixture.symbol, price: FixedDecimal("48900")!, quantity: FixedDecimal("0.3")!, side: .sell, id: TradeID(id),
+                    time: start + Int64(index))
+                return StreamMessage(
+                    stream: StreamName.trades, entryID: "\(index)-0", envelope: TradeMessage.envelope(for: trade), deliveryCount: 1)
+            }
+            #expect(await watcher.handle(messages).allSatisfy { if case .success = $0 { true } else { false } })
+            // Delivered again: each trade finds its fill.
+            #expect(await watcher.handle(messages).allSatisfy { if case .success = $0 { true } else { false } })
+
+            #expect(
+                try await fixture.strings("SELECT quantity::text || ' ' || market_trade_id FROM fills ORDER BY market_trade_id") == [
+                    "0.3 550e8400-e29b-41d4-a716-446655440000", "0.3 TQK7X2-ABCDE-ZZZ9Q1",
+                ])
+            let rows = try await fixture.database.query("SELECT \(unescaped: FillRecord.columns) FROM fills ORDER BY market_trade_id")
+            var views: [String] = []
+            for try await row in rows.decode(FillRecord.Row.self) {
+                let json = String(decoding: try JSONEncoder().encode(FillView(try FillRecord(row: row))), as: UTF8.self)
+                views.append(json)
+            }
+            #expect(views.count == 2)
+            #expect(views.first?.contains(#""marketTradeId":"550e8400-e29b-41d4-a716-446655440000""#) == true, "\(views)")
+            #expect(views.last?.contains(#""marketTradeId":"TQK7X2-ABCDE-ZZZ9Q1""#) == true, "\(views)")
+            #expect(try await fixture.balancesMatchLedger())
+        }
+    }
+
     @Test("one symbol whose trades cannot be applied fails only its own messages; the other symbol's fills commit and succeed")
     func failingSymbolIsolated() async throws {
         try await PaperTradingFixture.with { fixture in

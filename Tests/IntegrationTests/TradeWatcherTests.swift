@@ -10,11 +10,12 @@ import Testing
 @Suite("Market trades fill resting orders, trigger exits and mark positions")
 struct TradeWatcherTests {
     /// Trades of `symbol` at `prices` (quantity 1 unless given), ids from `firstID`, starting now.
-    static func trades(_ symbol: String, _ prices: [(String, String)], firstID: Int64 = 1) throws -> [StreamMessage] {
+    static func trades(_ symbol: String, _ prices: [(String, String)], firstID: UInt64 = 1) throws -> [StreamMessage] {
         let start = Date().epochMilliseconds + 10
         return try prices.enumerated().map { index, item in
             let trade = try Trade(
-                symbol: symbol, price: FixedDecimal(item.0)!, quantity: FixedDecimal(item.1)!, side: .sell, id: firstID + Int64(index),
+                symbol: symbol, price: FixedDecimal(item.0)!, quantity: FixedDecimal(item.1)!, side: .sell,
+                id: TradeID(firstID + UInt64(index)),
                 time: start + Int64(index))
             return StreamMessage(
                 stream: StreamName.trades, entryID: "\(index)-0", envelope: TradeMessage.envelope(for: trade), deliveryCount: 1)

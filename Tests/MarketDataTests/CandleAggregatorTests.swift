@@ -73,7 +73,7 @@ struct CandleAggregatorTests {
     @Test("a late trade lands in its own bucket, not the current one")
     func lateTrade() throws {
         let minute = utc("2026-03-14T15:09")
-        func trade(_ price: String, id: Int64, at time: Int64) throws -> Trade {
+        func trade(_ price: String, id: TradeID, at time: Int64) throws -> Trade {
             try Trade(symbol: "BTCUSDT", price: decimal(price), quantity: decimal("1"), side: .buy, id: id, time: time)
         }
         var aggregator = CandleAggregator()

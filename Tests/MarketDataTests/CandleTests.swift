@@ -97,16 +97,16 @@ struct TradeTests {
     @Test(
         "invalid trades are refused with a reason",
         arguments: [
-            ("", "1", "1", 1, "2026-01-01T00:00", "the trade has an empty symbol"),
-            ("BTCUSDT", "0", "1", 1, "2026-01-01T00:00", "the trade price must be positive, got 0"),
-            ("BTCUSDT", "-5", "1", 1, "2026-01-01T00:00", "the trade price must be positive, got -5"),
-            ("BTCUSDT", "1", "0", 1, "2026-01-01T00:00", "the trade quantity must be positive, got 0"),
-            ("BTCUSDT", "1", "1", -1, "2026-01-01T00:00", "the trade id must not be negative, got -1"),
-        ] as [(String, String, String, Int64, String, String)]
+            ("", "1", "1", "1", "2026-01-01T00:00", "the trade has an empty symbol"),
+            ("BTCUSDT", "0", "1", "1", "2026-01-01T00:00", "the trade price must be positive, got 0"),
+            ("BTCUSDT", "-5", "1", "1", "2026-01-01T00:00", "the trade price must be positive, got -5"),
+            ("BTCUSDT", "1", "0", "1", "2026-01-01T00:00", "the trade quantity must be positive, got 0"),
+            ("BTCUSDT", "1", "1", "", "2026-01-01T00:00", "the trade id is empty"),
+        ] as [(String, String, String, String, String, String)]
     )
-    func refused(symbol: String, price: String, quantity: String, id: Int64, time: String, reason: String) {
+    func refused(symbol: String, price: String, quantity: String, id: String, time: String, reason: String) {
         #expect {
-            try Trade(symbol: symbol, price: decimal(price), quantity: decimal(quantity), side: .buy, id: id, time: utc(time))
+            try Trade(symbol: symbol, price: decimal(price), quantity: decimal(quantity), side: .buy, id: TradeID(id), time: utc(time))
         } throws: { error in
             (error as? TradeError)?.description == reason
         }

@@ -25,19 +25,61 @@ struct MarketDataHostileInputTests {
     }
 
     static func isValid(_ trade: Trade) -> Bool {
-        MarketSymbol.normalized(trade.symbol) == trade.symbol && trade.price.isPositive && trade.quantity.isPositive && trade.id >= 0
-            && Trade.supportedTimes.contains(trade.time)
+        MarketSymbol.normalized(trade.symbol) == trade.symbol && trade.price.isPositive && trade.quantity.isPositive
+            && isValid(trade.id) && Trade.supportedTimes.contains(trade.time)
     }
 
-    @Test("CSV lines: a valid trade that publishes and reads back, or the reason")
+    /// 1 to 64 visible ASCII characters, and the same id when read again from its text.
+    static func isValid(_ id: TradeID) -> Bool {
+        let text = id.description
+        return (1...64).contains(text.utf8.count) && text.utf8.allSatisfy { (0x21...0x7E).contains($0) } && (try? TradeID(text)) == id
+    }
+
+    @Test("CSV lines: a valid trade that publishes and reads back, or the reason with its line number")
     func csvLinesAnswer() async {
         await propertyCheck(count: 4_000, input: Self.lines) { line in
-            switch TradeCSV.trade(from: Substring(line)) {
-            case .success(let trade):
-                #expect(Self.isValid(trade))
-                let published = try TradeMessage.trade(from: TradeMessage.envelope(for: trade))
-                #expect(published == trade)
-            case .failure(let error):
+            // A hostile field may hold quotes and line breaks: the line may read as several records, or as one that
+            // runs to the end of the file.
+            for read in try TradeFileReader.lines(of: TradeCSV.header + "\n" + line) {
+                #expect(read.number >= 2)
+                switch read.trade {
+                case .success(let trade):
+                    #expect(Self.isValid(trade))
+                    let published = try TradeMessage.trade(from: TradeMessage.envelope(for: trade))
+                    #expect(published == trade)
+                case .failure(let error):
+                    #expect(!error.description.isEmpty)
+                }
+            }
+        }
+    }
+
+    /// A trade id as a venue or an attacker may send it: digits, Kraken- and UUID-style ids, or hostile text.
+    static let ids = Generator<String, Shrink.None<String>> { rng in
+        switch Int.random(in: 0..<4, using: &rng) {
+        case 0: String(UInt64.random(in: 0...UInt64.max, using: &rng) >> UInt64.random(in: 0...63, using: &rng))
+        case 1: "T\(String(UInt64.random(in: 0...UInt64.max, using: &rng), radix: 36, uppercase: true))-KRAKN-X"
+        case 2: UUID().uuidString.lowercased()
+        default: HostileText.generator.run(using: &rng)
+        }
+    }
+
+    @Test("trade ids: an id whose text is the input, ordered by length then bytes, or the reason")
+    func tradeIDsAnswer() async {
+        await propertyCheck(count: 4_000, input: Self.ids) { text in
+            do {
+                let id = try TradeID(text)
+                #expect(id.description == text)
+                #expect(Self.isValid(id))
+                let other = try TradeID("12345")
+                let byRule = text.utf8.count != 5 ? text.utf8.count < 5 : text.utf8.lexicographicallyPrecedes("12345".utf8)
+                #expect((id < other) == byRule)
+                #expect((id < other ? 1 : 0) + (other < id ? 1 : 0) + (id == other ? 1 : 0) == 1)
+                var json = ""
+                id.writeJSON(to: &json)
+                let decoded = try JSONDecoder().decode(TradeID.self, from: Data(json.utf8))
+                #expect(decoded == id)
+            } catch let error as TradeError {
                 #expect(!error.description.isEmpty)
             }
         }

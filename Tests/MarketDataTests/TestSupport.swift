@@ -33,15 +33,15 @@ func randomTrades(count: Int, symbols: [String], start: Int64, span: Int64, seed
     for index in stride(from: 1, to: count, by: 17) {
         times[index] = times[index - 1]
     }
-    var nextId: [String: Int64] = [:]
+    var nextId: [String: UInt64] = [:]
     return times.sorted().map { time in
         let symbol = symbols[Int(generator.next() % UInt64(symbols.count))]
         let id = nextId[symbol, default: 1]
-        nextId[symbol] = id + Int64(1 + generator.next() % 3)
+        nextId[symbol] = id + 1 + generator.next() % 3
         let price = FixedDecimal(units: 9_000_000_000 + Int64(generator.next() % 2_000_000_000))
         let quantity = FixedDecimal(units: 1 + Int64(generator.next() % 500_000_000))
         return try! Trade(
-            symbol: symbol, price: price, quantity: quantity, side: generator.next() % 2 == 0 ? .buy : .sell, id: id, time: time)
+            symbol: symbol, price: price, quantity: quantity, side: generator.next() % 2 == 0 ? .buy : .sell, id: TradeID(id), time: time)
     }
 }
 
@@ -70,12 +70,12 @@ struct ReferenceCandle: Equatable, CustomStringConvertible {
     var volume: Decimal
     var quoteVolume: Decimal
     var tradeCount: Int
-    var firstId: Int64
-    var lastId: Int64
+    var firstId: TradeID
+    var lastId: TradeID
     var lastQuantity: String
 
     init(trades: [Trade]) {
-        let sorted = trades.sorted { ($0.time, $0.id) < ($1.time, $1.id) }
+        let sorted = trades.sorted { $0.stamp < $1.stamp }
         let prices = sorted.map { Decimal(string: $0.price.description)! }
         open = sorted.first!.price.description
         close = sorted.last!.price.description

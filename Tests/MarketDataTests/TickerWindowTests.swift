@@ -16,10 +16,11 @@ func roundedTo8(_ value: Decimal) -> Decimal {
 struct ReferenceTicker: Equatable {
     var values: [String: Decimal]
     var integers: [String: Int64]
+    var ids: [TradeID]
 
     init?(trades: [Trade], now: Int64) {
         func minute(_ time: Int64) -> Int64 { referenceOpenTime(.oneMinute, time) }
-        let known = trades.filter { minute($0.time) <= now }.sorted { ($0.time, $0.id) < ($1.time, $1.id) }
+        let known = trades.filter { minute($0.time) <= now }.sorted { $0.stamp < $1.stamp }
         let window = known.filter { minute($0.time) > now - 86_400_000 }
         guard let first = window.first, let last = window.last else { return nil }
         func number(_ value: FixedDecimal) -> Decimal { Decimal(string: value.description)! }
@@ -42,9 +43,9 @@ struct ReferenceTicker: Equatable {
             "quoteVolume": quoteVolume,
         ]
         integers = [
-            "openTime": minute(now - 86_400_000) + 60_000, "closeTime": now, "firstId": first.id, "lastId": last.id,
-            "count": Int64(window.count),
+            "openTime": minute(now - 86_400_000) + 60_000, "closeTime": now, "count": Int64(window.count),
         ]
+        ids = [first.id, last.id]
     }
 
     init(_ ticker: Ticker) {
@@ -63,15 +64,15 @@ struct ReferenceTicker: Equatable {
             "quoteVolume": number(ticker.quoteVolume),
         ]
         integers = [
-            "openTime": ticker.openTime, "closeTime": ticker.closeTime, "firstId": ticker.firstId, "lastId": ticker.lastId,
-            "count": Int64(ticker.count),
+            "openTime": ticker.openTime, "closeTime": ticker.closeTime, "count": Int64(ticker.count),
         ]
+        ids = [ticker.firstId, ticker.lastId]
     }
 }
 
 @Suite("24 h tickers")
 struct TickerWindowTests {
-    static func trade(_ price: String, _ quantity: String = "1", id: Int64, at time: Int64) -> Trade {
+    static func trade(_ price: String, _ quantity: String = "1", id: TradeID, at time: Int64) -> Trade {
         try! Trade(symbol: "BTCUSDT", price: decimal(price), quantity: decimal(quantity), side: .buy, id: id, time: time)
     }
 

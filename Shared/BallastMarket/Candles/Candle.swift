@@ -2,13 +2,13 @@
 /// Candles of the same bucket merge in any order and grouping to the same result, so partial candles of batches, late
 /// trades included, add up to the candle of all the trades. Merging is not idempotent: a trade merged twice counts twice.
 public struct Candle: Sendable, Hashable {
-    // Declared widest first, so that a candle takes 128 bytes.
+    // Declared widest first, so that no padding is wasted between the fields.
     /// Sum of the trade quantities, in base-asset units.
     public internal(set) var volume: WideDecimal
     /// Sum of price × quantity, in quote-asset units.
     public internal(set) var quoteVolume: WideDecimal
     public internal(set) var openTime: Int64
-    /// Price of the earliest trade by `(time, id)`.
+    /// Price of the earliest trade by `(time, id)` (`TradeStamp`).
     public internal(set) var open: FixedDecimal
     public internal(set) var high: FixedDecimal
     public internal(set) var low: FixedDecimal
@@ -61,7 +61,7 @@ public struct Candle: Sendable, Hashable {
     /// The candle of a bucket without trades: open, high, low and close at the previous close, zero volumes. Merged with
     /// a candle that has trades, it gives that candle unchanged.
     public static func flat(interval: CandleInterval, openTime: Int64, price: FixedDecimal) -> Candle {
-        let none = TradeStamp(time: .min, id: .min)
+        let none = TradeStamp.beforeAll
         return Candle(
             interval: interval, openTime: openTime, open: price, high: price, low: price, close: price, volume: .zero,
             quoteVolume: .zero, tradeCount: 0, firstTrade: none, lastTrade: none, lastQuantity: .zero)

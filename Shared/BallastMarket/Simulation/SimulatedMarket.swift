@@ -5,13 +5,13 @@ import BallastCore
 public struct SimulatedMarket: Sendable {
     private var generator: SplitMix64
     private var prices: [(symbol: String, units: Int64)]
-    private var nextID: Int64
+    private var nextID: UInt64
     private var nextSymbol = 0
 
     /// Starting prices of well-known symbols; others start at 100.
     static let startingPrices: [String: Int64] = ["BTC-USD": 97_000, "ETH-USD": 3_500, "SOL-USD": 240, "BTCUSDT": 97_000]
 
-    public init(symbols: [String], seed: UInt64, firstTradeID: Int64) {
+    public init(symbols: [String], seed: UInt64, firstTradeID: UInt64) {
         precondition(!symbols.isEmpty, "a market needs at least one symbol")
         generator = SplitMix64(seed: seed)
         prices = symbols.map { ($0, (Self.startingPrices[$0] ?? 100) * FixedDecimal.unitsPerWhole) }
@@ -37,7 +37,7 @@ public struct SimulatedMarket: Sendable {
             price: FixedDecimal(units: units),
             quantity: FixedDecimal(units: quantity),
             side: side,
-            id: nextID,
+            id: TradeID(nextID),
             time: time
         )
     }

@@ -1,5 +1,6 @@
 /// A symbol's rolling 24 h statistics, with Binance's field names. As JSON, decimals are strings with every digit
-/// (trailing zeros trimmed), times are epoch milliseconds, ids and the count are integers.
+/// (trailing zeros trimmed), times are epoch milliseconds, the count is an integer, and the trade ids are numbers when
+/// they are digit-only without leading zeros and fit an `Int64` (as Binance's), strings otherwise (`TradeID`).
 public struct Ticker: Sendable, Equatable, Codable {
     public let symbol: String
     /// `lastPrice − openPrice`.
@@ -21,15 +22,15 @@ public struct Ticker: Sendable, Equatable, Codable {
     public let openTime: Int64
     /// The time the ticker was computed for.
     public let closeTime: Int64
-    public let firstId: Int64
-    public let lastId: Int64
+    public let firstId: TradeID
+    public let lastId: TradeID
     public let count: Int
 
     public init(
         symbol: String, priceChange: FixedDecimal, priceChangePercent: WideDecimal, weightedAvgPrice: FixedDecimal,
         prevClosePrice: FixedDecimal, lastPrice: FixedDecimal, lastQty: FixedDecimal, openPrice: FixedDecimal,
         highPrice: FixedDecimal, lowPrice: FixedDecimal, volume: WideDecimal, quoteVolume: WideDecimal, openTime: Int64,
-        closeTime: Int64, firstId: Int64, lastId: Int64, count: Int
+        closeTime: Int64, firstId: TradeID, lastId: TradeID, count: Int
     ) {
         self.symbol = symbol
         self.priceChange = priceChange

@@ -68,7 +68,7 @@ public final class TickerBook: Sendable {
         )
         var minutes: [(String, Candle, Int64)] = []
         for try await row in rows.decode(
-            (String, Int64, String, String, String, String, String, String, Int64, Int64, Int64, Int64, Int64, String, Int64).self
+            (String, Int64, String, String, String, String, String, String, Int64, Int64, String, Int64, String, String, Int64).self
         ) {
             let (
                 symbol, openTime, open, high, low, close, volume, quoteVolume, count, firstTime, firstID, lastTime, lastID, lastQuantity,
@@ -76,9 +76,10 @@ public final class TickerBook: Sendable {
             ) = row
             guard let open = FixedDecimal(open), let high = FixedDecimal(high), let low = FixedDecimal(low),
                 let close = FixedDecimal(close), let volume = WideDecimal(volume), let quoteVolume = WideDecimal(quoteVolume),
-                let lastQuantity = FixedDecimal(lastQuantity)
+                let lastQuantity = FixedDecimal(lastQuantity), let firstID = try? TradeID(firstID), let lastID = try? TradeID(lastID)
             else {
-                logger.warning("a stored minute does not fit the ticker's decimals; skipped", metadata: ["symbol": "\(symbol)"])
+                logger.warning(
+                    "a stored minute does not fit the ticker's decimals or trade ids; skipped", metadata: ["symbol": "\(symbol)"])
                 continue
             }
             let candle = Candle(

@@ -14,7 +14,7 @@ public struct TickerWindow: Sendable {
     private var minutes: [Candle]
     private var newestOpenTime: Int64 = .min
     /// The latest trade known from minutes that left the ring (or never fitted in it), for `prevClosePrice`.
-    private var lastTradeBeforeRing = TradeStamp(time: .min, id: .min)
+    private var lastTradeBeforeRing = TradeStamp.beforeAll
     private var lastPriceBeforeRing = FixedDecimal.zero
 
     public init(symbol: String) {
@@ -68,8 +68,8 @@ public struct TickerWindow: Sendable {
         var low = Int64.max
         var firstIndex = 0
         var lastIndex = 0
-        var firstStamp = TradeStamp(time: .max, id: .max)
-        var lastStamp = TradeStamp(time: .min, id: .min)
+        var firstStamp = TradeStamp.afterAll
+        var lastStamp = TradeStamp.beforeAll
         var previousStamp = lastTradeBeforeRing
         var previousPrice = lastPriceBeforeRing
         minutes.withUnsafeBufferPointer { minutes in

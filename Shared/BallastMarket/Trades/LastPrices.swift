@@ -25,7 +25,7 @@ public struct LastPrices: Sendable {
     public func update(with trades: [Trade]) async throws(RedisError) {
         var latest: [String: Trade] = [:]
         for trade in trades {
-            if let known = latest[trade.symbol], (known.time, known.id) >= (trade.time, trade.id) { continue }
+            if let known = latest[trade.symbol], known.stamp >= trade.stamp { continue }
             latest[trade.symbol] = trade
         }
         guard !latest.isEmpty else { return }

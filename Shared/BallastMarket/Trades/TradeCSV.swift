@@ -1,29 +1,59 @@
-/// Trade files for `ballast trades replay`: a header `timestamp,symbol,price,quantity,side,trade_id`, then one
-/// trade per line; `timestamp` in epoch milliseconds or RFC 3339.
-public enum TradeCSV {
-    public static let header = "timestamp,symbol,price,quantity,side,trade_id"
+/// The columns of a trade file for `ballast trades replay`: a header naming `timestamp,symbol,price,quantity,side,trade_id`
+/// (in any order and case; other columns are ignored), then one trade per record. `timestamp` in epoch milliseconds or
+/// RFC 3339; `trade_id` the venue's id as text (`TradeID`). Fields are trimmed of spaces and tabs.
+public struct TradeCSV: Sendable {
+    public static let columns = ["timestamp", "symbol", "price", "quantity", "side", "trade_id"]
+    public static let header = columns.joined(separator: ",")
 
-    /// The trade on `line`, or why it is not one.
-    public static func trade(from line: Substring) -> Result<Trade, TradeCSVError> {
-        let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces }
-        guard fields.count == 6 else { return .failure(TradeCSVError("expected 6 fields, got \(fields.count)")) }
-        guard let time = TradeMessage.epochMilliseconds(String(fields[0])) else {
-            return .failure(TradeCSVError("timestamp '\(fields[0])' is neither epoch milliseconds nor RFC 3339"))
+    /// Where each of `columns` is in a record, and how many fields a record has.
+    private let positions: [Int]
+    private let fieldCount: Int
+
+    /// The layout the header `fields` gives, or why they are no header.
+    public init(header fields: [String]) throws(TradeCSVError) {
+        var positions: [String: Int] = [:]
+        for (index, field) in fields.enumerated() {
+            let name = String(field.trimmingSpaces).lowercased()
+            guard Self.columns.contains(name) else { continue }
+            guard positions[name] == nil else { throw Self.notHeader("column \(name) appears twice") }
+            positions[name] = index
         }
-        guard let symbol = MarketSymbol.normalized(String(fields[1])) else {
-            return .failure(TradeCSVError("symbol '\(fields[1])' is not a symbol"))
+        let missing = Self.columns.filter { positions[$0] == nil }
+        guard missing.isEmpty else { throw Self.notHeader("missing \(missing.joined(separator: ", "))") }
+        self.positions = Self.columns.compactMap { positions[$0] }
+        fieldCount = fields.count
+    }
+
+    static func notHeader(_ detail: String) -> TradeCSVError {
+        TradeCSVError("the first line must be the header \(header) (columns in any order): \(detail)")
+    }
+
+    /// The trade in a record's `fields`, or why there is none.
+    public func trade(from fields: [String]) -> Result<Trade, TradeCSVError> {
+        guard fields.count == fieldCount else { return .failure(TradeCSVError("expected \(fieldCount) fields, got \(fields.count)")) }
+        let timestamp = fields[positions[0]].trimmingSpaces
+        let symbolText = fields[positions[1]].trimmingSpaces
+        let priceText = fields[positions[2]].trimmingSpaces
+        let quantityText = fields[positions[3]].trimmingSpaces
+        let sideText = fields[positions[4]].trimmingSpaces
+        let idText = fields[positions[5]].trimmingSpaces
+        guard let time = TradeMessage.epochMilliseconds(String(timestamp)) else {
+            return .failure(TradeCSVError("timestamp '\(timestamp)' is neither epoch milliseconds nor RFC 3339"))
         }
-        guard let price = FixedDecimal(fields[2]) else {
-            return .failure(TradeCSVError("price '\(fields[2])' is not a decimal with at most 8 decimals"))
+        guard let symbol = MarketSymbol.normalized(String(symbolText)) else {
+            return .failure(TradeCSVError("symbol '\(symbolText)' is not a symbol"))
         }
-        guard let quantity = FixedDecimal(fields[3]) else {
-            return .failure(TradeCSVError("quantity '\(fields[3])' is not a decimal with at most 8 decimals"))
+        guard let price = FixedDecimal(priceText) else {
+            return .failure(TradeCSVError("price '\(priceText)' is not a decimal with at most 8 decimals"))
         }
-        guard let side = TradeSide(rawValue: fields[4].lowercased()) else {
-            return .failure(TradeCSVError("side '\(fields[4])' is neither buy nor sell"))
+        guard let quantity = FixedDecimal(quantityText) else {
+            return .failure(TradeCSVError("quantity '\(quantityText)' is not a decimal with at most 8 decimals"))
         }
-        guard let id = Int64(fields[5]) else { return .failure(TradeCSVError("trade_id '\(fields[5])' is not an integer")) }
+        guard let side = TradeSide(rawValue: sideText.lowercased()) else {
+            return .failure(TradeCSVError("side '\(sideText)' is neither buy nor sell"))
+        }
         do {
+            let id = try TradeID(idText)
             return .success(try Trade(symbol: symbol, price: price, quantity: quantity, side: side, id: id, time: time))
         } catch {
             return .failure(TradeCSVError("\(error)"))
@@ -36,11 +66,11 @@ public struct TradeCSVError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-extension Substring {
+extension String {
     fileprivate var trimmingSpaces: Substring {
-        var text = self
+        var text = self[...]
         while text.first == " " || text.first == "\t" { text.removeFirst() }
-        while text.last == " " || text.last == "\t" || text.last == "\r" { text.removeLast() }
+        while text.last == " " || text.last == "\t" { text.removeLast() }
         return text
     }
 }

@@ -9,7 +9,9 @@ import Foundation
 /// ```
 ///
 /// `price` and `quantity` as decimal strings or JSON numbers (read exactly, at most 8 decimals),
-/// `tradeId` a non-negative integer (number or string), `ts` RFC 3339 or epoch milliseconds.
+/// `tradeId` the venue's id as a string (1 to 64 visible ASCII characters, see `TradeID`) or a non-negative JSON
+/// integer, `ts` RFC 3339 or epoch milliseconds. An id written out is a JSON number when it is digit-only without leading
+/// zeros and fits an `Int64`, a string otherwise (`TradeID.writeJSON(to:)`).
 public enum TradeMessage {
     public static let type = "market.trade"
 
@@ -41,9 +43,7 @@ public enum TradeMessage {
         guard let side = text("side").flatMap({ TradeSide(rawValue: $0.lowercased()) }) else {
             throw UnprocessableMessage("side must be 'buy' or 'sell'")
         }
-        guard let id = text("tradeId").flatMap({ Int64($0) }) else {
-            throw UnprocessableMessage("tradeId is missing or not an integer")
-        }
+        let id = try tradeID(data["tradeId"])
         guard let time = text("ts").flatMap(epochMilliseconds) else {
             throw UnprocessableMessage("ts is missing or neither RFC 3339 nor epoch milliseconds")
         }
@@ -54,13 +54,34 @@ public enum TradeMessage {
         }
     }
 
+    /// A string holding an id, or a JSON integer: a fraction, a sign or an exponent is no trade id.
+    private static func tradeID(_ value: JSONValue?) throws(UnprocessableMessage) -> TradeID {
+        switch value {
+        case .string(let text)?:
+            do {
+                return try TradeID(text)
+            } catch {
+                throw UnprocessableMessage("tradeId: \(error)")
+            }
+        case .number(let text)?:
+            guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let id = try? TradeID(text) else {
+                throw UnprocessableMessage("tradeId as a number must be a non-negative integer; send other ids as strings")
+            }
+            return id
+        default:
+            throw UnprocessableMessage("tradeId is missing or neither a string nor a number")
+        }
+    }
+
     /// The envelope that publishes `trade`; its `ts` is the trade's time.
     public static func envelope(for trade: Trade) -> Envelope {
         var data = "{\"symbol\":"
         JSONValue.writeQuoted(trade.symbol, to: &data)
         data += ",\"price\":\"\(trade.price)\",\"quantity\":\"\(trade.quantity)\",\"side\":\"\(trade.side.rawValue)\""
         let timestamp = Date(epochMilliseconds: trade.time)
-        data += ",\"tradeId\":\(trade.id),\"ts\":\"\(RFC3339.string(from: timestamp))\"}"
+        data += ",\"tradeId\":"
+        trade.id.writeJSON(to: &data)
+        data += ",\"ts\":\"\(RFC3339.string(from: timestamp))\"}"
         return Envelope(type: type, timestamp: timestamp, data: data)
     }
 

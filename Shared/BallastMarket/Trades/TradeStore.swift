@@ -19,7 +19,7 @@ public struct TradeStore: Sendable {
         // One row per (symbol, trade id), in key order: concurrent batches lock rows in the same order.
         var unique: [TradeKey: Trade] = [:]
         for trade in trades where unique[TradeKey(trade)] == nil { unique[TradeKey(trade)] = trade }
-        let sorted = unique.values.sorted { ($0.symbol, $0.id) < ($1.symbol, $1.id) }
+        let sorted = unique.values.sorted { $0.symbol != $1.symbol ? $0.symbol < $1.symbol : $0.id < $1.id }
         var attempt = 1
         while true {
             do {
@@ -50,7 +50,7 @@ public struct TradeStore: Sendable {
             INSERT INTO trades (symbol, trade_id, price, quantity, side, traded_at)
             SELECT symbol, trade_id, price, quantity, side, timestamptz 'epoch' + time_ms * interval '1 millisecond'
             FROM unnest(
-                \(trades.map(\.symbol))::text[], \(trades.map(\.id))::int8[], \(trades.map { "\($0.price)" })::numeric[],
+                \(trades.map(\.symbol))::text[], \(trades.map(\.id.description))::text[], \(trades.map { "\($0.price)" })::numeric[],
                 \(trades.map { "\($0.quantity)" })::numeric[], \(trades.map(\.side.rawValue))::text[], \(trades.map(\.time))::int8[]
             ) AS t(symbol, trade_id, price, quantity, side, time_ms)
             ON CONFLICT (symbol, trade_id) DO NOTHING
@@ -58,20 +58,24 @@ public struct TradeStore: Sendable {
             """,
             logger: logger
         )
-        var inserted = Set<TradeKey>()
-        for try await (symbol, id) in rows.decode((String, Int64).self) { inserted.insert(TradeKey(symbol: symbol, id: id)) }
-        return trades.filter { inserted.contains(TradeKey($0)) }
+        var inserted = Set<StoredKey>()
+        for try await (symbol, id) in rows.decode((String, String).self) { inserted.insert(StoredKey(symbol: symbol, id: id)) }
+        return trades.filter { inserted.contains(StoredKey(symbol: $0.symbol, id: $0.id.description)) }
     }
 }
 
 private struct TradeKey: Hashable {
     let symbol: String
-    let id: Int64
+    let id: TradeID
 
-    init(symbol: String, id: Int64) {
-        self.symbol = symbol
-        self.id = id
+    init(_ trade: Trade) {
+        symbol = trade.symbol
+        id = trade.id
     }
+}
 
-    init(_ trade: Trade) { self.init(symbol: trade.symbol, id: trade.id) }
+/// A row's key as `RETURNING` gives it: the id as the text stored.
+private struct StoredKey: Hashable {
+    let symbol: String
+    let id: String
 }

@@ -31,6 +31,7 @@ extension Migration {
         .m0015JobRunFence,
         .m0016RetentionIndexes,
         .m0017SignalSequences,
+        .m0018TradeIDsAsText,
         .m0019ClientIDDecides,
     ]
 }

@@ -1,3 +1,4 @@
+import BallastMarket
 import Foundation
 
 /// Orders, fills and positions as JSON (events and the API): amounts as exact decimal strings, absent values
@@ -64,7 +65,8 @@ public struct FillView: Encodable, Sendable, Equatable {
     public var fee: String
     public var feeAsset: String
     public var liquidity: String
-    public var marketTradeId: Int64?
+    /// A number when the venue's id is digit-only and fits an `Int64`, a string otherwise (`TradeID`).
+    public var marketTradeId: TradeID?
     public var executedAt: Date
 
     init(_ fill: FillRecord) {

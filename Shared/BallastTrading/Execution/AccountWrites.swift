@@ -103,7 +103,7 @@ struct AccountWrites {
         [
             "id": fill.id.uuidString, "order_id": fill.orderID.uuidString, "account_id": fill.accountID.uuidString, "symbol": fill.symbol,
             "side": fill.side.rawValue, "price": text(fill.price), "quantity": text(fill.quantity), "fee": text(fill.fee),
-            "fee_asset": fill.feeAsset, "liquidity": fill.liquidity.rawValue, "market_trade_id": fill.marketTradeID.map { String($0) },
+            "fee_asset": fill.feeAsset, "liquidity": fill.liquidity.rawValue, "market_trade_id": fill.marketTradeID?.description,
         ]
     }
 

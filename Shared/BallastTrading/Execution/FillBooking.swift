@@ -1,4 +1,5 @@
 import BallastCore
+import BallastMarket
 import Foundation
 
 /// Why a position closed (stored in `positions.close_reason`, sent in `position.closed`).
@@ -27,7 +28,7 @@ struct FillBooking {
     }
 
     func book(
-        quantity: Decimal, price: Decimal, liquidity: Liquidity, marketTradeID: Int64?, order: inout OrderRecord,
+        quantity: Decimal, price: Decimal, liquidity: Liquidity, marketTradeID: TradeID?, order: inout OrderRecord,
         position: PositionRecord?, closeReason: CloseReason = .signal, at time: Date, into writes: inout AccountWrites
     ) throws -> Outcome {
         let fee = account.pricing.fee(quantity: quantity, price: price, liquidity: liquidity)

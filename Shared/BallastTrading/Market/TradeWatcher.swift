@@ -41,7 +41,7 @@ public struct TradeWatcher: StreamMessageHandler {
             }
         }
         for (symbol, symbolTrades) in trades.sorted(by: { $0.key < $1.key }) {
-            let ordered = symbolTrades.sorted { ($0.time, $0.id) < ($1.time, $1.id) }
+            let ordered = symbolTrades.sorted { $0.stamp < $1.stamp }
             // Each step runs whatever the one before it did: an order that cannot be filled must not keep the
             // symbol's stops from firing or its positions from being marked.
             var failure: (any Error)?
@@ -64,10 +64,10 @@ public struct TradeWatcher: StreamMessageHandler {
         return results
     }
 
-    /// A market trade's identity: exchanges number trades per symbol.
+    /// A market trade's identity: a venue's trade ids are unique per symbol.
     private struct TradeKey: Hashable {
         var symbol: String
-        var id: Int64
+        var id: TradeID
     }
 
     // MARK: Resting limit orders
@@ -110,7 +110,7 @@ public struct TradeWatcher: StreamMessageHandler {
             var position = state.openPosition(symbol: order.symbol, strategy: order.strategy)
             let booking = FillBooking(account: account, instrument: instrument)
             var writes = AccountWrites(account: account)
-            for trade in trades where order.status.isOpen && trade.time >= created && !seen.contains(trade.id) {
+            for trade in trades where order.status.isOpen && trade.time >= created && !seen.contains(trade.id.description) {
                 let crosses = order.side == .buy ? trade.price <= limit : trade.price >= limit
                 guard crosses else { continue }
                 let quantity = min(order.remainingQuantity, trade.quantity)
@@ -163,11 +163,12 @@ public struct TradeWatcher: StreamMessageHandler {
         return .max
     }
 
-    private static func filledTrades(of orderID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Set<Int64> {
+    /// The ids of the market trades that filled the order, as stored.
+    private static func filledTrades(of orderID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Set<String> {
         let rows = try await connection.query(
             "SELECT market_trade_id FROM fills WHERE order_id = \(orderID) AND market_trade_id IS NOT NULL", logger: logger)
-        var ids = Set<Int64>()
-        for try await id in rows.decode(Int64.self) { ids.insert(id) }
+        var ids = Set<String>()
+        for try await id in rows.decode(String.self) { ids.insert(id) }
         return ids
     }
 
@@ -264,7 +265,7 @@ public struct TradeWatcher: StreamMessageHandler {
 
 /// A market trade as the watcher uses it, with exact `Decimal` amounts.
 struct WatchedTrade: Sendable {
-    var id: Int64
+    var id: TradeID
     var time: Int64
     var price: Decimal
     var quantity: Decimal
@@ -278,4 +279,7 @@ struct WatchedTrade: Sendable {
         self.price = price
         self.quantity = quantity
     }
+
+    /// Trades apply in the order candles use: by time, then by id.
+    var stamp: TradeStamp { TradeStamp(time: time, id: id) }
 }

@@ -65,6 +65,10 @@ enum OpenAPIDocument {
                 }
               },
               "Decimal": { "type": ["string", "number"], "description": "Parsed exactly; a JSON number or a decimal string." },
+              "TradeID": {
+                "type": ["integer", "string"],
+                "description": "A venue's trade id, 1 to 64 visible ASCII characters: a number when it is digit-only without leading zeros and fits a signed 64-bit integer, otherwise a string (e.g. Kraken's TXXXXX-XXXXX-XXXXXX, UUIDs)."
+              },
               "Ticker": {
                 "type": "object",
                 "required": ["symbol", "priceChange", "priceChangePercent", "weightedAvgPrice", "prevClosePrice", "lastPrice", "lastQty",
@@ -76,7 +80,8 @@ enum OpenAPIDocument {
                   "lastPrice": { "type": "string" }, "lastQty": { "type": "string" }, "openPrice": { "type": "string" },
                   "highPrice": { "type": "string" }, "lowPrice": { "type": "string" }, "volume": { "type": "string" },
                   "quoteVolume": { "type": "string" }, "openTime": { "type": "integer" }, "closeTime": { "type": "integer" },
-                  "firstId": { "type": "integer" }, "lastId": { "type": "integer" }, "count": { "type": "integer" }
+                  "firstId": { "$ref": "#/components/schemas/TradeID" }, "lastId": { "$ref": "#/components/schemas/TradeID" },
+                  "count": { "type": "integer" }
                 }
               },
               "Price": {
@@ -275,7 +280,7 @@ enum OpenAPIDocument {
                   "fee": { "$ref": "#/components/schemas/Amount" },
                   "feeAsset": { "type": "string" },
                   "liquidity": { "type": "string", "enum": ["maker", "taker"] },
-                  "marketTradeId": { "type": "integer" },
+                  "marketTradeId": { "$ref": "#/components/schemas/TradeID" },
                   "executedAt": { "type": "string", "format": "date-time" }
                 }
               },
