@@ -66,38 +66,43 @@ public struct TickerWindow: Sendable {
         var quoteVolume: Int128 = 0
         var high = Int64.min
         var low = Int64.max
-        var firstIndex = 0
-        var lastIndex = 0
-        var firstStamp = TradeStamp.afterAll
-        var lastStamp = TradeStamp.beforeAll
-        var previousStamp = lastTradeBeforeRing
-        var previousPrice = lastPriceBeforeRing
+        // Indices into the ring rather than copies of the minutes: a candle holds trade ids, and copying one costs
+        // reference counting when an id is text.
+        var firstIndex: Int?
+        var lastIndex: Int?
+        var previousIndex: Int?
         minutes.withUnsafeBufferPointer { minutes in
-            for (index, minute) in minutes.enumerated() where !minute.isFlat {
-                if minute.openTime >= start {
-                    guard minute.openTime <= now else { continue }
-                    count += minute.tradeCount
-                    volume += minute.volume.units
-                    quoteVolume += minute.quoteVolume.units
-                    high = max(high, minute.high.units)
-                    low = min(low, minute.low.units)
-                    if minute.firstTrade < firstStamp {
-                        firstStamp = minute.firstTrade
+            for index in minutes.indices where !minutes[index].isFlat {
+                let openTime = minutes[index].openTime
+                if openTime >= start {
+                    guard openTime <= now else { continue }
+                    count += minutes[index].tradeCount
+                    volume += minutes[index].volume.units
+                    quoteVolume += minutes[index].quoteVolume.units
+                    high = max(high, minutes[index].high.units)
+                    low = min(low, minutes[index].low.units)
+                    if let known = firstIndex {
+                        if minutes[index].firstTrade < minutes[known].firstTrade { firstIndex = index }
+                    } else {
                         firstIndex = index
                     }
-                    if minute.lastTrade > lastStamp {
-                        lastStamp = minute.lastTrade
+                    if let known = lastIndex {
+                        if minutes[index].lastTrade > minutes[known].lastTrade { lastIndex = index }
+                    } else {
                         lastIndex = index
                     }
-                } else if minute.lastTrade > previousStamp {
-                    previousStamp = minute.lastTrade
-                    previousPrice = minute.close
+                } else if let known = previousIndex {
+                    if minutes[index].lastTrade > minutes[known].lastTrade { previousIndex = index }
+                } else if minutes[index].lastTrade > lastTradeBeforeRing {
+                    previousIndex = index
                 }
             }
         }
-        guard count > 0 else { return nil }
+        guard count > 0, let firstIndex, let lastIndex else { return nil }
         let first = minutes[firstIndex]
         let last = minutes[lastIndex]
+        let previousPrice = previousIndex.map { minutes[$0].close } ?? lastPriceBeforeRing
+        let knowsPrevious = previousIndex != nil || lastTradeBeforeRing.time != .min
         let totalVolume = WideDecimal(units: volume)
         let totalQuoteVolume = WideDecimal(units: quoteVolume)
         let priceChange = FixedDecimal(units: last.close.units - first.open.units)
@@ -108,7 +113,7 @@ public struct TickerWindow: Sendable {
         let average = totalQuoteVolume.divided(by: totalVolume).flatMap { FixedDecimal(exactly: $0) } ?? last.close
         return Ticker(
             symbol: symbol, priceChange: priceChange, priceChangePercent: percent, weightedAvgPrice: average,
-            prevClosePrice: previousStamp.time == .min ? first.open : previousPrice, lastPrice: last.close,
+            prevClosePrice: knowsPrevious ? previousPrice : first.open, lastPrice: last.close,
             lastQty: last.lastQuantity, openPrice: first.open, highPrice: FixedDecimal(units: high),
             lowPrice: FixedDecimal(units: low), volume: totalVolume, quoteVolume: totalQuoteVolume, openTime: start,
             closeTime: now, firstId: first.firstTrade.id, lastId: last.lastTrade.id, count: count)

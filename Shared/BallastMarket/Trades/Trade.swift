@@ -79,9 +79,8 @@ public struct TradeStamp: Sendable, Hashable, Comparable, Codable {
         self.id = id
     }
 
-    /// Before every trade, and after every trade: starting values for a search of the least or greatest stamp.
+    /// Before every trade: the stamp of flat candles, and where a search for the latest trade starts.
     static let beforeAll = TradeStamp(time: .min, id: TradeID(0))
-    static let afterAll = TradeStamp(time: .max, id: TradeID(0))
 
     @inline(__always)
     public static func < (lhs: TradeStamp, rhs: TradeStamp) -> Bool {
