@@ -24,13 +24,14 @@ struct SchedulerTests {
             let runs = try await runs(of: job, from: windowStart, to: windowEnd, in: database)
             let ticks = (0..<60).map { windowStart.addingTimeInterval(Double($0)) }
             #expect(Set(runs.map(\.tick)).count == runs.count && Set(runs.map(\.tick)).isSubset(of: ticks), "\(runs)")
-            // A tick is skipped only while the run before it is still going (runs never overlap; on a loaded
-            // machine a one-second job's run can outlast a second), and the next run counts it.
+            // A tick is skipped only when it could not start on time: the run before it was still going (runs
+            // never overlap; on a loaded machine a one-second job's run can outlast a second), or every instance
+            // reached it more than the on-time tolerance late (a machine stalled by other work). Either way the
+            // next run counts it; a tick dropped without being counted is a defect.
             let missed = ticks.filter { tick in !runs.contains { $0.tick == tick } }
             for tick in missed {
-                let going = runs.last { $0.tick < tick }.map { ($0.finishedAt ?? .distantFuture) >= tick } ?? false
-                #expect(going, "tick \(RFC3339.string(from: tick)) was missed while no run was going: \(runs)")
-                #expect((runs.first { $0.tick > tick }?.skippedBefore ?? 1) > 0, "\(runs)")
+                let counted = (runs.first { $0.tick > tick }?.skippedBefore ?? 1) > 0
+                #expect(counted, "tick \(RFC3339.string(from: tick)) was missed and not counted by the next run: \(runs)")
             }
             #expect(missed.count <= 3, "\(missed.count) ticks skipped: \(runs)")
             #expect(runs.allSatisfy { $0.outcome == "succeeded" }, "\(runs.filter { $0.outcome != "succeeded" })")

@@ -15,7 +15,7 @@ struct SignalParserTests {
     @Test("a TradingView alert: prefixed ticker, lowercase action, numbers as strings, epoch ms")
     func tradingView() throws {
         let parsed = try Self.parse(
-            #"{"ticker":"BINANCE:btcusdt","action":"buy","size":"0.015","price":"97000.12345678","time":"x","timestamp":1764064800123,"secret":"s3cret","strategy":"ema-cross"}"#
+            #"{"ticker":"BINANCE:btcusdt","action":"buy","size":"0.015","price":"97000.12345678","note":"x","timestamp":1764064800123,"secret":"s3cret","strategy":"ema-cross"}"#
         )
         let signal = parsed.signal
         #expect(signal.exchange == "BINANCE")
@@ -27,7 +27,7 @@ struct SignalParserTests {
         #expect(signal.timestamp == Date(timeIntervalSince1970: 1_764_064_800.123))
         #expect(signal.strategy == "ema-cross")
         #expect(parsed.secret == "s3cret")
-        #expect(signal.extra.map(\.key) == ["time"])
+        #expect(signal.extra.map(\.key) == ["note"])
     }
 
     @Test(
@@ -132,8 +132,8 @@ struct SignalParserTests {
     @Test(
         "bad order fields are reported by name",
         arguments: [
-            (#""timeInForce":"fok""#, "timeInForce", "'fok' is not one of the accepted values"),
-            (#""timeInForce":7"#, "timeInForce", "'7' is not one of the accepted values"),
+            (#""timeInForce":"fok""#, "timeInForce", "'fok' is not one of gtc, ioc, day, gtd"),
+            (#""timeInForce":7"#, "timeInForce", "'7' is not one of gtc, ioc, day, gtd"),
             (#""timeInForce":"gtd""#, "expiresAt", "is required when timeInForce is gtd"),
             (#""timeInForce":"gtd","expiresAt":"2025-11-25T09:59:59Z""#, "expiresAt", "must be in the future"),
             (#""timeInForce":"gtd","expiresAt":"2025-11-25T10:00:00Z""#, "expiresAt", "must be in the future"),

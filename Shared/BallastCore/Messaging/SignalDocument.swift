@@ -34,13 +34,23 @@ public struct SignalDocument: Codable, Sendable, Equatable {
     /// (`accept_signals`); signal-processor decides them in that order. Absent in messages published before
     /// migration 17.
     public var sequence: Int64?
+    /// The position the sender expects after the trade: `long`, `short` or `flat`.
+    public var sentiment: String?
+    /// Exits relative to the entry price, as decimal strings: a percentage of it, or an amount of the quote
+    /// currency away from it. Signal-processor turns them into prices when the order is placed.
+    public var stopLossPercent: String?
+    public var stopLossAmount: String?
+    public var takeProfitPercent: String?
+    public var takeProfitAmount: String?
 
     public init(
         id: UUID, sourceId: UUID, userId: UUID, clientId: String? = nil, exchange: String? = nil, symbol: String,
         action: String, direction: String? = nil, quantity: String? = nil, price: String? = nil, orderType: String = "market",
         stopLoss: String? = nil, takeProfit: String? = nil, timeframe: String? = nil, strike: String? = nil,
         expiration: String? = nil, strategy: String? = nil, comment: String? = nil, timestamp: Date? = nil, receivedAt: Date,
-        timeInForce: String? = nil, expiresAt: Date? = nil, trailingStopPercent: String? = nil, sequence: Int64? = nil
+        timeInForce: String? = nil, expiresAt: Date? = nil, trailingStopPercent: String? = nil, sequence: Int64? = nil,
+        sentiment: String? = nil, stopLossPercent: String? = nil, stopLossAmount: String? = nil, takeProfitPercent: String? = nil,
+        takeProfitAmount: String? = nil
     ) {
         self.id = id
         self.sourceId = sourceId
@@ -66,5 +76,10 @@ public struct SignalDocument: Codable, Sendable, Equatable {
         self.expiresAt = expiresAt
         self.trailingStopPercent = trailingStopPercent
         self.sequence = sequence
+        self.sentiment = sentiment
+        self.stopLossPercent = stopLossPercent
+        self.stopLossAmount = stopLossAmount
+        self.takeProfitPercent = takeProfitPercent
+        self.takeProfitAmount = takeProfitAmount
     }
 }

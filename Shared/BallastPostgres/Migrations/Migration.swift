@@ -33,5 +33,6 @@ extension Migration {
         .m0017SignalSequences,
         .m0018TradeIDsAsText,
         .m0019ClientIDDecides,
+        .m0020SignalBridgeFields,
     ]
 }

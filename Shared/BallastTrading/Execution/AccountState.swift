@@ -50,17 +50,18 @@ struct AccountState {
         now: Date
     ) -> RiskInput {
         let signedBefore = position?.signedQuantity ?? 0
-        let signedAfter = signedBefore + (order.side == .buy ? order.quantity : -order.quantity)
+        let quantity = order.orderQuantity
+        let signedAfter = signedBefore + (order.side == .buy ? quantity : -quantity)
         let flips = signedBefore != 0 && signedAfter != 0 && (signedBefore > 0) != (signedAfter > 0)
-        let shortQuantity = order.side == .sell ? max(0, min(order.quantity, -signedAfter)) : 0
+        let shortQuantity = order.side == .sell ? max(0, min(quantity, -signedAfter)) : 0
         let pricing = account.pricing
         let requiredCash: Decimal =
             switch order.side {
-            case .buy: pricing.buyReservation(quantity: order.quantity, price: price)
+            case .buy: pricing.buyReservation(quantity: quantity, price: price)
             // Opening a short holds back what buying it back would cost; selling the long first brings cash for it.
             case .sell:
                 shortQuantity > 0
-                    ? max(0, pricing.buyReservation(quantity: shortQuantity, price: price) - (order.quantity - shortQuantity) * price) : 0
+                    ? max(0, pricing.buyReservation(quantity: shortQuantity, price: price) - (quantity - shortQuantity) * price) : 0
             }
         func value(_ position: PositionRecord) -> Decimal {
             abs(position.state.quantity * (marketPrices[position.symbol] ?? position.valuationPrice))
@@ -69,7 +70,7 @@ struct AccountState {
         let positionNotionalAfter = abs(signedAfter * price)
         let exposureAfter = exposureBefore - (position.map(value) ?? 0) + positionNotionalAfter
         return RiskInput(
-            now: now, exchange: order.exchange, symbol: order.symbol, side: order.side, quantity: order.quantity, price: price,
+            now: now, exchange: order.exchange, symbol: order.symbol, side: order.side, quantity: quantity, price: price,
             requiredCash: requiredCash, availableCash: balances[instrument.quote]?.available ?? 0,
             equity: equity(marketPrices: marketPrices), openPositions: positions.count,
             openPositionsForSymbol: positions.filter { $0.symbol == order.symbol }.count, opensPosition: position == nil || flips,

@@ -33,6 +33,9 @@ struct AccountWrites {
         }
     }
 
+    /// The latest state of every order saved so far, in the order they were first saved.
+    var savedOrders: [OrderRecord] { orderSequence.compactMap { orders[$0]?.record } }
+
     mutating func add(_ fill: FillRecord) { fills.append(fill) }
 
     mutating func post(_ entries: [LedgerEntry]) { ledger += entries }

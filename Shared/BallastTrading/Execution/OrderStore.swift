@@ -11,4 +11,20 @@ enum OrderStore {
         for try await row in rows.decode(OrderRecord.Row.self) { return try OrderRecord(row: row) }
         return nil
     }
+
+    /// The open orders of `symbol` and `strategy` in `account`, read under the account's lock.
+    static func openOrders(
+        account: UUID, symbol: String, strategy: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [OrderRecord] {
+        let rows = try await connection.query(
+            """
+            SELECT \(unescaped: OrderRecord.columns) FROM orders
+            WHERE account_id = \(account) AND symbol = \(symbol) AND strategy = \(strategy)
+              AND status IN ('new', 'partially_filled')
+            """,
+            logger: logger)
+        var orders: [OrderRecord] = []
+        for try await row in rows.decode(OrderRecord.Row.self) { orders.append(try OrderRecord(row: row)) }
+        return orders
+    }
 }

@@ -2,27 +2,65 @@ import BallastCore
 import Foundation
 
 /// What a signal asks for, checked for what can be checked without the account: the order a paper account
-/// would place for it.
+/// would place for it. Orders that follow the position (an exit, an add, a trade that must leave the
+/// position flat) get their side and quantity from it in `sized(for:)`.
 public struct OrderRequest: Sendable, Equatable {
+    /// How the order relates to the position of its symbol and strategy.
+    public enum Intent: Sendable, Equatable {
+        /// Buy or sell the quantity; the position nets (a sell makes a long smaller first).
+        case trade
+        /// Only makes the position smaller, never opens or turns one: `exit`, a `sell` with direction `long`,
+        /// a `buy` with direction `short`. The side, when known, is the position's the signal means.
+        case reduce(PositionSide?)
+        /// Grows the open position on its own side (`add`).
+        case add(PositionSide?)
+        /// Cancels the open orders of the symbol and strategy (`cancel`); no order is placed.
+        case cancel
+    }
+
+    /// The position the sender expects after the trade (`sentiment`).
+    public enum Sentiment: String, Sendable, Equatable {
+        case long, short, flat
+    }
+
     public var signalID: UUID
     public var userID: UUID
     public var exchange: String?
     public var symbol: String
+    public var intent: Intent
+    public var sentiment: Sentiment?
+    /// As sent for a trade; for the other intents, set by `sized(for:)`.
     public var side: OrderSide
     public var type: OrderType
     public var timeInForce: TimeInForce
     /// When a `gtd` order expires (a `day` order's end is found when it is placed).
     public var expiresAt: Date?
-    public var quantity: Decimal
+    /// As sent; nil only where the position decides it (an exit without a quantity, a flat sentiment),
+    /// which `sized(for:)` settles.
+    public var quantity: Decimal?
     /// The limit of a limit order; for a market order, the signal's own price, if it sent one.
     public var price: Decimal?
     public var stopLoss: Decimal?
     public var takeProfit: Decimal?
+    /// Exits relative to the entry price, turned into `stopLoss` and `takeProfit` by `withExits(entry:)`.
+    public var relativeExits: RelativeExits
     /// The position closes when the price falls this percentage below its best since (rises above, for a short).
     public var trailingStopPercent: Decimal?
     /// Positions are kept per (symbol, strategy): signals of different strategies manage different positions.
     public var strategy: String
     public var receivedAt: Date
+
+    public struct RelativeExits: Sendable, Equatable {
+        public var stopLossPercent: Decimal?
+        public var stopLossAmount: Decimal?
+        public var takeProfitPercent: Decimal?
+        public var takeProfitAmount: Decimal?
+
+        var isEmpty: Bool { self == RelativeExits() }
+    }
+
+    /// The quantity to trade, once `sized(for:)` has settled it.
+    public var orderQuantity: Decimal { quantity ?? 0 }
 
     /// The request in `signal`, or every reason it cannot become an order.
     public static func from(_ signal: SignalDocument) -> Result<OrderRequest, RejectionReasons> {
@@ -41,31 +79,58 @@ public struct OrderRequest: Sendable, Equatable {
             return value
         }
 
-        let side = OrderSide(rawValue: signal.action.lowercased())
-        if side == nil { reject("invalid_action", "action must be buy or sell, got '\(signal.action)'") }
-        if let direction = signal.direction?.lowercased(), direction == "call" || direction == "put" {
+        let direction = signal.direction?.lowercased()
+        let directionSide: PositionSide? = direction.flatMap(PositionSide.init(rawValue:))
+        var intent: Intent?
+        var side: OrderSide?
+        switch signal.action.lowercased() {
+        case "buy":
+            side = .buy
+            intent = directionSide == .short ? .reduce(.short) : .trade
+        case "sell":
+            side = .sell
+            intent = directionSide == .long ? .reduce(.long) : .trade
+        case "exit": intent = .reduce(directionSide)
+        case "add": intent = .add(directionSide)
+        case "cancel": intent = .cancel
+        default: reject("invalid_action", "action must be buy, sell, exit, add or cancel, got '\(signal.action)'")
+        }
+        if let direction, direction == "call" || direction == "put" {
             reject("unsupported_instrument", "options (\(direction)) are not traded by paper execution")
+        }
+        var sentiment: Sentiment?
+        if let text = signal.sentiment {
+            sentiment = Sentiment(rawValue: text.lowercased())
+            if sentiment == nil { reject("invalid_sentiment", "sentiment must be long, short or flat, got '\(text)'") }
         }
         let type = OrderType(rawValue: signal.orderType.lowercased())
         if type == nil { reject("invalid_order_type", "orderType must be market or limit, got '\(signal.orderType)'") }
         let quantity = amount(signal.quantity, "quantity")
-        if signal.quantity == nil { reject("missing_quantity", "the signal has no quantity") }
+        // An exit, a cancel and a trade to flat take their size from the position.
+        let sizedByPosition: Bool =
+            switch intent {
+            case .reduce?, .cancel?: true
+            case .trade?: sentiment == .flat
+            case .add?, nil: false
+            }
+        if signal.quantity == nil && !sizedByPosition { reject("missing_quantity", "the signal has no quantity") }
         let price = amount(signal.price, "price")
-        if type == .limit, signal.price == nil { reject("missing_price", "a limit order needs a price") }
+        if type == .limit, signal.price == nil, intent != .cancel { reject("missing_price", "a limit order needs a price") }
         let stopLoss = amount(signal.stopLoss, "stopLoss")
         let takeProfit = amount(signal.takeProfit, "takeProfit")
+        let relativeExits = RelativeExits(
+            stopLossPercent: amount(signal.stopLossPercent, "stopLossPercent"),
+            stopLossAmount: amount(signal.stopLossAmount, "stopLossAmount"),
+            takeProfitPercent: amount(signal.takeProfitPercent, "takeProfitPercent"),
+            takeProfitAmount: amount(signal.takeProfitAmount, "takeProfitAmount"))
+        if let percent = relativeExits.stopLossPercent, percent >= 100 {
+            reject("invalid_stopLossPercent", "stopLossPercent must be below 100, got '\(percent)'")
+        }
         let trailingStop = amount(signal.trailingStopPercent, "trailingStopPercent")
         if let trailingStop, trailingStop >= 100 {
             reject("invalid_trailingStopPercent", "trailingStopPercent must be below 100, got '\(trailingStop)'")
         }
-        if let side, let stopLoss, let takeProfit {
-            let ordered = side == .buy ? stopLoss < takeProfit : stopLoss > takeProfit
-            if !ordered {
-                reject(
-                    "invalid_exits",
-                    "for a \(side.rawValue), the stop loss \(stopLoss) must be on the other side of the take profit \(takeProfit)")
-            }
-        }
+        if let side, let violation = exitsViolation(side: side, stopLoss: stopLoss, takeProfit: takeProfit) { reasons.append(violation) }
         var timeInForce = TimeInForce.gtc
         if let text = signal.timeInForce {
             if let parsed = TimeInForce(rawValue: text.lowercased()) {
@@ -81,15 +146,111 @@ public struct OrderRequest: Sendable, Equatable {
                 reject("missing_expires_at", "a gtd order needs expiresAt")
             }
         }
-        guard reasons.isEmpty, let side, let type, let quantity else { return .failure(RejectionReasons(reasons)) }
+        guard reasons.isEmpty, let intent, let type else { return .failure(RejectionReasons(reasons)) }
         return .success(
             OrderRequest(
-                signalID: signal.id, userID: signal.userId, exchange: signal.exchange, symbol: signal.symbol.uppercased(), side: side,
-                type: type, timeInForce: type == .market ? .ioc : timeInForce, expiresAt: timeInForce == .gtd ? signal.expiresAt : nil,
-                quantity: quantity, price: price, stopLoss: stopLoss,
-                takeProfit: takeProfit, trailingStopPercent: trailingStop, strategy: signal.strategy ?? "", receivedAt: signal.receivedAt
+                signalID: signal.id, userID: signal.userId, exchange: signal.exchange, symbol: signal.symbol.uppercased(), intent: intent,
+                sentiment: sentiment, side: side ?? .sell, type: type, timeInForce: type == .market ? .ioc : timeInForce,
+                expiresAt: timeInForce == .gtd ? signal.expiresAt : nil, quantity: quantity, price: price, stopLoss: stopLoss,
+                takeProfit: takeProfit, relativeExits: relativeExits, trailingStopPercent: trailingStop,
+                strategy: signal.strategy ?? "", receivedAt: signal.receivedAt
             )
         )
+    }
+
+    /// The order with its side and quantity settled against the open position of its symbol and strategy, or
+    /// why there is none to place: an exit or add without a position on the side it means, a trade that would
+    /// not leave the position the sentiment says.
+    public func sized(for position: PositionRecord?) -> Result<OrderRequest, RiskViolation> {
+        var order = self
+        let held = position.map { "the \($0.state.side.rawValue) position of \($0.state.quantity.plainText)" } ?? "no position"
+        let strategyText = strategy.isEmpty ? "" : " in strategy \(strategy)"
+        func noPosition(_ wanted: PositionSide?, to verb: String) -> RiskViolation {
+            let what = wanted.map { "\($0.rawValue) position" } ?? "position"
+            return RiskViolation(rule: "no_position", message: "no open \(what) of \(symbol)\(strategyText) to \(verb)")
+        }
+        switch intent {
+        case .cancel:
+            return .success(order)
+        case .reduce(let wanted):
+            guard let position, wanted == nil || wanted == position.state.side else { return .failure(noPosition(wanted, to: "close")) }
+            order.side = position.state.side.closingSide
+            order.quantity = min(quantity ?? position.state.quantity, position.state.quantity)
+            order.clearExits()
+        case .add(let wanted):
+            guard let position, wanted == nil || wanted == position.state.side else { return .failure(noPosition(wanted, to: "add to")) }
+            order.side = position.state.side == .long ? .buy : .sell
+        case .trade where sentiment == .flat:
+            guard let position else { return .failure(noPosition(nil, to: "close to flat")) }
+            guard position.state.side.closingSide == side else {
+                return .failure(
+                    RiskViolation(
+                        rule: "sentiment_mismatch", message: "a \(side.rawValue) cannot leave \(held) of \(symbol) flat"))
+            }
+            order.quantity = position.state.quantity
+            order.clearExits()
+        case .trade:
+            break
+        }
+        if let sentiment, sentiment != .flat {
+            let before = position?.signedQuantity ?? 0
+            let after = before + (order.side == .buy ? order.orderQuantity : -order.orderQuantity)
+            let leaves: Sentiment? = after > 0 ? .long : after < 0 ? .short : nil
+            if leaves != sentiment {
+                let result = leaves.map { "a \($0.rawValue) position" } ?? "no position"
+                return .failure(
+                    RiskViolation(
+                        rule: "sentiment_mismatch",
+                        message: "sentiment is \(sentiment.rawValue), but this \(order.side.rawValue) leaves \(result) of \(symbol)"))
+            }
+        }
+        return .success(order)
+    }
+
+    /// The order with its relative exits turned into prices around `entry`, the price it is expected to fill
+    /// at (a percentage of it, or an amount of the quote currency away from it), or why they make no sense.
+    public func withExits(entry: Decimal) -> Result<OrderRequest, RiskViolation> {
+        guard !relativeExits.isEmpty else { return .success(self) }
+        var order = self
+        let sign: Decimal = side == .buy ? 1 : -1
+        func level(percent: Decimal?, amount: Decimal?, direction: Decimal) -> Decimal? {
+            if let percent { return (entry * (1 + direction * sign * percent / 100)).rounded() }
+            if let amount { return (entry + direction * sign * amount).rounded() }
+            return nil
+        }
+        func notAPrice(_ exit: String, _ level: Decimal) -> RiskViolation {
+            RiskViolation(rule: "invalid_exits", message: "the \(exit) \(level.plainText) for an entry at \(entry.plainText) is not a price")
+        }
+        if let stop = level(percent: relativeExits.stopLossPercent, amount: relativeExits.stopLossAmount, direction: -1) {
+            guard stop > 0 else { return .failure(notAPrice("stop loss", stop)) }
+            order.stopLoss = stop
+        }
+        if let target = level(percent: relativeExits.takeProfitPercent, amount: relativeExits.takeProfitAmount, direction: 1) {
+            guard target > 0 else { return .failure(notAPrice("take profit", target)) }
+            order.takeProfit = target
+        }
+        order.relativeExits = RelativeExits()
+        if let violation = Self.exitsViolation(side: side, stopLoss: order.stopLoss, takeProfit: order.takeProfit) {
+            return .failure(violation)
+        }
+        return .success(order)
+    }
+
+    /// An order that only makes a position smaller sets no exits for it.
+    private mutating func clearExits() {
+        stopLoss = nil
+        takeProfit = nil
+        relativeExits = RelativeExits()
+        trailingStopPercent = nil
+    }
+
+    private static func exitsViolation(side: OrderSide, stopLoss: Decimal?, takeProfit: Decimal?) -> RiskViolation? {
+        guard let stopLoss, let takeProfit else { return nil }
+        let ordered = side == .buy ? stopLoss < takeProfit : stopLoss > takeProfit
+        guard !ordered else { return nil }
+        return RiskViolation(
+            rule: "invalid_exits",
+            message: "for a \(side.rawValue), the stop loss \(stopLoss) must be on the other side of the take profit \(takeProfit)")
     }
 }
 

@@ -76,7 +76,7 @@ public struct SignalConsumer: StreamMessageHandler {
     private func count(_ outcomes: [SignalOutcome]) {
         for outcome in outcomes {
             switch outcome {
-            case .ordered: accepted.increment()
+            case .ordered, .canceled: accepted.increment()
             case .rejected: rejected.increment()
             case .alreadyDecided: break
             }

@@ -146,7 +146,7 @@ private struct SignalBatchRun {
             self.state = state
             self.writes = writes
         }
-        let order: OrderRequest
+        var order: OrderRequest
         switch request {
         case .failure(let reasons): return try reject(signal, reasons.reasons, order: nil, account: account, into: &writes)
         case .success(let parsed): order = parsed
@@ -166,6 +166,16 @@ private struct SignalBatchRun {
         }
         guard reasons.isEmpty, let instrument else { return try reject(signal, reasons, order: order, account: account, into: &writes) }
 
+        if order.intent == .cancel {
+            return try await cancelOpenOrders(for: signal, order, account: account, state: &state, into: &writes, now: now)
+        }
+        let position = state.openPosition(symbol: order.symbol, strategy: order.strategy)
+        switch order.sized(for: position) {
+        case .success(let sized): order = sized
+        case .failure(let violation):
+            return try reject(signal, [violation], order: order.quantity == nil ? nil : order, account: account, into: &writes)
+        }
+
         // The price a market order would take: the signal's own when the account trusts it, else a fresh last trade.
         let reference: Decimal
         let quote = quotes[order.symbol]
@@ -179,11 +189,14 @@ private struct SignalBatchRun {
             return try reject(signal, reasons, order: order, account: account, into: &writes)
         }
 
-        let position = state.openPosition(symbol: order.symbol, strategy: order.strategy)
         let takerPrice = account.pricing.takerPrice(order.side, reference: reference)
         // A limit order fills at once when the market is already at its price or better.
         let marketable = order.type == .market || order.price.map { order.side == .buy ? takerPrice <= $0 : takerPrice >= $0 } ?? false
         let expectedPrice = marketable ? takerPrice : (order.price ?? takerPrice)
+        switch order.withExits(entry: expectedPrice) {
+        case .success(let placed): order = placed
+        case .failure(let violation): return try reject(signal, [violation], order: order, account: account, into: &writes)
+        }
         let input = state.riskInput(
             for: order, price: expectedPrice, position: position, marketPrices: [order.symbol: reference], instrument: instrument, now: now
         )
@@ -193,7 +206,7 @@ private struct SignalBatchRun {
         var record = OrderRecord(
             id: UUID.random(), accountID: account.id, clientOrderID: order.signalID.uuidString.lowercased(), signalID: order.signalID,
             symbol: order.symbol, side: order.side, type: order.type, timeInForce: order.timeInForce,
-            limitPrice: order.type == .limit ? order.price : nil, quantity: order.quantity, status: .new, strategy: order.strategy,
+            limitPrice: order.type == .limit ? order.price : nil, quantity: order.orderQuantity, status: .new, strategy: order.strategy,
             stopLoss: order.stopLoss, takeProfit: order.takeProfit,
             trailingStopPercent: order.trailingStopPercent, expiresAt: expiry(of: order, now: now), receivedAt: order.receivedAt
         )
@@ -209,7 +222,7 @@ private struct SignalBatchRun {
         if marketable {
             let booking = FillBooking(account: account, instrument: instrument)
             let outcome = try booking.book(
-                quantity: order.quantity, price: takerPrice, liquidity: .taker, marketTradeID: nil, order: &record, position: position,
+                quantity: order.orderQuantity, price: takerPrice, liquidity: .taker, marketTradeID: nil, order: &record, position: position,
                 at: now, into: &writes
             )
             state.apply(outcome)
@@ -224,6 +237,40 @@ private struct SignalBatchRun {
         writes.save(record, isNew: true)
         try writes.decide(signal, status: "accepted", orderID: record.id, reasons: [])
         return .ordered(orderID: record.id, status: record.status)
+    }
+
+    /// A `cancel` signal: the open orders of its symbol and strategy end as canceled, releasing what they lock,
+    /// including orders placed earlier in this batch. With none open, the signal is rejected (`no_open_orders`)
+    /// so the sender learns that it changed nothing.
+    private func cancelOpenOrders(
+        for signal: SignalDocument, _ order: OrderRequest, account: PaperAccount, state: inout AccountState,
+        into writes: inout AccountWrites, now: Date
+    ) async throws -> SignalOutcome {
+        var open: [UUID: OrderRecord] = [:]
+        for stored in try await OrderStore.openOrders(
+            account: account.id, symbol: order.symbol, strategy: order.strategy, on: connection, logger: logger)
+        {
+            open[stored.id] = stored
+        }
+        for pending in writes.savedOrders where pending.symbol == order.symbol && pending.strategy == order.strategy {
+            open[pending.id] = pending
+        }
+        var canceling = open.values.filter { $0.status.isOpen }
+        canceling.sort { ($0.receivedAt ?? .distantPast, $0.id.uuidString) < ($1.receivedAt ?? .distantPast, $1.id.uuidString) }
+        guard !canceling.isEmpty else {
+            let strategyText = order.strategy.isEmpty ? "" : " in strategy \(order.strategy)"
+            let reasons = [RiskViolation(rule: "no_open_orders", message: "no open orders of \(order.symbol)\(strategyText) to cancel")]
+            return try reject(signal, reasons, order: nil, account: account, into: &writes)
+        }
+        let ledgerBefore = writes.ledger.count
+        for var canceled in canceling {
+            try OrderRelease.end(
+                &canceled, as: .canceled, reason: "canceled by signal \(signal.id.uuidString.lowercased())", account: account, at: now,
+                into: &writes)
+        }
+        state.apply(Array(writes.ledger[ledgerBefore...]))
+        try writes.decide(signal, status: "accepted", orderID: nil, reasons: [])
+        return .canceled(orderIDs: canceling.map(\.id))
     }
 
     /// Writes everything decided, and the rejections of signals without an account.
@@ -254,7 +301,7 @@ private struct SignalBatchRun {
             let record = OrderRecord(
                 id: UUID.random(), accountID: account.id, clientOrderID: order.signalID.uuidString.lowercased(), signalID: order.signalID,
                 symbol: order.symbol, side: order.side, type: order.type, timeInForce: order.timeInForce,
-                limitPrice: order.type == .limit ? order.price : nil, quantity: order.quantity, status: .rejected,
+                limitPrice: order.type == .limit ? order.price : nil, quantity: order.orderQuantity, status: .rejected,
                 reason: reasons.map(\.description).joined(separator: "; "), strategy: order.strategy, stopLoss: order.stopLoss,
                 takeProfit: order.takeProfit, trailingStopPercent: order.trailingStopPercent, receivedAt: order.receivedAt
             )

@@ -116,7 +116,10 @@ struct SignalSequenceGate {
                 'receivedAt', to_char(s.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                 'timeInForce', s.time_in_force,
                 'expiresAt', to_char(s.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                'trailingStopPercent', s.trailing_stop_percent::text, 'sequence', n.sequence)::text
+                'trailingStopPercent', s.trailing_stop_percent::text, 'sequence', n.sequence,
+                'sentiment', s.sentiment, 'stopLossPercent', s.stop_loss_percent::text,
+                'stopLossAmount', s.stop_loss_amount::text, 'takeProfitPercent', s.take_profit_percent::text,
+                'takeProfitAmount', s.take_profit_amount::text)::text
             FROM signal_numbers n JOIN signals s ON s.id = n.signal_id
             WHERE n.user_id = \(user) AND n.sequence = ANY(\(sequences))
             """,

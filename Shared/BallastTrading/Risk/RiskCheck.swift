@@ -1,7 +1,8 @@
 import Foundation
 
 /// One rule an order broke, with a sentence for the trader.
-public struct RiskViolation: Sendable, Equatable, Codable, CustomStringConvertible {
+/// An `Error` too, so one violation can travel in a `Result`.
+public struct RiskViolation: Error, Sendable, Equatable, Codable, CustomStringConvertible {
     public var rule: String
     public var message: String
 

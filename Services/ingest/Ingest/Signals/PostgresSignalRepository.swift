@@ -84,7 +84,8 @@ public struct PostgresSignalRepository: SignalRepository {
     static let documentColumns = """
         id, source_id, user_id, client_id, exchange, symbol, action, direction, quantity::text, price::text, order_type,
         stop_loss::text, take_profit::text, timeframe, strike::text, expiration, strategy, comment, signal_time, received_at,
-        time_in_force, expires_at, trailing_stop_percent::text
+        time_in_force, expires_at, trailing_stop_percent::text, sentiment, stop_loss_percent::text, stop_loss_amount::text,
+        take_profit_percent::text, take_profit_amount::text
         """
 
     private func documents(_ rows: PostgresRowSequence) async throws -> [SignalDocument] {
@@ -92,7 +93,8 @@ public struct PostgresSignalRepository: SignalRepository {
         for try await row in rows.decode(
             (
                 UUID, UUID, UUID, String?, String?, String, String, String?, String?, String?, String, String?, String?,
-                String?, String?, String?, String?, String?, Date?, Date, String?, Date?, String?
+                String?, String?, String?, String?, String?, Date?, Date, String?, Date?, String?, String?, String?, String?,
+                String?, String?
             ).self
         ) {
             documents.append(
@@ -101,7 +103,8 @@ public struct PostgresSignalRepository: SignalRepository {
                     action: row.6, direction: row.7, quantity: row.8, price: row.9, orderType: row.10, stopLoss: row.11,
                     takeProfit: row.12, timeframe: row.13, strike: row.14, expiration: row.15, strategy: row.16,
                     comment: row.17, timestamp: row.18, receivedAt: row.19, timeInForce: row.20, expiresAt: row.21,
-                    trailingStopPercent: row.22
+                    trailingStopPercent: row.22, sentiment: row.23, stopLossPercent: row.24, stopLossAmount: row.25,
+                    takeProfitPercent: row.26, takeProfitAmount: row.27
                 )
             )
         }

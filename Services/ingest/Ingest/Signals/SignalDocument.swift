@@ -10,7 +10,10 @@ extension SignalDocument {
             stopLoss: signal.stopLoss.map { "\($0)" }, takeProfit: signal.takeProfit.map { "\($0)" }, timeframe: signal.timeframe,
             strike: signal.strike.map { "\($0)" }, expiration: signal.expiration, strategy: signal.strategy, comment: signal.comment,
             timestamp: signal.timestamp, receivedAt: receivedAt, timeInForce: signal.timeInForce?.rawValue,
-            expiresAt: signal.expiresAt, trailingStopPercent: signal.trailingStopPercent.map { "\($0)" }
+            expiresAt: signal.expiresAt, trailingStopPercent: signal.trailingStopPercent.map { "\($0)" },
+            sentiment: signal.sentiment?.rawValue, stopLossPercent: signal.stopLossPercent.map { "\($0)" },
+            stopLossAmount: signal.stopLossAmount.map { "\($0)" }, takeProfitPercent: signal.takeProfitPercent.map { "\($0)" },
+            takeProfitAmount: signal.takeProfitAmount.map { "\($0)" }
         )
     }
 }
@@ -22,7 +25,8 @@ extension SignalDocument {
             exchange: exchange, symbol: symbol, action: action, direction: direction, quantity: quantity, price: price,
             orderType: orderType, stopLoss: stopLoss, takeProfit: takeProfit, timeframe: timeframe, strike: strike,
             expiration: expiration, strategy: strategy, timeInForce: timeInForce,
-            expiresAt: expiresAt.map(RFC3339.string(from:)), trailingStopPercent: trailingStopPercent
+            expiresAt: expiresAt.map(RFC3339.string(from:)), trailingStopPercent: trailingStopPercent, sentiment: sentiment,
+            relativeExits: [stopLossPercent, stopLossAmount, takeProfitPercent, takeProfitAmount]
         )
     }
 
@@ -49,12 +53,17 @@ extension SignalDocument {
         add("price", price)
         add("quantity", quantity)
         add("receivedAt", RFC3339.string(from: receivedAt))
+        add("sentiment", sentiment)
         add("sourceId", sourceId.uuidString)
         add("stopLoss", stopLoss)
+        add("stopLossAmount", stopLossAmount)
+        add("stopLossPercent", stopLossPercent)
         add("strategy", strategy)
         add("strike", strike)
         add("symbol", symbol)
         add("takeProfit", takeProfit)
+        add("takeProfitAmount", takeProfitAmount)
+        add("takeProfitPercent", takeProfitPercent)
         add("timeInForce", timeInForce)
         add("timeframe", timeframe)
         add("timestamp", timestamp.map(RFC3339.string(from:)))

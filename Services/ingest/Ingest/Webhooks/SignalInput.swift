@@ -3,10 +3,14 @@ import Foundation
 
 /// A trading signal as a webhook delivered it, validated and normalised; the `secret` is never kept.
 public struct SignalInput: Sendable, Equatable {
-    public enum Action: String, Sendable, Codable { case buy, sell }
-    public enum Direction: String, Sendable, Codable { case long, short, call, put }
-    public enum OrderType: String, Sendable, Codable { case market, limit }
-    public enum TimeInForce: String, Sendable, Codable { case gtc, ioc, day, gtd }
+    /// `buy` and `sell` trade; `exit` closes the position, `add` adds to it, `cancel` cancels the open
+    /// orders of the symbol and strategy (the TradersPost bridge format's actions).
+    public enum Action: String, Sendable, Codable, CaseIterable { case buy, sell, exit, cancel, add }
+    public enum Direction: String, Sendable, Codable, CaseIterable { case long, short, call, put }
+    /// The position the sender expects after the trade (`sentiment`: `bullish` reads as `long`, `bearish` as `short`).
+    public enum Sentiment: String, Sendable, Codable, CaseIterable { case long, short, flat }
+    public enum OrderType: String, Sendable, Codable, CaseIterable { case market, limit }
+    public enum TimeInForce: String, Sendable, Codable, CaseIterable { case gtc, ioc, day, gtd }
 
     /// The sender's own id, for deduplication (`id` in the body).
     public var clientID: String?
@@ -20,6 +24,12 @@ public struct SignalInput: Sendable, Equatable {
     public var orderType: OrderType
     public var stopLoss: Decimal?
     public var takeProfit: Decimal?
+    /// Exits relative to the entry price: a percentage of it, or an amount of the quote currency away from it.
+    public var stopLossPercent: Decimal?
+    public var stopLossAmount: Decimal?
+    public var takeProfitPercent: Decimal?
+    public var takeProfitAmount: Decimal?
+    public var sentiment: Sentiment?
     public var timeframe: String?
     public var strike: Decimal?
     public var expiration: String?
@@ -50,7 +60,8 @@ public struct SignalInput: Sendable, Equatable {
             stopLoss: stopLoss.map { "\($0)" }, takeProfit: takeProfit.map { "\($0)" }, timeframe: timeframe,
             strike: strike.map { "\($0)" }, expiration: expiration, strategy: strategy,
             timeInForce: timeInForce?.rawValue, expiresAt: expiresAt.map(RFC3339.string(from:)),
-            trailingStopPercent: trailingStopPercent.map { "\($0)" }
+            trailingStopPercent: trailingStopPercent.map { "\($0)" }, sentiment: sentiment?.rawValue,
+            relativeExits: [stopLossPercent, stopLossAmount, takeProfitPercent, takeProfitAmount].map { $0.map { "\($0)" } }
         )
     }
 
@@ -59,11 +70,14 @@ public struct SignalInput: Sendable, Equatable {
     ///
     /// The order fields (time in force, `expiresAt` in canonical RFC 3339, trailing stop) are appended
     /// only when one of them is present: a signal without them keeps the fingerprint signals had before
-    /// these fields existed, so the duplicate window still matches signals stored before the change.
+    /// these fields existed, so the duplicate window still matches signals stored before the change. The
+    /// bridge fields (sentiment, relative exits: stop loss percent and amount, take profit percent and amount)
+    /// likewise.
     static func fingerprint(
         exchange: String?, symbol: String, action: String, direction: String?, quantity: String?, price: String?,
         orderType: String, stopLoss: String?, takeProfit: String?, timeframe: String?, strike: String?,
-        expiration: String?, strategy: String?, timeInForce: String?, expiresAt: String?, trailingStopPercent: String?
+        expiration: String?, strategy: String?, timeInForce: String?, expiresAt: String?, trailingStopPercent: String?,
+        sentiment: String?, relativeExits: [String?]
     ) -> String {
         var parts = [
             exchange ?? "", symbol, action, direction ?? "", quantity ?? "", price ?? "", orderType, stopLoss ?? "",
@@ -71,6 +85,9 @@ public struct SignalInput: Sendable, Equatable {
         ]
         if timeInForce != nil || expiresAt != nil || trailingStopPercent != nil {
             parts += [timeInForce ?? "", expiresAt ?? "", trailingStopPercent ?? ""]
+        }
+        if sentiment != nil || relativeExits.contains(where: { $0 != nil }) {
+            parts += [sentiment ?? ""] + relativeExits.map { $0 ?? "" }
         }
         return parts.joined(separator: "|")
     }

@@ -6,6 +6,9 @@ import Foundation
 ///
 /// Accepts what TradingView sends: `symbol` or `ticker` (with an optional `EXCHANGE:` prefix), `action`
 /// in any case, numbers as JSON numbers or strings (parsed exactly), `timestamp` as RFC 3339 or epoch ms.
+/// Also the seed's signals (`direction` without `action`) and the TradersPost bridge format (`exit`, `cancel`
+/// and `add` actions, `sentiment`, exits as objects, `signalPrice`, `time`, `interval`); docs/signals.md
+/// gives each field's meaning.
 public enum SignalParser {
     public struct Parsed: Sendable {
         public var signal: SignalInput
@@ -16,7 +19,7 @@ public enum SignalParser {
     static let knownFields: Set<String> = [
         "id", "symbol", "ticker", "action", "direction", "quantity", "size", "price", "orderType", "stopLoss",
         "takeProfit", "timeframe", "strike", "expiration", "strategy", "comment", "timestamp", "secret", "timeInForce",
-        "expiresAt", "trailingStopPercent",
+        "expiresAt", "trailingStopPercent", "sentiment", "signalPrice", "time", "interval",
     ]
 
     /// `now` is the time of receipt, which `expiresAt` must be after.
@@ -40,31 +43,16 @@ public enum SignalParser {
             }
             return nil
         }
-        func decimal(_ name: String, positive: Bool = true) -> Decimal? {
+        func decimal(_ name: String) -> Decimal? {
             guard let value = body[name], value != .null else { return nil }
-            let digits: String
-            switch value {
-            case .number(let number): digits = number
-            case .string(let string): digits = string.trimmingEdgeWhitespace()
-            default:
-                problems.append(.init(name: name, reason: "must be a number"))
-                return nil
-            }
-            guard let number = ExactDecimal.parse(digits) else {
-                problems.append(.init(name: name, reason: "'\(digits.prefix(40))' is not a decimal number"))
-                return nil
-            }
-            if positive && number <= 0 {
-                problems.append(.init(name: name, reason: "must be greater than 0"))
-                return nil
-            }
-            return number
+            return ExitLevel.decimal(value, name: name, problems: &problems)
         }
-        func choice<Value: RawRepresentable>(_ name: String, _ type: Value.Type, aliases: [String: Value] = [:]) -> Value?
+        func choice<Value: RawRepresentable & CaseIterable>(_ name: String, _ type: Value.Type, aliases: [String: Value] = [:]) -> Value?
         where Value.RawValue == String {
             guard let raw = text(name, maxLength: 32) else { return nil }
             if let value = Value(rawValue: raw.lowercased()) ?? aliases[raw.lowercased()] { return value }
-            problems.append(.init(name: name, reason: "'\(raw)' is not one of the accepted values"))
+            let accepted = (Value.allCases.map(\.rawValue) + aliases.keys.sorted()).joined(separator: ", ")
+            problems.append(.init(name: name, reason: "'\(raw.prefix(40))' is not one of \(accepted)"))
             return nil
         }
 
@@ -88,22 +76,40 @@ public enum SignalParser {
         } else if !problems.contains(where: { $0.name == tickerField }) {
             problems.append(.init(name: "symbol", reason: "is required (symbol or ticker)"))
         }
-        let action = choice("action", SignalInput.Action.self)
-        if body["action"] == nil || body["action"] == .null {
-            problems.append(.init(name: "action", reason: "is required (buy or sell)"))
-        }
         let direction = choice("direction", SignalInput.Direction.self)
+        var action = choice("action", SignalInput.Action.self)
+        let actionGiven = body["action"] != nil && body["action"] != .null
+        let directionGiven = body["direction"] != nil && body["direction"] != .null
+        if !actionGiven && !directionGiven {
+            problems.append(.init(name: "action", reason: "is required (buy, sell, exit, cancel or add), unless a direction is given"))
+        }
+        // The seed's signals: a direction alone opens or adds to that side (an option's direction buys it).
+        if !actionGiven, let direction { action = direction == .short ? .sell : .buy }
+        let sentiment = choice("sentiment", SignalInput.Sentiment.self, aliases: ["bullish": .long, "bearish": .short])
+        if let sentiment, let direction, direction == .long || direction == .short, sentiment != .flat,
+            sentiment.rawValue != direction.rawValue
+        {
+            problems.append(.init(name: "sentiment", reason: "'\(sentiment.rawValue)' contradicts direction '\(direction.rawValue)'"))
+            problems.append(.init(name: "direction", reason: "'\(direction.rawValue)' contradicts sentiment '\(sentiment.rawValue)'"))
+        }
+        if action == .exit, let sentiment, sentiment != .flat {
+            problems.append(.init(name: "sentiment", reason: "an exit leaves the position flat, not '\(sentiment.rawValue)'"))
+        }
         let quantityField = body["quantity"] != nil ? "quantity" : "size"
         let quantity = decimal(quantityField)
-        let price = decimal("price")
         let orderType = choice("orderType", SignalInput.OrderType.self) ?? .market
+        var price = decimal("price")
+        // `signalPrice` is the market price when the alert fired: a market order's own price when `price` is absent.
+        let signalPrice = decimal("signalPrice")
+        if orderType == .market, price == nil { price = signalPrice }
         if orderType == .limit && price == nil && !problems.contains(where: { $0.name == "price" }) {
             problems.append(.init(name: "price", reason: "is required for a limit order"))
         }
-        let stopLoss = decimal("stopLoss")
-        let takeProfit = decimal("takeProfit")
+        let stopLoss = body["stopLoss"].flatMap { $0 == .null ? nil : ExitLevel.parse($0, kind: .stopLoss, problems: &problems) }
+        let takeProfit = body["takeProfit"].flatMap { $0 == .null ? nil : ExitLevel.parse($0, kind: .takeProfit, problems: &problems) }
         let strike = decimal("strike")
-        let timestamp = parseTimestamp(body["timestamp"], problems: &problems)
+        let timeField = body["timestamp"].map { $0 != .null } ?? false ? "timestamp" : "time"
+        let timestamp = parseTimestamp(body[timeField], field: timeField, problems: &problems)
         let timeInForce = choice("timeInForce", SignalInput.TimeInForce.self)
         var expiresAt: Date?
         if let text = text("expiresAt", maxLength: 64) {
@@ -128,6 +134,12 @@ public enum SignalParser {
             problems.append(.init(name: "trailingStopPercent", reason: "must be less than 100"))
             trailingStopPercent = nil
         }
+        if case .trailingPercent(let percent)? = stopLoss {
+            if body["trailingStopPercent"].map({ $0 != .null }) ?? false {
+                problems.append(.init(name: "trailingStopPercent", reason: "is given twice: here and as a trailing_stop stopLoss"))
+            }
+            trailingStopPercent = percent
+        }
         let parsed = SignalInput(
             clientID: clientID,
             exchange: exchange,
@@ -137,9 +149,14 @@ public enum SignalParser {
             quantity: quantity,
             price: price,
             orderType: orderType,
-            stopLoss: stopLoss,
-            takeProfit: takeProfit,
-            timeframe: text("timeframe", maxLength: 16),
+            stopLoss: stopLoss?.fixedPrice,
+            takeProfit: takeProfit?.fixedPrice,
+            stopLossPercent: stopLoss?.percentOfEntry,
+            stopLossAmount: stopLoss?.amountFromEntry,
+            takeProfitPercent: takeProfit?.percentOfEntry,
+            takeProfitAmount: takeProfit?.amountFromEntry,
+            sentiment: sentiment,
+            timeframe: text("timeframe", maxLength: 16) ?? text("interval", maxLength: 16),
             strike: strike,
             expiration: text("expiration", maxLength: 32),
             strategy: text("strategy", maxLength: 128),
@@ -155,7 +172,9 @@ public enum SignalParser {
         return Parsed(signal: parsed, secret: secret)
     }
 
-    private static func parseTimestamp(_ value: JSONValue?, problems: inout [ProblemDetails.InvalidParameter]) -> Date? {
+    private static func parseTimestamp(
+        _ value: JSONValue?, field: String, problems: inout [ProblemDetails.InvalidParameter]
+    ) -> Date? {
         switch value {
         case nil, .null?:
             return nil
@@ -165,9 +184,9 @@ public enum SignalParser {
                 return Date(epochMilliseconds: milliseconds)
             }
             if let date = RFC3339.date(from: digits) { return date }
-            problems.append(.init(name: "timestamp", reason: "expected RFC 3339 or epoch milliseconds, got '\(digits.prefix(40))'"))
+            problems.append(.init(name: field, reason: "expected RFC 3339 or epoch milliseconds, got '\(digits.prefix(40))'"))
         default:
-            problems.append(.init(name: "timestamp", reason: "expected RFC 3339 or epoch milliseconds"))
+            problems.append(.init(name: field, reason: "expected RFC 3339 or epoch milliseconds"))
         }
         return nil
     }
