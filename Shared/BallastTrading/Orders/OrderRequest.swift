@@ -219,7 +219,8 @@ public struct OrderRequest: Sendable, Equatable {
             return nil
         }
         func notAPrice(_ exit: String, _ level: Decimal) -> RiskViolation {
-            RiskViolation(rule: "invalid_exits", message: "the \(exit) \(level.plainText) for an entry at \(entry.plainText) is not a price")
+            RiskViolation(
+                rule: "invalid_exits", message: "the \(exit) \(level.plainText) for an entry at \(entry.plainText) is not a price")
         }
         if let stop = level(percent: relativeExits.stopLossPercent, amount: relativeExits.stopLossAmount, direction: -1) {
             guard stop > 0 else { return .failure(notAPrice("stop loss", stop)) }
