@@ -12,8 +12,9 @@ import Testing
 @Suite("Webhooks answer the seed systems' clients, over real HTTP")
 struct WebhookCompatibilityTests {
     static let signature = HTTPField.Name(WebhookSignature.header)!
-    /// The seed's documented payload (`tradingview-signal-pipeline-review.md`, "Send Signal with HMAC Signature").
-    static let payload = #"{"symbol":"SPY","direction":"long","action":"buy","timeframe":"5m","timestamp":"2026-02-05T12:00:00Z"}"#
+    /// The seed's documented payload (`tradingview-signal-pipeline-review.md`, "Send Signal with HMAC Signature"),
+    /// verbatim: a direction and no action.
+    static let payload = #"{"symbol":"SPY","direction":"long","timeframe":"5m","timestamp":"2026-02-05T12:00:00Z"}"#
 
     /// The hex digest alone, as `openssl dgst -sha256 -hmac "$SECRET" -hex | cut -d' ' -f2` prints it.
     static func bareHex(_ body: String, secret: String = WebhookTests.secret) -> String {
@@ -78,11 +79,22 @@ struct WebhookCompatibilityTests {
         let header = try Self.seedSignature(payload: Self.payload, secret: WebhookTests.secret)
         #expect(header.count == 64 && header.allSatisfy(\.isHexDigit), "openssl printed '\(header)'")
         try await WebhookTests.withIngest { client, database, sourceID in
+            // The seed's curl: POST /webhook, its header names as it writes them.
+            let requestID = "seed-hmac-\(UUID().uuidString.lowercased())"
             let accepted = try await WebhookTests.post(
-                client, "/webhook/\(sourceID)", Self.payload, contentType: "application/json", headers: [Self.signature: header])
+                client, "/webhook", Self.payload, contentType: "application/json",
+                headers: [HTTPField.Name("x-webhook-signature")!: header, .requestID: requestID])
             #expect(accepted.status == .created, "\(accepted.body)")
             let json = try Self.object(accepted.body)
             #expect(json["signal_id"] != nil && json["signal_id"] == json["id"])
+            #expect(json["request_id"] == .string(requestID))
+            // A direction alone: a buy of the long.
+            let rows = try await database.query("SELECT symbol, action, direction, timeframe, signal_time FROM signals")
+            var stored: [(String, String, String?, String?, Date?)] = []
+            for try await row in rows.decode((String, String, String?, String?, Date?).self) { stored.append(row) }
+            #expect(stored.count == 1)
+            #expect(stored.first?.0 == "SPY" && stored.first?.1 == "buy" && stored.first?.2 == "long" && stored.first?.3 == "5m")
+            #expect(stored.first?.4 == RFC3339.date(from: "2026-02-05T12:00:00Z"))
             let wrongSecret = try Self.seedSignature(payload: Self.payload, secret: "another-secret-0123456")
             let refused = try await WebhookTests.post(
                 client, "/webhook/\(sourceID)", Self.payload, contentType: "application/json", headers: [Self.signature: wrongSecret])

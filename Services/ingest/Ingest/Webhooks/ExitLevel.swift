@@ -62,12 +62,23 @@ enum ExitLevel: Equatable {
                 return nil
             }
             let key = present("trailPercent") ? "trailPercent" : "percent"
+            // A trailing stop trails by its percent alone: a price, an amount or a second percent beside it
+            // would be dropped without a word.
+            if let other = (["percent", "amount", "limitPrice"] + kind.priceKeys).first(where: { $0 != key && present($0) }) {
+                problems.append(
+                    .init(name: "\(field).\(other)", reason: "is not accepted with a trailing_stop, which trails by \(key) alone"))
+                return nil
+            }
             guard let percent = percentage(value[key], name: "\(field).\(key)", problems: &problems) else {
                 if !present(key) { problems.append(.init(name: "\(field).trailPercent", reason: "is required for a trailing_stop")) }
                 return nil
             }
             return .trailingPercent(percent)
         default:
+            if let trail = ["trailPercent", "trailAmount"].first(where: present) {
+                problems.append(.init(name: "\(field).\(trail)", reason: "is accepted only with type trailing_stop"))
+                return nil
+            }
             if present("limitPrice") && kind == .stopLoss {
                 problems.append(.init(name: "\(field).limitPrice", reason: "is accepted only with type stop_limit, which is not supported"))
                 return nil
