@@ -55,8 +55,6 @@ public struct OrderRequest: Sendable, Equatable {
         public var stopLossAmount: Decimal?
         public var takeProfitPercent: Decimal?
         public var takeProfitAmount: Decimal?
-
-        var isEmpty: Bool { self == RelativeExits() }
     }
 
     /// The quantity to trade, once `sized(for:)` has settled it.
@@ -130,7 +128,13 @@ public struct OrderRequest: Sendable, Equatable {
         if let trailingStop, trailingStop >= 100 {
             reject("invalid_trailingStopPercent", "trailingStopPercent must be below 100, got '\(trailingStop)'")
         }
-        if let side, let violation = exitsViolation(side: side, stopLoss: stopLoss, takeProfit: takeProfit) { reasons.append(violation) }
+        // Exits belong to the position an order opens or grows: an order that closes drops them (`sized(for:)`),
+        // and an add's are checked once the position gives it a side (`withExits(entry:)`).
+        if let side, intent == .trade, sentiment != .flat,
+            let violation = exitsViolation(side: side, stopLoss: stopLoss, takeProfit: takeProfit)
+        {
+            reasons.append(violation)
+        }
         var timeInForce = TimeInForce.gtc
         if let text = signal.timeInForce {
             if let parsed = TimeInForce(rawValue: text.lowercased()) {
@@ -175,7 +179,9 @@ public struct OrderRequest: Sendable, Equatable {
         case .reduce(let wanted):
             guard let position, wanted == nil || wanted == position.state.side else { return .failure(noPosition(wanted, to: "close")) }
             order.side = position.state.side.closingSide
-            order.quantity = min(quantity ?? position.state.quantity, position.state.quantity)
+            // A flat sentiment closes the whole position, whatever quantity was sent.
+            let whole = position.state.quantity
+            order.quantity = sentiment == .flat ? whole : min(quantity ?? whole, whole)
             order.clearExits()
         case .add(let wanted):
             guard let position, wanted == nil || wanted == position.state.side else { return .failure(noPosition(wanted, to: "add to")) }
@@ -192,12 +198,13 @@ public struct OrderRequest: Sendable, Equatable {
         case .trade:
             break
         }
-        if let sentiment, sentiment != .flat {
+        // A flat sentiment has sized the order to leave no position, except on an add, which never can.
+        if let sentiment {
             let before = position?.signedQuantity ?? 0
             let after = before + (order.side == .buy ? order.orderQuantity : -order.orderQuantity)
-            let leaves: Sentiment? = after > 0 ? .long : after < 0 ? .short : nil
+            let leaves: Sentiment = after > 0 ? .long : after < 0 ? .short : .flat
             if leaves != sentiment {
-                let result = leaves.map { "a \($0.rawValue) position" } ?? "no position"
+                let result = leaves == .flat ? "no position" : "a \(leaves.rawValue) position"
                 return .failure(
                     RiskViolation(
                         rule: "sentiment_mismatch",
@@ -209,8 +216,8 @@ public struct OrderRequest: Sendable, Equatable {
 
     /// The order with its relative exits turned into prices around `entry`, the price it is expected to fill
     /// at (a percentage of it, or an amount of the quote currency away from it), or why they make no sense.
+    /// The exits are checked against each other here too: an add learns its side only from the position.
     public func withExits(entry: Decimal) -> Result<OrderRequest, RiskViolation> {
-        guard !relativeExits.isEmpty else { return .success(self) }
         var order = self
         let sign: Decimal = side == .buy ? 1 : -1
         func level(percent: Decimal?, amount: Decimal?, direction: Decimal) -> Decimal? {
