@@ -313,6 +313,20 @@ struct OrderRequestIntentTests {
         #expect(request.sized(for: row.held.position) == .failure(RiskViolation(rule: rule, message: message)))
     }
 
+    @Test(
+        "an exit, a reduce-only order and a flat sentiment of the whole position close it (and cancel its open orders); a part, a plain trade or an add do not",
+        arguments: [
+            (Self.signal("exit"), Held.long, true), (Self.signal("exit", quantity: "5"), .short, true),
+            (Self.signal("exit", quantity: "0.5"), .long, false), (Self.signal("sell", direction: "long"), .long, true),
+            (Self.signal("buy", direction: "short", quantity: "1"), .short, true),
+            (Self.signal("sell", quantity: "0.2", sentiment: "flat"), .long, true), (Self.signal("sell", quantity: "1"), .long, false),
+            (Self.signal("add", quantity: "1"), .long, false), (Self.signal("buy", quantity: "1"), .noPosition, false),
+        ])
+    func closesPosition(_ signal: SignalDocument, held: Held, closes: Bool) throws {
+        let sized = try OrderRequest.from(signal).get().sized(for: held.position).get()
+        #expect(sized.closes(held.position) == closes)
+    }
+
     @Test("orders that close clear every exit; an add keeps its own")
     func exitsCleared() throws {
         func withExits(_ action: String, _ direction: String? = nil, quantity: String? = nil, sentiment: String? = nil) -> SignalDocument {

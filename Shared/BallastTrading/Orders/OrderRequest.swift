@@ -244,6 +244,17 @@ public struct OrderRequest: Sendable, Equatable {
         return .success(order)
     }
 
+    /// Whether this order, sized by `sized(for:)`, is one that closes `position` whole: an exit, a sell meaning the
+    /// long (a buy meaning the short), or a flat sentiment, of the position's full quantity.
+    public func closes(_ position: PositionRecord?) -> Bool {
+        guard let position, quantity == position.state.quantity, side == position.state.side.closingSide else { return false }
+        switch intent {
+        case .reduce: return true
+        case .trade: return sentiment == .flat
+        case .add, .cancel: return false
+        }
+    }
+
     /// An order that only makes a position smaller sets no exits for it.
     private mutating func clearExits() {
         stopLoss = nil

@@ -173,7 +173,9 @@ private struct SignalBatchRun {
         switch order.sized(for: position) {
         case .success(let sized): order = sized
         case .failure(let violation):
-            return try reject(signal, [violation], order: order.quantity == nil ? nil : order, account: account, into: &writes)
+            // Only a plain trade of a given quantity is an order before the position is read: the others record none.
+            let known = order.intent == .trade && order.quantity != nil
+            return try reject(signal, [violation], order: known ? order : nil, account: account, into: &writes)
         }
 
         // The price a market order would take: the signal's own when the account trusts it, else a fresh last trade.
@@ -197,11 +199,23 @@ private struct SignalBatchRun {
         case .success(let placed): order = placed
         case .failure(let violation): return try reject(signal, [violation], order: order, account: account, into: &writes)
         }
+        // A signal that closes the position (an exit, a flat sentiment, a sell meaning the long) first cancels the
+        // open orders of its symbol and strategy: a resting sell would otherwise still hold the asset the close sells,
+        // and a resting entry would reopen what the sender closed. Undone if the close itself is refused.
+        let beforeClose = (state: state, writes: writes)
+        if order.closes(position) {
+            _ = try await cancelOpenOrders(
+                of: order, reason: "canceled: signal \(signal.id.uuidString.lowercased()) closes the position", account: account,
+                state: &state, into: &writes, now: now)
+        }
         let input = state.riskInput(
             for: order, price: expectedPrice, position: position, marketPrices: [order.symbol: reference], instrument: instrument, now: now
         )
         let violations = RiskCheck.violations(input, limits: limits)
-        if !violations.isEmpty { return try reject(signal, violations, order: order, account: account, into: &writes) }
+        if !violations.isEmpty {
+            (state, writes) = beforeClose
+            return try reject(signal, violations, order: order, account: account, into: &writes)
+        }
 
         var record = OrderRecord(
             id: UUID.random(), accountID: account.id, clientOrderID: order.signalID.uuidString.lowercased(), signalID: order.signalID,
@@ -246,6 +260,24 @@ private struct SignalBatchRun {
         for signal: SignalDocument, _ order: OrderRequest, account: PaperAccount, state: inout AccountState,
         into writes: inout AccountWrites, now: Date
     ) async throws -> SignalOutcome {
+        let canceled = try await cancelOpenOrders(
+            of: order, reason: "canceled by signal \(signal.id.uuidString.lowercased())", account: account, state: &state,
+            into: &writes, now: now)
+        guard !canceled.isEmpty else {
+            let strategyText = order.strategy.isEmpty ? "" : " in strategy \(order.strategy)"
+            let reasons = [RiskViolation(rule: "no_open_orders", message: "no open orders of \(order.symbol)\(strategyText) to cancel")]
+            return try reject(signal, reasons, order: nil, account: account, into: &writes)
+        }
+        try writes.decide(signal, status: "accepted", orderID: nil, reasons: [])
+        return .canceled(orderIDs: canceled)
+    }
+
+    /// Ends the open orders of `order`'s symbol and strategy as canceled, stored ones and those placed earlier in
+    /// this batch, oldest first, releasing what they lock; returns their ids.
+    private func cancelOpenOrders(
+        of order: OrderRequest, reason: String, account: PaperAccount, state: inout AccountState, into writes: inout AccountWrites,
+        now: Date
+    ) async throws -> [UUID] {
         var open: [UUID: OrderRecord] = [:]
         for stored in try await OrderStore.openOrders(
             account: account.id, symbol: order.symbol, strategy: order.strategy, on: connection, logger: logger)
@@ -257,20 +289,12 @@ private struct SignalBatchRun {
         }
         var canceling = open.values.filter { $0.status.isOpen }
         canceling.sort { ($0.receivedAt ?? .distantPast, $0.id.uuidString) < ($1.receivedAt ?? .distantPast, $1.id.uuidString) }
-        guard !canceling.isEmpty else {
-            let strategyText = order.strategy.isEmpty ? "" : " in strategy \(order.strategy)"
-            let reasons = [RiskViolation(rule: "no_open_orders", message: "no open orders of \(order.symbol)\(strategyText) to cancel")]
-            return try reject(signal, reasons, order: nil, account: account, into: &writes)
-        }
         let ledgerBefore = writes.ledger.count
         for var canceled in canceling {
-            try OrderRelease.end(
-                &canceled, as: .canceled, reason: "canceled by signal \(signal.id.uuidString.lowercased())", account: account, at: now,
-                into: &writes)
+            try OrderRelease.end(&canceled, as: .canceled, reason: reason, account: account, at: now, into: &writes)
         }
         state.apply(Array(writes.ledger[ledgerBefore...]))
-        try writes.decide(signal, status: "accepted", orderID: nil, reasons: [])
-        return .canceled(orderIDs: canceling.map(\.id))
+        return canceling.map(\.id)
     }
 
     /// Writes everything decided, and the rejections of signals without an account.
