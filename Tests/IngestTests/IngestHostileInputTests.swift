@@ -225,6 +225,7 @@ struct IngestHostileInputTests {
                 let counts = [limits.maxOpenPositions, limits.maxOpenPositionsPerSymbol].compactMap { $0 }
                 let amounts = [
                     limits.maxOrderNotional, limits.maxPositionPercentOfEquity, limits.maxTotalExposure, limits.minOrderNotional,
+                    limits.defaultOrderNotional,
                 ]
                 #expect(counts.allSatisfy { $0 > 0 } && amounts.compactMap { $0 }.allSatisfy { $0 > 0 })
                 #expect(limits.tradingSessions.allSatisfy { $0.problem == nil })

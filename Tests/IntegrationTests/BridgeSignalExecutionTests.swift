@@ -336,6 +336,33 @@ struct BridgeSignalExecutionTests {
         }
     }
 
+    @Test(
+        "the seed's signals without a quantity trade the account's default order notional; without one they are refused missing_quantity"
+    )
+    func defaultOrderNotional() async throws {
+        try await PaperTradingFixture.with { fixture in
+            let seedLong = fixture.bridgeSignal("buy", direction: "long")
+            let refused = try await fixture.executor.execute(seedLong)
+            let message = "the signal has no quantity, and the account sets no defaultOrderNotional to size it"
+            #expect(refused == .rejected([RiskViolation(rule: "missing_quantity", message: message)]))
+            #expect(try await fixture.database.count("SELECT count(*) FROM orders") == 0)
+
+            try await RiskLimitsStore.save(
+                RiskLimits(defaultOrderNotional: 1_000), account: try await fixture.accountID, database: fixture.database,
+                logger: TestServers.logger)
+            // 1000 / 50025 (the taker price) = 0.0199900049…, rounded down to 8 places.
+            _ = try Self.order(try await fixture.executor.execute(fixture.bridgeSignal("buy", direction: "long")), .filled)
+            #expect(try await fixture.positions() == ["long 0.01999 @ 50025 open"])
+            _ = try Self.order(try await fixture.executor.execute(fixture.bridgeSignal("add")), .filled)
+            #expect(try await fixture.positions() == ["long 0.03998 @ 50025 open"])
+            // A quantity sent still decides; an exit still takes the position.
+            _ = try Self.order(try await fixture.executor.execute(fixture.bridgeSignal("buy", quantity: "0.00002")), .filled)
+            _ = try Self.order(try await fixture.executor.execute(fixture.bridgeSignal("exit")), .filled)
+            #expect(try await fixture.positions() == ["long 0 @ 50025 closed"])
+            #expect(try await fixture.balancesMatchLedger())
+        }
+    }
+
     @Test("options are refused by rule before any order: call and put")
     func options() async throws {
         try await PaperTradingFixture.with { fixture in
@@ -345,7 +372,7 @@ struct BridgeSignalExecutionTests {
             #expect(outcome == .rejected([RiskViolation(rule: "unsupported_instrument", message: message)]))
             // The seed's option signal carries no quantity either.
             let put = try await fixture.executor.execute(fixture.bridgeSignal("buy", direction: "PUT"))
-            #expect(Self.rules(put) == ["unsupported_instrument", "missing_quantity"])
+            #expect(Self.rules(put) == ["unsupported_instrument"])
             #expect(
                 try await fixture.strings("SELECT reasons->0->>'rule' FROM signal_decisions")
                     == ["unsupported_instrument", "unsupported_instrument"])

@@ -311,14 +311,15 @@ struct TradingAPITests {
             let limits = """
                 {"maxOpenPositions": 3, "maxOpenPositionsPerSymbol": 1, "maxOrderNotional": "1000.50",
                  "maxPositionPercentOfEquity": 25, "maxTotalExposure": 1e5, "minOrderNotional": 0.00000001,
+                 "defaultOrderNotional": "250.00",
                  "tradingSessions": [{"exchange": "NYSE", "timeZone": "America/New_York", "days": [1, 2, 3, 4, 5],
                                       "open": "09:30", "close": "16:00"}]}
                 """
             let saved = try await api.call(.put, "/api/v1/risk-limits", json: limits)
             #expect(saved.status == .ok, "\(String(buffer: saved.body))")
             let expected = """
-                {"maxOpenPositions":3,"maxOpenPositionsPerSymbol":1,"maxOrderNotional":"1000.5","maxPositionPercentOfEquity":"25",\
-                "maxTotalExposure":"100000","minOrderNotional":"0.00000001","tradingSessions":[{"close":"16:00","days":[1,2,3,4,5],\
+                {"defaultOrderNotional":"250","maxOpenPositions":3,"maxOpenPositionsPerSymbol":1,"maxOrderNotional":"1000.5",\
+                "maxPositionPercentOfEquity":"25","maxTotalExposure":"100000","minOrderNotional":"0.00000001","tradingSessions":[{"close":"16:00","days":[1,2,3,4,5],\
                 "exchange":"NYSE","open":"09:30","timeZone":"America/New_York"}]}
                 """
             #expect(try Self.canonical(saved.body) == expected)
@@ -353,6 +354,13 @@ struct TradingAPITests {
             let minAboveMax = try await api.call(
                 .put, "/api/v1/risk-limits", json: #"{"maxOrderNotional": "10", "minOrderNotional": "20"}"#)
             #expect(try minAboveMax.problem.names == ["minOrderNotional"])
+            // A default size the limits would refuse would make every signal without a quantity fail.
+            let defaultAboveMax = try await api.call(
+                .put, "/api/v1/risk-limits", json: #"{"maxOrderNotional": "10", "defaultOrderNotional": "20"}"#)
+            #expect(try defaultAboveMax.problem.names == ["defaultOrderNotional"])
+            let defaultBelowMin = try await api.call(
+                .put, "/api/v1/risk-limits", json: #"{"minOrderNotional": "10", "defaultOrderNotional": "5"}"#)
+            #expect(try defaultBelowMin.problem.names == ["defaultOrderNotional"])
             #expect(try await api.call(.put, "/api/v1/risk-limits", json: "[]").problem.names == ["body"])
             #expect(try await api.call(.put, "/api/v1/risk-limits", json: "{").status == .badRequest)
             // Nothing refused was stored.

@@ -95,30 +95,28 @@ struct OrderRequestIntentTests {
     }
 
     @Test(
-        "a quantity is needed only where the position cannot decide it; options and unknown words are refused by rule",
+        "a quantity may be left out (the position or the account's default notional sizes the order); options and unknown words are refused by rule",
         arguments: [
-            ReadingCase(name: "buy without quantity", signal: signal("buy"), rules: ["missing_quantity"]),
-            ReadingCase(name: "sell without quantity", signal: signal("sell"), rules: ["missing_quantity"]),
-            ReadingCase(name: "direction long alone", signal: signal("buy", direction: "long"), rules: ["missing_quantity"]),
-            ReadingCase(name: "direction short alone", signal: signal("sell", direction: "short"), rules: ["missing_quantity"]),
+            ReadingCase(name: "buy without quantity", signal: signal("buy"), rules: []),
+            ReadingCase(name: "sell without quantity", signal: signal("sell"), rules: []),
+            ReadingCase(name: "direction long alone", signal: signal("buy", direction: "long"), rules: []),
+            ReadingCase(name: "direction short alone", signal: signal("sell", direction: "short"), rules: []),
             ReadingCase(name: "sell with direction long", signal: signal("sell", direction: "long"), rules: []),
             ReadingCase(name: "buy with direction short", signal: signal("buy", direction: "short"), rules: []),
             ReadingCase(name: "exit", signal: signal("exit"), rules: []),
             ReadingCase(name: "exit of a long", signal: signal("exit", direction: "long"), rules: []),
-            ReadingCase(name: "add", signal: signal("add"), rules: ["missing_quantity"]),
-            ReadingCase(name: "add to a short", signal: signal("add", direction: "short"), rules: ["missing_quantity"]),
+            ReadingCase(name: "add", signal: signal("add"), rules: []),
+            ReadingCase(name: "add to a short", signal: signal("add", direction: "short"), rules: []),
             ReadingCase(name: "cancel", signal: signal("cancel"), rules: []),
             ReadingCase(name: "cancel as a limit without price", signal: signal("cancel", orderType: "limit"), rules: []),
             ReadingCase(name: "limit exit without price", signal: signal("exit", orderType: "limit"), rules: ["missing_price"]),
             ReadingCase(name: "buy to flat", signal: signal("buy", sentiment: "flat"), rules: []),
             ReadingCase(name: "sell to flat", signal: signal("sell", sentiment: "FLAT"), rules: []),
-            ReadingCase(name: "buy to long", signal: signal("buy", sentiment: "long"), rules: ["missing_quantity"]),
-            ReadingCase(name: "add to flat", signal: signal("add", sentiment: "flat"), rules: ["missing_quantity"]),
+            ReadingCase(name: "buy to long", signal: signal("buy", sentiment: "long"), rules: []),
+            ReadingCase(name: "add to flat", signal: signal("add", sentiment: "flat"), rules: []),
             ReadingCase(name: "call", signal: signal("buy", direction: "call", quantity: "1"), rules: ["unsupported_instrument"]),
             ReadingCase(name: "PUT", signal: signal("buy", direction: "PUT", quantity: "1"), rules: ["unsupported_instrument"]),
-            ReadingCase(
-                name: "call without quantity", signal: signal("buy", direction: "call"),
-                rules: ["unsupported_instrument", "missing_quantity"]),
+            ReadingCase(name: "call without quantity", signal: signal("buy", direction: "call"), rules: ["unsupported_instrument"]),
             ReadingCase(name: "exit of a put", signal: signal("exit", direction: "put"), rules: ["unsupported_instrument"]),
             // ingest reads bullish and bearish as long and short; the processor knows only the three positions.
             ReadingCase(
@@ -151,16 +149,44 @@ struct OrderRequestIntentTests {
         #expect(Self.rules(row.signal) == row.rules)
     }
 
-    @Test("the exact messages of an option and of a missing quantity")
+    @Test("the exact message of an option")
     func readingMessages() {
         let reasons = OrderRequest.from(Self.signal("buy", direction: "Call"))
         #expect(
             reasons
                 == .failure(
                     RejectionReasons([
-                        RiskViolation(rule: "unsupported_instrument", message: "options (call) are not traded by paper execution"),
-                        RiskViolation(rule: "missing_quantity", message: "the signal has no quantity"),
+                        RiskViolation(rule: "unsupported_instrument", message: "options (call) are not traded by paper execution")
                     ])))
+    }
+
+    @Test(
+        "an order without a quantity is sized by the default notional at the expected price, rounded down, then checked as any other",
+        arguments: [
+            (Self.signal("buy"), Held.noPosition, "1000", "3", Sizing.order(.buy, "333.33333333")),
+            (Self.signal("sell", direction: "short"), .short, "250", "100", .order(.sell, "2.5")),
+            (Self.signal("add"), .short, "50", "100", .order(.sell, "0.5")),
+            (Self.signal("buy", sentiment: "long"), .short, "50", "100", .rejected("sentiment_mismatch")),
+            (Self.signal("buy", sentiment: "long"), .short, "200", "100", .order(.buy, "2")),
+            (Self.signal("buy"), .noPosition, "0.000000001", "100", .rejected("missing_quantity")),
+        ])
+    func sizedByNotional(_ signal: SignalDocument, held: Held, notional: String, price: String, expected: Sizing) throws {
+        let request = try OrderRequest.from(signal).get().sized(for: held.position).get()
+        let sized = request.sized(notional: Decimal(string: notional), price: try #require(Decimal(string: price)), position: held.position)
+        switch (sized, expected) {
+        case (.success(let order), .order(let side, let quantity)):
+            #expect(order.side == side && order.quantity == Decimal(string: quantity))
+        case (.failure(let violation), .rejected(let rule)): #expect(violation.rule == rule)
+        default: Issue.record("\(sized) is not \(expected)")
+        }
+    }
+
+    @Test("without a default notional an order without a quantity is missing_quantity, naming the setting")
+    func noDefaultNotional() throws {
+        let request = try OrderRequest.from(Self.signal("buy", direction: "long")).get()
+        let message = "the signal has no quantity, and the account sets no defaultOrderNotional to size it"
+        #expect(
+            request.sized(notional: nil, price: 100, position: nil) == .failure(RiskViolation(rule: "missing_quantity", message: message)))
     }
 
     // MARK: sized(for:)

@@ -34,5 +34,6 @@ extension Migration {
         .m0018TradeIDsAsText,
         .m0019ClientIDDecides,
         .m0020SignalBridgeFields,
+        .m0021DefaultOrderNotional,
     ]
 }

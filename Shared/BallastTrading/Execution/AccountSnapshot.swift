@@ -79,6 +79,7 @@ struct AccountSnapshot {
             maxOpenPositions: try row.optionalInt(0), maxOpenPositionsPerSymbol: try row.optionalInt(1),
             maxOrderNotional: try row.optionalDecimal(2), maxPositionPercentOfEquity: try row.optionalDecimal(3),
             maxTotalExposure: try row.optionalDecimal(4), minOrderNotional: try row.optionalDecimal(5),
+            defaultOrderNotional: try row.optionalDecimal(7),
             tradingSessions: try JSONCoding.decoder.decode([TradingSession].self, from: Data(row.values[6].serialized.utf8))
         )
     }

@@ -35,8 +35,8 @@ public struct OrderRequest: Sendable, Equatable {
     public var timeInForce: TimeInForce
     /// When a `gtd` order expires (a `day` order's end is found when it is placed).
     public var expiresAt: Date?
-    /// As sent; nil only where the position decides it (an exit without a quantity, a flat sentiment),
-    /// which `sized(for:)` settles.
+    /// As sent; when nil, the position decides it (an exit, a flat sentiment: `sized(for:)`) or the account's
+    /// default order notional does (`sized(notional:price:)`).
     public var quantity: Decimal?
     /// The limit of a limit order; for a market order, the signal's own price, if it sent one.
     public var price: Decimal?
@@ -103,15 +103,9 @@ public struct OrderRequest: Sendable, Equatable {
         }
         let type = OrderType(rawValue: signal.orderType.lowercased())
         if type == nil { reject("invalid_order_type", "orderType must be market or limit, got '\(signal.orderType)'") }
+        // Without one, an exit, a cancel and a trade to flat take their size from the position, and the other
+        // orders from the account's default notional (`sized(notional:price:)`).
         let quantity = amount(signal.quantity, "quantity")
-        // An exit, a cancel and a trade to flat take their size from the position.
-        let sizedByPosition: Bool =
-            switch intent {
-            case .reduce?, .cancel?: true
-            case .trade?: sentiment == .flat
-            case .add?, nil: false
-            }
-        if signal.quantity == nil && !sizedByPosition { reject("missing_quantity", "the signal has no quantity") }
         let price = amount(signal.price, "price")
         if type == .limit, signal.price == nil, intent != .cancel { reject("missing_price", "a limit order needs a price") }
         let stopLoss = amount(signal.stopLoss, "stopLoss")
@@ -198,8 +192,9 @@ public struct OrderRequest: Sendable, Equatable {
         case .trade:
             break
         }
-        // A flat sentiment has sized the order to leave no position, except on an add, which never can.
-        if let sentiment {
+        // A flat sentiment has sized the order to leave no position, except on an add, which never can. An order
+        // still without a quantity is checked once the default notional gives it one.
+        if let sentiment, order.quantity != nil {
             let before = position?.signedQuantity ?? 0
             let after = before + (order.side == .buy ? order.orderQuantity : -order.orderQuantity)
             let leaves: Sentiment = after > 0 ? .long : after < 0 ? .short : .flat
@@ -212,6 +207,29 @@ public struct OrderRequest: Sendable, Equatable {
             }
         }
         return .success(order)
+    }
+
+    /// An order the signal gave no size, sized to `notional` (in the quote currency) at `price`, rounded down to the
+    /// quantity's places, then settled against `position` as `sized(for:)` does; nil `notional` (the account sets no
+    /// default) or one too small for the smallest quantity is `missing_quantity`.
+    public func sized(notional: Decimal?, price: Decimal, position: PositionRecord?) -> Result<OrderRequest, RiskViolation> {
+        guard quantity == nil else { return .success(self) }
+        guard let notional else {
+            return .failure(
+                RiskViolation(
+                    rule: "missing_quantity",
+                    message: "the signal has no quantity, and the account sets no defaultOrderNotional to size it"))
+        }
+        let units = (notional / price).rounded(.down)
+        guard units > 0 else {
+            return .failure(
+                RiskViolation(
+                    rule: "missing_quantity",
+                    message: "the default order notional \(notional.plainText) buys no quantity at \(price.plainText)"))
+        }
+        var order = self
+        order.quantity = units
+        return order.sized(for: position)
     }
 
     /// The order with its relative exits turned into prices around `entry`, the price it is expected to fill

@@ -173,9 +173,8 @@ private struct SignalBatchRun {
         switch order.sized(for: position) {
         case .success(let sized): order = sized
         case .failure(let violation):
-            // Only a plain trade of a given quantity is an order before the position is read: the others record none.
-            let known = order.intent == .trade && order.quantity != nil
-            return try reject(signal, [violation], order: known ? order : nil, account: account, into: &writes)
+            // Only a plain trade is an order before the position is read: the others take their side from it.
+            return try reject(signal, [violation], order: order.intent == .trade ? order : nil, account: account, into: &writes)
         }
 
         // The price a market order would take: the signal's own when the account trusts it, else a fresh last trade.
@@ -195,6 +194,12 @@ private struct SignalBatchRun {
         // A limit order fills at once when the market is already at its price or better.
         let marketable = order.type == .market || order.price.map { order.side == .buy ? takerPrice <= $0 : takerPrice >= $0 } ?? false
         let expectedPrice = marketable ? takerPrice : (order.price ?? takerPrice)
+        if order.quantity == nil {
+            switch order.sized(notional: limits.defaultOrderNotional, price: expectedPrice, position: position) {
+            case .success(let sized): order = sized
+            case .failure(let violation): return try reject(signal, [violation], order: nil, account: account, into: &writes)
+            }
+        }
         switch order.withExits(entry: expectedPrice) {
         case .success(let placed): order = placed
         case .failure(let violation): return try reject(signal, [violation], order: order, account: account, into: &writes)
@@ -321,11 +326,12 @@ private struct SignalBatchRun {
         _ signal: SignalDocument, _ reasons: [RiskViolation], order: OrderRequest?, account: PaperAccount, into writes: inout AccountWrites
     ) throws -> SignalOutcome {
         var orderID: UUID?
-        if let order {
+        // A rejected order is recorded once it has a size: a signal refused before then has only its decision.
+        if let order, let quantity = order.quantity {
             let record = OrderRecord(
                 id: UUID.random(), accountID: account.id, clientOrderID: order.signalID.uuidString.lowercased(), signalID: order.signalID,
                 symbol: order.symbol, side: order.side, type: order.type, timeInForce: order.timeInForce,
-                limitPrice: order.type == .limit ? order.price : nil, quantity: order.orderQuantity, status: .rejected,
+                limitPrice: order.type == .limit ? order.price : nil, quantity: quantity, status: .rejected,
                 reason: reasons.map(\.description).joined(separator: "; "), strategy: order.strategy, stopLoss: order.stopLoss,
                 takeProfit: order.takeProfit, trailingStopPercent: order.trailingStopPercent, receivedAt: order.receivedAt
             )

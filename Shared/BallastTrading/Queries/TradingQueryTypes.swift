@@ -45,6 +45,7 @@ public struct RiskLimitsView: Encodable, Sendable, Equatable {
     public var maxPositionPercentOfEquity: String?
     public var maxTotalExposure: String?
     public var minOrderNotional: String?
+    public var defaultOrderNotional: String?
     public var tradingSessions: [TradingSession]
 
     public init(_ limits: RiskLimits) {
@@ -54,6 +55,7 @@ public struct RiskLimitsView: Encodable, Sendable, Equatable {
         maxPositionPercentOfEquity = limits.maxPositionPercentOfEquity?.plainText
         maxTotalExposure = limits.maxTotalExposure?.plainText
         minOrderNotional = limits.minOrderNotional?.plainText
+        defaultOrderNotional = limits.defaultOrderNotional?.plainText
         tradingSessions = limits.tradingSessions
     }
 }

@@ -11,13 +11,16 @@ public struct RiskLimits: Sendable, Equatable, Codable {
     /// The sum of all positions' notionals after the order.
     public var maxTotalExposure: Decimal?
     public var minOrderNotional: Decimal?
+    /// The notional, in the account's currency, of an order whose signal gives no quantity (the seed's signals
+    /// with a `direction` alone, bridge alerts without one); nil: such a signal is rejected (`missing_quantity`).
+    public var defaultOrderNotional: Decimal?
     /// Markets with trading hours; an exchange without a session trades around the clock.
     public var tradingSessions: [TradingSession]
 
     public init(
         maxOpenPositions: Int? = nil, maxOpenPositionsPerSymbol: Int? = nil, maxOrderNotional: Decimal? = nil,
         maxPositionPercentOfEquity: Decimal? = nil, maxTotalExposure: Decimal? = nil, minOrderNotional: Decimal? = nil,
-        tradingSessions: [TradingSession] = []
+        defaultOrderNotional: Decimal? = nil, tradingSessions: [TradingSession] = []
     ) {
         self.maxOpenPositions = maxOpenPositions
         self.maxOpenPositionsPerSymbol = maxOpenPositionsPerSymbol
@@ -25,6 +28,7 @@ public struct RiskLimits: Sendable, Equatable, Codable {
         self.maxPositionPercentOfEquity = maxPositionPercentOfEquity
         self.maxTotalExposure = maxTotalExposure
         self.minOrderNotional = minOrderNotional
+        self.defaultOrderNotional = defaultOrderNotional
         self.tradingSessions = tradingSessions
     }
 

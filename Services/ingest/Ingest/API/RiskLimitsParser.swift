@@ -12,7 +12,9 @@ enum RiskLimitsParser {
     static let maximumCount = Int(Int32.max)
 
     static let countFields = ["maxOpenPositions", "maxOpenPositionsPerSymbol"]
-    static let amountFields = ["maxOrderNotional", "maxPositionPercentOfEquity", "maxTotalExposure", "minOrderNotional"]
+    static let amountFields = [
+        "maxOrderNotional", "maxPositionPercentOfEquity", "maxTotalExposure", "minOrderNotional", "defaultOrderNotional",
+    ]
     static let fields = countFields + amountFields + ["tradingSessions"]
     static let sessionFields = ["exchange", "timeZone", "days", "open", "close"]
 
@@ -74,11 +76,18 @@ enum RiskLimitsParser {
         if let minOrderNotional, let maxOrderNotional, minOrderNotional > maxOrderNotional {
             problems.append(.init(name: "minOrderNotional", reason: "is above maxOrderNotional"))
         }
+        // The default size must be one the limits let through, or every signal without a quantity would be refused.
+        let defaultOrderNotional = amount("defaultOrderNotional")
+        if let defaultOrderNotional, let maxOrderNotional, defaultOrderNotional > maxOrderNotional {
+            problems.append(.init(name: "defaultOrderNotional", reason: "is above maxOrderNotional"))
+        } else if let defaultOrderNotional, let minOrderNotional, defaultOrderNotional < minOrderNotional {
+            problems.append(.init(name: "defaultOrderNotional", reason: "is below minOrderNotional"))
+        }
         let tradingSessions = sessions(body["tradingSessions"], problems: &problems)
         let limits = RiskLimits(
             maxOpenPositions: maxOpenPositions, maxOpenPositionsPerSymbol: maxOpenPositionsPerSymbol, maxOrderNotional: maxOrderNotional,
             maxPositionPercentOfEquity: maxPositionPercentOfEquity, maxTotalExposure: maxTotalExposure, minOrderNotional: minOrderNotional,
-            tradingSessions: tradingSessions
+            defaultOrderNotional: defaultOrderNotional, tradingSessions: tradingSessions
         )
         guard problems.isEmpty else { throw invalid(problems) }
         return limits
