@@ -36,6 +36,13 @@ struct AccountCommand: AsyncParsableCommand {
         @Option(help: "How far market orders fill from the last price, against the trader, in basis points.")
         var slippageBps = "5"
 
+        @Option(
+            help: """
+                The notional, in the account's currency, of orders whose signal gives no quantity (the risk limit \
+                defaultOrderNotional); without it such signals are refused.
+                """)
+        var defaultOrderNotional: String?
+
         func run() async throws {
             guard let currency = PaperAccounts.currency(currency) else {
                 throw CommandFailure.exit("invalid --currency '\(self.currency)'", code: 2)
@@ -54,18 +61,30 @@ struct AccountCommand: AsyncParsableCommand {
                 makerFeeBps: try basisPoints("--maker-fee-bps", makerFeeBps),
                 slippageBps: try basisPoints("--slippage-bps", slippageBps)
             )
+            let defaultNotional = try defaultOrderNotional.map { text in
+                guard let amount = PaperAccounts.amount(text) else {
+                    throw CommandFailure.exit("invalid --default-order-notional: \(PaperAccounts.Failure.invalidAmount(text))", code: 2)
+                }
+                return amount
+            }
             let (user, allowShort, trustSignalPrice) = (self.user, self.allowShort, self.trustSignalPrice)
             let account = try await withDatabase { client, logger in
                 do {
-                    return try await PaperAccounts(database: client, logger: logger).create(
+                    let account = try await PaperAccounts(database: client, logger: logger).create(
                         user: user, quoteCurrency: currency, startingCash: cash, allowShort: allowShort, pricing: pricing,
                         trustSignalPrice: trustSignalPrice
                     )
+                    if let defaultNotional {
+                        try await RiskLimitsStore.save(
+                            RiskLimits(defaultOrderNotional: defaultNotional), account: account.id, database: client, logger: logger)
+                    }
+                    return account
                 } catch let failure as PaperAccounts.Failure {
                     throw CommandFailure.exit(failure.description, code: 1)
                 }
             }
-            print("created paper account \(account.id.uuidString.lowercased()) for \(user) with \(cash) \(currency)")
+            let sizing = defaultNotional.map { ", orders without a quantity of \($0) \(currency)" } ?? ""
+            print("created paper account \(account.id.uuidString.lowercased()) for \(user) with \(cash) \(currency)\(sizing)")
         }
     }
 

@@ -34,6 +34,37 @@ struct ExecutableTests {
         #expect(second.output.contains("schema is up to date"))
     }
 
+    @Test("ballast account create --default-order-notional sets the risk limit; a bad amount is exit 2 naming the option")
+    func accountWithDefaultOrderNotional() async throws {
+        let environment = try Self.environment()
+        let user = "e2e-\(UUID().uuidString.prefix(8).lowercased())"
+        func ballast(_ arguments: [String]) async throws -> (Int32?, String) {
+            let command = try ServiceProcess("ballast", environment: environment)
+            command.process.arguments = arguments
+            try command.start()
+            return (await command.waitForExit(timeout: .seconds(60)), command.output)
+        }
+        #expect(try await ballast(["migrate"]).0 == 0)
+        #expect(try await ballast(["user", "create", user]).0 == 0)
+        let (badStatus, badOutput) = try await ballast(["account", "create", user, "--default-order-notional", "1,5"])
+        #expect(badStatus == 2)
+        #expect(badOutput.contains("invalid --default-order-notional"))
+        let (status, output) = try await ballast(["account", "create", user, "--default-order-notional", "1000"])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("orders without a quantity of 1000 USD"))
+        let stored = try await withTestDatabase { database in
+            let rows = try await database.query(
+                """
+                SELECT trim_scale(r.default_order_notional)::text FROM risk_limits r
+                JOIN paper_accounts a ON a.id = r.account_id JOIN users u ON u.id = a.user_id WHERE u.name = \(user)
+                """)
+            var values: [String] = []
+            for try await value in rows.decode(String.self) { values.append(value) }
+            return values
+        }
+        #expect(stored == ["1000"])
+    }
+
     @Test("each service starts, creates its consumer groups, answers /readyz, and stops on SIGTERM with exit 0", arguments: services)
     func startsAndStops(service: ServiceName) async throws {
         var environment = try Self.environment()
