@@ -64,7 +64,7 @@ enum OpenAPIDocument {
                   }
                 }
               },
-              "Decimal": { "type": ["string", "number"], "description": "Parsed exactly; a JSON number or a decimal string." },
+              "Decimal": { "type": ["string", "number", "null"], "description": "Parsed exactly; a JSON number or a decimal string, above 0. null counts as absent." },
               "TradeID": {
                 "type": ["integer", "string"],
                 "description": "A venue's trade id, 1 to 64 visible ASCII characters: a number when it is digit-only without leading zeros and fits a signed 64-bit integer, otherwise a string (e.g. Kraken's TXXXXX-XXXXX-XXXXXX, UUIDs)."
@@ -91,38 +91,108 @@ enum OpenAPIDocument {
               },
               "WebhookSignal": {
                 "type": "object",
+                "description": "A trading signal: a TradingView alert, a signal of the seed system (direction without action) or an alert in the TradersPost bridge format (exit, cancel, add, sentiment, exits as objects). It needs symbol or ticker, and action or direction. Amounts are JSON numbers or decimal strings, parsed exactly; text is trimmed, and an empty value or null counts as absent. Unknown fields are kept in the stored body and have no effect. docs/signals.md gives each field's meaning.",
                 "additionalProperties": true,
+                "allOf": [
+                  { "anyOf": [{ "required": ["symbol"] }, { "required": ["ticker"], "properties": { "ticker": { "type": ["string", "number"] } } }] },
+                  {
+                    "anyOf": [
+                      { "required": ["action"], "properties": { "action": { "type": "string" } } },
+                      { "required": ["direction"], "properties": { "direction": { "type": "string" } } }
+                    ]
+                  }
+                ],
                 "properties": {
-                  "id": { "type": "string", "description": "Your id for this alert; a repeat is a duplicate." },
-                  "symbol": {
-                    "type": "string",
-                    "description": "Stored as sent; signal-processor trades the market it resolves to (`BTCUSD`, `XBTUSD`: `BTC-USD`)."
+                  "id": {
+                    "type": ["string", "number", "null"], "maxLength": 128,
+                    "description": "Your id for this alert. With one, a signal is a duplicate only of the earlier signal of this source with the same id, whatever its content."
                   },
-                  "ticker": { "type": "string", "description": "Alias of symbol; `BINANCE:BTCUSDT` sets the exchange." },
-                  "action": { "type": "string", "description": "buy or sell, any case." },
-                  "direction": { "type": "string", "description": "long, short, call or put." },
-                  "quantity": { "$ref": "#/components/schemas/Decimal" },
-                  "size": { "$ref": "#/components/schemas/Decimal" },
-                  "price": { "$ref": "#/components/schemas/Decimal" },
-                  "orderType": { "type": "string", "description": "market or limit." },
-                  "stopLoss": { "$ref": "#/components/schemas/Decimal" },
-                  "takeProfit": { "$ref": "#/components/schemas/Decimal" },
-                  "timeframe": { "type": "string" },
+                  "symbol": {
+                    "type": ["string", "number"], "maxLength": 64, "pattern": "^([A-Za-z0-9._/!-]+:)?[A-Za-z0-9._/!-]+$",
+                    "description": "A ticker, with an optional EXCHANGE: prefix (stored as exchange). Stored as sent, upper-cased; signal-processor trades the market it resolves to (BTCUSD, COINBASE:BTCUSD, KRAKEN:XBTUSD: BTC-USD)."
+                  },
+                  "ticker": {
+                    "type": ["string", "number", "null"], "maxLength": 64, "pattern": "^([A-Za-z0-9._/!-]+:)?[A-Za-z0-9._/!-]+$",
+                    "description": "Alias of symbol (TradingView's {{ticker}}); symbol wins when both are sent."
+                  },
+                  "action": {
+                    "type": ["string", "null"], "pattern": "^([Bb][Uu][Yy]|[Ss][Ee][Ll][Ll]|[Ee][Xx][Ii][Tt]|[Cc][Aa][Nn][Cc][Ee][Ll]|[Aa][Dd][Dd])$",
+                    "description": "buy, sell, exit (close the position of this symbol and strategy), cancel (cancel its open orders) or add (grow the open position on its side), in any case. Optional when direction is given: long alone buys, short alone sells, call or put alone buys an option, which signal-processor rejects (unsupported_instrument)."
+                  },
+                  "direction": {
+                    "type": ["string", "null"], "pattern": "^([Ll][Oo][Nn][Gg]|[Ss][Hh][Oo][Rr][Tt]|[Cc][Aa][Ll][Ll]|[Pp][Uu][Tt])$",
+                    "description": "long, short, call or put, in any case. sell with long closes the long only, buy with short closes the short only: neither opens the other side. exit and add with long or short act only on a position of that side."
+                  },
+                  "sentiment": {
+                    "type": ["string", "null"], "pattern": "^([Ll][Oo][Nn][Gg]|[Ss][Hh][Oo][Rr][Tt]|[Ff][Ll][Aa][Tt]|[Bb][Uu][Ll][Ll][Ii][Ss][Hh]|[Bb][Ee][Aa][Rr][Ii][Ss][Hh])$",
+                    "description": "The position expected after the trade, in any case: long (or bullish), short (or bearish), flat. Stored as long, short or flat. flat with buy or sell closes the whole position and ignores quantity; signal-processor rejects a trade that would not leave this position (sentiment_mismatch). 400 when it contradicts direction long or short, or is long or short with exit."
+                  },
+                  "quantity": {
+                    "$ref": "#/components/schemas/Decimal",
+                    "description": "Units of the base asset, above 0. Optional: an exit, a closing buy or sell and a flat sentiment take the position's quantity, cancel ignores it, and a buy, sell or add without one trades the account's defaultOrderNotional (risk limits); without that, signal-processor rejects it (missing_quantity)."
+                  },
+                  "size": { "$ref": "#/components/schemas/Decimal", "description": "Alias of quantity; quantity wins when both are sent." },
+                  "price": { "$ref": "#/components/schemas/Decimal", "description": "Above 0. The limit of a limit order (required then); for a market order, the price the alert saw." },
+                  "signalPrice": {
+                    "$ref": "#/components/schemas/Decimal",
+                    "description": "The market price when the alert fired: a market order's price when price is absent. Paper fills use it only on accounts created with --trust-signal-price."
+                  },
+                  "orderType": { "type": ["string", "null"], "pattern": "^([Mm][Aa][Rr][Kk][Ee][Tt]|[Ll][Ii][Mm][Ii][Tt])$", "description": "market (the default) or limit, in any case." },
+                  "stopLoss": {
+                    "description": "A price (a number or a decimal string), or an object (StopLossLevel): a price, a percentage or an amount away from the entry price, or a trailing stop.",
+                    "anyOf": [{ "$ref": "#/components/schemas/Decimal" }, { "$ref": "#/components/schemas/StopLossLevel" }]
+                  },
+                  "takeProfit": {
+                    "description": "A price (a number or a decimal string), or an object (TakeProfitLevel): a price, a percentage or an amount away from the entry price.",
+                    "anyOf": [{ "$ref": "#/components/schemas/Decimal" }, { "$ref": "#/components/schemas/TakeProfitLevel" }]
+                  },
+                  "timeframe": { "type": ["string", "number", "null"], "maxLength": 16, "description": "The chart's interval, as text (TradingView's {{interval}}: 5, 60, 1D)." },
+                  "interval": { "type": ["string", "number", "null"], "maxLength": 16, "description": "Alias of timeframe; timeframe wins when both are sent." },
                   "strike": { "$ref": "#/components/schemas/Decimal" },
-                  "expiration": { "type": "string" },
-                  "strategy": { "type": "string" },
-                  "comment": { "type": "string" },
-                  "timestamp": { "type": ["string", "integer"], "description": "RFC 3339 or epoch milliseconds." },
-                  "timeInForce": { "type": "string", "description": "gtc, ioc, day or gtd, any case." },
+                  "expiration": { "type": ["string", "number", "null"], "maxLength": 32 },
+                  "strategy": { "type": ["string", "number", "null"], "maxLength": 128, "description": "Names the position: positions are kept per symbol and strategy." },
+                  "comment": { "type": ["string", "number", "null"], "maxLength": 1024 },
+                  "timestamp": { "type": ["string", "integer", "null"], "description": "When the alert fired: RFC 3339 or epoch milliseconds." },
+                  "time": { "type": ["string", "integer", "null"], "description": "Alias of timestamp (TradingView's {{timenow}}); timestamp wins when both are sent." },
+                  "timeInForce": {
+                    "type": ["string", "null"], "pattern": "^([Gg][Tt][Cc]|[Ii][Oo][Cc]|[Dd][Aa][Yy]|[Gg][Tt][Dd])$",
+                    "description": "gtc, ioc, day or gtd, any case."
+                  },
                   "expiresAt": {
-                    "type": "string",
+                    "type": ["string", "null"],
                     "description": "RFC 3339; required with timeInForce gtd and refused without it; must be in the future when received."
                   },
                   "trailingStopPercent": {
-                    "type": ["string", "number"], "exclusiveMinimum": 0, "exclusiveMaximum": 100,
-                    "description": "Parsed exactly; a JSON number or a decimal string, above 0 and below 100."
+                    "type": ["string", "number", "null"], "exclusiveMinimum": 0, "exclusiveMaximum": 100,
+                    "description": "Parsed exactly; a JSON number or a decimal string, above 0 and below 100. Not together with a trailing_stop stopLoss."
                   },
-                  "secret": { "type": "string", "description": "The source's secret, when the sender cannot sign." }
+                  "secret": { "type": "string", "description": "The source's secret, when the sender cannot sign (TradingView). Removed before the signal is stored, logged or published." }
+                }
+              },
+              "StopLossLevel": {
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": false,
+                "description": "type stop (the default): exactly one of price or stopPrice (the stop price), percent (above 0, below 100) or amount (in the quote currency) away from the entry price, which signal-processor resolves from the expected fill price when it places the order. type trailing_stop: trailPercent (or percent) alone, above 0 and below 100, the same as trailingStopPercent. Refused with a 400 naming the key: type stop_limit and limitPrice (a paper stop fills at the market once reached), trailAmount, trailPercent with type stop, a price, an amount or a second percent beside a trailing_stop, and any other key.",
+                "properties": {
+                  "type": { "type": ["string", "null"], "pattern": "^([Ss][Tt][Oo][Pp]|[Tt][Rr][Aa][Ii][Ll][Ii][Nn][Gg]_[Ss][Tt][Oo][Pp])$", "description": "stop or trailing_stop, in any case." },
+                  "price": { "$ref": "#/components/schemas/Decimal" },
+                  "stopPrice": { "$ref": "#/components/schemas/Decimal" },
+                  "percent": { "type": ["string", "number", "null"], "exclusiveMinimum": 0, "exclusiveMaximum": 100 },
+                  "amount": { "$ref": "#/components/schemas/Decimal" },
+                  "trailPercent": { "type": ["string", "number", "null"], "exclusiveMinimum": 0, "exclusiveMaximum": 100 }
+                }
+              },
+              "TakeProfitLevel": {
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": false,
+                "description": "Exactly one of price or limitPrice (the target price), percent or amount (in the quote currency) away from the entry price, which signal-processor resolves from the expected fill price when it places the order. Any other key is refused with a 400 naming it.",
+                "properties": {
+                  "price": { "$ref": "#/components/schemas/Decimal" },
+                  "limitPrice": { "$ref": "#/components/schemas/Decimal" },
+                  "percent": { "type": ["string", "number", "null"], "exclusiveMinimum": 0 },
+                  "amount": { "$ref": "#/components/schemas/Decimal" }
                 }
               },
               "WebhookResult": {
@@ -132,8 +202,10 @@ enum OpenAPIDocument {
                   "id": { "type": "string", "format": "uuid", "description": "The signal's id; for a duplicate, the earlier signal's." },
                   "signal_id": { "type": "string", "format": "uuid", "description": "The same as id, under the name the seed systems' clients read." },
                   "status": { "type": "string", "enum": ["accepted", "duplicate"] },
-                  "request_id": { "type": "string", "description": "This request's id, the same as the X-Request-Id response header." },
-                  "message": { "type": "string" }
+                  "request_id": {
+                    "type": "string",
+                    "description": "This request's id, the same as the X-Request-Id response header: the caller's own X-Request-Id when it sent one."
+                  }
                 }
               },
               "WebhookTest": {
@@ -184,23 +256,31 @@ enum OpenAPIDocument {
                   "clientId": { "type": "string" },
                   "exchange": { "type": "string" },
                   "symbol": { "type": "string" },
-                  "action": { "type": "string", "enum": ["buy", "sell"] },
+                  "action": {
+                    "type": "string", "enum": ["buy", "sell", "exit", "cancel", "add"],
+                    "description": "As sent, lower-cased; a signal sent with a direction alone has buy (long, call, put) or sell (short)."
+                  },
                   "direction": { "type": "string", "enum": ["long", "short", "call", "put"] },
-                  "quantity": { "type": "string" },
-                  "price": { "type": "string" },
+                  "sentiment": { "type": "string", "enum": ["long", "short", "flat"], "description": "bullish is stored as long, bearish as short." },
+                  "quantity": { "type": "string", "description": "quantity or size as sent." },
+                  "price": { "type": "string", "description": "price, or for a market order without one, signalPrice." },
                   "orderType": { "type": "string", "enum": ["market", "limit"] },
-                  "stopLoss": { "type": "string" },
-                  "takeProfit": { "type": "string" },
-                  "timeframe": { "type": "string" },
+                  "stopLoss": { "type": "string", "description": "A stop loss given as a price." },
+                  "takeProfit": { "type": "string", "description": "A take profit given as a price." },
+                  "timeframe": { "type": "string", "description": "timeframe or interval as sent." },
                   "strike": { "type": "string" },
                   "expiration": { "type": "string" },
                   "strategy": { "type": "string" },
                   "comment": { "type": "string" },
-                  "timestamp": { "type": "string", "format": "date-time" },
+                  "timestamp": { "type": "string", "format": "date-time", "description": "timestamp or time as sent." },
                   "receivedAt": { "type": "string", "format": "date-time" },
                   "timeInForce": { "type": "string", "enum": ["gtc", "ioc", "day", "gtd"] },
                   "expiresAt": { "type": "string", "format": "date-time" },
-                  "trailingStopPercent": { "type": "string" }
+                  "trailingStopPercent": { "type": "string", "description": "trailingStopPercent, or the trailPercent of a trailing_stop stopLoss." },
+                  "stopLossPercent": { "type": "string", "description": "A stop loss this percentage of the entry price away from it." },
+                  "stopLossAmount": { "type": "string", "description": "A stop loss this amount of the quote currency away from the entry price." },
+                  "takeProfitPercent": { "type": "string", "description": "A take profit this percentage of the entry price away from it." },
+                  "takeProfitAmount": { "type": "string", "description": "A take profit this amount of the quote currency away from the entry price." }
                 }
               },
               "SignalList": {
@@ -346,6 +426,10 @@ enum OpenAPIDocument {
                   "maxPositionPercentOfEquity": { "$ref": "#/components/schemas/Amount" },
                   "maxTotalExposure": { "$ref": "#/components/schemas/Amount" },
                   "minOrderNotional": { "$ref": "#/components/schemas/Amount" },
+                  "defaultOrderNotional": {
+                    "$ref": "#/components/schemas/Amount",
+                    "description": "The notional, in the account's currency, of an order whose signal gives no quantity."
+                  },
                   "tradingSessions": { "type": "array", "items": { "$ref": "#/components/schemas/TradingSession" } }
                 }
               },
@@ -367,6 +451,10 @@ enum OpenAPIDocument {
                   "maxPositionPercentOfEquity": { "$ref": "#/components/schemas/PositiveDecimal", "description": "A position's notional as a percentage of equity" },
                   "maxTotalExposure": { "$ref": "#/components/schemas/PositiveDecimal" },
                   "minOrderNotional": { "$ref": "#/components/schemas/PositiveDecimal", "description": "At most maxOrderNotional" },
+                  "defaultOrderNotional": {
+                    "$ref": "#/components/schemas/PositiveDecimal",
+                    "description": "The notional of an order whose signal gives no quantity (the seed's direction-only signals, bridge alerts without one), between minOrderNotional and maxOrderNotional; absent or null: such signals are rejected (missing_quantity)"
+                  },
                   "tradingSessions": {
                     "type": ["array", "null"], "maxItems": 50,
                     "items": { "$ref": "#/components/schemas/TradingSession" }
@@ -399,6 +487,7 @@ enum OpenAPIDocument {
             "/webhook": {
               "post": {
                 "summary": "Receive a signal for the default source (BALLAST_WEBHOOK_SECRET)",
+                "description": "Authenticate with the X-Webhook-Signature header or the secret body field (TradingView cannot send headers); a request with neither is refused with 401, so that knowing the URL is not enough to trade. 201 means stored and published, not traded: signal-processor decides afterwards and publishes signal.rejected with the failed rules, or the order's events, on ballast:events. A duplicate (the same id, or without an id the same content within BALLAST_DEDUP_WINDOW_SECONDS) is answered 200 with the earlier signal's id. Fields and their meaning: docs/signals.md.",
                 "parameters": [{ "$ref": "#/components/parameters/Signature" }],
                 "requestBody": { "$ref": "#/components/requestBodies/Signal" },
                 "responses": {
@@ -415,6 +504,7 @@ enum OpenAPIDocument {
             "/webhook/{sourceId}": {
               "post": {
                 "summary": "Receive a signal for one source",
+                "description": "Authenticate with the X-Webhook-Signature header or the secret body field (TradingView cannot send headers); a request with neither is refused with 401, so that knowing the URL is not enough to trade. 201 means stored and published, not traded: signal-processor decides afterwards and publishes signal.rejected with the failed rules, or the order's events, on ballast:events. A duplicate (the same id, or without an id the same content within BALLAST_DEDUP_WINDOW_SECONDS) is answered 200 with the earlier signal's id. Fields and their meaning: docs/signals.md.",
                 "parameters": [{ "$ref": "#/components/parameters/SourceId" }, { "$ref": "#/components/parameters/Signature" }],
                 "requestBody": { "$ref": "#/components/requestBodies/Signal" },
                 "responses": {
