@@ -363,6 +363,28 @@ struct BridgeSignalExecutionTests {
         }
     }
 
+    @Test("a dollar amount (quantityType dollar_amount) buys that much at the fill price; selling one from the long is capped at it")
+    func dollarAmounts() async throws {
+        try await PaperTradingFixture.with { fixture in
+            func dollars(_ action: String, direction: String? = nil, _ notional: String) -> SignalDocument {
+                var signal = fixture.bridgeSignal(action, direction: direction)
+                signal.notional = notional
+                return signal
+            }
+            // 1000 / 50025 = 0.0199900049…, rounded down; the account's default is not needed.
+            _ = try Self.order(try await fixture.executor.execute(dollars("buy", "1000")), .filled)
+            #expect(try await fixture.positions() == ["long 0.01999 @ 50025 open"])
+            // A sell meaning the long, of 500 at the bid 49975: 0.01000500…, rounded down.
+            _ = try Self.order(try await fixture.executor.execute(dollars("sell", direction: "long", "500")), .filled)
+            #expect(try await fixture.positions() == ["long 0.009985 @ 50025 open"])
+            // Far more than the long: capped at it, never a short.
+            _ = try Self.order(try await fixture.executor.execute(dollars("sell", direction: "long", "1000000")), .filled)
+            #expect(try await fixture.positions() == ["long 0 @ 50025 closed"])
+            #expect(try await fixture.orders() == ["buy 0.01999 filled", "sell 0.010005 filled", "sell 0.009985 filled"])
+            #expect(try await fixture.balancesMatchLedger())
+        }
+    }
+
     @Test("options are refused by rule before any order: call and put")
     func options() async throws {
         try await PaperTradingFixture.with { fixture in

@@ -42,6 +42,9 @@ public struct SignalDocument: Codable, Sendable, Equatable {
     public var stopLossAmount: String?
     public var takeProfitPercent: String?
     public var takeProfitAmount: String?
+    /// An amount of the quote currency to trade, in place of a quantity (the bridge's `quantityType`
+    /// `dollar_amount`), as a decimal string.
+    public var notional: String?
 
     public init(
         id: UUID, sourceId: UUID, userId: UUID, clientId: String? = nil, exchange: String? = nil, symbol: String,
@@ -50,7 +53,7 @@ public struct SignalDocument: Codable, Sendable, Equatable {
         expiration: String? = nil, strategy: String? = nil, comment: String? = nil, timestamp: Date? = nil, receivedAt: Date,
         timeInForce: String? = nil, expiresAt: Date? = nil, trailingStopPercent: String? = nil, sequence: Int64? = nil,
         sentiment: String? = nil, stopLossPercent: String? = nil, stopLossAmount: String? = nil, takeProfitPercent: String? = nil,
-        takeProfitAmount: String? = nil
+        takeProfitAmount: String? = nil, notional: String? = nil
     ) {
         self.id = id
         self.sourceId = sourceId
@@ -81,5 +84,6 @@ public struct SignalDocument: Codable, Sendable, Equatable {
         self.stopLossAmount = stopLossAmount
         self.takeProfitPercent = takeProfitPercent
         self.takeProfitAmount = takeProfitAmount
+        self.notional = notional
     }
 }

@@ -35,5 +35,6 @@ extension Migration {
         .m0019ClientIDDecides,
         .m0020SignalBridgeFields,
         .m0021DefaultOrderNotional,
+        .m0022SignalNotional,
     ]
 }

@@ -38,6 +38,8 @@ public struct OrderRequest: Sendable, Equatable {
     /// As sent; when nil, the position decides it (an exit, a flat sentiment: `sized(for:)`) or the account's
     /// default order notional does (`sized(notional:price:)`).
     public var quantity: Decimal?
+    /// The signal's size as an amount of the quote currency, in place of a quantity (`quantityType` `dollar_amount`).
+    public var notional: Decimal?
     /// The limit of a limit order; for a market order, the signal's own price, if it sent one.
     public var price: Decimal?
     public var stopLoss: Decimal?
@@ -106,6 +108,7 @@ public struct OrderRequest: Sendable, Equatable {
         // Without one, an exit, a cancel and a trade to flat take their size from the position, and the other
         // orders from the account's default notional (`sized(notional:price:)`).
         let quantity = amount(signal.quantity, "quantity")
+        let notional = amount(signal.notional, "notional")
         let price = amount(signal.price, "price")
         if type == .limit, signal.price == nil, intent != .cancel { reject("missing_price", "a limit order needs a price") }
         let stopLoss = amount(signal.stopLoss, "stopLoss")
@@ -149,8 +152,8 @@ public struct OrderRequest: Sendable, Equatable {
             OrderRequest(
                 signalID: signal.id, userID: signal.userId, exchange: signal.exchange, symbol: signal.symbol.uppercased(), intent: intent,
                 sentiment: sentiment, side: side ?? .sell, type: type, timeInForce: type == .market ? .ioc : timeInForce,
-                expiresAt: timeInForce == .gtd ? signal.expiresAt : nil, quantity: quantity, price: price, stopLoss: stopLoss,
-                takeProfit: takeProfit, relativeExits: relativeExits, trailingStopPercent: trailingStop,
+                expiresAt: timeInForce == .gtd ? signal.expiresAt : nil, quantity: quantity, notional: notional, price: price,
+                stopLoss: stopLoss, takeProfit: takeProfit, relativeExits: relativeExits, trailingStopPercent: trailingStop,
                 strategy: signal.strategy ?? "", receivedAt: signal.receivedAt
             )
         )
@@ -173,9 +176,14 @@ public struct OrderRequest: Sendable, Equatable {
         case .reduce(let wanted):
             guard let position, wanted == nil || wanted == position.state.side else { return .failure(noPosition(wanted, to: "close")) }
             order.side = position.state.side.closingSide
-            // A flat sentiment closes the whole position, whatever quantity was sent.
+            // A flat sentiment closes the whole position, whatever quantity was sent; a notional is sized at the
+            // price (`sized(notional:price:position:)`), then capped here.
             let whole = position.state.quantity
-            order.quantity = sentiment == .flat ? whole : min(quantity ?? whole, whole)
+            if sentiment == .flat {
+                order.quantity = whole
+            } else if quantity != nil || notional == nil {
+                order.quantity = min(quantity ?? whole, whole)
+            }
             order.clearExits()
         case .add(let wanted):
             guard let position, wanted == nil || wanted == position.state.side else { return .failure(noPosition(wanted, to: "add to")) }
@@ -209,9 +217,9 @@ public struct OrderRequest: Sendable, Equatable {
         return .success(order)
     }
 
-    /// An order the signal gave no size, sized to `notional` (in the quote currency) at `price`, rounded down to the
-    /// quantity's places, then settled against `position` as `sized(for:)` does; nil `notional` (the account sets no
-    /// default) or one too small for the smallest quantity is `missing_quantity`.
+    /// An order still without a quantity, sized to `notional` (in the quote currency: the signal's own, else the
+    /// account's default) at `price`, rounded down to the quantity's places, then settled against `position` as
+    /// `sized(for:)` does; no notional, or one too small for the smallest quantity, is `missing_quantity`.
     public func sized(notional: Decimal?, price: Decimal, position: PositionRecord?) -> Result<OrderRequest, RiskViolation> {
         guard quantity == nil else { return .success(self) }
         guard let notional else {
@@ -225,7 +233,7 @@ public struct OrderRequest: Sendable, Equatable {
             return .failure(
                 RiskViolation(
                     rule: "missing_quantity",
-                    message: "the default order notional \(notional.plainText) buys no quantity at \(price.plainText)"))
+                    message: "a notional of \(notional.plainText) buys no quantity at \(price.plainText)"))
         }
         var order = self
         order.quantity = units

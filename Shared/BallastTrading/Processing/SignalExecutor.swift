@@ -195,7 +195,7 @@ private struct SignalBatchRun {
         let marketable = order.type == .market || order.price.map { order.side == .buy ? takerPrice <= $0 : takerPrice >= $0 } ?? false
         let expectedPrice = marketable ? takerPrice : (order.price ?? takerPrice)
         if order.quantity == nil {
-            switch order.sized(notional: limits.defaultOrderNotional, price: expectedPrice, position: position) {
+            switch order.sized(notional: order.notional ?? limits.defaultOrderNotional, price: expectedPrice, position: position) {
             case .success(let sized): order = sized
             case .failure(let violation): return try reject(signal, [violation], order: nil, account: account, into: &writes)
             }

@@ -22,8 +22,8 @@ struct AcceptRow: Sendable {
     var isDecidedByContent: Bool { document.clientId == nil && window > .zero }
 }
 
-/// Accepts a batch of signals with one `accept_signals` call (migration 4, as migrations 9, 12, 17, 19 and
-/// 20 replaced it), so one round trip and one commit: duplicate checks against stored signals, the new signal
+/// Accepts a batch of signals with one `accept_signals` call (migration 4, as migrations 9, 12, 17, 19, 20
+/// and 22 replaced it), so one round trip and one commit: duplicate checks against stored signals, the new signal
 /// rows and their outbox rows (`ballast:signals` and `ballast:events`).
 ///
 /// Duplicates inside the batch are settled here first, by the rule the function applies: a later row with
@@ -171,6 +171,7 @@ extension AcceptRow {
         string("stop_loss_amount", document.stopLossAmount)
         string("take_profit_percent", document.takeProfitPercent)
         string("take_profit_amount", document.takeProfitAmount)
+        string("notional", document.notional)
         json("window_seconds", String(window.components.seconds))
         string("signal_message_id", signalMessageID)
         json("signal_data", documentText)

@@ -85,7 +85,7 @@ public struct PostgresSignalRepository: SignalRepository {
         id, source_id, user_id, client_id, exchange, symbol, action, direction, quantity::text, price::text, order_type,
         stop_loss::text, take_profit::text, timeframe, strike::text, expiration, strategy, comment, signal_time, received_at,
         time_in_force, expires_at, trailing_stop_percent::text, sentiment, stop_loss_percent::text, stop_loss_amount::text,
-        take_profit_percent::text, take_profit_amount::text
+        take_profit_percent::text, take_profit_amount::text, notional::text
         """
 
     private func documents(_ rows: PostgresRowSequence) async throws -> [SignalDocument] {
@@ -94,7 +94,7 @@ public struct PostgresSignalRepository: SignalRepository {
             (
                 UUID, UUID, UUID, String?, String?, String, String, String?, String?, String?, String, String?, String?,
                 String?, String?, String?, String?, String?, Date?, Date, String?, Date?, String?, String?, String?, String?,
-                String?, String?
+                String?, String?, String?
             ).self
         ) {
             documents.append(
@@ -104,7 +104,7 @@ public struct PostgresSignalRepository: SignalRepository {
                     takeProfit: row.12, timeframe: row.13, strike: row.14, expiration: row.15, strategy: row.16,
                     comment: row.17, timestamp: row.18, receivedAt: row.19, timeInForce: row.20, expiresAt: row.21,
                     trailingStopPercent: row.22, sentiment: row.23, stopLossPercent: row.24, stopLossAmount: row.25,
-                    takeProfitPercent: row.26, takeProfitAmount: row.27
+                    takeProfitPercent: row.26, takeProfitAmount: row.27, notional: row.28
                 )
             )
         }

@@ -13,7 +13,7 @@ extension SignalDocument {
             expiresAt: signal.expiresAt, trailingStopPercent: signal.trailingStopPercent.map { "\($0)" },
             sentiment: signal.sentiment?.rawValue, stopLossPercent: signal.stopLossPercent.map { "\($0)" },
             stopLossAmount: signal.stopLossAmount.map { "\($0)" }, takeProfitPercent: signal.takeProfitPercent.map { "\($0)" },
-            takeProfitAmount: signal.takeProfitAmount.map { "\($0)" }
+            takeProfitAmount: signal.takeProfitAmount.map { "\($0)" }, notional: signal.notional.map { "\($0)" }
         )
     }
 }
@@ -26,7 +26,7 @@ extension SignalDocument {
             orderType: orderType, stopLoss: stopLoss, takeProfit: takeProfit, timeframe: timeframe, strike: strike,
             expiration: expiration, strategy: strategy, timeInForce: timeInForce,
             expiresAt: expiresAt.map(RFC3339.string(from:)), trailingStopPercent: trailingStopPercent, sentiment: sentiment,
-            relativeExits: [stopLossPercent, stopLossAmount, takeProfitPercent, takeProfitAmount]
+            relativeExits: [stopLossPercent, stopLossAmount, takeProfitPercent, takeProfitAmount], notional: notional
         )
     }
 
@@ -49,6 +49,7 @@ extension SignalDocument {
         add("expiration", expiration)
         add("expiresAt", expiresAt.map(RFC3339.string(from:)))
         add("id", id.uuidString)
+        add("notional", notional)
         add("orderType", orderType)
         add("price", price)
         add("quantity", quantity)

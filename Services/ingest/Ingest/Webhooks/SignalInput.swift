@@ -10,6 +10,13 @@ public struct SignalInput: Sendable, Equatable {
     /// The position the sender expects after the trade (`sentiment`: `bullish` reads as `long`, `bearish` as `short`).
     public enum Sentiment: String, Sendable, Codable, CaseIterable { case long, short, flat }
     public enum OrderType: String, Sendable, Codable, CaseIterable { case market, limit }
+    /// What the bridge's `quantity` counts (`quantityType`): units of the base asset, or quote currency to spend.
+    public enum QuantityType: String, Sendable, Codable, CaseIterable {
+        case fixedQuantity = "fixed_quantity"
+        case dollarAmount = "dollar_amount"
+    }
+    /// The bridge's `optionType`, read as the option's `direction`.
+    public enum OptionType: String, Sendable, Codable, CaseIterable { case call, put }
     public enum TimeInForce: String, Sendable, Codable, CaseIterable { case gtc, ioc, day, gtd }
 
     /// The sender's own id, for deduplication (`id` in the body).
@@ -20,6 +27,8 @@ public struct SignalInput: Sendable, Equatable {
     public var action: Action
     public var direction: Direction?
     public var quantity: Decimal?
+    /// An amount of the quote currency to trade instead of a quantity (`quantityType` `dollar_amount`).
+    public var notional: Decimal?
     public var price: Decimal?
     public var orderType: OrderType
     public var stopLoss: Decimal?
@@ -61,7 +70,8 @@ public struct SignalInput: Sendable, Equatable {
             strike: strike.map { "\($0)" }, expiration: expiration, strategy: strategy,
             timeInForce: timeInForce?.rawValue, expiresAt: expiresAt.map(RFC3339.string(from:)),
             trailingStopPercent: trailingStopPercent.map { "\($0)" }, sentiment: sentiment?.rawValue,
-            relativeExits: [stopLossPercent, stopLossAmount, takeProfitPercent, takeProfitAmount].map { $0.map { "\($0)" } }
+            relativeExits: [stopLossPercent, stopLossAmount, takeProfitPercent, takeProfitAmount].map { $0.map { "\($0)" } },
+            notional: notional.map { "\($0)" }
         )
     }
 
@@ -72,12 +82,12 @@ public struct SignalInput: Sendable, Equatable {
     /// only when one of them is present: a signal without them keeps the fingerprint signals had before
     /// these fields existed, so the duplicate window still matches signals stored before the change. The
     /// bridge fields (sentiment, relative exits: stop loss percent and amount, take profit percent and amount)
-    /// likewise.
+    /// likewise, and a notional (`quantityType` `dollar_amount`) after them, marked so that it cannot read as another field.
     static func fingerprint(
         exchange: String?, symbol: String, action: String, direction: String?, quantity: String?, price: String?,
         orderType: String, stopLoss: String?, takeProfit: String?, timeframe: String?, strike: String?,
         expiration: String?, strategy: String?, timeInForce: String?, expiresAt: String?, trailingStopPercent: String?,
-        sentiment: String?, relativeExits: [String?]
+        sentiment: String?, relativeExits: [String?], notional: String? = nil
     ) -> String {
         var parts = [
             exchange ?? "", symbol, action, direction ?? "", quantity ?? "", price ?? "", orderType, stopLoss ?? "",
@@ -89,6 +99,7 @@ public struct SignalInput: Sendable, Equatable {
         if sentiment != nil || relativeExits.contains(where: { $0 != nil }) {
             parts += [sentiment ?? ""] + relativeExits.map { $0 ?? "" }
         }
+        if let notional { parts.append("notional=" + notional) }
         return parts.joined(separator: "|")
     }
 }

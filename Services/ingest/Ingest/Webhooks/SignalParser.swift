@@ -19,7 +19,7 @@ public enum SignalParser {
     static let knownFields: Set<String> = [
         "id", "symbol", "ticker", "action", "direction", "quantity", "size", "price", "orderType", "stopLoss",
         "takeProfit", "timeframe", "strike", "expiration", "strategy", "comment", "timestamp", "secret", "timeInForce",
-        "expiresAt", "trailingStopPercent", "sentiment", "signalPrice", "time", "interval",
+        "expiresAt", "trailingStopPercent", "sentiment", "signalPrice", "time", "interval", "quantityType", "optionType",
     ]
 
     /// `now` is the time of receipt, which `expiresAt` must be after.
@@ -56,8 +56,10 @@ public enum SignalParser {
             return nil
         }
 
+        // Of two names for one field, the one sent with a value: `"symbol": null` does not hide a `ticker`.
+        func present(_ name: String) -> Bool { body[name].map { $0 != .null } ?? false }
         let clientID = text("id", maxLength: 128)
-        let tickerField = body["symbol"] != nil ? "symbol" : "ticker"
+        let tickerField = present("symbol") || !present("ticker") ? "symbol" : "ticker"
         var exchange: String?
         var symbol: String?
         if let ticker = text(tickerField, maxLength: 64) {
@@ -76,10 +78,18 @@ public enum SignalParser {
         } else if !problems.contains(where: { $0.name == tickerField }) {
             problems.append(.init(name: "symbol", reason: "is required (symbol or ticker)"))
         }
-        let direction = choice("direction", SignalInput.Direction.self)
+        var direction = choice("direction", SignalInput.Direction.self)
+        // The bridge's `optionType` is the option's direction, as the seed's CALL and PUT.
+        if let optionType = choice("optionType", SignalInput.OptionType.self) {
+            if let direction, direction.rawValue != optionType.rawValue {
+                problems.append(.init(name: "optionType", reason: "'\(optionType.rawValue)' contradicts direction '\(direction.rawValue)'"))
+                problems.append(.init(name: "direction", reason: "'\(direction.rawValue)' contradicts optionType '\(optionType.rawValue)'"))
+            }
+            direction = optionType == .call ? .call : .put
+        }
         var action = choice("action", SignalInput.Action.self)
-        let actionGiven = body["action"] != nil && body["action"] != .null
-        let directionGiven = body["direction"] != nil && body["direction"] != .null
+        let actionGiven = present("action")
+        let directionGiven = present("direction") || present("optionType")
         if !actionGiven && !directionGiven {
             problems.append(.init(name: "action", reason: "is required (buy, sell, exit, cancel or add), unless a direction is given"))
         }
@@ -95,14 +105,23 @@ public enum SignalParser {
         if action == .exit, let sentiment, sentiment != .flat {
             problems.append(.init(name: "sentiment", reason: "an exit leaves the position flat, not '\(sentiment.rawValue)'"))
         }
-        let quantityField = body["quantity"] != nil ? "quantity" : "size"
-        let quantity = decimal(quantityField)
+        let quantityField = present("quantity") || !present("size") ? "quantity" : "size"
+        var quantity = decimal(quantityField)
+        // The bridge's `quantityType`: units of the base asset, or an amount of the quote currency to spend.
+        var notional: Decimal?
+        if let quantityType = choice("quantityType", SignalInput.QuantityType.self) {
+            if !present(quantityField) {
+                problems.append(.init(name: "quantityType", reason: "is given without a quantity"))
+            } else if quantityType == .dollarAmount {
+                (notional, quantity) = (quantity, nil)
+            }
+        }
         let orderType = choice("orderType", SignalInput.OrderType.self) ?? .market
         var price = decimal("price")
         // `signalPrice` is the market price when the alert fired: a market order's own price when `price` is absent.
         let signalPrice = decimal("signalPrice")
         if orderType == .market, price == nil { price = signalPrice }
-        if orderType == .limit && price == nil && !problems.contains(where: { $0.name == "price" }) {
+        if orderType == .limit && price == nil && action != .cancel && !problems.contains(where: { $0.name == "price" }) {
             problems.append(.init(name: "price", reason: "is required for a limit order"))
         }
         let stopLoss = body["stopLoss"].flatMap { $0 == .null ? nil : ExitLevel.parse($0, kind: .stopLoss, problems: &problems) }
@@ -147,6 +166,7 @@ public enum SignalParser {
             action: action ?? .buy,
             direction: direction,
             quantity: quantity,
+            notional: notional,
             price: price,
             orderType: orderType,
             stopLoss: stopLoss?.fixedPrice,
@@ -168,8 +188,23 @@ public enum SignalParser {
             extra: members.filter { !knownFields.contains($0.key) }
         )
         let secret: String? = if case .string(let value) = body["secret"] { value } else { nil }
+        unstorableText(in: members, problems: &problems)
         guard problems.isEmpty else { throw invalid(problems) }
         return Parsed(signal: parsed, secret: secret)
+    }
+
+    /// The body is stored as sent (less the secret), and PostgreSQL cannot store a NUL character: a field that
+    /// holds one, at any depth, is named unless its own check has named it already; a field name with one is the body's.
+    private static func unstorableText(in members: [(key: String, value: JSONValue)], problems: inout [ProblemDetails.InvalidParameter]) {
+        for (key, value) in members where key != "secret" {
+            if key.utf8.contains(0) {
+                if !problems.contains(where: { $0.name == "body" }) {
+                    problems.append(.init(name: "body", reason: "a field name contains a NUL character, which cannot be stored"))
+                }
+            } else if value.containsNUL, !problems.contains(where: { $0.name == key || $0.name.hasPrefix(key + ".") }) {
+                problems.append(.init(name: String(key.prefix(64)), reason: "contains a NUL character, which cannot be stored"))
+            }
+        }
     }
 
     private static func parseTimestamp(
@@ -208,5 +243,17 @@ extension String {
             return self
         }
         return trimmingCharacters(in: .whitespaces)
+    }
+}
+
+extension JSONValue {
+    /// Whether a string or a key anywhere in this value holds U+0000.
+    fileprivate var containsNUL: Bool {
+        switch self {
+        case .string(let text): text.utf8.contains(0)
+        case .array(let values): values.contains { $0.containsNUL }
+        case .object(let members): members.contains { $0.key.utf8.contains(0) || $0.value.containsNUL }
+        default: false
+        }
     }
 }
