@@ -113,7 +113,7 @@ enum OpenAPIDocument {
                   },
                   "ticker": {
                     "type": ["string", "number", "null"], "maxLength": 64, "pattern": "^([A-Za-z0-9._/!-]+:)?[A-Za-z0-9._/!-]+$",
-                    "description": "Alias of symbol (TradingView's {{ticker}}); symbol wins when both are sent."
+                    "description": "Alias of symbol (TradingView's {{ticker}}); symbol wins when both are sent with a value."
                   },
                   "action": {
                     "type": ["string", "null"], "pattern": "^([Bb][Uu][Yy]|[Ss][Ee][Ll][Ll]|[Ee][Xx][Ii][Tt]|[Cc][Aa][Nn][Cc][Ee][Ll]|[Aa][Dd][Dd])$",
@@ -131,8 +131,16 @@ enum OpenAPIDocument {
                     "$ref": "#/components/schemas/Decimal",
                     "description": "Units of the base asset, above 0. Optional: an exit, a closing buy or sell and a flat sentiment take the position's quantity, cancel ignores it, and a buy, sell or add without one trades the account's defaultOrderNotional (risk limits); without that, signal-processor rejects it (missing_quantity)."
                   },
-                  "size": { "$ref": "#/components/schemas/Decimal", "description": "Alias of quantity; quantity wins when both are sent." },
-                  "price": { "$ref": "#/components/schemas/Decimal", "description": "Above 0. The limit of a limit order (required then); for a market order, the price the alert saw." },
+                  "size": { "$ref": "#/components/schemas/Decimal", "description": "Alias of quantity; quantity wins when both are sent with a value." },
+                  "quantityType": {
+                    "type": ["string", "null"], "pattern": "^([Ff][Ii][Xx][Ee][Dd]_[Qq][Uu][Aa][Nn][Tt][Ii][Tt][Yy]|[Dd][Oo][Ll][Ll][Aa][Rr]_[Aa][Mm][Oo][Uu][Nn][Tt])$",
+                    "description": "What quantity counts: fixed_quantity (units of the base asset, the default) or dollar_amount (an amount of the quote currency, stored as notional and sized at the expected fill price). Requires quantity; other bridge values (percent_of_equity, risk_dollar_amount, ...) are a 400."
+                  },
+                  "optionType": {
+                    "type": ["string", "null"], "pattern": "^([Cc][Aa][Ll][Ll]|[Pp][Uu][Tt])$",
+                    "description": "call or put: read as direction call or put (an option signal, which signal-processor rejects: unsupported_instrument). A 400 naming both when direction says otherwise."
+                  },
+                  "price": { "$ref": "#/components/schemas/Decimal", "description": "Above 0. The limit of a limit order (required then, except for cancel); for a market order, the price the alert saw." },
                   "signalPrice": {
                     "$ref": "#/components/schemas/Decimal",
                     "description": "The market price when the alert fired: a market order's price when price is absent. Paper fills use it only on accounts created with --trust-signal-price."
@@ -280,7 +288,8 @@ enum OpenAPIDocument {
                   "stopLossPercent": { "type": "string", "description": "A stop loss this percentage of the entry price away from it." },
                   "stopLossAmount": { "type": "string", "description": "A stop loss this amount of the quote currency away from the entry price." },
                   "takeProfitPercent": { "type": "string", "description": "A take profit this percentage of the entry price away from it." },
-                  "takeProfitAmount": { "type": "string", "description": "A take profit this amount of the quote currency away from the entry price." }
+                  "takeProfitAmount": { "type": "string", "description": "A take profit this amount of the quote currency away from the entry price." },
+                  "notional": { "type": "string", "description": "The size as an amount of the quote currency (quantityType dollar_amount), in place of quantity." }
                 }
               },
               "SignalList": {
