@@ -70,15 +70,10 @@ struct AccountCommand: AsyncParsableCommand {
             let (user, allowShort, trustSignalPrice) = (self.user, self.allowShort, self.trustSignalPrice)
             let account = try await withDatabase { client, logger in
                 do {
-                    let account = try await PaperAccounts(database: client, logger: logger).create(
+                    return try await PaperAccounts(database: client, logger: logger).create(
                         user: user, quoteCurrency: currency, startingCash: cash, allowShort: allowShort, pricing: pricing,
-                        trustSignalPrice: trustSignalPrice
+                        trustSignalPrice: trustSignalPrice, defaultOrderNotional: defaultNotional
                     )
-                    if let defaultNotional {
-                        try await RiskLimitsStore.save(
-                            RiskLimits(defaultOrderNotional: defaultNotional), account: account.id, database: client, logger: logger)
-                    }
-                    return account
                 } catch let failure as PaperAccounts.Failure {
                     throw CommandFailure.exit(failure.description, code: 1)
                 }

@@ -111,3 +111,22 @@ struct SignalParserFieldFormsTests {
         #expect(Self.names(json) == [name])
     }
 }
+
+extension SignalParserFieldFormsTests {
+    @Test(
+        "an empty action or direction counts as absent, as every empty field: never a buy by default",
+        arguments: [
+            (#"{"ticker":"BTCUSD","direction":"","quantity":1}"#, ["action"]),
+            (#"{"ticker":"BTCUSD","action":"","quantity":1}"#, ["action"]),
+            (#"{"ticker":"BTCUSD","action":"  ","direction":"","optionType":"","quantity":1}"#, ["action"]),
+        ])
+    func emptyActionOrDirection(json: String, names: [String]) {
+        #expect(Self.names(json) == names)
+    }
+
+    @Test("an empty action beside a direction short is the direction alone: a sell, not a buy that closes the short")
+    func emptyActionWithDirection() throws {
+        let signal = try Self.parse(#"{"ticker":"BTCUSD","action":"","direction":"short","quantity":1}"#)
+        #expect(signal.action == .sell && signal.direction == .short)
+    }
+}

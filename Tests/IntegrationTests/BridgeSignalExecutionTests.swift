@@ -105,6 +105,35 @@ struct BridgeSignalExecutionTests {
         }
     }
 
+    @Test("an ioc limit exit the market is not at closes nothing, so it cancels nothing: the resting orders stay open")
+    func unfilledExitKeepsRestingOrders() async throws {
+        try await PaperTradingFixture.with { fixture in
+            _ = try Self.order(try await fixture.executor.execute(fixture.bridgeSignal("buy", quantity: "1")), .filled)
+            let resting = try Self.order(
+                try await fixture.executor.execute(fixture.bridgeSignal("buy", quantity: "0.5", orderType: "limit", price: "49000")), .new)
+            var exit = fixture.bridgeSignal("exit", orderType: "limit", price: "200000")
+            exit.timeInForce = "ioc"
+            _ = try Self.order(try await fixture.executor.execute(exit), .canceled)
+            #expect(try await fixture.positions() == ["long 1 @ 50025 open"])
+            #expect(try await fixture.strings("SELECT status FROM orders WHERE id = \(resting)") == ["new"])
+            #expect(try await fixture.balancesMatchLedger())
+        }
+    }
+
+    @Test("an exit, add or cancel of an unknown ticker records no order: its side would be a guess")
+    func unknownTickerRecordsNoOrder() async throws {
+        try await PaperTradingFixture.with { fixture in
+            for action in ["exit", "add", "cancel"] {
+                var signal = fixture.bridgeSignal(action, quantity: "1")
+                signal.symbol = "NOSUCHUSD"
+                let outcome = try await fixture.executor.execute(signal)
+                #expect(Self.rules(outcome) == ["unknown_symbol"], "\(action)")
+            }
+            let orders = try await fixture.database.count("SELECT count(*) FROM orders")
+            #expect(orders == 0)
+        }
+    }
+
     @Test("a flat sentiment on a short cancels its resting orders before buying it back")
     func flatCancelsRestingOrders() async throws {
         try await PaperTradingFixture.with(allowShort: true) { fixture in
@@ -382,6 +411,18 @@ struct BridgeSignalExecutionTests {
             #expect(try await fixture.positions() == ["long 0 @ 50025 closed"])
             #expect(try await fixture.orders() == ["buy 0.01999 filled", "sell 0.010005 filled", "sell 0.009985 filled"])
             #expect(try await fixture.balancesMatchLedger())
+        }
+    }
+
+    @Test("a default notional equal to the minimum order notional is not refused for the rounding of its quantity")
+    func defaultNotionalAtTheMinimum() async throws {
+        try await PaperTradingFixture.with { fixture in
+            try await RiskLimitsStore.save(
+                RiskLimits(minOrderNotional: 1_000, defaultOrderNotional: 1_000), account: try await fixture.accountID,
+                database: fixture.database, logger: TestServers.logger)
+            // 1000 / 50025 rounded down is 0.01999 (999.99975): below the minimum, so it rounds up to 0.01999001.
+            _ = try Self.order(try await fixture.executor.execute(fixture.bridgeSignal("buy", direction: "long")), .filled)
+            #expect(try await fixture.positions() == ["long 0.01999001 @ 50025 open"])
         }
     }
 

@@ -27,13 +27,14 @@ public actor KnownSymbols {
         self.logger = logger
     }
 
-    /// What each of `tickers` resolves to.
-    public func resolve(_ tickers: some Sequence<String>) async throws -> [String: SymbolResolution] {
+    /// What each of `tickers` resolves to. Without `reloadingOnMiss`, a ticker that does not resolve is not looked up
+    /// again: a caller inside a transaction must not wait for a pool connection while it holds one.
+    public func resolve(_ tickers: some Sequence<String>, reloadingOnMiss: Bool = true) async throws -> [String: SymbolResolution] {
         var catalogue = try await current()
         var resolutions: [String: SymbolResolution] = [:]
         for ticker in tickers where resolutions[ticker] == nil { resolutions[ticker] = catalogue.resolve(ticker) }
         let unknown = resolutions.filter { $0.value.symbol == nil }.keys
-        guard !unknown.isEmpty, ContinuousClock.now - loadedAt >= missRefreshInterval else { return resolutions }
+        guard reloadingOnMiss, !unknown.isEmpty, ContinuousClock.now - loadedAt >= missRefreshInterval else { return resolutions }
         catalogue = try await reload()
         for ticker in unknown { resolutions[ticker] = catalogue.resolve(ticker) }
         return resolutions

@@ -47,10 +47,11 @@ public struct PaperAccounts: Sendable {
         return value
     }
 
-    /// Creates the account of user `name` and deposits `startingCash` of its currency, in one transaction.
+    /// Creates the account of user `name`, deposits `startingCash` of its currency and, with `defaultOrderNotional`,
+    /// sets that risk limit, in one transaction.
     public func create(
         user name: String, quoteCurrency: String, startingCash: Decimal, allowShort: Bool = false, pricing: ExecutionPricing? = nil,
-        trustSignalPrice: Bool = false
+        trustSignalPrice: Bool = false, defaultOrderNotional: Decimal? = nil
     ) async throws -> PaperAccount {
         let logger = self.logger
         return try await database.transaction(logger: logger) { connection in
@@ -73,6 +74,10 @@ public struct PaperAccounts: Sendable {
                 var writes = AccountWrites(account: created)
                 writes.post([LedgerEntry(asset: quoteCurrency, bucket: .available, amount: startingCash, kind: .deposit)])
                 try await writes.flush(on: connection, logger: logger)
+            }
+            if let defaultOrderNotional {
+                try await RiskLimitsStore.save(
+                    RiskLimits(defaultOrderNotional: defaultOrderNotional), account: created.id, on: connection, logger: logger)
             }
             return created
         }

@@ -218,9 +218,12 @@ public struct OrderRequest: Sendable, Equatable {
     }
 
     /// An order still without a quantity, sized to `notional` (in the quote currency: the signal's own, else the
-    /// account's default) at `price`, rounded down to the quantity's places, then settled against `position` as
-    /// `sized(for:)` does; no notional, or one too small for the smallest quantity, is `missing_quantity`.
-    public func sized(notional: Decimal?, price: Decimal, position: PositionRecord?) -> Result<OrderRequest, RiskViolation> {
+    /// account's default) at `price`, rounded down to the quantity's places (up, when down would fall below
+    /// `minimum`, the account's smallest order notional), then settled against `position` as `sized(for:)` does;
+    /// no notional, or one too small for the smallest quantity, is `missing_quantity`.
+    public func sized(
+        notional: Decimal?, price: Decimal, position: PositionRecord?, minimum: Decimal? = nil
+    ) -> Result<OrderRequest, RiskViolation> {
         guard quantity == nil else { return .success(self) }
         guard let notional else {
             return .failure(
@@ -228,7 +231,8 @@ public struct OrderRequest: Sendable, Equatable {
                     rule: "missing_quantity",
                     message: "the signal has no quantity, and the account sets no defaultOrderNotional to size it"))
         }
-        let units = (notional / price).rounded(.down)
+        var units = (notional / price).rounded(.down)
+        if let minimum, units * price < minimum, notional >= minimum { units = (notional / price).rounded(.up) }
         guard units > 0 else {
             return .failure(
                 RiskViolation(

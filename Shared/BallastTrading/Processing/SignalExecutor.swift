@@ -62,7 +62,8 @@ public struct SignalExecutor: Sendable {
             var quotes = try await quotesTask.value
             var gate = try await SignalSequenceGate.open(user: userID, on: connection, logger: logger)
             let admitted = try await gate.admit(signals, on: connection, logger: logger)
-            let resolved = try await SignalSymbols.resolve(admitted.map(\.signal), with: symbolCatalogue, besides: batchSymbols)
+            let resolved = try await SignalSymbols.resolve(
+                admitted.map(\.signal), with: symbolCatalogue, besides: batchSymbols, reloadingOnMiss: false)
             // Earlier signals decided with this batch were not in it: their prices are read here, under the lock
             // (rare: only when the stream delivered a user's signals out of order).
             let incoming = Set(signals.map(\.id))
@@ -164,7 +165,10 @@ private struct SignalBatchRun {
         } else if instrument == nil {
             reasons.append(RiskViolation(rule: "unknown_symbol", message: "cannot tell the base and quote assets of \(order.symbol)"))
         }
-        guard reasons.isEmpty, let instrument else { return try reject(signal, reasons, order: order, account: account, into: &writes) }
+        guard reasons.isEmpty, let instrument else {
+            // Only a plain trade knows its side before the position is read: the others record no order.
+            return try reject(signal, reasons, order: order.intent == .trade ? order : nil, account: account, into: &writes)
+        }
 
         if order.intent == .cancel {
             return try await cancelOpenOrders(for: signal, order, account: account, state: &state, into: &writes, now: now)
@@ -173,7 +177,6 @@ private struct SignalBatchRun {
         switch order.sized(for: position) {
         case .success(let sized): order = sized
         case .failure(let violation):
-            // Only a plain trade is an order before the position is read: the others take their side from it.
             return try reject(signal, [violation], order: order.intent == .trade ? order : nil, account: account, into: &writes)
         }
 
@@ -195,7 +198,8 @@ private struct SignalBatchRun {
         let marketable = order.type == .market || order.price.map { order.side == .buy ? takerPrice <= $0 : takerPrice >= $0 } ?? false
         let expectedPrice = marketable ? takerPrice : (order.price ?? takerPrice)
         if order.quantity == nil {
-            switch order.sized(notional: order.notional ?? limits.defaultOrderNotional, price: expectedPrice, position: position) {
+            let notional = order.notional ?? limits.defaultOrderNotional
+            switch order.sized(notional: notional, price: expectedPrice, position: position, minimum: limits.minOrderNotional) {
             case .success(let sized): order = sized
             case .failure(let violation): return try reject(signal, [violation], order: nil, account: account, into: &writes)
             }
@@ -206,9 +210,10 @@ private struct SignalBatchRun {
         }
         // A signal that closes the position (an exit, a flat sentiment, a sell meaning the long) first cancels the
         // open orders of its symbol and strategy: a resting sell would otherwise still hold the asset the close sells,
-        // and a resting entry would reopen what the sender closed. Undone if the close itself is refused.
+        // and a resting entry would reopen what the sender closed. Not for an `ioc` limit the market is not at, which
+        // closes nothing; undone if the close itself is refused.
         let beforeClose = (state: state, writes: writes)
-        if order.closes(position) {
+        if order.closes(position), marketable || order.timeInForce != .ioc {
             _ = try await cancelOpenOrders(
                 of: order, reason: "canceled: signal \(signal.id.uuidString.lowercased()) closes the position", account: account,
                 state: &state, into: &writes, now: now)

@@ -6,11 +6,14 @@ import BallastMarket
 struct SignalSymbols: Sendable {
     var resolutions: [String: SymbolResolution] = [:]
 
-    /// Resolves the tickers of `signals`; those in `known` are not asked again.
-    static func resolve(_ signals: [SignalDocument], with catalogue: KnownSymbols, besides known: Self = Self()) async throws -> Self {
+    /// Resolves the tickers of `signals`; those in `known` are not asked again. Inside a transaction, pass
+    /// `reloadingOnMiss: false` (`KnownSymbols.resolve`).
+    static func resolve(
+        _ signals: [SignalDocument], with catalogue: KnownSymbols, besides known: Self = Self(), reloadingOnMiss: Bool = true
+    ) async throws -> Self {
         let missing = signals.map(ticker).filter { known.resolutions[$0] == nil }
         guard !missing.isEmpty else { return known }
-        let resolved = try await catalogue.resolve(missing)
+        let resolved = try await catalogue.resolve(missing, reloadingOnMiss: reloadingOnMiss)
         return Self(resolutions: known.resolutions.merging(resolved) { first, _ in first })
     }
 

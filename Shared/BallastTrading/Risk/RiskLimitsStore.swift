@@ -30,8 +30,13 @@ public enum RiskLimitsStore {
 
     /// Replaces the limits of `account`.
     public static func save(_ limits: RiskLimits, account: UUID, database: PostgresClient, logger: Logger) async throws {
+        try await database.withConnection { connection in try await save(limits, account: account, on: connection, logger: logger) }
+    }
+
+    /// Replaces the limits of `account`, in the caller's transaction.
+    static func save(_ limits: RiskLimits, account: UUID, on connection: PostgresConnection, logger: Logger) async throws {
         let sessions = String(decoding: try JSONCoding.encoder.encode(limits.tradingSessions), as: UTF8.self)
-        try await database.query(
+        try await connection.query(
             """
             INSERT INTO risk_limits (account_id, max_open_positions, max_open_positions_per_symbol, max_order_notional,
                 max_position_percent_of_equity, max_total_exposure, min_order_notional, default_order_notional, trading_sessions)

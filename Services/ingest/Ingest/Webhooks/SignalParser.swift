@@ -88,8 +88,9 @@ public enum SignalParser {
             direction = optionType == .call ? .call : .put
         }
         var action = choice("action", SignalInput.Action.self)
-        let actionGiven = present("action")
-        let directionGiven = present("direction") || present("optionType")
+        // Given: read, or named already as bad. An empty text counts as absent, as for every field.
+        let actionGiven = action != nil || problems.contains { $0.name == "action" }
+        let directionGiven = direction != nil || problems.contains { $0.name == "direction" || $0.name == "optionType" }
         if !actionGiven && !directionGiven {
             problems.append(.init(name: "action", reason: "is required (buy, sell, exit, cancel or add), unless a direction is given"))
         }
@@ -159,11 +160,18 @@ public enum SignalParser {
             }
             trailingStopPercent = percent
         }
+        let timeframe = text("timeframe", maxLength: 16) ?? text("interval", maxLength: 16)
+        let expiration = text("expiration", maxLength: 32)
+        let strategy = text("strategy", maxLength: 128)
+        let comment = text("comment", maxLength: 1024)
+        unstorableText(in: members, problems: &problems)
+        // Without a problem, an action was read or taken from the direction.
+        guard problems.isEmpty, let action else { throw invalid(problems) }
         let parsed = SignalInput(
             clientID: clientID,
             exchange: exchange,
             symbol: symbol ?? "",
-            action: action ?? .buy,
+            action: action,
             direction: direction,
             quantity: quantity,
             notional: notional,
@@ -176,11 +184,11 @@ public enum SignalParser {
             takeProfitPercent: takeProfit?.percentOfEntry,
             takeProfitAmount: takeProfit?.amountFromEntry,
             sentiment: sentiment,
-            timeframe: text("timeframe", maxLength: 16) ?? text("interval", maxLength: 16),
+            timeframe: timeframe,
             strike: strike,
-            expiration: text("expiration", maxLength: 32),
-            strategy: text("strategy", maxLength: 128),
-            comment: text("comment", maxLength: 1024),
+            expiration: expiration,
+            strategy: strategy,
+            comment: comment,
             timestamp: timestamp,
             timeInForce: timeInForce,
             expiresAt: expiresAt,
@@ -188,8 +196,6 @@ public enum SignalParser {
             extra: members.filter { !knownFields.contains($0.key) }
         )
         let secret: String? = if case .string(let value) = body["secret"] { value } else { nil }
-        unstorableText(in: members, problems: &problems)
-        guard problems.isEmpty else { throw invalid(problems) }
         return Parsed(signal: parsed, secret: secret)
     }
 
