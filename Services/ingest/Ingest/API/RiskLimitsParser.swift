@@ -48,23 +48,7 @@ enum RiskLimitsParser {
         }
         func amount(_ name: String) -> Decimal? {
             guard let value = body[name], value != .null else { return nil }
-            let digits: String
-            switch value {
-            case .number(let number): digits = number
-            case .string(let string): digits = string
-            default:
-                problems.append(.init(name: name, reason: "must be a number or a decimal string"))
-                return nil
-            }
-            guard let number = ExactDecimal.parse(digits) else {
-                problems.append(.init(name: name, reason: "'\(digits.prefix(40))' is not a decimal number"))
-                return nil
-            }
-            guard number > 0 else {
-                problems.append(.init(name: name, reason: "must be greater than 0"))
-                return nil
-            }
-            return number
+            return PositiveDecimal.read(value, name: name, problems: &problems)
         }
 
         let maxOpenPositions = count("maxOpenPositions")

@@ -27,7 +27,7 @@ enum ExitLevel: Equatable {
     static func parse(_ value: JSONValue, kind: Kind, problems: inout [ProblemDetails.InvalidParameter]) -> ExitLevel? {
         let field = kind.field
         guard case .object(let members) = value else {
-            guard let price = decimal(value, name: field, problems: &problems) else { return nil }
+            guard let price = PositiveDecimal.read(value, name: field, problems: &problems) else { return nil }
             return .price(price)
         }
         let stopTypes = ["stop", "stop_limit", "trailing_stop"]
@@ -94,37 +94,16 @@ enum ExitLevel: Equatable {
             case "percent":
                 let limit: Decimal? = kind == .stopLoss ? 100 : nil
                 return percentage(value[key], name: name, below: limit, problems: &problems).map(ExitLevel.percent)
-            case "amount": return decimal(value[key], name: name, problems: &problems).map(ExitLevel.amount)
-            default: return decimal(value[key], name: name, problems: &problems).map(ExitLevel.price)
+            case "amount": return PositiveDecimal.read(value[key], name: name, problems: &problems).map(ExitLevel.amount)
+            default: return PositiveDecimal.read(value[key], name: name, problems: &problems).map(ExitLevel.price)
             }
         }
-    }
-
-    /// A number above 0 (a JSON number or a string of one), exactly as written.
-    static func decimal(_ value: JSONValue?, name: String, problems: inout [ProblemDetails.InvalidParameter]) -> Decimal? {
-        let digits: String
-        switch value {
-        case .number(let number)?: digits = number
-        case .string(let string)?: digits = string.trimmingEdgeWhitespace()
-        default:
-            problems.append(.init(name: name, reason: "must be a number"))
-            return nil
-        }
-        guard let number = ExactDecimal.parse(digits) else {
-            problems.append(.init(name: name, reason: "'\(digits.prefix(40))' is not a decimal number"))
-            return nil
-        }
-        guard number > 0 else {
-            problems.append(.init(name: name, reason: "must be greater than 0"))
-            return nil
-        }
-        return number
     }
 
     private static func percentage(
         _ value: JSONValue?, name: String, below limit: Decimal? = 100, problems: inout [ProblemDetails.InvalidParameter]
     ) -> Decimal? {
-        guard let value, value != .null, let percent = decimal(value, name: name, problems: &problems) else { return nil }
+        guard let value, value != .null, let percent = PositiveDecimal.read(value, name: name, problems: &problems) else { return nil }
         if let limit, percent >= limit {
             problems.append(.init(name: name, reason: "must be less than \(limit)"))
             return nil

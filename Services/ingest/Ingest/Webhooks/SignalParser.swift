@@ -45,7 +45,7 @@ public enum SignalParser {
         }
         func decimal(_ name: String) -> Decimal? {
             guard let value = body[name], value != .null else { return nil }
-            return ExitLevel.decimal(value, name: name, problems: &problems)
+            return PositiveDecimal.read(value, name: name, problems: &problems)
         }
         func choice<Value: RawRepresentable & CaseIterable>(_ name: String, _ type: Value.Type, aliases: [String: Value] = [:]) -> Value?
         where Value.RawValue == String {
