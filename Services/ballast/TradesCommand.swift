@@ -19,6 +19,7 @@ struct TradesCommand: AsyncParsableCommand {
                 mark). The first line is the header \(TradeCSV.header), its columns in any order; timestamps in \
                 epoch milliseconds or RFC 3339; trade ids are text, 1 to 64 visible ASCII characters. \
                 A bad line is reported with its number and the reason, and skipped; the counts are printed at the end. \
+                A line may hold 64 KiB; a quote that is never closed makes its own line bad, and the next lines are read. \
                 Exit codes: 0 when every line was published, 3 when lines were skipped, 2 when the file cannot be read \
                 or has no header, 1 when Redis fails. \
                 Replaying a file twice changes nothing: market-data keeps one trade per (symbol, trade_id).

@@ -105,18 +105,21 @@ struct TradeReplayTests {
             #expect(run.output.contains("published 600 trades to ballast:trades; skipped 0 bad lines"), "\(run.output)")
         }
 
-        // Bad lines: each named by the line it starts on, with the reason; exit code 3, the good lines published.
+        // Bad lines: each named by the line it starts on, with the reason; exit code 3, the good lines published. The
+        // stray quote on line 5 costs line 5 only: the line after it is read again, and published.
         let badFile = try Self.write(
             [
-                TradeCSV.header, quoted[0], "\(start),\(crlfSymbol),1,1,buy,\"two\r\nlines\"", quoted[1],
-                "\(start),\(crlfSymbol),1,1,buy,a b", "\(start),\(crlfSymbol),1,1,buy",
+                TradeCSV.header, quoted[0], "\(start),\(crlfSymbol),1,1,buy,\"two\r\nlines\"",
+                "\(start),\"\(crlfSymbol),1,1,buy,T-STRAY", quoted[1], "\(start),\(crlfSymbol),1,1,buy,a b",
+                "\(start),\(crlfSymbol),1,1,buy",
             ].joined(separator: "\r\n"), named: "bad.csv", in: directory)
         let bad = try await Self.replay(badFile, environment: environment)
         #expect(bad.status == 3, "\(bad.output)")
-        #expect(bad.output.contains("published 2 trades to ballast:trades; skipped 3 bad lines"), "\(bad.output)")
+        #expect(bad.output.contains("published 2 trades to ballast:trades; skipped 4 bad lines"), "\(bad.output)")
         #expect(bad.output.contains("bad.csv:3: the trade id may hold only visible ASCII characters"), "\(bad.output)")
-        #expect(bad.output.contains("bad.csv:6: the trade id may hold only visible ASCII characters"), "\(bad.output)")
-        #expect(bad.output.contains("bad.csv:7: expected 6 fields, got 5; skipped"), "\(bad.output)")
+        #expect(bad.output.contains("bad.csv:5: unclosed quote in field 2: the field runs onto the next lines"), "\(bad.output)")
+        #expect(bad.output.contains("bad.csv:7: the trade id may hold only visible ASCII characters"), "\(bad.output)")
+        #expect(bad.output.contains("bad.csv:8: expected 6 fields, got 5; skipped"), "\(bad.output)")
 
         try await withTestDatabase { database in
             let stored = await poll(timeout: .seconds(60)) {

@@ -102,12 +102,28 @@ struct SymbolCatalogueTests {
         "symbols split at a separator, else before the longest known quote suffix; every suffix split is a candidate",
         arguments: [
             ("BTC-USD", ["BTC/USD"]), ("BTC_USD", ["BTC/USD"]), ("ETH/BTC", ["ETH/BTC"]), ("BTCUSDT", ["BTC/USDT"]),
-            ("BTCJPY", ["BTC/JPY"]), ("BNBUSD", ["BN/BUSD", "BNB/USD"]), ("BTC-ETH-USD", []), ("-USD", []), ("USD", []), ("BTC", []),
+            ("BTCJPY", ["BTC/JPY"]), ("BNBUSD", ["BNB/USD"]), ("SHIBUSD", ["SHIB/USD"]),
+            ("BTCFDUSD", ["BTC/FDUSD", "BTCFD/USD"]), ("BTC-ETH-USD", []), ("-USD", []), ("USD", []), ("BTC", []),
             ("BTCXYZ", []),
         ]
     )
     func splits(symbol: String, expected: [String]) {
         #expect(AssetPair.splits(of: symbol).map(\.description) == expected)
+    }
+
+    @Test("BUSD is no default quote: BNBUSD and SHIBUSD are quoted in USD; BUSD tickers need a BUSD market or the mapping")
+    func busdIsNoDefaultQuote() {
+        let market = SymbolCatalogue(symbols: ["BNBUSD", "SHIBUSD", "ETH-USD"])
+        #expect(market.pair(of: "BNBUSD") == AssetPair(base: "BNB", quote: "USD"))
+        #expect(market.pair(of: "SHIBUSD") == AssetPair(base: "SHIB", quote: "USD"))
+        #expect(market.resolve("BNB/USD") == .known("BNBUSD"))
+        #expect(market.resolve("BINANCE:SHIB-USD") == .known("SHIBUSD"))
+        #expect(market.resolve("BNBBUSD").symbol == nil)
+        // A known market spelled with a separator makes its quote a suffix, BUSD included.
+        #expect(SymbolCatalogue(symbols: ["BNB-BUSD"]).resolve("BNBBUSD") == .known("BNB-BUSD"))
+        let mapped = SymbolCatalogue(symbols: ["ETH-USD", "BNB-USD"], quoteAliases: ["BUSD": "USD"])
+        #expect(mapped.resolve("ETHBUSD") == .known("ETH-USD"))
+        #expect(mapped.resolve("BNBBUSD") == .known("BNB-USD"))
     }
 
     @Test("the catalogue lists each known symbol's base and quote")

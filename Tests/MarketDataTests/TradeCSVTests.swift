@@ -95,7 +95,8 @@ struct TradeCSVTests {
                 "10 ! the trade id is empty",
                 "11 ! timestamp 'soon' is neither epoch milliseconds nor RFC 3339",
                 "12 A4",
-                "13 ! a quoted field is not closed before the end of the file",
+                "13 ! unclosed quote in field 6: no closing quote before the end of the file",
+                "14 A5",
             ])
     }
 
@@ -108,7 +109,10 @@ struct TradeCSVTests {
             ("1,BTC-USD,1,1,buy,7\n", "missing timestamp, symbol, price, quantity, side, trade_id"),
             ("timestamp,symbol,price,quantity,side\n", "missing trade_id"),
             ("timestamp,symbol,price,quantity,side,trade_id,Symbol\n", "column symbol appears twice"),
-            ("timestamp,symbol,price,quantity,side,\"trade_id\n", "a quoted field is not closed before the end of the file"),
+            (
+                "timestamp,symbol,price,quantity,side,\"trade_id\n1,BTC-USD,1,1,buy,7\n",
+                "unclosed quote in field 6: no closing quote before the end of the file"
+            ),
         ]
     )
     func noHeader(text: String, detail: String) {

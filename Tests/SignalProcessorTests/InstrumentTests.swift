@@ -31,6 +31,21 @@ struct InstrumentTests {
     }
 
     @Test(
+        "market symbols without a separator whose base ends in B are quoted in USD, not in the discontinued BUSD",
+        arguments: [
+            ("BNBUSD", "BNB", "USD"),
+            ("SHIBUSD", "SHIB", "USD"),
+            ("BTCUSDT", "BTC", "USDT"),
+            ("ETH-USD", "ETH", "USD"),
+        ]
+    )
+    func baseEndingInB(symbol: String, base: String, quote: String) throws {
+        let instrument = try #require(Instrument(symbol: symbol))
+        #expect(instrument.base == base)
+        #expect(instrument.quote == quote)
+    }
+
+    @Test(
         "symbols without a separator or a known quote suffix, or with an empty side, are refused",
         arguments: ["", "BTC", "AAPL", "BTCXYZ", "USD", "USDT", "BTC-", "BTC/", "-", "/", "BTC-ETH-USD-X"]
     )

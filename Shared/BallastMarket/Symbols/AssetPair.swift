@@ -14,14 +14,16 @@ public struct AssetPair: Sendable, Hashable, CustomStringConvertible {
     /// Characters that separate the base from the quote.
     public static let separators: Set<Character> = ["-", "/", "_"]
 
-    /// Quote assets recognised at the end of a symbol without a separator (`BTCUSDT`), longest first.
+    /// Quote assets recognised at the end of a symbol without a separator (`BTCUSDT`), longest first. Not BUSD:
+    /// Binance ended it in 2024, and as a suffix it misread `BNBUSD` as BN/BUSD and `SHIBUSD` as SHI/BUSD. A market
+    /// quoted in BUSD is recognised when spelled with a separator (`BNB-BUSD`), or through `BALLAST_QUOTE_ALIASES`.
     public static let defaultQuotes = byLengthDescending([
-        "USDT", "USDC", "BUSD", "FDUSD", "DAI", "USD", "EUR", "GBP", "JPY", "AUD", "CAD", "CHF", "BTC", "ETH",
+        "USDT", "USDC", "FDUSD", "DAI", "USD", "EUR", "GBP", "JPY", "AUD", "CAD", "CHF", "BTC", "ETH",
     ])
 
     /// Every way `symbol` splits, most likely first. A symbol with a separator splits there only, into two non-empty
     /// parts (`BTC-USD`; `-USD` and `BTC-ETH-USD` do not split). Otherwise each quote of `quotes` (longest first) that
-    /// ends the symbol and leaves a base gives a split: with `BUSD` and `USD`, `BNBUSD` is BN/BUSD, then BNB/USD.
+    /// ends the symbol and leaves a base gives a split: with `FDUSD` and `USD`, `BTCFDUSD` is BTC/FDUSD, then BTCFD/USD.
     /// Letters are compared as given: callers upper-case first when case does not matter.
     public static func splits(of symbol: String, quotes: [String] = defaultQuotes) -> [AssetPair] {
         if symbol.contains(where: separators.contains) {

@@ -1,3 +1,5 @@
+import BallastCore
+
 /// The market symbols market-data knows, and how tickers as senders write them map onto those symbols.
 ///
 /// `resolve(_:)` reads a ticker such as `BTCUSD`, `COINBASE:BTCUSD`, `XBTUSD`, `XXBTZUSD` or `btc/usdt`:
@@ -89,7 +91,7 @@ public struct SymbolCatalogue: Sendable {
 
     /// The known symbol `ticker` trades, or why there is none and the closest known symbols.
     public func resolve(_ ticker: String) -> SymbolResolution {
-        let trimmed = ticker.trimmingWhitespace
+        let trimmed = ticker.trimmingEdgeWhitespace()
         let bare = (trimmed.lastIndex(of: ":").map { trimmed[trimmed.index(after: $0)...] } ?? trimmed[...]).uppercased()
         if known.contains(bare) { return .known(bare) }
         let alias = { (code: String) in baseAliases[code] ?? code }
@@ -139,14 +141,5 @@ public struct SymbolCatalogue: Sendable {
     /// Upper-case letters and digits of `text` as bytes, without separators: `BTC-USD` is `BTCUSD`.
     private static func compact(_ text: String) -> [UInt8] {
         Array(text.uppercased().utf8.filter { !"-/_.".utf8.contains($0) })
-    }
-}
-
-extension String {
-    fileprivate var trimmingWhitespace: String {
-        var text = Substring(self)
-        while let first = text.first, first.isWhitespace { text.removeFirst() }
-        while let last = text.last, last.isWhitespace { text.removeLast() }
-        return String(text)
     }
 }

@@ -6,6 +6,13 @@
 ///
 /// A quoted field holds commas, line breaks and quotes (written `""`) as data. Each record carries the physical line it
 /// starts on, so a reader can name the line of a bad record even when fields before it span several lines.
+///
+/// A stray quote (`1,"BTC-USD,…` with no closing quote) would make the rest of the file one field. So a record that
+/// runs past the end of its line inside a quoted field and then turns out malformed (the file ends before the closing
+/// quote, the record passes `maximumRecordLength` bytes, or a character follows the quote that closes it) is one bad
+/// record, `unclosed quote in field N`, on the line it starts on; reading starts again after that line, which is why
+/// the bytes of such a record after its first line break are held, at most `maximumRecordLength`. A record that stays
+/// on its line and passes `maximumRecordLength` bytes is bad too; its bytes up to its line ending are dropped.
 public struct CSVRecordReader: Sendable {
     public struct Record: Sendable, Equatable {
         public var fields: [String]
@@ -21,12 +28,28 @@ public struct CSVRecordReader: Sendable {
         }
     }
 
+    /// The bytes one record may hold, line breaks inside quoted fields included; a trade line is about 100.
+    public static let maximumRecordLength = 65_536
+
     private enum State {
         case unquoted
         case quoted
         /// A quote inside a quoted field: the second of `""`, or the closing quote.
         case quoteInQuoted
         case afterClosingQuote
+        /// The record passed `maximumRecordLength` on its line: bytes are dropped up to the line ending.
+        case overlong
+    }
+
+    /// The part of a record after the first line break inside a quoted field, read again when the quote proves stray.
+    private struct Continuation: Sendable {
+        /// The field that holds the line break, from 1.
+        var field: Int
+        /// The line after the line break.
+        var line: Int
+        /// The line break is a CR: an LF first in `bytes` completes it.
+        var afterCarriageReturn: Bool
+        var bytes: [UInt8] = []
     }
 
     private static let quote = UInt8(ascii: "\"")
@@ -43,8 +66,15 @@ public struct CSVRecordReader: Sendable {
     private var fieldIsBlank = true
     private var fields: [String] = []
     private var problem: String?
+    /// Why the current record ends inside a quoted field (the end of the file, its length), or nil.
+    private var unclosed: String?
     /// The current record has a byte other than a line ending.
     private var inRecord = false
+    /// The bytes of the current record so far, line endings that end it excluded.
+    private var recordLength = 0
+    private var continuation: Continuation?
+    /// Bytes of a record with a stray quote, to read before the rest of the input.
+    private var unread: [UInt8]?
     /// The physical line being read, and the one the current record started on.
     private var line = 1
     private var recordLine = 1
@@ -71,74 +101,137 @@ public struct CSVRecordReader: Sendable {
     }
 
     /// Ends the input: appends the last record when no line ending followed it, or a quoted field that was never
-    /// closed, with its problem.
+    /// closed, with its problem (and then the records after a stray quote's line).
     public mutating func finish(into records: inout [Record]) {
         if let held = head {
             head = nil
             let rest = held == Self.byteOrderMark ? [] : held
             rest.withUnsafeBytes { consume($0, into: &records) }
         }
-        switch state {
-        case .quoted:
-            problem = problem ?? "a quoted field is not closed before the end of the file"
-            endRecord(into: &records)
-        case .unquoted, .quoteInQuoted, .afterClosingQuote:
-            if inRecord { endRecord(into: &records) }
+        while true {
+            switch state {
+            case .quoted:
+                unclosed = "no closing quote before the end of the file"
+                endRecord(into: &records)
+            case .unquoted, .quoteInQuoted, .afterClosingQuote, .overlong:
+                if inRecord { endRecord(into: &records) }
+            }
+            guard unread != nil else { return }
+            readUnread(into: &records)
         }
     }
 
     private mutating func consume(_ bytes: UnsafeRawBufferPointer, into records: inout [Record]) {
         for byte in bytes {
-            let afterCarriageReturn = previousWasCarriageReturn
-            previousWasCarriageReturn = byte == Self.carriageReturn
-            if state == .quoted {
-                if byte == Self.quote {
-                    state = .quoteInQuoted
-                } else {
-                    // Line breaks inside a quoted field are data, and physical lines all the same.
-                    if byte == Self.carriageReturn || (byte == Self.lineFeed && !afterCarriageReturn) { line += 1 }
-                    field.append(byte)
-                }
-                continue
+            readByte(byte, into: &records)
+            if unread != nil { readUnread(into: &records) }
+        }
+    }
+
+    /// Reads the bytes after a stray quote's line, and those after any stray quote among them, in input order.
+    private mutating func readUnread(into records: inout [Record]) {
+        while let bytes = unread {
+            unread = nil
+            var index = bytes.startIndex
+            while index < bytes.endIndex, unread == nil {
+                readByte(bytes[index], into: &records)
+                index += 1
             }
-            if byte == Self.lineFeed && afterCarriageReturn { continue }
-            if byte == Self.carriageReturn || byte == Self.lineFeed {
-                line += 1
-                if inRecord { endRecord(into: &records) }
-                recordLine = line
-                continue
+            // A stray quote among them: its record's later bytes come first, then the rest of these.
+            unread?.append(contentsOf: bytes[index...])
+        }
+    }
+
+    private mutating func readByte(_ byte: UInt8, into records: inout [Record]) {
+        continuation?.bytes.append(byte)
+        let afterCarriageReturn = previousWasCarriageReturn
+        previousWasCarriageReturn = byte == Self.carriageReturn
+        let isLineBreak = byte == Self.carriageReturn || (byte == Self.lineFeed && !afterCarriageReturn)
+        switch state {
+        case .quoted:
+            recordLength += 1
+            if recordLength > Self.maximumRecordLength {
+                overflow(into: &records)
+            } else if byte == Self.quote {
+                state = .quoteInQuoted
+            } else {
+                // Line breaks inside a quoted field are data, and physical lines all the same.
+                if isLineBreak {
+                    line += 1
+                    if continuation == nil {
+                        continuation = Continuation(
+                            field: fields.count + 1, line: line, afterCarriageReturn: byte == Self.carriageReturn)
+                    }
+                }
+                field.append(byte)
             }
-            inRecord = true
-            switch state {
-            case .unquoted:
-                if byte == Self.comma {
-                    endField()
-                } else if byte == Self.quote && fieldIsBlank {
-                    field.removeAll(keepingCapacity: true)
-                    state = .quoted
-                } else {
-                    if byte != Self.space && byte != Self.tab { fieldIsBlank = false }
-                    field.append(byte)
-                }
-            case .quoteInQuoted:
-                if byte == Self.quote {
-                    field.append(byte)
-                    state = .quoted
-                } else if byte == Self.comma {
-                    endField()
-                } else {
-                    if byte != Self.space && byte != Self.tab { problem = problem ?? "a character follows a closing quote" }
-                    state = .afterClosingQuote
-                }
-            case .afterClosingQuote:
-                if byte == Self.comma {
-                    endField()
-                } else if byte != Self.space && byte != Self.tab {
-                    problem = problem ?? "a character follows a closing quote"
-                }
-            case .quoted:
-                break
+            return
+        case .overlong:
+            if isLineBreak { endLine(into: &records) }
+            return
+        case .unquoted, .quoteInQuoted, .afterClosingQuote:
+            break
+        }
+        if byte == Self.lineFeed && afterCarriageReturn { return }
+        if isLineBreak {
+            endLine(into: &records)
+            return
+        }
+        inRecord = true
+        recordLength += 1
+        if recordLength > Self.maximumRecordLength {
+            overflow(into: &records)
+            return
+        }
+        switch state {
+        case .unquoted:
+            if byte == Self.comma {
+                endField()
+            } else if byte == Self.quote && fieldIsBlank {
+                field.removeAll(keepingCapacity: true)
+                state = .quoted
+            } else {
+                if byte != Self.space && byte != Self.tab { fieldIsBlank = false }
+                field.append(byte)
             }
+        case .quoteInQuoted:
+            if byte == Self.quote {
+                field.append(byte)
+                state = .quoted
+            } else if byte == Self.comma {
+                endField()
+            } else {
+                if byte != Self.space && byte != Self.tab { problem = problem ?? "a character follows a closing quote" }
+                state = .afterClosingQuote
+            }
+        case .afterClosingQuote:
+            if byte == Self.comma {
+                endField()
+            } else if byte != Self.space && byte != Self.tab {
+                problem = problem ?? "a character follows a closing quote"
+            }
+        case .quoted, .overlong:
+            break
+        }
+    }
+
+    /// A line ending outside quotes: the end of the record, if the line had one.
+    private mutating func endLine(into records: inout [Record]) {
+        line += 1
+        if inRecord { endRecord(into: &records) }
+        recordLine = line
+    }
+
+    /// The record passed `maximumRecordLength`: a stray quote's record ends here; one on a single line is dropped to
+    /// its line ending.
+    private mutating func overflow(into records: inout [Record]) {
+        problem = "the line is longer than \(Self.maximumRecordLength) bytes"
+        if continuation != nil {
+            if state == .quoted { unclosed = "no closing quote within \(Self.maximumRecordLength) bytes" }
+            endRecord(into: &records)
+        } else {
+            field.removeAll()
+            state = .overlong
         }
     }
 
@@ -156,9 +249,26 @@ public struct CSVRecordReader: Sendable {
 
     private mutating func endRecord(into records: inout [Record]) {
         endField()
-        records.append(Record(fields: fields, line: recordLine, problem: problem))
+        if let continuation, let reason = unclosed ?? problem.map({ "the field runs onto the next lines, where \($0)" }) {
+            // A quoted field ran past its line and the record is malformed: the quote was stray. The record is its
+            // first line; the lines after it are read again.
+            records.append(
+                Record(
+                    fields: Array(fields.prefix(continuation.field - 1)), line: recordLine,
+                    problem: "unclosed quote in field \(continuation.field): \(reason)"))
+            unread = continuation.bytes
+            line = continuation.line
+            recordLine = continuation.line
+            previousWasCarriageReturn = continuation.afterCarriageReturn
+        } else {
+            let reason = unclosed.map { "unclosed quote in field \(fields.count): \($0)" } ?? problem
+            records.append(Record(fields: fields, line: recordLine, problem: reason))
+        }
         fields = []
         problem = nil
+        unclosed = nil
         inRecord = false
+        recordLength = 0
+        continuation = nil
     }
 }

@@ -1,6 +1,9 @@
+import BallastCore
+
 /// The columns of a trade file for `ballast trades replay`: a header naming `timestamp,symbol,price,quantity,side,trade_id`
 /// (in any order and case; other columns are ignored), then one trade per record. `timestamp` in epoch milliseconds or
-/// RFC 3339; `trade_id` the venue's id as text (`TradeID`). Fields are trimmed of spaces and tabs.
+/// RFC 3339; `trade_id` the venue's id as text (`TradeID`). Fields are trimmed of spaces and tabs (and other Unicode
+/// spaces: `trimmingEdgeWhitespace()`).
 public struct TradeCSV: Sendable {
     public static let columns = ["timestamp", "symbol", "price", "quantity", "side", "trade_id"]
     public static let header = columns.joined(separator: ",")
@@ -13,7 +16,7 @@ public struct TradeCSV: Sendable {
     public init(header fields: [String]) throws(TradeCSVError) {
         var positions: [String: Int] = [:]
         for (index, field) in fields.enumerated() {
-            let name = String(field.trimmingSpaces).lowercased()
+            let name = field.trimmingEdgeWhitespace().lowercased()
             guard Self.columns.contains(name) else { continue }
             guard positions[name] == nil else { throw Self.notHeader("column \(name) appears twice") }
             positions[name] = index
@@ -31,16 +34,16 @@ public struct TradeCSV: Sendable {
     /// The trade in a record's `fields`, or why there is none.
     public func trade(from fields: [String]) -> Result<Trade, TradeCSVError> {
         guard fields.count == fieldCount else { return .failure(TradeCSVError("expected \(fieldCount) fields, got \(fields.count)")) }
-        let timestamp = fields[positions[0]].trimmingSpaces
-        let symbolText = fields[positions[1]].trimmingSpaces
-        let priceText = fields[positions[2]].trimmingSpaces
-        let quantityText = fields[positions[3]].trimmingSpaces
-        let sideText = fields[positions[4]].trimmingSpaces
-        let idText = fields[positions[5]].trimmingSpaces
-        guard let time = TradeMessage.epochMilliseconds(String(timestamp)) else {
+        let timestamp = fields[positions[0]].trimmingEdgeWhitespace()
+        let symbolText = fields[positions[1]].trimmingEdgeWhitespace()
+        let priceText = fields[positions[2]].trimmingEdgeWhitespace()
+        let quantityText = fields[positions[3]].trimmingEdgeWhitespace()
+        let sideText = fields[positions[4]].trimmingEdgeWhitespace()
+        let idText = fields[positions[5]].trimmingEdgeWhitespace()
+        guard let time = TradeMessage.epochMilliseconds(timestamp) else {
             return .failure(TradeCSVError("timestamp '\(timestamp)' is neither epoch milliseconds nor RFC 3339"))
         }
-        guard let symbol = MarketSymbol.normalized(String(symbolText)) else {
+        guard let symbol = MarketSymbol.normalized(symbolText) else {
             return .failure(TradeCSVError("symbol '\(symbolText)' is not a symbol"))
         }
         guard let price = FixedDecimal(priceText) else {
@@ -64,13 +67,4 @@ public struct TradeCSV: Sendable {
 public struct TradeCSVError: Error, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
-}
-
-extension String {
-    fileprivate var trimmingSpaces: Substring {
-        var text = self[...]
-        while text.first == " " || text.first == "\t" { text.removeFirst() }
-        while text.last == " " || text.last == "\t" { text.removeLast() }
-        return text
-    }
 }
