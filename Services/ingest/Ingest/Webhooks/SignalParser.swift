@@ -241,17 +241,6 @@ public enum SignalParser {
     }
 }
 
-extension String {
-    /// `trimmingCharacters(in: .whitespaces)` without Foundation's bridging in the common case: a value
-    /// that starts and ends with visible ASCII is returned as it is.
-    func trimmingEdgeWhitespace() -> String {
-        if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
-            return self
-        }
-        return trimmingCharacters(in: .whitespaces)
-    }
-}
-
 extension JSONValue {
     /// Whether a string or a key anywhere in this value holds U+0000.
     fileprivate var containsNUL: Bool {
