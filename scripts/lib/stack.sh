@@ -213,10 +213,11 @@ pg_socket_dir() {
     fi
 }
 
-# start_postgres DIR PORT — a private cluster listening on 127.0.0.1:PORT
-# only. A no-op when DIR's cluster is already running.
+# start_postgres DIR PORT [MAX_CONNECTIONS] — a private cluster listening on
+# 127.0.0.1:PORT only (MAX_CONNECTIONS defaults to PostgreSQL's 100). A no-op
+# when DIR's cluster is already running.
 start_postgres() {
-    local dir port=$2 bin home
+    local dir port=$2 max_connections=${3:-100} bin home
     dir=$(abs_dir "$1")
     bin=$(pg_bindir)
     home=$(pg_prepare_home "$dir")
@@ -229,6 +230,7 @@ start_postgres() {
     as_pg tee "$home/data/ballast.conf" >/dev/null <<EOF
 listen_addresses = '127.0.0.1'
 port = $port
+max_connections = $max_connections
 unix_socket_directories = '$(pg_socket_dir "$home" "$port")'
 EOF
     if ! as_pg "$bin/pg_ctl" -D "$home/data" -l "$home/postgres.log" -w -t 30 start >/dev/null; then

@@ -26,10 +26,19 @@ enum TestDatabase {
             }
             try await drop(name, admin: admin)
             return value
+        } catch let error as PSQLError {
+            try? await drop(name, admin: admin)
+            // PSQLError's description hides the server's message; a failing test should show it.
+            throw ServerFailure(description: String(reflecting: error))
         } catch {
             try? await drop(name, admin: admin)
             throw error
         }
+    }
+
+    /// A PostgreSQL error with the server's message and SQLSTATE, which `PSQLError` prints only when reflected.
+    struct ServerFailure: Error, CustomStringConvertible {
+        var description: String
     }
 
     /// Runs `body` with a client whose connection pool is running.
