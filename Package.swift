@@ -259,6 +259,7 @@ let package = Package(
                 "BallastPostgres",
                 "BallastRedis",
                 "BallastMarket",
+                "BallastTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

@@ -1,4 +1,5 @@
 import BallastCore
+import BallastTestSupport
 import Foundation
 import Testing
 

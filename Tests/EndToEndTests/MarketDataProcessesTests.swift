@@ -1,6 +1,7 @@
 import BallastCore
 import BallastMarket
 import BallastRedis
+import BallastTestSupport
 import Foundation
 import PostgresNIO
 import Testing

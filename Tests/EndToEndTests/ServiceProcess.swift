@@ -72,21 +72,3 @@ func httpGet(_ url: String) async -> (status: Int, body: String)? {
         return nil
     }
 }
-
-/// A TCP port nothing listens on right now (bound then released).
-func freePort() throws -> Int {
-    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(socket) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-            bind(socket, socketAddress, length) == 0 && getsockname(socket, socketAddress, &length) == 0
-        }
-    }
-    guard bound else { throw E2EError("cannot find a free port") }
-    return Int(UInt16(bigEndian: address.sin_port))
-}

@@ -1,5 +1,6 @@
 import BallastCore
 import BallastRedis
+import BallastTestSupport
 import Foundation
 import PostgresNIO
 import Testing

@@ -1,5 +1,6 @@
 import BallastCore
 import BallastRedis
+import BallastTestSupport
 import Foundation
 
 /// A `redis-server` of a test's own, for tests that stop and restart Redis.
@@ -10,7 +11,7 @@ final class RedisServerProcess: @unchecked Sendable {
     private var process: Process?
 
     init() throws {
-        port = Int.random(in: 40_000...49_000)
+        port = try freePort()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ballast-redis-\(port)-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
