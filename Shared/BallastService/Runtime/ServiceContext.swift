@@ -30,14 +30,6 @@ public struct ServiceContext: Sendable {
         self.health = health
     }
 
-    /// A consumer of `stream` that runs `body` per message, at most `BALLAST_CONSUMER_CONCURRENCY` at a time.
-    public func makeConsumer(
-        of stream: String,
-        processing body: @escaping @Sendable (StreamMessage) async throws -> Void
-    ) -> StreamConsumer {
-        makeConsumer(of: stream, handler: ConcurrentMessageHandler(maxConcurrency: configuration.consumer.concurrency, body))
-    }
-
     /// A consumer of `stream` in this service's group; readiness waits for it to be reading.
     public func makeConsumer(of stream: String, handler: any StreamMessageHandler) -> StreamConsumer {
         StreamConsumer(
