@@ -2,16 +2,6 @@ import BallastCore
 import BallastMarket
 import Foundation
 
-/// Why a position closed (stored in `positions.close_reason`, sent in `position.closed`).
-public enum CloseReason: String, Sendable {
-    case signal
-    /// Closed through `POST /api/v1/positions/{id}/close`.
-    case manual
-    case stopLoss = "stop_loss"
-    case takeProfit = "take_profit"
-    case trailingStop = "trailing_stop"
-}
-
 /// Books everything one fill changes into the transaction's `AccountWrites` (the transaction holds the
 /// account's row lock): the fill, the ledger entries (cash, asset, fee, and the release of what the order
 /// had locked for the part filled), the order's progress, the (symbol, strategy) position, and the events.

@@ -34,16 +34,7 @@ public struct OrderExpiry: Sendable {
     /// `Failures`. With `run`, each order's transaction holds the run's fence.
     @discardableResult
     public func expire(now: Date, run: JobRun? = nil) async throws -> Int {
-        let rows = try await database.query(
-            """
-            SELECT id, account_id FROM orders
-            WHERE status IN ('new', 'partially_filled') AND expires_at <= \(now)
-            ORDER BY expires_at LIMIT 10000
-            """,
-            logger: logger
-        )
-        var due: [(order: UUID, account: UUID)] = []
-        for try await row in rows.decode((UUID, UUID).self) { due.append(row) }
+        let due = try await OrderStore.dueOrders(now: now, database: database, logger: logger)
         var expired = 0
         var failed = 0
         var firstFailure: String?

@@ -74,17 +74,7 @@ public struct TradeWatcher: StreamMessageHandler {
 
     private func fillRestingOrders(symbol: String, trades: [WatchedTrade]) async throws {
         guard let low = trades.map(\.price).min(), let high = trades.map(\.price).max() else { return }
-        let rows = try await database.query(
-            """
-            SELECT id, account_id FROM orders
-            WHERE symbol = \(symbol) AND status IN ('new', 'partially_filled') AND type = 'limit'
-              AND ((side = 'buy' AND limit_price >= \(low)) OR (side = 'sell' AND limit_price <= \(high)))
-            ORDER BY created_at
-            """,
-            logger: logger
-        )
-        var candidates: [(order: UUID, account: UUID)] = []
-        for try await candidate in rows.decode((UUID, UUID).self) { candidates.append(candidate) }
+        let candidates = try await OrderStore.crossedLimitOrders(symbol: symbol, low: low, high: high, database: database, logger: logger)
         // One order that cannot be filled does not hold back the others; the batch still fails, so it comes back.
         var firstFailure: (any Error)?
         for (orderID, accountID) in candidates {
@@ -105,8 +95,8 @@ public struct TradeWatcher: StreamMessageHandler {
                 let limit = order.limitPrice, let instrument = Instrument(symbol: order.symbol)
             else { return }
             let account = state.account
-            let created = try await Self.createdAt(of: orderID, on: connection, logger: logger)
-            let seen = try await Self.filledTrades(of: orderID, on: connection, logger: logger)
+            let created = try await OrderStore.createdAt(of: orderID, on: connection, logger: logger)
+            let seen = try await OrderStore.filledTrades(of: orderID, on: connection, logger: logger)
             var position = state.openPosition(symbol: order.symbol, strategy: order.strategy)
             let booking = FillBooking(account: account, instrument: instrument)
             var writes = AccountWrites(account: account)
@@ -142,60 +132,14 @@ public struct TradeWatcher: StreamMessageHandler {
         try OrderRelease.end(&order, as: .canceled, reason: reason, account: account, at: Date(), into: &writes)
     }
 
-    /// How long after a failed exit the rule is tried again (new exit levels re-arm it at once).
-    static let exitRetryInterval = "60 seconds"
-
-    private static func exitFailedRecently(_ position: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let rows = try await connection.query(
-            """
-            SELECT exit_failed_at IS NOT NULL AND exit_failed_at >= now() - \(exitRetryInterval)::interval
-            FROM positions WHERE id = \(position)
-            """,
-            logger: logger)
-        var recent = false
-        for try await value in rows.decode(Bool.self) { recent = value }
-        return recent
-    }
-
-    private static func createdAt(of orderID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
-        let rows = try await connection.query("SELECT created_at FROM orders WHERE id = \(orderID)", logger: logger)
-        for try await created in rows.decode(Date.self) { return created.epochMilliseconds }
-        return .max
-    }
-
-    /// The ids of the market trades that filled the order, as stored.
-    private static func filledTrades(of orderID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Set<String> {
-        let rows = try await connection.query(
-            "SELECT market_trade_id FROM fills WHERE order_id = \(orderID) AND market_trade_id IS NOT NULL", logger: logger)
-        var ids = Set<String>()
-        for try await id in rows.decode(String.self) { ids.insert(id) }
-        return ids
-    }
-
     // MARK: Exits
 
     private func triggerExits(symbol: String, trades: [WatchedTrade]) async throws {
-        let rows = try await database.query(
-            """
-            SELECT \(unescaped: PositionRecord.columns), opened_at FROM positions
-            WHERE symbol = \(symbol) AND status = 'open'
-              AND (stop_loss IS NOT NULL OR take_profit IS NOT NULL OR trailing_stop_percent IS NOT NULL)
-              -- An exit that could not be paid for is tried again a minute later, not on every trade.
-              AND (exit_failed_at IS NULL OR exit_failed_at < now() - \(Self.exitRetryInterval)::interval)
-            """,
-            logger: logger
-        )
         var exits: [(position: UUID, account: UUID, reason: CloseReason, price: Decimal)] = []
-        for try await (id, account, symbol, strategy, side, quantity, average, realized, mark, stop, take, trailing, best, opened)
-            in rows.decode(
-                (UUID, UUID, String, String, String, Decimal, Decimal, Decimal, Decimal?, Decimal?, Decimal?, Decimal?, Decimal?, Date).self
-            )
-        {
-            let position = try PositionRecord(
-                row: (id, account, symbol, strategy, side, quantity, average, realized, mark, stop, take, trailing, best))
+        for (position, opened) in try await PositionStore.armedPositions(symbol: symbol, database: database, logger: logger) {
             let later = trades.filter { $0.time >= opened.epochMilliseconds }
             if let (reason, price) = ExitRules.firstTrigger(for: position, prices: later.map(\.price)) {
-                exits.append((id, account, reason, price))
+                exits.append((position.id, position.accountID, reason, price))
             }
         }
         let logger = self.logger
@@ -220,7 +164,7 @@ public struct TradeWatcher: StreamMessageHandler {
             // found it cannot be paid for: nothing to do.
             guard let position = state.positions.first(where: { $0.id == exit.position }),
                 let instrument = Instrument(symbol: position.symbol),
-                try await !Self.exitFailedRecently(position.id, on: connection, logger: logger)
+                try await !PositionStore.exitFailedRecently(position.id, on: connection, logger: logger)
             else { return }
             var writes = AccountWrites(account: account)
             do {
@@ -235,8 +179,7 @@ public struct TradeWatcher: StreamMessageHandler {
                 try PositionExit.recordFailure(
                     position, reason: exit.reason, shortfall: shortfall, reference: exit.price, account: account, at: Date(),
                     into: &writes)
-                try await connection.query(
-                    "UPDATE positions SET exit_failed_at = now() WHERE id = \(position.id)", logger: logger)
+                try await PositionStore.markExitFailed(position.id, on: connection, logger: logger)
                 logger.warning(
                     "exit rule fired but the account cannot pay for the close",
                     metadata: ["position_id": "\(position.id)", "needed": "\(shortfall.needed)", "available": "\(shortfall.available)"])
@@ -249,37 +192,6 @@ public struct TradeWatcher: StreamMessageHandler {
 
     private func mark(symbol: String, trades: [WatchedTrade]) async throws {
         guard let last = trades.last?.price, let low = trades.map(\.price).min(), let high = trades.map(\.price).max() else { return }
-        try await database.query(
-            """
-            UPDATE positions SET
-                mark_price = \(last),
-                unrealized_pnl = round(CASE WHEN side = 'long' THEN \(last) - average_entry_price ELSE average_entry_price - \(last) END * quantity, 8),
-                best_price = CASE WHEN side = 'long' THEN greatest(best_price, \(high)) ELSE least(best_price, \(low)) END,
-                updated_at = clock_timestamp()
-            WHERE symbol = \(symbol) AND status = 'open'
-            """,
-            logger: logger
-        )
+        try await PositionStore.mark(symbol: symbol, last: last, low: low, high: high, database: database, logger: logger)
     }
-}
-
-/// A market trade as the watcher uses it, with exact `Decimal` amounts.
-struct WatchedTrade: Sendable {
-    var id: TradeID
-    var time: Int64
-    var price: Decimal
-    var quantity: Decimal
-
-    init(_ trade: Trade) throws(UnprocessableMessage) {
-        guard let price = Decimal(string: "\(trade.price)"), let quantity = Decimal(string: "\(trade.quantity)") else {
-            throw UnprocessableMessage("trade \(trade.id) has an amount that is not a decimal number")
-        }
-        id = trade.id
-        time = trade.time
-        self.price = price
-        self.quantity = quantity
-    }
-
-    /// Trades apply in the order candles use: by time, then by id.
-    var stamp: TradeStamp { TradeStamp(time: time, id: id) }
 }

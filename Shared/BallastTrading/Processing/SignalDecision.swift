@@ -10,11 +10,3 @@ public enum SignalOutcome: Sendable, Equatable {
     /// Decided before (a redelivery): nothing was done again.
     case alreadyDecided
 }
-
-/// Settings of signal execution (`BALLAST_*` variables, see docs/configuration.md).
-public struct ExecutionSettings: Sendable {
-    /// A last price older than this is not used to fill a market order.
-    public var maxPriceAge: Duration = .seconds(60)
-
-    public init(maxPriceAge: Duration = .seconds(60)) { self.maxPriceAge = maxPriceAge }
-}
