@@ -169,7 +169,7 @@ struct AcceptBatchTests {
             "takeProfit":110,"timeframe":"15","strike":"5","expiration":"2026-12","strategy":"s","timeInForce":"GTD",
             "expiresAt":"2099-01-01T00:00:00.5+01:00","trailingStopPercent":"3.50"}
             """
-        let signal = try SignalParser.parse(try JSONValue(parsing: Array(json.utf8))).signal
+        let signal = try SignalParser.parse(try JSONValue(parsing: Array(json.utf8)))
         let source = SignalSource(id: Self.source, userID: UUID(), name: "n", secret: Secret("s"), isDefault: false)
         let document = SignalDocument(id: UUID(), source: source, signal: signal, receivedAt: Date())
         #expect(document.fingerprint == signal.fingerprint)

@@ -63,7 +63,7 @@ struct IngestHostileInputTests {
             var names = SignalParser.knownFields.union(["body"])
             if case .object(let members) = body { names.formUnion(members.map { String($0.key.prefix(64)) }) }
             do {
-                let signal = try SignalParser.parse(body, now: Self.receipt).signal
+                let signal = try SignalParser.parse(body, now: Self.receipt)
                 // PostgreSQL stores the body as sent, less the secret, and cannot store a NUL character.
                 if case .object(let members) = body {
                     #expect(!members.contains { $0.key != "secret" && JSONValue.object([$0]).serialized.contains("\\u0000") })
@@ -97,7 +97,7 @@ struct IngestHostileInputTests {
         await propertyCheck(count: 3_000, input: HostileText.generator) { ticker in
             let body = JSONValue.object([("ticker", .string(ticker)), ("action", .string("buy"))])
             do {
-                let signal = try SignalParser.parse(body).signal
+                let signal = try SignalParser.parse(body)
                 let isSymbolCharacter: (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./!".contains($0)) }
                 #expect(!signal.symbol.isEmpty && signal.symbol.allSatisfy(isSymbolCharacter))
                 #expect(signal.exchange.map { !$0.isEmpty && $0.allSatisfy(isSymbolCharacter) } ?? true)

@@ -14,7 +14,7 @@ struct SignalParserBridgeTests {
 
     static func parse(_ json: String) throws(ProblemDetails) -> SignalInput {
         // Test inputs are valid JSON; the parser under test is the signal parser.
-        try SignalParser.parse(try! JSONValue(parsing: Array(json.utf8)), now: receipt).signal
+        try SignalParser.parse(try! JSONValue(parsing: Array(json.utf8)), now: receipt)
     }
 
     /// A market buy of BTC-USD with `fields` added.

@@ -16,7 +16,7 @@ struct SignalParserFieldFormsTests {
             Issue.record("the test's JSON does not parse: \(json)")
             throw ProblemDetails(status: .badRequest, detail: "test JSON")
         }
-        return try SignalParser.parse(body, now: receipt).signal
+        return try SignalParser.parse(body, now: receipt)
     }
 
     static func names(_ json: String) -> [String] {

@@ -7,7 +7,7 @@ import Testing
 
 @Suite("Parsing webhook signals")
 struct SignalParserTests {
-    static func parse(_ json: String) throws(ProblemDetails) -> SignalParser.Parsed {
+    static func parse(_ json: String) throws(ProblemDetails) -> SignalInput {
         // Test inputs are valid JSON; the parser under test is the signal parser.
         try SignalParser.parse(try! JSONValue(parsing: Array(json.utf8)))
     }
@@ -17,7 +17,7 @@ struct SignalParserTests {
         let parsed = try Self.parse(
             #"{"ticker":"BINANCE:btcusdt","action":"buy","size":"0.015","price":"97000.12345678","note":"x","timestamp":1764064800123,"secret":"s3cret","strategy":"ema-cross"}"#
         )
-        let signal = parsed.signal
+        let signal = parsed
         #expect(signal.exchange == "BINANCE")
         #expect(signal.symbol == "BTCUSDT")
         #expect(signal.action == .buy)
@@ -26,7 +26,7 @@ struct SignalParserTests {
         #expect(signal.orderType == .market)
         #expect(signal.timestamp == Date(timeIntervalSince1970: 1_764_064_800.123))
         #expect(signal.strategy == "ema-cross")
-        #expect(parsed.secret == "s3cret")
+        #expect(signal.extra.allSatisfy { $0.key != "secret" }, "the secret is the controller's, not the signal's")
         #expect(signal.extra.map(\.key) == ["note"])
     }
 
@@ -39,7 +39,7 @@ struct SignalParserTests {
         ]
     )
     func forms(json: String, symbol: String, action: SignalInput.Action) throws {
-        let signal = try Self.parse(json).signal
+        let signal = try Self.parse(json)
         #expect(signal.symbol == symbol)
         #expect(signal.action == action)
     }
@@ -48,7 +48,7 @@ struct SignalParserTests {
     func limitOrder() throws {
         let signal = try Self.parse(
             #"{"symbol":"BTC-USD","action":"buy","orderType":"limit","price":96500.5,"stopLoss":"95000","takeProfit":99000.25,"quantity":0.1}"#
-        ).signal
+        )
         #expect(signal.orderType == .limit)
         #expect(signal.price == Decimal(string: "96500.5"))
         #expect(signal.stopLoss == 95000)
@@ -86,7 +86,7 @@ struct SignalParserTests {
         let json = #"{"secret":"s","ticker":\#(JSONValue.quoted(ticker)),"action":"buy"}"#
         do {
             let parsed = try Self.parse(json)
-            Issue.record("expected a 400 for ticker '\(ticker)', got symbol '\(parsed.signal.symbol)'")
+            Issue.record("expected a 400 for ticker '\(ticker)', got symbol '\(parsed.symbol)'")
         } catch {
             #expect(error.status == 400)
             #expect(error.invalidParams?.map(\.name) == ["ticker"])
@@ -95,7 +95,7 @@ struct SignalParserTests {
 
     static let receipt = Date(timeIntervalSince1970: 1_764_064_800)
 
-    static func parse(_ json: String, at now: Date) throws(ProblemDetails) -> SignalParser.Parsed {
+    static func parse(_ json: String, at now: Date) throws(ProblemDetails) -> SignalInput {
         try SignalParser.parse(try! JSONValue(parsing: Array(json.utf8)), now: now)
     }
 
@@ -104,7 +104,7 @@ struct SignalParserTests {
         let signal = try Self.parse(
             #"{"symbol":"BTC-USD","action":"buy","orderType":"limit","price":"96500","timeInForce":"GTD","expiresAt":"2025-11-26T10:00:00.250Z","trailingStopPercent":"2.50"}"#,
             at: Self.receipt
-        ).signal
+        )
         #expect(signal.timeInForce == .gtd)
         #expect(signal.expiresAt == Date(timeIntervalSince1970: 1_764_151_200.25))
         #expect(signal.trailingStopPercent == Decimal(string: "2.5"))
@@ -117,14 +117,14 @@ struct SignalParserTests {
 
         let other = try Self.parse(
             #"{"symbol":"BTC-USD","action":"buy","timeInForce":"Ioc","trailingStopPercent":0.00000001}"#, at: Self.receipt
-        ).signal
+        )
         #expect(other.timeInForce == .ioc)
         #expect(other.expiresAt == nil)
         #expect(other.trailingStopPercent == Decimal(string: "0.00000001"))
-        let high = try Self.parse(#"{"symbol":"BTC-USD","action":"buy","trailingStopPercent":99.99}"#).signal
+        let high = try Self.parse(#"{"symbol":"BTC-USD","action":"buy","trailingStopPercent":99.99}"#)
         #expect(high.trailingStopPercent == Decimal(string: "99.99"))
         for value in ["gtc", "DAY"] {
-            let parsed = try Self.parse(#"{"symbol":"BTC-USD","action":"buy","timeInForce":"\#(value)"}"#).signal
+            let parsed = try Self.parse(#"{"symbol":"BTC-USD","action":"buy","timeInForce":"\#(value)"}"#)
             #expect(parsed.timeInForce?.rawValue == value.lowercased())
         }
     }
@@ -175,30 +175,30 @@ struct SignalParserTests {
 
     @Test("the order fields are part of the fingerprint; without them it is the one signals had before them")
     func orderFieldsFingerprint() throws {
-        let plain = try Self.parse(#"{"symbol":"BTC-USD","action":"buy","quantity":"1"}"#, at: Self.receipt).signal
+        let plain = try Self.parse(#"{"symbol":"BTC-USD","action":"buy","quantity":"1"}"#, at: Self.receipt)
         #expect(plain.fingerprint == "|BTC-USD|buy||1||market||||||")
         let variants = [
             #""timeInForce":"ioc""#, #""timeInForce":"gtc""#, #""timeInForce":"gtd","expiresAt":"2025-11-26T10:00:00Z""#,
             #""timeInForce":"gtd","expiresAt":"2025-11-26T10:00:01Z""#, #""trailingStopPercent":"1""#, #""trailingStopPercent":"2""#,
         ]
         let fingerprints = try variants.map { fields in
-            try Self.parse(#"{"symbol":"BTC-USD","action":"buy","quantity":"1",\#(fields)}"#, at: Self.receipt).signal.fingerprint
+            try Self.parse(#"{"symbol":"BTC-USD","action":"buy","quantity":"1",\#(fields)}"#, at: Self.receipt).fingerprint
         }
         #expect(Set(fingerprints + [plain.fingerprint]).count == variants.count + 1)
         let same = try Self.parse(
             #"{"symbol":"BTC-USD","action":"buy","quantity":"1","timeInForce":"IOC","trailingStopPercent":1.0}"#, at: Self.receipt
-        ).signal
+        )
         let again = try Self.parse(
             #"{"symbol":"BTC-USD","action":"buy","quantity":"1","timeInForce":"ioc","trailingStopPercent":"1"}"#, at: Self.receipt
-        ).signal
+        )
         #expect(same.fingerprint == again.fingerprint)
     }
 
     @Test("the fingerprint ignores the client id, timestamp and secret, but not the trading content")
     func fingerprint() throws {
-        let a = try Self.parse(#"{"symbol":"BTC-USD","action":"buy","quantity":"1.0","id":"a","secret":"x","timestamp":1}"#).signal
-        let b = try Self.parse(#"{"symbol":"btc-usd","action":"BUY","quantity":1,"id":"b","timestamp":2}"#).signal
-        let c = try Self.parse(#"{"symbol":"BTC-USD","action":"buy","quantity":2}"#).signal
+        let a = try Self.parse(#"{"symbol":"BTC-USD","action":"buy","quantity":"1.0","id":"a","secret":"x","timestamp":1}"#)
+        let b = try Self.parse(#"{"symbol":"btc-usd","action":"BUY","quantity":1,"id":"b","timestamp":2}"#)
+        let c = try Self.parse(#"{"symbol":"BTC-USD","action":"buy","quantity":2}"#)
         #expect(a.fingerprint == b.fingerprint)
         #expect(a.fingerprint != c.fingerprint)
     }

@@ -20,36 +20,32 @@ enum RiskLimitsParser {
 
     static func parse(_ body: JSONValue) throws(ProblemDetails) -> RiskLimits {
         guard case .object(let members) = body else {
-            throw invalid([.init(name: "body", reason: "must be a JSON object")])
+            throw BodyFields.failure([.init(name: "body", reason: "must be a JSON object")])
         }
-        var problems: [ProblemDetails.InvalidParameter] = []
+        var fields = BodyFields(body)
         var seen: Set<String> = []
-        for key in members.map(\.key) where !fields.contains(key) && seen.insert(key).inserted {
-            problems.append(.init(name: String(key.prefix(64)), reason: "is not a risk limit; expected \(fields.joined(separator: ", "))"))
+        for key in members.map(\.key) where !Self.fields.contains(key) && seen.insert(key).inserted {
+            fields.report(String(key.prefix(64)), "is not a risk limit; expected \(Self.fields.joined(separator: ", "))")
         }
-
         func count(_ name: String) -> Int? {
             guard let value = body[name], value != .null else { return nil }
             guard case .number(let text) = value, let first = text.utf8.first,
                 text.utf8.dropFirst(first == UInt8(ascii: "-") ? 1 : 0).allSatisfy({ (48...57).contains($0) })
             else {
-                problems.append(.init(name: name, reason: "must be a whole number"))
+                fields.report(name, "must be a whole number")
                 return nil
             }
             if first == UInt8(ascii: "-") || text.utf8.allSatisfy({ $0 == UInt8(ascii: "0") }) {
-                problems.append(.init(name: name, reason: "must be greater than 0"))
+                fields.report(name, "must be greater than 0")
                 return nil
             }
             guard let number = Int(text), number <= maximumCount else {
-                problems.append(.init(name: name, reason: "must be at most \(maximumCount)"))
+                fields.report(name, "must be at most \(maximumCount)")
                 return nil
             }
             return number
         }
-        func amount(_ name: String) -> Decimal? {
-            guard let value = body[name], value != .null else { return nil }
-            return PositiveDecimal.read(value, name: name, problems: &problems)
-        }
+        func amount(_ name: String) -> Decimal? { fields.positiveDecimal(name) }
 
         let maxOpenPositions = count("maxOpenPositions")
         let maxOpenPositionsPerSymbol = count("maxOpenPositionsPerSymbol")
@@ -58,22 +54,24 @@ enum RiskLimitsParser {
         let maxTotalExposure = amount("maxTotalExposure")
         let minOrderNotional = amount("minOrderNotional")
         if let minOrderNotional, let maxOrderNotional, minOrderNotional > maxOrderNotional {
-            problems.append(.init(name: "minOrderNotional", reason: "is above maxOrderNotional"))
+            fields.report("minOrderNotional", "is above maxOrderNotional")
         }
         // The default size must be one the limits let through, or every signal without a quantity would be refused.
         let defaultOrderNotional = amount("defaultOrderNotional")
         if let defaultOrderNotional, let maxOrderNotional, defaultOrderNotional > maxOrderNotional {
-            problems.append(.init(name: "defaultOrderNotional", reason: "is above maxOrderNotional"))
+            fields.report("defaultOrderNotional", "is above maxOrderNotional")
         } else if let defaultOrderNotional, let minOrderNotional, defaultOrderNotional < minOrderNotional {
-            problems.append(.init(name: "defaultOrderNotional", reason: "is below minOrderNotional"))
+            fields.report("defaultOrderNotional", "is below minOrderNotional")
         }
-        let tradingSessions = sessions(body["tradingSessions"], problems: &problems)
+        var sessionProblems: [ProblemDetails.InvalidParameter] = []
+        let tradingSessions = sessions(body["tradingSessions"], problems: &sessionProblems)
+        fields.report(sessionProblems)
         let limits = RiskLimits(
             maxOpenPositions: maxOpenPositions, maxOpenPositionsPerSymbol: maxOpenPositionsPerSymbol, maxOrderNotional: maxOrderNotional,
             maxPositionPercentOfEquity: maxPositionPercentOfEquity, maxTotalExposure: maxTotalExposure, minOrderNotional: minOrderNotional,
             defaultOrderNotional: defaultOrderNotional, tradingSessions: tradingSessions
         )
-        guard problems.isEmpty else { throw invalid(problems) }
+        guard fields.problems.isEmpty else { throw fields.failure }
         return limits
     }
 
@@ -149,13 +147,5 @@ enum RiskLimitsParser {
             return nil
         }
         return session
-    }
-
-    private static func invalid(_ problems: [ProblemDetails.InvalidParameter]) -> ProblemDetails {
-        ProblemDetails(
-            status: .badRequest,
-            detail: problems.count == 1 ? "1 field is invalid" : "\(problems.count) fields are invalid",
-            invalidParams: problems
-        )
     }
 }

@@ -10,213 +10,199 @@ import Foundation
 /// and `add` actions, `sentiment`, exits as objects, `signalPrice`, `time`, `interval`); docs/signals.md
 /// gives each field's meaning.
 public enum SignalParser {
-    public struct Parsed: Sendable {
-        public var signal: SignalInput
-        /// The `secret` body field (TradingView cannot send headers); removed from the signal.
-        public var secret: String?
-    }
-
     static let knownFields: Set<String> = [
         "id", "symbol", "ticker", "action", "direction", "quantity", "size", "price", "orderType", "stopLoss",
         "takeProfit", "timeframe", "strike", "expiration", "strategy", "comment", "timestamp", "secret", "timeInForce",
         "expiresAt", "trailingStopPercent", "sentiment", "signalPrice", "time", "interval", "quantityType", "optionType",
     ]
 
-    /// `now` is the time of receipt, which `expiresAt` must be after.
-    public static func parse(_ body: JSONValue, now: Date = Date()) throws(ProblemDetails) -> Parsed {
+    /// The signal in `body`, or a 400 naming every bad field. `now` is the time of receipt, which `expiresAt` must
+    /// be after. The `secret` field is the webhook controller's; it is not part of the signal.
+    public static func parse(_ body: JSONValue, now: Date = Date()) throws(ProblemDetails) -> SignalInput {
         guard case .object(let members) = body else {
-            throw invalid([.init(name: "body", reason: "must be a JSON object")])
+            throw BodyFields.failure([.init(name: "body", reason: "must be a JSON object")])
         }
-        var problems: [ProblemDetails.InvalidParameter] = []
-        func text(_ name: String, maxLength: Int = 256) -> String? {
-            guard let value = body[name], value != .null else { return nil }
-            switch value {
-            case .string(let string)
-            where string.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }:
-                problems.append(.init(name: name, reason: "must not contain control characters"))
-            case .string(let string) where string.count <= maxLength:
-                let trimmed = string.trimmingEdgeWhitespace()
-                return trimmed.isEmpty ? nil : trimmed
-            case .string: problems.append(.init(name: name, reason: "must be at most \(maxLength) characters"))
-            case .number(let number): return number
-            default: problems.append(.init(name: name, reason: "must be a string"))
-            }
-            return nil
-        }
-        func decimal(_ name: String) -> Decimal? {
-            guard let value = body[name], value != .null else { return nil }
-            return PositiveDecimal.read(value, name: name, problems: &problems)
-        }
-        func choice<Value: RawRepresentable & CaseIterable>(_ name: String, _ type: Value.Type, aliases: [String: Value] = [:]) -> Value?
-        where Value.RawValue == String {
-            guard let raw = text(name, maxLength: 32) else { return nil }
-            if let value = Value(rawValue: raw.lowercased()) ?? aliases[raw.lowercased()] { return value }
-            let accepted = (Value.allCases.map(\.rawValue) + aliases.keys.sorted()).joined(separator: ", ")
-            problems.append(.init(name: name, reason: "'\(raw.prefix(40))' is not one of \(accepted)"))
-            return nil
-        }
+        var fields = BodyFields(body)
+        let clientID = fields.text("id", maxLength: 128)
+        let ticker = readTicker(&fields)
+        let intent = readIntent(&fields)
+        let size = readSize(&fields)
+        let (orderType, price) = readPrice(&fields, action: intent.action)
+        let stopLoss = readExitLevel(&fields, .stopLoss)
+        let takeProfit = readExitLevel(&fields, .takeProfit)
+        let strike = fields.positiveDecimal("strike")
+        let timing = readTiming(&fields, now: now)
+        let trailingStopPercent = readTrailingStop(&fields, stopLoss: stopLoss)
+        let timeframe = fields.text("timeframe", maxLength: 16) ?? fields.text("interval", maxLength: 16)
+        let expiration = fields.text("expiration", maxLength: 32)
+        let strategy = fields.text("strategy", maxLength: 128)
+        let comment = fields.text("comment", maxLength: 1024)
+        checkStorable(members, &fields)
+        // Without a problem, an action was read or taken from the direction.
+        guard fields.problems.isEmpty, let action = intent.action else { throw fields.failure }
+        return SignalInput(
+            clientID: clientID, exchange: ticker.exchange, symbol: ticker.symbol ?? "", action: action, direction: intent.direction,
+            quantity: size.quantity, notional: size.notional, price: price, orderType: orderType,
+            stopLoss: stopLoss?.fixedPrice, takeProfit: takeProfit?.fixedPrice,
+            stopLossPercent: stopLoss?.percentOfEntry, stopLossAmount: stopLoss?.amountFromEntry,
+            takeProfitPercent: takeProfit?.percentOfEntry, takeProfitAmount: takeProfit?.amountFromEntry,
+            sentiment: intent.sentiment, timeframe: timeframe, strike: strike, expiration: expiration, strategy: strategy,
+            comment: comment, timestamp: timing.timestamp, timeInForce: timing.timeInForce, expiresAt: timing.expiresAt,
+            trailingStopPercent: trailingStopPercent, extra: members.filter { !knownFields.contains($0.key) }
+        )
+    }
 
-        // Of two names for one field, the one sent with a value: `"symbol": null` does not hide a `ticker`.
-        func present(_ name: String) -> Bool { body[name].map { $0 != .null } ?? false }
-        let clientID = text("id", maxLength: 128)
-        let tickerField = present("symbol") || !present("ticker") ? "symbol" : "ticker"
-        var exchange: String?
-        var symbol: String?
-        if let ticker = text(tickerField, maxLength: 64) {
-            // Empty pieces are kept, so that ":", "a:" and ":b" are refused rather than read as something else.
-            let parts = ticker.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-            let bare = (parts.last ?? "").uppercased()
-            if parts.count == 2, let prefix = parts.first { exchange = prefix.uppercased() }
-            let isSymbolCharacter: (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./!".contains($0)) }
-            if bare.isEmpty || exchange?.isEmpty == true || !bare.allSatisfy(isSymbolCharacter)
-                || !(exchange ?? "X").allSatisfy(isSymbolCharacter)
-            {
-                problems.append(.init(name: tickerField, reason: "'\(ticker)' is not a symbol"))
-            } else {
-                symbol = bare
-            }
-        } else if !problems.contains(where: { $0.name == tickerField }) {
-            problems.append(.init(name: "symbol", reason: "is required (symbol or ticker)"))
+    /// `symbol` or `ticker` (the one sent with a value): the bare symbol and the `EXCHANGE:` prefix, upper-cased.
+    private static func readTicker(_ fields: inout BodyFields) -> (exchange: String?, symbol: String?) {
+        let name = fields.isPresent("symbol") || !fields.isPresent("ticker") ? "symbol" : "ticker"
+        guard let ticker = fields.text(name, maxLength: 64) else {
+            if !fields.hasProblem(name) { fields.report("symbol", "is required (symbol or ticker)") }
+            return (nil, nil)
         }
-        var direction = choice("direction", SignalInput.Direction.self)
+        // Empty pieces are kept, so that ":", "a:" and ":b" are refused rather than read as something else.
+        let parts = ticker.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        let bare = (parts.last ?? "").uppercased()
+        let exchange = parts.count == 2 ? parts.first.map { $0.uppercased() } : nil
+        let isSymbolCharacter: (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./!".contains($0)) }
+        guard !bare.isEmpty, exchange?.isEmpty != true, bare.allSatisfy(isSymbolCharacter), (exchange ?? "X").allSatisfy(isSymbolCharacter)
+        else {
+            fields.report(name, "'\(ticker)' is not a symbol")
+            return (exchange, nil)
+        }
+        return (exchange, bare)
+    }
+
+    /// What the signal asks for: `action`, `direction` (or the bridge's `optionType`) and `sentiment`, with the
+    /// combinations that contradict each other refused by name.
+    private static func readIntent(
+        _ fields: inout BodyFields
+    ) -> (action: SignalInput.Action?, direction: SignalInput.Direction?, sentiment: SignalInput.Sentiment?) {
+        var direction = fields.choice("direction", SignalInput.Direction.self)
         // The bridge's `optionType` is the option's direction, as the seed's CALL and PUT.
-        if let optionType = choice("optionType", SignalInput.OptionType.self) {
+        if let optionType = fields.choice("optionType", SignalInput.OptionType.self) {
             if let direction, direction.rawValue != optionType.rawValue {
-                problems.append(.init(name: "optionType", reason: "'\(optionType.rawValue)' contradicts direction '\(direction.rawValue)'"))
-                problems.append(.init(name: "direction", reason: "'\(direction.rawValue)' contradicts optionType '\(optionType.rawValue)'"))
+                fields.report("optionType", "'\(optionType.rawValue)' contradicts direction '\(direction.rawValue)'")
+                fields.report("direction", "'\(direction.rawValue)' contradicts optionType '\(optionType.rawValue)'")
             }
             direction = optionType == .call ? .call : .put
         }
-        var action = choice("action", SignalInput.Action.self)
+        var action = fields.choice("action", SignalInput.Action.self)
         // Given: read, or named already as bad. An empty text counts as absent, as for every field.
-        let actionGiven = action != nil || problems.contains { $0.name == "action" }
-        let directionGiven = direction != nil || problems.contains { $0.name == "direction" || $0.name == "optionType" }
+        let actionGiven = action != nil || fields.hasProblem("action")
+        let directionGiven = direction != nil || fields.hasProblem("direction") || fields.hasProblem("optionType")
         if !actionGiven && !directionGiven {
-            problems.append(.init(name: "action", reason: "is required (buy, sell, exit, cancel or add), unless a direction is given"))
+            fields.report("action", "is required (buy, sell, exit, cancel or add), unless a direction is given")
         }
         // The seed's signals: a direction alone opens or adds to that side (an option's direction buys it).
         if !actionGiven, let direction { action = direction == .short ? .sell : .buy }
-        let sentiment = choice("sentiment", SignalInput.Sentiment.self, aliases: ["bullish": .long, "bearish": .short])
+        let sentiment = fields.choice("sentiment", SignalInput.Sentiment.self, aliases: ["bullish": .long, "bearish": .short])
         if let sentiment, let direction, direction == .long || direction == .short, sentiment != .flat,
             sentiment.rawValue != direction.rawValue
         {
-            problems.append(.init(name: "sentiment", reason: "'\(sentiment.rawValue)' contradicts direction '\(direction.rawValue)'"))
-            problems.append(.init(name: "direction", reason: "'\(direction.rawValue)' contradicts sentiment '\(sentiment.rawValue)'"))
+            fields.report("sentiment", "'\(sentiment.rawValue)' contradicts direction '\(direction.rawValue)'")
+            fields.report("direction", "'\(direction.rawValue)' contradicts sentiment '\(sentiment.rawValue)'")
         }
         if action == .exit, let sentiment, sentiment != .flat {
-            problems.append(.init(name: "sentiment", reason: "an exit leaves the position flat, not '\(sentiment.rawValue)'"))
+            fields.report("sentiment", "an exit leaves the position flat, not '\(sentiment.rawValue)'")
         }
-        let quantityField = present("quantity") || !present("size") ? "quantity" : "size"
-        var quantity = decimal(quantityField)
-        // The bridge's `quantityType`: units of the base asset, or an amount of the quote currency to spend.
-        var notional: Decimal?
-        if let quantityType = choice("quantityType", SignalInput.QuantityType.self) {
-            if !present(quantityField) {
-                problems.append(.init(name: "quantityType", reason: "is given without a quantity"))
-            } else if quantityType == .dollarAmount {
-                (notional, quantity) = (quantity, nil)
-            }
+        return (action, direction, sentiment)
+    }
+
+    /// `quantity` or `size`, in units of the base asset, or with the bridge's `quantityType` `dollar_amount` an
+    /// amount of the quote currency to trade (`notional`).
+    private static func readSize(_ fields: inout BodyFields) -> (quantity: Decimal?, notional: Decimal?) {
+        let name = fields.isPresent("quantity") || !fields.isPresent("size") ? "quantity" : "size"
+        let quantity = fields.positiveDecimal(name)
+        guard let quantityType = fields.choice("quantityType", SignalInput.QuantityType.self) else { return (quantity, nil) }
+        guard fields.isPresent(name) else {
+            fields.report("quantityType", "is given without a quantity")
+            return (quantity, nil)
         }
-        let orderType = choice("orderType", SignalInput.OrderType.self) ?? .market
-        var price = decimal("price")
-        // `signalPrice` is the market price when the alert fired: a market order's own price when `price` is absent.
-        let signalPrice = decimal("signalPrice")
+        return quantityType == .dollarAmount ? (nil, quantity) : (quantity, nil)
+    }
+
+    /// `orderType` and `price`; `signalPrice` (the market price when the alert fired) is a market order's price when
+    /// `price` is absent. A limit order other than a cancel needs a price.
+    private static func readPrice(
+        _ fields: inout BodyFields, action: SignalInput.Action?
+    ) -> (orderType: SignalInput.OrderType, price: Decimal?) {
+        let orderType = fields.choice("orderType", SignalInput.OrderType.self) ?? .market
+        var price = fields.positiveDecimal("price")
+        let signalPrice = fields.positiveDecimal("signalPrice")
         if orderType == .market, price == nil { price = signalPrice }
-        if orderType == .limit && price == nil && action != .cancel && !problems.contains(where: { $0.name == "price" }) {
-            problems.append(.init(name: "price", reason: "is required for a limit order"))
+        if orderType == .limit && price == nil && action != .cancel && !fields.hasProblem("price") {
+            fields.report("price", "is required for a limit order")
         }
-        let stopLoss = body["stopLoss"].flatMap { $0 == .null ? nil : ExitLevel.parse($0, kind: .stopLoss, problems: &problems) }
-        let takeProfit = body["takeProfit"].flatMap { $0 == .null ? nil : ExitLevel.parse($0, kind: .takeProfit, problems: &problems) }
-        let strike = decimal("strike")
-        let timeField = body["timestamp"].map { $0 != .null } ?? false ? "timestamp" : "time"
-        let timestamp = parseTimestamp(body[timeField], field: timeField, problems: &problems)
-        let timeInForce = choice("timeInForce", SignalInput.TimeInForce.self)
+        return (orderType, price)
+    }
+
+    private static func readExitLevel(_ fields: inout BodyFields, _ kind: ExitLevel.Kind) -> ExitLevel? {
+        guard fields.isPresent(kind.field), let value = fields.body[kind.field] else { return nil }
+        var problems: [ProblemDetails.InvalidParameter] = []
+        let level = ExitLevel.parse(value, kind: kind, problems: &problems)
+        fields.report(problems)
+        return level
+    }
+
+    /// When the alert fired (`timestamp`, else `time`), and how long a limit order rests (`timeInForce`, with
+    /// `expiresAt` for `gtd`, in the future).
+    private static func readTiming(
+        _ fields: inout BodyFields, now: Date
+    ) -> (timestamp: Date?, timeInForce: SignalInput.TimeInForce?, expiresAt: Date?) {
+        let timestamp = readTimestamp(&fields, fields.isPresent("timestamp") ? "timestamp" : "time")
+        let timeInForce = fields.choice("timeInForce", SignalInput.TimeInForce.self)
         var expiresAt: Date?
-        if let text = text("expiresAt", maxLength: 64) {
+        if let text = fields.text("expiresAt", maxLength: 64) {
             if let date = RFC3339.date(from: text) {
                 expiresAt = date
             } else {
-                problems.append(.init(name: "expiresAt", reason: "expected an RFC 3339 timestamp, got '\(text.prefix(40))'"))
+                fields.report("expiresAt", "expected an RFC 3339 timestamp, got '\(text.prefix(40))'")
             }
         }
         if let date = expiresAt, date <= now {
-            problems.append(.init(name: "expiresAt", reason: "must be in the future"))
+            fields.report("expiresAt", "must be in the future")
             expiresAt = nil
         }
-        if timeInForce == .gtd && expiresAt == nil && !problems.contains(where: { $0.name == "expiresAt" }) {
-            problems.append(.init(name: "expiresAt", reason: "is required when timeInForce is gtd"))
+        if timeInForce == .gtd && expiresAt == nil && !fields.hasProblem("expiresAt") {
+            fields.report("expiresAt", "is required when timeInForce is gtd")
         }
-        if expiresAt != nil && timeInForce != .gtd && !problems.contains(where: { $0.name == "timeInForce" }) {
-            problems.append(.init(name: "expiresAt", reason: "is accepted only with timeInForce gtd"))
+        if expiresAt != nil && timeInForce != .gtd && !fields.hasProblem("timeInForce") {
+            fields.report("expiresAt", "is accepted only with timeInForce gtd")
         }
-        var trailingStopPercent = decimal("trailingStopPercent")
-        if let percent = trailingStopPercent, percent >= 100 {
-            problems.append(.init(name: "trailingStopPercent", reason: "must be less than 100"))
-            trailingStopPercent = nil
+        return (timestamp, timeInForce, expiresAt)
+    }
+
+    /// `trailingStopPercent`, or the `trailPercent` of a `trailing_stop` stop loss (not both).
+    private static func readTrailingStop(_ fields: inout BodyFields, stopLoss: ExitLevel?) -> Decimal? {
+        var percent = fields.positiveDecimal("trailingStopPercent")
+        if let given = percent, given >= 100 {
+            fields.report("trailingStopPercent", "must be less than 100")
+            percent = nil
         }
-        if case .trailingPercent(let percent)? = stopLoss {
-            if body["trailingStopPercent"].map({ $0 != .null }) ?? false {
-                problems.append(.init(name: "trailingStopPercent", reason: "is given twice: here and as a trailing_stop stopLoss"))
-            }
-            trailingStopPercent = percent
+        guard case .trailingPercent(let trail)? = stopLoss else { return percent }
+        if fields.isPresent("trailingStopPercent") {
+            fields.report("trailingStopPercent", "is given twice: here and as a trailing_stop stopLoss")
         }
-        let timeframe = text("timeframe", maxLength: 16) ?? text("interval", maxLength: 16)
-        let expiration = text("expiration", maxLength: 32)
-        let strategy = text("strategy", maxLength: 128)
-        let comment = text("comment", maxLength: 1024)
-        unstorableText(in: members, problems: &problems)
-        // Without a problem, an action was read or taken from the direction.
-        guard problems.isEmpty, let action else { throw invalid(problems) }
-        let parsed = SignalInput(
-            clientID: clientID,
-            exchange: exchange,
-            symbol: symbol ?? "",
-            action: action,
-            direction: direction,
-            quantity: quantity,
-            notional: notional,
-            price: price,
-            orderType: orderType,
-            stopLoss: stopLoss?.fixedPrice,
-            takeProfit: takeProfit?.fixedPrice,
-            stopLossPercent: stopLoss?.percentOfEntry,
-            stopLossAmount: stopLoss?.amountFromEntry,
-            takeProfitPercent: takeProfit?.percentOfEntry,
-            takeProfitAmount: takeProfit?.amountFromEntry,
-            sentiment: sentiment,
-            timeframe: timeframe,
-            strike: strike,
-            expiration: expiration,
-            strategy: strategy,
-            comment: comment,
-            timestamp: timestamp,
-            timeInForce: timeInForce,
-            expiresAt: expiresAt,
-            trailingStopPercent: trailingStopPercent,
-            extra: members.filter { !knownFields.contains($0.key) }
-        )
-        let secret: String? = if case .string(let value) = body["secret"] { value } else { nil }
-        return Parsed(signal: parsed, secret: secret)
+        return trail
     }
 
     /// The body is stored as sent (less the secret), and PostgreSQL cannot store a NUL character: a field that
     /// holds one, at any depth, is named unless its own check has named it already; a field name with one is the body's.
-    private static func unstorableText(in members: [(key: String, value: JSONValue)], problems: inout [ProblemDetails.InvalidParameter]) {
+    private static func checkStorable(_ members: [(key: String, value: JSONValue)], _ fields: inout BodyFields) {
         for (key, value) in members where key != "secret" {
             if key.utf8.contains(0) {
-                if !problems.contains(where: { $0.name == "body" }) {
-                    problems.append(.init(name: "body", reason: "a field name contains a NUL character, which cannot be stored"))
+                if !fields.problems.contains(where: { $0.name == "body" }) {
+                    fields.report("body", "a field name contains a NUL character, which cannot be stored")
                 }
-            } else if value.containsNUL, !problems.contains(where: { $0.name == key || $0.name.hasPrefix(key + ".") }) {
-                problems.append(.init(name: String(key.prefix(64)), reason: "contains a NUL character, which cannot be stored"))
+            } else if value.containsNUL, !fields.hasProblem(key) {
+                fields.report(String(key.prefix(64)), "contains a NUL character, which cannot be stored")
             }
         }
     }
 
-    private static func parseTimestamp(
-        _ value: JSONValue?, field: String, problems: inout [ProblemDetails.InvalidParameter]
-    ) -> Date? {
-        switch value {
+    /// RFC 3339, or epoch milliseconds as a number or a string of digits.
+    private static func readTimestamp(_ fields: inout BodyFields, _ name: String) -> Date? {
+        switch fields.body[name] {
         case nil, .null?:
             return nil
         case .number(let digits)?, .string(let digits)?:
@@ -225,19 +211,11 @@ public enum SignalParser {
                 return Date(epochMilliseconds: milliseconds)
             }
             if let date = RFC3339.date(from: digits) { return date }
-            problems.append(.init(name: field, reason: "expected RFC 3339 or epoch milliseconds, got '\(digits.prefix(40))'"))
+            fields.report(name, "expected RFC 3339 or epoch milliseconds, got '\(digits.prefix(40))'")
         default:
-            problems.append(.init(name: field, reason: "expected RFC 3339 or epoch milliseconds"))
+            fields.report(name, "expected RFC 3339 or epoch milliseconds")
         }
         return nil
-    }
-
-    private static func invalid(_ problems: [ProblemDetails.InvalidParameter]) -> ProblemDetails {
-        ProblemDetails(
-            status: .badRequest,
-            detail: problems.count == 1 ? "1 field is invalid" : "\(problems.count) fields are invalid",
-            invalidParams: problems
-        )
     }
 }
 

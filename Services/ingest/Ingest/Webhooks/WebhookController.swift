@@ -29,7 +29,7 @@ public struct WebhookController: Sendable {
         group.post("{sourceId}") { request, context in
             let id = try context.parameters.require("sourceId")
             guard let uuid = UUID(uuidString: id),
-                let source = try await sources.source(.id(uuid), load: { try await repository.source(id: uuid) })
+                let source = try await sources.source(id: uuid)
             else {
                 throw ProblemDetails(status: .notFound, detail: "no signal source with id '\(id.prefix(64))'")
             }
@@ -39,7 +39,7 @@ public struct WebhookController: Sendable {
 
     private func defaultSource() async throws -> SignalSource {
         guard configuration.webhookSecret != nil,
-            let source = try await sources.source(.defaultSource, load: { try await repository.defaultSource() })
+            let source = try await sources.defaultSource()
         else {
             // No secret configured means no way to authenticate: refuse, never accept unauthenticated.
             throw ProblemDetails(status: .unauthorized, detail: "no webhook secret is configured on this server")
@@ -73,15 +73,15 @@ public struct WebhookController: Sendable {
                 headers: [.retryAfter: String(seconds)]
             )
         }
-        let parsed = try SignalParser.parse(json)
+        let signal = try SignalParser.parse(json)
         let raw = Self.withoutSecret(json)
-        let outcome = try await repository.accept(parsed.signal, raw: raw, from: source, window: configuration.duplicateWindow)
+        let outcome = try await repository.accept(signal, raw: raw, from: source, window: configuration.duplicateWindow)
         var logger = context.logger
         logger[metadataKey: "source_id"] = .string(source.id.uuidString)
         let requestID = ProblemMiddleware<IngestRequestContext>.requestID(of: request, context: context)
         switch outcome {
         case .accepted(let id):
-            logger.info("signal accepted", metadata: ["signal_id": .string(id.uuidString), "symbol": .string(parsed.signal.symbol)])
+            logger.info("signal accepted", metadata: ["signal_id": .string(id.uuidString), "symbol": .string(signal.symbol)])
             return WebhookResponse(code: .created, id: id, status: "accepted", requestID: requestID)
         case .duplicate(let id):
             logger.info("duplicate signal", metadata: ["signal_id": .string(id.uuidString)])
