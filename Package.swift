@@ -13,12 +13,16 @@ let services: [(folder: String, library: String, executable: String, dependencie
     ("notifier", "Notifier", "notifier", []),
 ]
 
+/// Files a service library bundles (`Bundle.module`), relative to its folder.
+let serviceResources: [String: [Resource]] = ["Ingest": [.copy("openapi.json")]]
+
 let serviceTargets: [Target] = services.flatMap { service -> [Target] in
     [
         .target(
             name: service.library,
             dependencies: ["BallastService"] + service.dependencies,
             path: "Services/\(service.folder)/\(service.library)",
+            resources: serviceResources[service.library],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
