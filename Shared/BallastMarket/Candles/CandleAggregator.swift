@@ -1,16 +1,3 @@
-/// Which candle: a symbol's bucket of an interval.
-public struct CandleKey: Sendable, Hashable {
-    public let symbol: String
-    public let interval: CandleInterval
-    public let openTime: Int64
-
-    public init(symbol: String, interval: CandleInterval, openTime: Int64) {
-        self.symbol = symbol
-        self.interval = interval
-        self.openTime = openTime
-    }
-}
-
 /// Turns trades into partial candles of all nine intervals. Feed a batch with `add(_:)`, then `drain()` its candles and
 /// merge each into the stored candle of its key: the partials of batch A merged with those of batch B equal the
 /// partials of A and B together, in any order, late trades included.

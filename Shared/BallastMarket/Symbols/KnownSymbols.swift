@@ -61,10 +61,7 @@ public actor KnownSymbols {
         if let loading { return try await loading.value }
         let (database, settings, logger) = (database, settings, logger)
         let task = Task {
-            var symbols: [String] = []
-            let rows = try await database.query("SELECT symbol FROM market_symbols", logger: logger)
-            for try await symbol in rows.decode(String.self) { symbols.append(symbol) }
-            return SymbolCatalogue(symbols: symbols, settings: settings)
+            SymbolCatalogue(symbols: try await TradeStore(database: database, logger: logger).symbols(), settings: settings)
         }
         loading = task
         defer { loading = nil }

@@ -52,43 +52,8 @@ public final class TickerBook: Sendable {
     }
 
     /// 1-minute candles with trades, of the last 24 h, changed since `since` (epoch ms; nil: all).
-    private func changedMinutes(since: Int64?, now: Int64) async throws -> [(String, Candle, Int64)] {
-        let oldest = now - TickerWindow.span - 60_000
-        let changedAfter = since ?? .min
-        let rows = try await database.query(
-            """
-            SELECT symbol, open_time, open::text, high::text, low::text, close::text, volume::text, quote_volume::text,
-                   trade_count, first_trade_time, first_trade_id, last_trade_time, last_trade_id, last_quantity::text,
-                   (extract(epoch FROM updated_at) * 1000)::int8
-            FROM candles
-            WHERE interval = '1m' AND trade_count > 0 AND open_time > \(oldest)
-              AND updated_at > timestamptz 'epoch' + \(max(changedAfter, 0)) * interval '1 millisecond'
-            """,
-            logger: logger
-        )
-        var minutes: [(String, Candle, Int64)] = []
-        for try await row in rows.decode(
-            (String, Int64, String, String, String, String, String, String, Int64, Int64, String, Int64, String, String, Int64).self
-        ) {
-            let (
-                symbol, openTime, open, high, low, close, volume, quoteVolume, count, firstTime, firstID, lastTime, lastID, lastQuantity,
-                changedAt
-            ) = row
-            guard let open = FixedDecimal(open), let high = FixedDecimal(high), let low = FixedDecimal(low),
-                let close = FixedDecimal(close), let volume = WideDecimal(volume), let quoteVolume = WideDecimal(quoteVolume),
-                let lastQuantity = FixedDecimal(lastQuantity), let firstID = try? TradeID(firstID), let lastID = try? TradeID(lastID)
-            else {
-                logger.warning(
-                    "a stored minute does not fit the ticker's decimals or trade ids; skipped", metadata: ["symbol": "\(symbol)"])
-                continue
-            }
-            let candle = Candle(
-                interval: .oneMinute, openTime: openTime, open: open, high: high, low: low, close: close, volume: volume,
-                quoteVolume: quoteVolume, tradeCount: Int(count), firstTrade: TradeStamp(time: firstTime, id: firstID),
-                lastTrade: TradeStamp(time: lastTime, id: lastID), lastQuantity: lastQuantity
-            )
-            minutes.append((symbol, candle, changedAt))
-        }
-        return minutes
+    private func changedMinutes(since: Int64?, now: Int64) async throws -> [(symbol: String, candle: Candle, changedAt: Int64)] {
+        try await CandleStore.tradedMinutes(
+            openedAfter: now - TickerWindow.span - 60_000, changedAfter: since ?? .min, database: database, logger: logger)
     }
 }

@@ -28,7 +28,7 @@ public struct TradeStore: Sendable {
                     guard !new.isEmpty else { return new }
                     var aggregator = CandleAggregator()
                     for trade in new { aggregator.add(trade) }
-                    try await CandleUpsert.merge(aggregator.candles(), on: connection, logger: logger)
+                    try await CandleStore.merge(aggregator.candles(), on: connection, logger: logger)
                     return new
                 }
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "40P01" && attempt < 3 {
@@ -37,6 +37,14 @@ public struct TradeStore: Sendable {
                 attempt += 1
             }
         }
+    }
+
+    /// Every symbol a trade has been stored for (`market_symbols`), in order.
+    public func symbols() async throws -> [String] {
+        let rows = try await database.query("SELECT symbol FROM market_symbols ORDER BY symbol", logger: logger)
+        var symbols: [String] = []
+        for try await symbol in rows.decode(String.self) { symbols.append(symbol) }
+        return symbols
     }
 
     private func insert(_ trades: [Trade], on connection: PostgresConnection) async throws -> [Trade] {

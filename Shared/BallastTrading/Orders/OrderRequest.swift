@@ -302,10 +302,3 @@ public struct OrderRequest: Sendable, Equatable {
             message: "for a \(side.rawValue), the stop loss \(stopLoss) must be on the other side of the take profit \(takeProfit)")
     }
 }
-
-/// The reasons a signal was rejected (an `Error`, so it can travel in a `Result`).
-public struct RejectionReasons: Error, Sendable, Equatable {
-    public var reasons: [RiskViolation]
-
-    public init(_ reasons: [RiskViolation]) { self.reasons = reasons }
-}

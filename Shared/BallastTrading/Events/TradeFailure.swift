@@ -1,0 +1,28 @@
+import BallastCore
+import Foundation
+
+/// `trade.failed`: a trade the paper account was to make and could not: an exit it cannot pay for, or a
+/// resting order's fill that would now open a short the account does not allow. Nothing was booked.
+struct TradeFailure: Encodable {
+    var orderId: UUID
+    var clientOrderId: String
+    var positionId: UUID?
+    var symbol: String
+    var side: String
+    var quantity: String
+    var price: String
+    var reason: String
+}
+
+extension TradeFailure {
+    /// Books `trade.failed` for `quantity` of `order` at `price` into the transaction's writes.
+    static func publish(
+        _ order: OrderRecord, quantity: Decimal, price: Decimal, position: UUID?, reason: String, account: PaperAccount, at time: Date,
+        into writes: inout AccountWrites
+    ) throws {
+        let failure = TradeFailure(
+            orderId: order.id, clientOrderId: order.clientOrderID, positionId: position, symbol: order.symbol, side: order.side.rawValue,
+            quantity: quantity.plainText, price: price.plainText, reason: reason)
+        writes.publish(try TradingEvent.envelope(TradingEvent.tradeFailed, userID: account.userID, at: time, data: failure))
+    }
+}

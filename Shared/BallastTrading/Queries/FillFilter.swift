@@ -1,0 +1,16 @@
+import Foundation
+
+/// Which fills `TradingQueries.fills` lists.
+public struct FillFilter: Sendable, Equatable {
+    public var symbol: String?
+    public var orderID: UUID?
+    public var limit: Int
+    public var after: TradingCursor?
+
+    public init(symbol: String? = nil, orderID: UUID? = nil, limit: Int = 100, after: TradingCursor? = nil) {
+        self.symbol = symbol
+        self.orderID = orderID
+        self.limit = limit
+        self.after = after
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+
+/// Which orders `TradingQueries.orders` lists.
+public struct OrderFilter: Sendable, Equatable {
+    /// Only orders in one of these statuses; nil: any.
+    public var statuses: [OrderStatus]?
+    public var symbol: String?
+    public var limit: Int
+    /// Continue after this row of a previous page.
+    public var after: TradingCursor?
+
+    public init(statuses: [OrderStatus]? = nil, symbol: String? = nil, limit: Int = 100, after: TradingCursor? = nil) {
+        self.statuses = statuses
+        self.symbol = symbol
+        self.limit = limit
+        self.after = after
+    }
+}

@@ -1,0 +1,14 @@
+/// Which positions `TradingQueries.positions` lists.
+public struct PositionFilter: Sendable, Equatable {
+    public var status: PositionStatus?
+    public var symbol: String?
+    public var limit: Int
+    public var after: TradingCursor?
+
+    public init(status: PositionStatus? = nil, symbol: String? = nil, limit: Int = 100, after: TradingCursor? = nil) {
+        self.status = status
+        self.symbol = symbol
+        self.limit = limit
+        self.after = after
+    }
+}
