@@ -147,86 +147,117 @@ private struct SignalBatchRun {
             self.state = state
             self.writes = writes
         }
-        var order: OrderRequest
-        switch request {
-        case .failure(let reasons): return try reject(signal, reasons.reasons, order: nil, account: account, into: &writes)
-        case .success(let parsed): order = parsed
+        do {
+            return try await decide(
+                signal, request, account: account, state: &state, writes: &writes, quotes: quotes, symbols: symbols,
+                settings: settings, now: now)
+        } catch let refusal as SignalRefusal {
+            return try reject(signal, refusal.reasons, order: refusal.order, account: account, into: &writes)
         }
-        let instrument = Instrument(symbol: order.symbol)
-        var reasons: [RiskViolation] = []
-        // A resolved ticker names a symbol of `market_symbols`; the snapshot still knows a symbol seen since the
-        // catalogue was loaded.
-        if !symbols.isResolved(signal), !knownSymbols.contains(order.symbol) {
-            let message = symbols.unknown(signal)?.description ?? "no market data for \(order.symbol)"
-            reasons.append(RiskViolation(rule: "unknown_symbol", message: message))
-        } else if let instrument, instrument.quote != account.quoteCurrency {
-            let message = "\(order.symbol) is quoted in \(instrument.quote); the account holds \(account.quoteCurrency)"
-            reasons.append(RiskViolation(rule: "currency_mismatch", message: message))
-        } else if instrument == nil {
-            reasons.append(RiskViolation(rule: "unknown_symbol", message: "cannot tell the base and quote assets of \(order.symbol)"))
-        }
-        guard reasons.isEmpty, let instrument else {
-            // Only a plain trade knows its side before the position is read: the others record no order.
-            return try reject(signal, reasons, order: order.intent == .trade ? order : nil, account: account, into: &writes)
-        }
+    }
 
+    /// A signal's decision in the steps a trader would take: read the order, check its market, settle it against the
+    /// position, price it, size and complete it, close what it closes, check the risk limits, place and book it. A
+    /// step that refuses throws `SignalRefusal`.
+    private func decide(
+        _ signal: SignalDocument, _ request: Result<OrderRequest, RejectionReasons>, account: PaperAccount, state: inout AccountState,
+        writes: inout AccountWrites, quotes: [String: MarketPrice], symbols: SignalSymbols, settings: ExecutionSettings, now: Date
+    ) async throws -> SignalOutcome {
+        var order = try request.mapError { SignalRefusal($0.reasons) }.get()
+        let instrument = try market(of: order, signal: signal, symbols: symbols, account: account)
         if order.intent == .cancel {
             return try await cancelOpenOrders(for: signal, order, account: account, state: &state, into: &writes, now: now)
         }
         let position = state.openPosition(symbol: order.symbol, strategy: order.strategy)
-        switch order.sized(for: position) {
-        case .success(let sized): order = sized
-        case .failure(let violation):
-            return try reject(signal, [violation], order: order.intent == .trade ? order : nil, account: account, into: &writes)
+        // Only a plain trade knows its side before the position is read: the others record no order when refused.
+        order = try order.sized(for: position).mapError { SignalRefusal([$0], order: order.intent == .trade ? order : nil) }.get()
+        let fill = try expectedFill(of: order, quote: quotes[order.symbol], account: account, settings: settings, now: now)
+        if order.quantity == nil {
+            let notional = order.notional ?? limits.defaultOrderNotional
+            order = try order.sized(notional: notional, price: fill.price, position: position, minimum: limits.minOrderNotional)
+                .mapError { SignalRefusal([$0]) }.get()
         }
+        order = try order.withExits(entry: fill.price).mapError { SignalRefusal([$0], order: order) }.get()
+        try await closeAndCheck(
+            order, signal: signal, fill: fill, position: position, instrument: instrument, account: account, state: &state,
+            writes: &writes, now: now)
+        return try place(
+            order, signal: signal, fill: fill, position: position, instrument: instrument, account: account,
+            state: &state, writes: &writes, now: now)
+    }
 
-        // The price a market order would take: the signal's own when the account trusts it, else a fresh last trade.
+    /// The market of `order`: a symbol market-data knows (a resolved ticker names one of `market_symbols`; the snapshot
+    /// still knows a symbol seen since the catalogue was loaded), quoted in the account's currency.
+    private func market(of order: OrderRequest, signal: SignalDocument, symbols: SignalSymbols, account: PaperAccount) throws -> Instrument
+    {
+        // Only a plain trade knows its side before the position is read: the others record no order.
+        let recorded = order.intent == .trade ? order : nil
+        let instrument = Instrument(symbol: order.symbol)
+        if !symbols.isResolved(signal), !knownSymbols.contains(order.symbol) {
+            let message = symbols.unknown(signal)?.description ?? "no market data for \(order.symbol)"
+            throw SignalRefusal([RiskViolation(rule: "unknown_symbol", message: message)], order: recorded)
+        }
+        guard let instrument else {
+            let message = "cannot tell the base and quote assets of \(order.symbol)"
+            throw SignalRefusal([RiskViolation(rule: "unknown_symbol", message: message)], order: recorded)
+        }
+        guard instrument.quote == account.quoteCurrency else {
+            let message = "\(order.symbol) is quoted in \(instrument.quote); the account holds \(account.quoteCurrency)"
+            throw SignalRefusal([RiskViolation(rule: "currency_mismatch", message: message)], order: recorded)
+        }
+        return instrument
+    }
+
+    /// The price the order is expected to fill at. A market order takes the signal's own price when the account trusts
+    /// it, else a fresh last trade, plus slippage; a limit order fills at once when the market is already at its price
+    /// or better, else rests at its price.
+    private func expectedFill(
+        of order: OrderRequest, quote: MarketPrice?, account: PaperAccount, settings: ExecutionSettings, now: Date
+    ) throws -> ExpectedFill {
         let reference: Decimal
-        let quote = quotes[order.symbol]
         if account.trustSignalPrice, order.type == .market, let price = order.price {
             reference = price
         } else if let quote, quote.isFresh(at: now, maxAge: settings.maxPriceAge) {
             reference = quote.price
         } else {
             let age = quote.map { "the last trade is \($0.age(at: now)) s old" } ?? "market-data has no price"
-            let reasons = [RiskViolation(rule: "no_price", message: "no fresh price for \(order.symbol): \(age)")]
-            return try reject(signal, reasons, order: order, account: account, into: &writes)
+            throw SignalRefusal([RiskViolation(rule: "no_price", message: "no fresh price for \(order.symbol): \(age)")], order: order)
         }
-
         let takerPrice = account.pricing.takerPrice(order.side, reference: reference)
-        // A limit order fills at once when the market is already at its price or better.
         let marketable = order.type == .market || order.price.map { order.side == .buy ? takerPrice <= $0 : takerPrice >= $0 } ?? false
-        let expectedPrice = marketable ? takerPrice : (order.price ?? takerPrice)
-        if order.quantity == nil {
-            let notional = order.notional ?? limits.defaultOrderNotional
-            switch order.sized(notional: notional, price: expectedPrice, position: position, minimum: limits.minOrderNotional) {
-            case .success(let sized): order = sized
-            case .failure(let violation): return try reject(signal, [violation], order: nil, account: account, into: &writes)
-            }
-        }
-        switch order.withExits(entry: expectedPrice) {
-        case .success(let placed): order = placed
-        case .failure(let violation): return try reject(signal, [violation], order: order, account: account, into: &writes)
-        }
-        // A signal that closes the position (an exit, a flat sentiment, a sell meaning the long) first cancels the
-        // open orders of its symbol and strategy: a resting sell would otherwise still hold the asset the close sells,
-        // and a resting entry would reopen what the sender closed. Not for an `ioc` limit the market is not at, which
-        // closes nothing; undone if the close itself is refused.
+        return ExpectedFill(reference: reference, takerPrice: takerPrice, marketable: marketable, limit: order.price)
+    }
+
+    /// A signal that closes the position (an exit, a flat sentiment, a sell meaning the long) first cancels the open
+    /// orders of its symbol and strategy: a resting sell would otherwise still hold the asset the close sells, and a
+    /// resting entry would reopen what the sender closed. Not for an `ioc` limit the market is not at, which closes
+    /// nothing. Then the account's risk limits; a refusal undoes the cancels.
+    private func closeAndCheck(
+        _ order: OrderRequest, signal: SignalDocument, fill: ExpectedFill, position: PositionRecord?, instrument: Instrument,
+        account: PaperAccount, state: inout AccountState, writes: inout AccountWrites, now: Date
+    ) async throws {
         let beforeClose = (state: state, writes: writes)
-        if order.closes(position), marketable || order.timeInForce != .ioc {
+        if order.closes(position), fill.marketable || order.timeInForce != .ioc {
             _ = try await cancelOpenOrders(
                 of: order, reason: "canceled: signal \(signal.id.uuidString.lowercased()) closes the position", account: account,
                 state: &state, into: &writes, now: now)
         }
         let input = state.riskInput(
-            for: order, price: expectedPrice, position: position, marketPrices: [order.symbol: reference], instrument: instrument, now: now
-        )
+            for: order, price: fill.price, position: position, marketPrices: [order.symbol: fill.reference], instrument: instrument,
+            now: now)
         let violations = RiskCheck.violations(input, limits: limits)
-        if !violations.isEmpty {
+        guard violations.isEmpty else {
             (state, writes) = beforeClose
-            return try reject(signal, violations, order: order, account: account, into: &writes)
+            throw SignalRefusal(violations, order: order)
         }
+    }
 
+    /// Places the order: a marketable one fills at once and is booked, an `ioc` limit the market is not at ends
+    /// canceled, any other limit rests and holds back what it can use, so other orders cannot spend it.
+    private func place(
+        _ order: OrderRequest, signal: SignalDocument, fill: ExpectedFill, position: PositionRecord?, instrument: Instrument,
+        account: PaperAccount, state: inout AccountState, writes: inout AccountWrites, now: Date
+    ) throws -> SignalOutcome {
         var record = OrderRecord(
             id: UUID.random(), accountID: account.id, clientOrderID: order.signalID.uuidString.lowercased(), signalID: order.signalID,
             symbol: order.symbol, side: order.side, type: order.type, timeInForce: order.timeInForce,
@@ -234,8 +265,7 @@ private struct SignalBatchRun {
             stopLoss: order.stopLoss, takeProfit: order.takeProfit,
             trailingStopPercent: order.trailingStopPercent, expiresAt: expiry(of: order, now: now), receivedAt: order.receivedAt
         )
-        // A resting order holds back what it can use, so other orders cannot spend it; `order.created` shows it.
-        let resting = !marketable && order.timeInForce != .ioc
+        let resting = !fill.marketable && order.timeInForce != .ioc
         if resting {
             let lock = OrderLocks.reservation(for: record, position: position, pricing: account.pricing, instrument: instrument)
             record.lockedAsset = lock.asset
@@ -243,11 +273,11 @@ private struct SignalBatchRun {
         }
         writes.publish(try TradingEvent.envelope(TradingEvent.orderCreated, userID: account.userID, at: now, data: OrderView(record)))
         let ledgerBefore = writes.ledger.count
-        if marketable {
+        if fill.marketable {
             let booking = FillBooking(account: account, instrument: instrument)
             let outcome = try booking.book(
-                quantity: order.orderQuantity, price: takerPrice, liquidity: .taker, marketTradeID: nil, order: &record, position: position,
-                at: now, into: &writes
+                quantity: order.orderQuantity, price: fill.takerPrice, liquidity: .taker, marketTradeID: nil, order: &record,
+                position: position, at: now, into: &writes
             )
             state.apply(outcome)
         } else if !resting {
