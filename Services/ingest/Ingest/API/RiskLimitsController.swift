@@ -19,25 +19,11 @@ struct RiskLimitsController {
         }
         group.put { request, context in
             let user = try context.requireUser()
-            let limits = try RiskLimitsParser.parse(try await Self.body(request))
-            let accounts = PaperAccounts(database: trading.database, logger: trading.logger)
+            let limits = try RiskLimitsParser.parse(try await JSONRequestBody.read(request, maxBytes: Self.maxBodyBytes).value)
+            let accounts = PaperAccountStore(database: trading.database, logger: trading.logger)
             guard let account = try await accounts.account(of: user) else { throw try await trading.noAccount(user) }
             try await RiskLimitsStore.save(limits, account: account.id, database: trading.database, logger: trading.logger)
             return RiskLimitsView(limits)
-        }
-    }
-
-    /// The body as JSON; larger than `maxBodyBytes` is a 413, not JSON a 400.
-    static func body(_ request: Request) async throws -> JSONValue {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
-            throw ProblemDetails(status: .contentTooLarge, detail: "the body is over \(maxBodyBytes) bytes")
-        }
-        var request = request
-        let body = try await request.collectBody(upTo: maxBodyBytes)
-        do {
-            return try JSONValue(parsing: body.readableBytesView)
-        } catch {
-            throw ProblemDetails(status: .badRequest, detail: "the body is not valid JSON: \(error)")
         }
     }
 }

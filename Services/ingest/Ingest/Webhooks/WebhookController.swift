@@ -52,20 +52,11 @@ public struct WebhookController: Sendable {
     ) async throws
         -> WebhookResponse
     {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > configuration.maxBodyBytes {
-            throw ProblemDetails(status: .contentTooLarge, detail: "the body is over \(configuration.maxBodyBytes) bytes")
+        let body = try await JSONRequestBody.read(request, maxBytes: configuration.maxBodyBytes) {
+            try Self.checkMediaType(request.headers[.contentType])
         }
-        try Self.checkMediaType(request.headers[.contentType])
-        var request = request
-        let body = try await request.collectBody(upTo: configuration.maxBodyBytes)
-        let bytes = Array(buffer: body)
-        let json: JSONValue
-        do {
-            json = try JSONValue(parsing: bytes)
-        } catch {
-            throw ProblemDetails(status: .badRequest, detail: "the body is not valid JSON: \(error)")
-        }
-        try authenticate(request, body: bytes, json: json, source: source)
+        let json = body.value
+        try authenticate(request, body: body.bytes, json: json, source: source)
         if let rateLimiter, let seconds = await rateLimiter.retryAfter(source: source.id) {
             throw ProblemDetails(
                 status: .tooManyRequests,
