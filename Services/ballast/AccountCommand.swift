@@ -44,11 +44,11 @@ struct AccountCommand: AsyncParsableCommand {
         var defaultOrderNotional: String?
 
         func run() async throws {
-            guard let currency = PaperAccounts.currency(currency) else {
+            guard let currency = PaperAccountStore.currency(currency) else {
                 throw CommandFailure.exit("invalid --currency '\(self.currency)'", code: 2)
             }
-            guard let cash = PaperAccounts.amount(cash) else {
-                throw CommandFailure.exit("invalid --cash: \(PaperAccounts.Failure.invalidAmount(self.cash))", code: 2)
+            guard let cash = PaperAccountStore.amount(cash) else {
+                throw CommandFailure.exit("invalid --cash: \(PaperAccountStore.Failure.invalidAmount(self.cash))", code: 2)
             }
             func basisPoints(_ name: String, _ text: String) throws -> Decimal {
                 guard let value = ExecutionPricing.basisPoints(text) else {
@@ -62,19 +62,19 @@ struct AccountCommand: AsyncParsableCommand {
                 slippageBps: try basisPoints("--slippage-bps", slippageBps)
             )
             let defaultNotional = try defaultOrderNotional.map { text in
-                guard let amount = PaperAccounts.amount(text) else {
-                    throw CommandFailure.exit("invalid --default-order-notional: \(PaperAccounts.Failure.invalidAmount(text))", code: 2)
+                guard let amount = PaperAccountStore.amount(text) else {
+                    throw CommandFailure.exit("invalid --default-order-notional: \(PaperAccountStore.Failure.invalidAmount(text))", code: 2)
                 }
                 return amount
             }
             let (user, allowShort, trustSignalPrice) = (self.user, self.allowShort, self.trustSignalPrice)
             let account = try await withDatabase { client, logger in
                 do {
-                    return try await PaperAccounts(database: client, logger: logger).create(
+                    return try await PaperAccountStore(database: client, logger: logger).create(
                         user: user, quoteCurrency: currency, startingCash: cash, allowShort: allowShort, pricing: pricing,
                         trustSignalPrice: trustSignalPrice, defaultOrderNotional: defaultNotional
                     )
-                } catch let failure as PaperAccounts.Failure {
+                } catch let failure as PaperAccountStore.Failure {
                     throw CommandFailure.exit(failure.description, code: 1)
                 }
             }
@@ -99,16 +99,16 @@ struct AccountCommand: AsyncParsableCommand {
         var withdraw = false
 
         func run() async throws {
-            guard let value = PaperAccounts.amount(amount) else {
-                throw CommandFailure.exit(PaperAccounts.Failure.invalidAmount(amount).description, code: 2)
+            guard let value = PaperAccountStore.amount(amount) else {
+                throw CommandFailure.exit(PaperAccountStore.Failure.invalidAmount(amount).description, code: 2)
             }
-            if let asset, PaperAccounts.currency(asset) == nil { throw CommandFailure.exit("invalid --asset '\(asset)'", code: 2) }
-            let (user, asset, signed) = (self.user, self.asset.flatMap(PaperAccounts.currency), withdraw ? -value : value)
+            if let asset, PaperAccountStore.currency(asset) == nil { throw CommandFailure.exit("invalid --asset '\(asset)'", code: 2) }
+            let (user, asset, signed) = (self.user, self.asset.flatMap(PaperAccountStore.currency), withdraw ? -value : value)
             let balance = try await withDatabase { client, logger in
-                let accounts = PaperAccounts(database: client, logger: logger)
+                let accounts = PaperAccountStore(database: client, logger: logger)
                 do {
                     return try await accounts.fund(user: user, asset: asset, amount: signed)
-                } catch let failure as PaperAccounts.Failure {
+                } catch let failure as PaperAccountStore.Failure {
                     throw CommandFailure.exit(failure.description, code: 1)
                 }
             }
@@ -125,11 +125,11 @@ struct AccountCommand: AsyncParsableCommand {
         func run() async throws {
             let user = self.user
             let (account, balances) = try await withDatabase { client, logger in
-                let accounts = PaperAccounts(database: client, logger: logger)
+                let accounts = PaperAccountStore(database: client, logger: logger)
                 do {
                     let account = try await accounts.account(named: user)
                     return (account, try await accounts.balances(of: account.id))
-                } catch let failure as PaperAccounts.Failure {
+                } catch let failure as PaperAccountStore.Failure {
                     throw CommandFailure.exit(failure.description, code: 1)
                 }
             }

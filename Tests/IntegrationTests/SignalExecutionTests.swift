@@ -11,7 +11,7 @@ struct PaperTradingFixture {
     let database: PostgresClient
     let redis: RedisClient
     let executor: SignalExecutor
-    let accounts: PaperAccounts
+    let accounts: PaperAccountStore
     let userID: UUID
     let userName: String
     let symbol: String
@@ -26,7 +26,7 @@ struct PaperTradingFixture {
             let rows = try await database.query("INSERT INTO users (name) VALUES (\(userName)) RETURNING id")
             var userID: UUID?
             for try await id in rows.decode(UUID.self) { userID = id }
-            let accounts = PaperAccounts(database: database, logger: TestServers.logger)
+            let accounts = PaperAccountStore(database: database, logger: TestServers.logger)
             if account {
                 _ = try await accounts.create(
                     user: userName, quoteCurrency: "USD", startingCash: cash, allowShort: allowShort,

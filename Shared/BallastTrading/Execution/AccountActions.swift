@@ -44,7 +44,7 @@ public struct AccountActions: Sendable {
     public func cancelOrder(_ id: UUID, user userID: UUID) async throws -> OrderView {
         let logger = self.logger
         return try await database.transaction(logger: logger) { connection in
-            guard let account = try await PaperAccounts.lockAccount(of: userID, on: connection, logger: logger) else {
+            guard let account = try await PaperAccountStore.lockAccount(of: userID, on: connection, logger: logger) else {
                 throw Failure.noAccount
             }
             guard var order = try await OrderStore.order(id, account: account.id, on: connection, logger: logger) else {

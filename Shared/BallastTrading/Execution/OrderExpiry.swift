@@ -62,7 +62,7 @@ public struct OrderExpiry: Sendable {
         let logger = self.logger
         return try await database.transaction(logger: logger) { connection -> Bool in
             try await run?.holdFence(on: connection)
-            guard let account = try await PaperAccounts.lockAccount(id: accountID, on: connection, logger: logger),
+            guard let account = try await PaperAccountStore.lockAccount(id: accountID, on: connection, logger: logger),
                 var order = try await OrderStore.order(orderID, account: accountID, on: connection, logger: logger),
                 order.status.isOpen,
                 let expiresAt = order.expiresAt, expiresAt <= now

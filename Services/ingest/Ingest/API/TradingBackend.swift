@@ -23,7 +23,7 @@ public struct TradingBackend: Sendable {
     /// The 404 of a caller without a paper account, saying how to create one.
     func noAccount(_ user: UUID) async throws -> ProblemDetails {
         let name = try await queries.userName(user) ?? "<user>"
-        return ProblemDetails(status: .notFound, detail: PaperAccounts.Failure.noAccount(name).description)
+        return ProblemDetails(status: .notFound, detail: PaperAccountStore.Failure.noAccount(name).description)
     }
 
     /// The `{id}` path parameter; a value that is not a UUID names nothing, so it is a 404 like an unknown id.
@@ -69,9 +69,9 @@ struct TradingListParameters {
     }
 
     /// `cursor`, the `nextCursor` of a previous page.
-    mutating func cursor() -> TradingCursor? {
+    mutating func cursor() -> PageCursor? {
         guard let text = parameters["cursor"] else { return nil }
-        guard let cursor = TradingCursor(text) else {
+        guard let cursor = PageCursor(text) else {
             problems.append(.init(name: "cursor", reason: "is not a cursor this API issued"))
             return nil
         }

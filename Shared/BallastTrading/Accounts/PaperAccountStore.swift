@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Creating, funding and reading paper accounts (the `ballast account` commands and the API).
-public struct PaperAccounts: Sendable {
+/// Creates, funds and reads paper accounts and their balances (the `ballast account` commands and the API).
+public struct PaperAccountStore: Sendable {
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case noSuchUser(String)
         case accountExists(String)
