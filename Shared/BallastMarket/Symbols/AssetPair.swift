@@ -15,7 +15,7 @@ public struct AssetPair: Sendable, Hashable, CustomStringConvertible {
     public static let separators: Set<Character> = ["-", "/", "_"]
 
     /// Quote assets recognised at the end of a symbol without a separator (`BTCUSDT`), longest first. Not BUSD:
-    /// Binance ended it in 2024, and as a suffix it misread `BNBUSD` as BN/BUSD and `SHIBUSD` as SHI/BUSD. A market
+    /// Binance ended it in 2024, and as a suffix it would misread `BNBUSD` as BN/BUSD and `SHIBUSD` as SHI/BUSD. A market
     /// quoted in BUSD is recognised when spelled with a separator (`BNB-BUSD`), or through `BALLAST_QUOTE_ALIASES`.
     public static let defaultQuotes = byLengthDescending([
         "USDT", "USDC", "FDUSD", "DAI", "USD", "EUR", "GBP", "JPY", "AUD", "CAD", "CHF", "BTC", "ETH",

@@ -5,8 +5,8 @@ import PostgresNIO
 
 /// A paper account, locked for the caller's transaction, and everything decided against it: its balances
 /// and open positions, its risk limits, which of the given signals are already decided and which of the
-/// given symbols market-data knows. One round trip (`lock_account_snapshot`, migration 14): under load each
-/// round trip to PostgreSQL was a large part of a batch, and the lock and five reads were six of them.
+/// given symbols market-data knows. The lock and the five reads are one round trip (`lock_account_snapshot`,
+/// migration 14), so that a batch of signals spends one round trip on them, not six (docs/performance.md).
 struct AccountSnapshot {
     var state: AccountState
     var limits: RiskLimits
