@@ -20,8 +20,8 @@ struct APIKeyCommand: AsyncParsableCommand {
             let user = self.user
             let issued = try await withDatabase { client, logger in
                 do {
-                    return try await AccountStore(database: client, logger: logger).createAPIKey(forUser: user)
-                } catch let failure as AccountStore.Failure {
+                    return try await UserStore(database: client, logger: logger).createAPIKey(forUser: user)
+                } catch let failure as UserStore.Failure {
                     throw CommandFailure.exit(failure.description, code: 1)
                 }
             }
@@ -40,8 +40,8 @@ struct APIKeyCommand: AsyncParsableCommand {
             let key = self.key
             try await withDatabase { client, logger in
                 do {
-                    try await AccountStore(database: client, logger: logger).revokeAPIKey(key)
-                } catch let failure as AccountStore.Failure {
+                    try await UserStore(database: client, logger: logger).revokeAPIKey(key)
+                } catch let failure as UserStore.Failure {
                     throw CommandFailure.exit(failure.description, code: 1)
                 }
             }

@@ -24,8 +24,8 @@ struct UserCommand: AsyncParsableCommand {
             let name = self.name
             let id = try await withDatabase { client, logger in
                 do {
-                    return try await AccountStore(database: client, logger: logger).createUser(named: name)
-                } catch let failure as AccountStore.Failure {
+                    return try await UserStore(database: client, logger: logger).createUser(named: name)
+                } catch let failure as UserStore.Failure {
                     throw CommandFailure.exit(failure.description, code: 1)
                 }
             }

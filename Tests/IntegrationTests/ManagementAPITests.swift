@@ -16,11 +16,11 @@ struct ManagementAPITests {
 
     static func withAPI(_ body: @Sendable (TestClientProtocol, _ alice: String, _ bob: String) async throws -> Void) async throws {
         try await TestDatabase.with { database, _ in
-            let accounts = AccountStore(database: database, logger: TestServers.logger)
-            try await accounts.createUser(named: "alice")
-            try await accounts.createUser(named: "bob")
-            let alice = try await accounts.createAPIKey(forUser: "alice").key
-            let bob = try await accounts.createAPIKey(forUser: "bob").key
+            let users = UserStore(database: database, logger: TestServers.logger)
+            try await users.createUser(named: "alice")
+            try await users.createUser(named: "bob")
+            let alice = try await users.createAPIKey(forUser: "alice").key
+            let bob = try await users.createAPIKey(forUser: "bob").key
             let configuration = try IngestConfiguration(environment: EnvironmentReader(["BALLAST_DEDUP_WINDOW_SECONDS": "0"]))
             let app = Application(router: try ingestRouter(database, configuration))
             try await app.test(.live) { client in try await body(client, alice, bob) }

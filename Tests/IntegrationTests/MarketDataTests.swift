@@ -173,9 +173,9 @@ struct MarketDataPipelineTests {
         try await TestDatabase.with { database, _ in
             let trades = Self.trades(count: 300)
             _ = await (try Self.consumer(database)).handle(Self.messages(trades))
-            let accounts = AccountStore(database: database, logger: TestServers.logger)
-            try await accounts.createUser(named: "alice")
-            let key = try await accounts.createAPIKey(forUser: "alice").key
+            let users = UserStore(database: database, logger: TestServers.logger)
+            try await users.createUser(named: "alice")
+            let key = try await users.createAPIKey(forUser: "alice").key
             let configuration = try IngestConfiguration(environment: EnvironmentReader([:]))
             try await Application(router: try ingestRouter(database, configuration)).test(.router) { client in
                 func get(_ query: String) async throws -> (HTTPResponse.Status, String) {
@@ -305,9 +305,9 @@ struct TickerTests {
             let second = try await book.refresh(now: now + 1, ttl: .seconds(15)).first { $0.symbol == symbol }
             expectTicker(second, of: recent + later)
 
-            let accounts = AccountStore(database: database, logger: TestServers.logger)
-            try await accounts.createUser(named: "alice")
-            let key = try await accounts.createAPIKey(forUser: "alice").key
+            let users = UserStore(database: database, logger: TestServers.logger)
+            try await users.createUser(named: "alice")
+            let key = try await users.createAPIKey(forUser: "alice").key
             let configuration = try IngestConfiguration(environment: EnvironmentReader([:]))
             try await Application(router: try ingestRouter(database, configuration)).test(.router) { client in
                 func get(_ path: String) async throws -> (HTTPResponse.Status, String) {

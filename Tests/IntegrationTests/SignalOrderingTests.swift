@@ -15,8 +15,7 @@ struct SignalOrderingTests {
     /// Accepts `signals` of the fixture's user through ingest's `accept_signals`, and returns them as
     /// published on `ballast:signals` (with their sequence), in accept order.
     static func accept(_ signals: [SignalDocument], fixture: PaperTradingFixture) async throws -> [SignalDocument] {
-        let source = try await AccountStore(database: fixture.database, logger: TestServers.logger)
-            .ensureDefaultSource(user: fixture.userName, secret: "ordering-secret")
+        let source = try await ensureDefaultSource(fixture.database, user: fixture.userName, secret: "ordering-secret")
         var published: [SignalDocument] = []
         for var signal in signals {
             signal.sourceId = source

@@ -146,11 +146,11 @@ struct TradingAPITests {
 
     static func withAPI(cash: Decimal = 100_000, _ body: @Sendable (API) async throws -> Void) async throws {
         try await PaperTradingFixture.with(cash: cash) { fixture in
-            let accounts = AccountStore(database: fixture.database, logger: TestServers.logger)
-            let key = try await accounts.createAPIKey(forUser: fixture.userName).key
+            let users = UserStore(database: fixture.database, logger: TestServers.logger)
+            let key = try await users.createAPIKey(forUser: fixture.userName).key
             let otherUser = TestServers.unique("bob")
-            try await accounts.createUser(named: otherUser)
-            let otherKey = try await accounts.createAPIKey(forUser: otherUser).key
+            try await users.createUser(named: otherUser)
+            let otherKey = try await users.createAPIKey(forUser: otherUser).key
             let configuration = try IngestConfiguration(environment: EnvironmentReader([:]))
             try await Application(router: try ingestRouter(fixture.database, configuration)).test(.router) { client in
                 try await body(API(fixture: fixture, client: client, key: key, otherUser: otherUser, otherKey: otherKey))

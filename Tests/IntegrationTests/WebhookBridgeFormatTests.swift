@@ -54,7 +54,7 @@ struct WebhookBridgeFormatTests {
     )
     func seedTestSignal() async throws {
         try await WebhookTests.withIngest { client, database, _ in
-            let key = try await AccountStore(database: database, logger: TestServers.logger).createAPIKey(forUser: "alice").key
+            let key = try await UserStore(database: database, logger: TestServers.logger).createAPIKey(forUser: "alice").key
             let now = Date()
             let body = Self.seedTestSignal(timestamp: Self.seedDate(now), secret: WebhookTests.secret)
             let requestID = "seed-test-\(UUID().uuidString.lowercased())"
@@ -177,7 +177,7 @@ struct WebhookBridgeFormatTests {
     func bridgeFormat() async throws {
         let redis = RedisClient(endpoint: try TestServers.redis)
         try await WebhookTests.withIngest { client, database, sourceID in
-            let key = try await AccountStore(database: database, logger: TestServers.logger).createAPIKey(forUser: "alice").key
+            let key = try await UserStore(database: database, logger: TestServers.logger).createAPIKey(forUser: "alice").key
             var ids: [String] = []
             for (body, _) in Self.expected {
                 let response = try await WebhookTests.post(client, "/webhook/\(sourceID)", body)

@@ -15,8 +15,8 @@ func ingestRouter(_ database: PostgresClient, _ configuration: IngestConfigurati
     let redis = RedisClient(endpoint: try TestServers.redis)
     return Ingest.buildRouter(
         signals: PostgresSignalRepository(database: database, logger: TestServers.logger),
-        sources: SourceRepository(database: database, logger: TestServers.logger),
-        accounts: AccountStore(database: database, logger: TestServers.logger),
+        sources: SignalSourceStore(database: database, logger: TestServers.logger),
+        users: UserStore(database: database, logger: TestServers.logger),
         candles: CandleReader(database: database, logger: TestServers.logger),
         tickers: TickerReader(redis: redis, candles: CandleReader(database: database, logger: TestServers.logger)),
         trading: tradingBackend(database, redis),
@@ -45,8 +45,7 @@ struct WebhookTests {
         _ body: @Sendable (TestClientProtocol, PostgresClient, UUID) async throws -> Void
     ) async throws {
         try await TestDatabase.with { database, _ in
-            let accounts = AccountStore(database: database, logger: TestServers.logger)
-            let sourceID = try await accounts.ensureDefaultSource(user: "alice", secret: secret)
+            let sourceID = try await ensureDefaultSource(database, user: "alice", secret: secret)
             var environment = ["BALLAST_DEDUP_WINDOW_SECONDS": String(window), "BALLAST_MAX_BODY_BYTES": "2048"]
             environment["BALLAST_WEBHOOK_SECRET"] = webhookSecret
             let configuration = try IngestConfiguration(environment: EnvironmentReader(environment))
@@ -114,7 +113,7 @@ struct WebhookTests {
     func orderFields() async throws {
         let redis = RedisClient(endpoint: try TestServers.redis)
         try await Self.withIngest { client, database, sourceID in
-            let key = try await AccountStore(database: database, logger: TestServers.logger).createAPIKey(forUser: "alice").key
+            let key = try await UserStore(database: database, logger: TestServers.logger).createAPIKey(forUser: "alice").key
             let alert = #"""
                 {"symbol":"BTC-USD","action":"buy","orderType":"limit","price":"96500","quantity":"0.1","timeInForce":"GTD",
                 "expiresAt":"2099-01-02T03:04:05+01:00","trailingStopPercent":"2.50","secret":"\#(Self.secret)"}
@@ -225,8 +224,7 @@ struct WebhookTests {
     @Test("concurrent copies of one alert through two ingest instances are accepted once")
     func duplicatesAcrossInstances() async throws {
         try await TestDatabase.with { database, endpoint in
-            let sourceID = try await AccountStore(database: database, logger: TestServers.logger)
-                .ensureDefaultSource(user: "alice", secret: Self.secret)
+            let sourceID = try await ensureDefaultSource(database, user: "alice", secret: Self.secret)
             let configuration = try IngestConfiguration(environment: EnvironmentReader([:]))
             let alert = #"{"symbol":"BTC-USD","action":"buy","quantity":"0.5","secret":"\#(Self.secret)"}"#
             let statuses = try await withThrowingTaskGroup(of: [HTTPResponse.Status].self) { group in
@@ -297,16 +295,15 @@ struct WebhookRateLimitTests {
     func limited() async throws {
         let redis = RedisClient(endpoint: try TestServers.redis)
         try await TestDatabase.with { database, _ in
-            let accounts = AccountStore(database: database, logger: TestServers.logger)
-            let sourceID = try await accounts.ensureDefaultSource(user: "alice", secret: WebhookTests.secret)
+            let sourceID = try await ensureDefaultSource(database, user: "alice", secret: WebhookTests.secret)
             let configuration = try IngestConfiguration(
                 environment: EnvironmentReader(["BALLAST_WEBHOOK_RATE_LIMIT": "3", "BALLAST_DEDUP_WINDOW_SECONDS": "0"])
             )
             let limiter = WebhookRateLimiter(redis: redis, requestsPerMinute: 3, logger: TestServers.logger)
             let router = Ingest.buildRouter(
                 signals: PostgresSignalRepository(database: database, logger: TestServers.logger),
-                sources: SourceRepository(database: database, logger: TestServers.logger),
-                accounts: accounts,
+                sources: SignalSourceStore(database: database, logger: TestServers.logger),
+                users: UserStore(database: database, logger: TestServers.logger),
                 candles: CandleReader(database: database, logger: TestServers.logger),
                 tickers: TickerReader(redis: redis, candles: CandleReader(database: database, logger: TestServers.logger)),
                 trading: tradingBackend(database, redis),
@@ -343,8 +340,7 @@ struct WebhookRedisOutageTests {
         try await server.start()
         let redis = RedisClient(endpoint: server.endpoint, commandTimeout: .seconds(2))
         try await TestDatabase.with { database, _ in
-            let sourceID = try await AccountStore(database: database, logger: TestServers.logger)
-                .ensureDefaultSource(user: "alice", secret: WebhookTests.secret)
+            let sourceID = try await ensureDefaultSource(database, user: "alice", secret: WebhookTests.secret)
             let configuration = try IngestConfiguration(environment: EnvironmentReader([:]))
             var relayConfiguration = OutboxRelay.Configuration()
             relayConfiguration.pollInterval = .milliseconds(20)

@@ -7,7 +7,8 @@ import Hummingbird
 public enum Ingest {
     public static func buildServices(_ context: ServiceContext) throws -> ServiceDefinition {
         let configuration = try IngestConfiguration()
-        let accounts = AccountStore(database: context.database, logger: context.logger)
+        let users = UserStore(database: context.database, logger: context.logger)
+        let sources = SignalSourceStore(database: context.database, logger: context.logger)
         let rateLimiter =
             configuration.webhookRateLimit > 0
             ? WebhookRateLimiter(redis: context.redis, requestsPerMinute: configuration.webhookRateLimit, logger: context.logger)
@@ -15,8 +16,8 @@ public enum Ingest {
         let candles = CandleReader(database: context.database, logger: context.logger)
         let router = buildRouter(
             signals: PostgresSignalRepository(database: context.database, outboxWakeup: context.outboxWakeup, logger: context.logger),
-            sources: SourceRepository(database: context.database, logger: context.logger),
-            accounts: accounts,
+            sources: sources,
+            users: users,
             candles: candles,
             tickers: TickerReader(redis: context.redis, candles: candles),
             trading: TradingBackend(
@@ -33,14 +34,20 @@ public enum Ingest {
             configuration: .init(address: .hostname(context.configuration.bindHost, port: context.configuration.publicPort)),
             logger: context.logger
         )
-        let setup = DefaultSourceSetup(accounts: accounts, configuration: configuration, health: context.health, logger: context.logger)
+        let setup = DefaultSourceSetup(
+            users: users,
+            sources: sources,
+            configuration: configuration,
+            health: context.health,
+            logger: context.logger
+        )
         return ServiceDefinition(services: [application], setupSteps: [setup])
     }
 
     public static func buildRouter(
         signals: any SignalRepository,
-        sources: SourceRepository,
-        accounts: any APIKeyLookup,
+        sources: SignalSourceStore,
+        users: UserStore,
         candles: CandleReader,
         tickers: TickerReader,
         trading: TradingBackend,
@@ -49,11 +56,11 @@ public enum Ingest {
     ) -> Router<IngestRequestContext> {
         let router = Router(context: IngestRequestContext.self)
         router.add(middleware: ProblemMiddleware())
-        let sourceCache = SourceCache()
+        let sourceCache = SourceCache(store: sources)
         WebhookController(repository: signals, configuration: configuration, rateLimiter: rateLimiter, sources: sourceCache)
             .addRoutes(to: router.group("webhook"))
-        let api = router.group("api/v1").add(middleware: APIKeyMiddleware(accounts: accounts))
-        SourcesController(repository: sources, cache: sourceCache).addRoutes(to: api.group("sources"))
+        let api = router.group("api/v1").add(middleware: APIKeyMiddleware(users: users))
+        SourcesController(store: sources, cache: sourceCache).addRoutes(to: api.group("sources"))
         SignalsController(repository: signals).addRoutes(to: api.group("signals"))
         KlinesController(reader: candles).addRoutes(to: api.group("klines"))
         TickerController(reader: tickers).addRoutes(to: api.group("ticker"))

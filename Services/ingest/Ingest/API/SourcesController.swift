@@ -1,11 +1,10 @@
 import BallastService
 import Foundation
 import Hummingbird
-import PostgresNIO
 
 /// `/api/v1/sources`: list, create (secret shown once), get, rename, delete, rotate the secret.
 struct SourcesController {
-    let repository: SourceRepository
+    let store: SignalSourceStore
     /// Told about deleted sources and rotated secrets, so that webhooks stop accepting the old ones here at once.
     let cache: SourceCache
 
@@ -15,19 +14,20 @@ struct SourcesController {
 
     func addRoutes(to group: RouterGroup<IngestRequestContext>) {
         group.get { _, context in
-            ListResponse(data: try await repository.list(user: try context.requireUser()), nextCursor: nil)
+            ListResponse(data: try await store.list(user: try context.requireUser()), nextCursor: nil)
         }
         group.post { request, context in
             let user = try context.requireUser()
             let name = try await Self.name(from: request, context: context)
-            guard let created = try await repository.create(name: name, user: user) else {
-                throw ProblemDetails(status: .conflict, detail: "you already have a source named '\(name)'")
+            do {
+                return EditedResponse(status: .created, response: try await store.create(name: name, user: user))
+            } catch let failure as SignalSourceStore.Failure {
+                throw ProblemDetails(status: .conflict, detail: failure.description)
             }
-            return EditedResponse(status: .created, response: created)
         }
         group.get("{id}") { _, context in
             let user = try context.requireUser()
-            return try Self.found(try await repository.get(try Self.id(context), user: user), context)
+            return try Self.found(try await store.get(try Self.id(context), user: user), context)
         }
         group.patch("{id}") { request, context in
             let user = try context.requireUser()
@@ -35,16 +35,16 @@ struct SourcesController {
             try await refuseIfDefault(id, user: user)
             let name = try await Self.name(from: request, context: context)
             do {
-                return try Self.found(try await repository.rename(id, to: name, user: user), context)
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-                throw ProblemDetails(status: .conflict, detail: "you already have a source named '\(name)'")
+                return try Self.found(try await store.rename(id, to: name, user: user), context)
+            } catch let failure as SignalSourceStore.Failure {
+                throw ProblemDetails(status: .conflict, detail: failure.description)
             }
         }
         group.delete("{id}") { _, context in
             let user = try context.requireUser()
             let id = try Self.id(context)
             try await refuseIfDefault(id, user: user)
-            guard try await repository.delete(id, user: user) else { throw Self.notFound(context) }
+            guard try await store.delete(id, user: user) else { throw Self.notFound(context) }
             cache.forget(id)
             return Response(status: .noContent)
         }
@@ -52,7 +52,7 @@ struct SourcesController {
             let user = try context.requireUser()
             let id = try Self.id(context)
             try await refuseIfDefault(id, user: user)
-            let rotated = try await repository.rotateSecret(id, user: user)
+            let rotated = try await store.rotateSecret(id, user: user)
             cache.forget(id)
             return try Self.found(rotated, context)
         }
@@ -60,7 +60,7 @@ struct SourcesController {
 
     /// The default source follows `BALLAST_WEBHOOK_SECRET`; the API cannot change it.
     private func refuseIfDefault(_ id: UUID, user: UUID) async throws {
-        if try await repository.get(id, user: user)?.isDefault == true {
+        if try await store.get(id, user: user)?.isDefault == true {
             throw ProblemDetails(
                 status: .conflict,
                 detail: "the default source is managed by the server's BALLAST_WEBHOOK_SECRET and cannot be changed here"

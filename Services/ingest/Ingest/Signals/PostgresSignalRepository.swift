@@ -4,7 +4,7 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Signals and sources in PostgreSQL; an accepted signal and its outbox messages commit together.
+/// Signals in PostgreSQL; an accepted signal and its outbox messages commit together.
 public struct PostgresSignalRepository: SignalRepository {
     public let database: PostgresClient
     public let logger: Logger
@@ -16,18 +16,6 @@ public struct PostgresSignalRepository: SignalRepository {
         self.logger = logger
         self.outboxWakeup = outboxWakeup
         batcher = AcceptBatcher(database: database, logger: logger)
-    }
-
-    public func source(id: UUID) async throws -> SignalSource? {
-        try await firstSource(
-            database.query("SELECT id, user_id, name, secret, is_default FROM signal_sources WHERE id = \(id)", logger: logger)
-        )
-    }
-
-    public func defaultSource() async throws -> SignalSource? {
-        try await firstSource(
-            database.query("SELECT id, user_id, name, secret, is_default FROM signal_sources WHERE is_default", logger: logger)
-        )
     }
 
     /// Duplicate checks, the signal row and its two outbox rows commit together, batched with concurrent
@@ -62,8 +50,8 @@ public struct PostgresSignalRepository: SignalRepository {
                   AND (\(query.symbol)::text IS NULL OR symbol = \(query.symbol))
                   AND (\(query.from)::timestamptz IS NULL OR received_at >= \(query.from))
                   AND (\(query.to)::timestamptz IS NULL OR received_at < \(query.to))
-                  AND (\(query.after?.receivedAt)::timestamptz IS NULL
-                       OR (received_at, id) < (\(query.after?.receivedAt), \(query.after?.id)))
+                  AND (\(query.after?.date)::timestamptz IS NULL
+                       OR (received_at, id) < (\(query.after?.date), \(query.after?.id)))
                 ORDER BY received_at DESC, id DESC
                 LIMIT \(query.limit)
                 """,
@@ -110,14 +98,4 @@ public struct PostgresSignalRepository: SignalRepository {
         }
         return documents
     }
-
-    // Rows are read to the end (not abandoned after the first) so the connection is free for the next statement.
-    private func firstSource(_ rows: PostgresRowSequence) async throws -> SignalSource? {
-        var sources: [SignalSource] = []
-        for try await (id, userID, name, secret, isDefault) in rows.decode((UUID, UUID, String, String, Bool).self) {
-            sources.append(SignalSource(id: id, userID: userID, name: name, secret: Secret(secret), isDefault: isDefault))
-        }
-        return sources.first
-    }
-
 }

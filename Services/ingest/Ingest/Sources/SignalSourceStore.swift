@@ -3,18 +3,21 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// A signal source as the API shows it; the secret appears only when created or rotated.
-public struct SourceView: Codable, Sendable, Equatable {
-    public var id: UUID
-    public var name: String
-    public var isDefault: Bool
-    public var createdAt: Date
-    public var webhookPath: String
-    public var secret: String?
-}
+/// Signal sources (`signal_sources`): the webhooks authenticate against them, the API manages a user's
+/// own, and ingest's start-up keeps the default one in step with `BALLAST_WEBHOOK_SECRET`.
+///
+/// The API's calls are scoped to the caller, so another user's source is "not found".
+public struct SignalSourceStore: Sendable {
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        case nameTaken(String)
 
-/// Sources owned by users; every call is scoped to the caller, so another user's source is "not found".
-public struct SourceRepository: Sendable {
+        public var description: String {
+            switch self {
+            case .nameTaken(let name): "you already have a source named '\(name)'"
+            }
+        }
+    }
+
     public let database: PostgresClient
     public let logger: Logger
 
@@ -22,6 +25,45 @@ public struct SourceRepository: Sendable {
         self.database = database
         self.logger = logger
     }
+
+    // MARK: Webhook authentication
+
+    public func source(id: UUID) async throws -> SignalSource? {
+        try await sources(
+            database.query("SELECT id, user_id, name, secret, is_default FROM signal_sources WHERE id = \(id)", logger: logger)
+        ).first
+    }
+
+    public func defaultSource() async throws -> SignalSource? {
+        try await sources(
+            database.query("SELECT id, user_id, name, secret, is_default FROM signal_sources WHERE is_default", logger: logger)
+        ).first
+    }
+
+    /// Makes sure the default source exists with `secret`: created for `owner` when there is none, otherwise
+    /// only its secret follows the setting (it keeps its id and owner across restarts).
+    public func ensureDefaultSource(owner: UUID, secret: String) async throws -> UUID {
+        try await database.withTransaction(logger: logger) { connection in
+            let updated = try await ids(
+                connection.query("UPDATE signal_sources SET secret = \(secret) WHERE is_default RETURNING id", logger: logger)
+            )
+            if let id = updated.first { return id }
+            // With DO UPDATE, RETURNING gives the row whether it was inserted or updated.
+            let inserted = try await ids(
+                connection.query(
+                    """
+                    INSERT INTO signal_sources (user_id, name, secret, is_default) VALUES (\(owner), 'default', \(secret), true)
+                    ON CONFLICT (user_id, name) DO UPDATE SET secret = EXCLUDED.secret, is_default = true
+                    RETURNING id
+                    """,
+                    logger: logger
+                )
+            )
+            return inserted[0]
+        }
+    }
+
+    // MARK: The caller's sources (API)
 
     public func list(user: UUID) async throws -> [SourceView] {
         try await views(
@@ -41,10 +83,10 @@ public struct SourceRepository: Sendable {
         ).first
     }
 
-    /// Creates a source with a fresh secret; nil when the user already has one with that name.
-    public func create(name: String, user: UUID) async throws -> SourceView? {
-        let secret = AccountStore.randomToken(bytes: 24)
-        var created = try await views(
+    /// Creates a source with a fresh secret; `Failure.nameTaken` when the user already has one with that name.
+    public func create(name: String, user: UUID) async throws -> SourceView {
+        let secret = RandomToken.generate(bytes: 24)
+        let created = try await views(
             database.query(
                 """
                 INSERT INTO signal_sources (user_id, name, secret) VALUES (\(user), \(name), \(secret))
@@ -54,25 +96,30 @@ public struct SourceRepository: Sendable {
                 logger: logger
             )
         ).first
-        created?.secret = secret
+        guard var created else { throw Failure.nameTaken(name) }
+        created.secret = secret
         return created
     }
 
-    /// Renames a source; `.conflict` when the name is taken, nil when there is no such source.
+    /// Renames a source; nil when there is no such source, `Failure.nameTaken` when the name is taken.
     public func rename(_ id: UUID, to name: String, user: UUID) async throws -> SourceView? {
-        try await views(
-            database.query(
-                """
-                UPDATE signal_sources SET name = \(name) WHERE id = \(id) AND user_id = \(user)
-                RETURNING id, name, is_default, created_at
-                """,
-                logger: logger
-            )
-        ).first
+        do {
+            return try await views(
+                database.query(
+                    """
+                    UPDATE signal_sources SET name = \(name) WHERE id = \(id) AND user_id = \(user)
+                    RETURNING id, name, is_default, created_at
+                    """,
+                    logger: logger
+                )
+            ).first
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            throw Failure.nameTaken(name)
+        }
     }
 
     public func rotateSecret(_ id: UUID, user: UUID) async throws -> SourceView? {
-        let secret = AccountStore.randomToken(bytes: 24)
+        let secret = RandomToken.generate(bytes: 24)
         var rotated = try await views(
             database.query(
                 """
@@ -94,6 +141,21 @@ public struct SourceRepository: Sendable {
                 logger: logger
             )
         ).isEmpty
+    }
+
+    // Rows are read to the end (not abandoned after the first) so the connection is free for the next statement.
+    private func sources(_ rows: PostgresRowSequence) async throws -> [SignalSource] {
+        var sources: [SignalSource] = []
+        for try await (id, userID, name, secret, isDefault) in rows.decode((UUID, UUID, String, String, Bool).self) {
+            sources.append(SignalSource(id: id, userID: userID, name: name, secret: Secret(secret), isDefault: isDefault))
+        }
+        return sources
+    }
+
+    private func ids(_ rows: PostgresRowSequence) async throws -> [UUID] {
+        var ids: [UUID] = []
+        for try await id in rows.decode(UUID.self) { ids.append(id) }
+        return ids
     }
 
     private func views(_ rows: PostgresRowSequence) async throws -> [SourceView] {

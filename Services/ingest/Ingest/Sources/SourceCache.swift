@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// Webhook sources looked up in the last second, so a burst of alerts costs one query, not one each.
+/// Webhook sources (from `SignalSourceStore`) looked up in the last second, so a burst of alerts costs one query, not one each.
 ///
 /// This instance forgets a source at once when the API rotates its secret or deletes it; other ingest
 /// instances notice within `timeToLive`. Only found sources are kept: unknown ids always reach the
@@ -17,17 +17,27 @@ final class SourceCache: Sendable {
         var expires: ContinuousClock.Instant
     }
 
+    let store: SignalSourceStore
     let timeToLive: Duration
     private let entries = Mutex<[Key: Entry]>([:])
     /// Above this many entries the cache starts again empty rather than grow without bound.
     private static let capacity = 10_000
 
-    init(timeToLive: Duration = .seconds(1)) {
+    init(store: SignalSourceStore, timeToLive: Duration = .seconds(1)) {
+        self.store = store
         self.timeToLive = timeToLive
     }
 
+    func source(id: UUID) async throws -> SignalSource? {
+        try await source(.id(id), load: { try await store.source(id: id) })
+    }
+
+    func defaultSource() async throws -> SignalSource? {
+        try await source(.defaultSource, load: { try await store.defaultSource() })
+    }
+
     /// The cached source under `key`, or the one `load` finds (then cached).
-    func source(_ key: Key, load: () async throws -> SignalSource?) async throws -> SignalSource? {
+    private func source(_ key: Key, load: () async throws -> SignalSource?) async throws -> SignalSource? {
         let now = ContinuousClock.now
         if let cached = entries.withLock({ $0[key] }), cached.expires > now {
             return cached.source

@@ -4,9 +4,9 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Users, API keys and the default signal source: what `ballast user`, `ballast api-key` and ingest's
-/// start-up change.
-public struct AccountStore: Sendable {
+/// Users and their API keys (`users`, `api_keys`): what `ballast user` and `ballast api-key` change, and
+/// what the API authenticates against.
+public struct UserStore: Sendable {
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case userExists(String)
         case noSuchUser(String)
@@ -48,6 +48,13 @@ public struct AccountStore: Sendable {
         return created
     }
 
+    /// The user named `name`, created when there is none.
+    public func ensureUser(named name: String) async throws -> UUID {
+        try await database.query("INSERT INTO users (name) VALUES (\(name)) ON CONFLICT (name) DO NOTHING", logger: logger)
+        guard let id = try await userID(named: name) else { throw Failure.noSuchUser(name) }
+        return id
+    }
+
     public func userID(named name: String) async throws -> UUID? {
         var found: UUID?
         for try await id in try await database.query("SELECT id FROM users WHERE name = \(name)", logger: logger).decode(UUID.self) {
@@ -59,7 +66,7 @@ public struct AccountStore: Sendable {
     /// Issues a key `bal_<random>`; only its SHA-256 is stored.
     public func createAPIKey(forUser name: String) async throws -> IssuedKey {
         guard let userID = try await userID(named: name) else { throw Failure.noSuchUser(name) }
-        let key = "bal_" + Self.randomToken(bytes: 24)
+        let key = "bal_" + RandomToken.generate(bytes: 24)
         let prefix = String(key.prefix(12))
         let rows = try await database.query(
             "INSERT INTO api_keys (user_id, key_hash, prefix) VALUES (\(userID), \(Self.hash(key)), \(prefix)) RETURNING id",
@@ -86,44 +93,18 @@ public struct AccountStore: Sendable {
         guard count > 0 else { throw Failure.noSuchKey(idOrPrefix) }
     }
 
-    /// Makes sure `user` exists and owns the default source with `secret` (updated if it changed).
-    public func ensureDefaultSource(user: String, secret: String) async throws -> UUID {
-        try await database.withTransaction(logger: logger) { connection in
-            try await connection.query(
-                "INSERT INTO users (name) VALUES (\(user)) ON CONFLICT (name) DO NOTHING",
-                logger: logger
-            )
-            // The default source keeps its id and owner across restarts; only its secret follows the setting.
-            var id: UUID?
-            let updated = try await connection.query(
-                "UPDATE signal_sources SET secret = \(secret) WHERE is_default RETURNING id",
-                logger: logger
-            )
-            for try await source in updated.decode(UUID.self) { id = source }
-            if let id { return id }
-            let inserted = try await connection.query(
-                """
-                INSERT INTO signal_sources (user_id, name, secret, is_default)
-                SELECT id, 'default', \(secret), true FROM users WHERE name = \(user)
-                ON CONFLICT (user_id, name) DO UPDATE SET secret = EXCLUDED.secret, is_default = true
-                RETURNING id
-                """,
-                logger: logger
-            )
-            for try await source in inserted.decode(UUID.self) { id = source }
-            guard let id else { throw Failure.noSuchUser(user) }
-            return id
-        }
+    /// The user an active API key belongs to; nil for an unknown or revoked key.
+    public func userID(forAPIKey key: String) async throws -> UUID? {
+        let rows = try await database.query(
+            "SELECT user_id FROM api_keys WHERE key_hash = \(Self.hash(key)) AND revoked_at IS NULL",
+            logger: logger
+        )
+        var found: UUID?
+        for try await id in rows.decode(UUID.self) { found = id }
+        return found
     }
 
     static func hash(_ key: String) -> String {
         SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
-    static func randomToken(bytes count: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-        // 62^32 ≈ 2^190: far beyond guessing.
-        return String((0..<(count * 4 / 3)).map { _ in alphabet[Int(generator.next(upperBound: UInt8(alphabet.count)))] })
     }
 }
