@@ -1,3 +1,4 @@
+import BallastCore
 import Foundation
 
 /// Which fills `TradingQueries.fills` lists.
@@ -5,9 +6,9 @@ public struct FillFilter: Sendable, Equatable {
     public var symbol: String?
     public var orderID: UUID?
     public var limit: Int
-    public var after: TradingCursor?
+    public var after: PageCursor?
 
-    public init(symbol: String? = nil, orderID: UUID? = nil, limit: Int = 100, after: TradingCursor? = nil) {
+    public init(symbol: String? = nil, orderID: UUID? = nil, limit: Int = 100, after: PageCursor? = nil) {
         self.symbol = symbol
         self.orderID = orderID
         self.limit = limit

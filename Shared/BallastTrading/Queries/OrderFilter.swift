@@ -1,3 +1,4 @@
+import BallastCore
 import Foundation
 
 /// Which orders `TradingQueries.orders` lists.
@@ -7,9 +8,9 @@ public struct OrderFilter: Sendable, Equatable {
     public var symbol: String?
     public var limit: Int
     /// Continue after this row of a previous page.
-    public var after: TradingCursor?
+    public var after: PageCursor?
 
-    public init(statuses: [OrderStatus]? = nil, symbol: String? = nil, limit: Int = 100, after: TradingCursor? = nil) {
+    public init(statuses: [OrderStatus]? = nil, symbol: String? = nil, limit: Int = 100, after: PageCursor? = nil) {
         self.statuses = statuses
         self.symbol = symbol
         self.limit = limit

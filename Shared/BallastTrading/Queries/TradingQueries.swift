@@ -64,7 +64,7 @@ public struct TradingQueries: Sendable {
             """,
             logger: logger
         )
-        var items: [(OrderView, TradingCursor)] = []
+        var items: [(OrderView, PageCursor)] = []
         for try await row in rows {
             let view = try Self.orderView(row)
             items.append((view, try Self.cursor(row, id: view.id)))
@@ -104,7 +104,7 @@ public struct TradingQueries: Sendable {
             """,
             logger: logger
         )
-        var items: [(PositionView, TradingCursor)] = []
+        var items: [(PositionView, PageCursor)] = []
         for try await row in rows {
             let view = try Self.positionView(row)
             items.append((view, try Self.cursor(row, id: view.id)))
@@ -142,7 +142,7 @@ public struct TradingQueries: Sendable {
             """,
             logger: logger
         )
-        var items: [(FillView, TradingCursor)] = []
+        var items: [(FillView, PageCursor)] = []
         for try await row in rows {
             let fill = try FillRecord(row: try row.decode(FillRecord.Row.self))
             items.append((FillView(fill), try Self.cursor(row, id: fill.id)))
@@ -163,8 +163,8 @@ public struct TradingQueries: Sendable {
         "(extract(epoch FROM \(time)) * 1000000)::bigint AS cursor_micros"
     }
 
-    private static func cursor(_ row: PostgresRow, id: UUID) throws -> TradingCursor {
-        TradingCursor(microseconds: try cell(row, "cursor_micros", Int64.self), id: id)
+    private static func cursor(_ row: PostgresRow, id: UUID) throws -> PageCursor {
+        PageCursor(microseconds: try cell(row, "cursor_micros", Int64.self), id: id)
     }
 
     /// An order row with its `created_at` and `updated_at`, which only the API shows.

@@ -19,8 +19,9 @@ struct FillsController {
 extension FillFilter {
     /// Parses the query string of `GET /api/v1/fills`, reporting every bad parameter.
     init(parameters: [String: String]) throws(ProblemDetails) {
-        var reader = TradingListParameters(parameters)
-        self.init(symbol: reader.symbol(), orderID: reader.uuid("orderId"), limit: reader.limit(), after: reader.cursor())
+        var reader = QueryParameters(parameters)
+        self.init(
+            symbol: reader.symbol(), orderID: reader.uuid("orderId"), limit: reader.limit(1...500, default: 100), after: reader.cursor())
         try reader.check()
     }
 }

@@ -43,7 +43,7 @@ struct OrdersController {
 extension OrderFilter {
     /// Parses the query string of `GET /api/v1/orders`, reporting every bad parameter.
     init(parameters: [String: String]) throws(ProblemDetails) {
-        var reader = TradingListParameters(parameters)
+        var reader = QueryParameters(parameters)
         let status = reader.choice("status", OrdersController.statuses)
         let statuses: [OrderStatus]? =
             switch status {
@@ -51,7 +51,7 @@ extension OrderFilter {
             case "open": OrderStatus.allCases.filter(\.isOpen)
             case let status?: OrderStatus(rawValue: status).map { [$0] }
             }
-        self.init(statuses: statuses, symbol: reader.symbol(), limit: reader.limit(), after: reader.cursor())
+        self.init(statuses: statuses, symbol: reader.symbol(), limit: reader.limit(1...500, default: 100), after: reader.cursor())
         try reader.check()
     }
 }

@@ -50,9 +50,9 @@ struct PositionsController {
 extension PositionFilter {
     /// Parses the query string of `GET /api/v1/positions`, reporting every bad parameter.
     init(parameters: [String: String]) throws(ProblemDetails) {
-        var reader = TradingListParameters(parameters)
+        var reader = QueryParameters(parameters)
         let status = reader.choice("status", PositionStatus.allCases.map(\.rawValue)).flatMap(PositionStatus.init(rawValue:))
-        self.init(status: status, symbol: reader.symbol(), limit: reader.limit(), after: reader.cursor())
+        self.init(status: status, symbol: reader.symbol(), limit: reader.limit(1...500, default: 100), after: reader.cursor())
         try reader.check()
     }
 }

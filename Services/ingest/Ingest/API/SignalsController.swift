@@ -15,7 +15,7 @@ struct SignalsController {
             query.limit += 1
             let page = try await repository.signals(of: user, matching: query)
             let items = Array(page.prefix(limit))
-            let next = page.count > limit ? items.last.map { SignalCursor(receivedAt: $0.receivedAt, id: $0.id).text } : nil
+            let next = page.count > limit ? items.last.map { PageCursor(date: $0.receivedAt, id: $0.id).text } : nil
             return ListResponse(data: items, nextCursor: next)
         }
         group.get("{id}") { _, context in

@@ -14,37 +14,16 @@ struct KlinesQuery: Sendable, Equatable {
 
     /// Parses the query string, reporting every bad parameter.
     init(parameters: [String: String]) throws(ProblemDetails) {
-        var problems: [ProblemDetails.InvalidParameter] = []
-        let symbol = parameters["symbol"].map(MarketSymbol.normalized) ?? nil
-        if symbol == nil {
-            problems.append(.init(name: "symbol", reason: parameters["symbol"] == nil ? "is required" : "is not a symbol"))
-        }
-        let interval = parameters["interval"].flatMap(CandleInterval.init(rawValue:))
-        if interval == nil {
-            let allowed = CandleInterval.allCases.map(\.rawValue).joined(separator: ", ")
-            problems.append(.init(name: "interval", reason: parameters["interval"] == nil ? "is required" : "expected one of \(allowed)"))
-        }
-        for name in ["startTime", "endTime"] {
-            guard let text = parameters[name] else { continue }
-            guard let milliseconds = Int64(text), milliseconds >= 0 else {
-                problems.append(.init(name: name, reason: "expected epoch milliseconds, a non-negative integer"))
-                continue
-            }
-            if name == "startTime" { startTime = milliseconds } else { endTime = milliseconds }
-        }
-        if let startTime, let endTime, startTime > endTime {
-            problems.append(.init(name: "startTime", reason: "is after endTime"))
-        }
-        if let text = parameters["limit"] {
-            if let value = Int(text), Self.limits.contains(value) {
-                limit = value
-            } else {
-                problems.append(.init(name: "limit", reason: "expected an integer in 1...1000"))
-            }
-        }
-        guard problems.isEmpty, let symbol, let interval else {
-            throw ProblemDetails(status: .badRequest, detail: "the query has invalid parameters", invalidParams: problems)
-        }
+        var reader = QueryParameters(parameters)
+        let symbol = reader.symbol(required: true)
+        let interval = reader.choice("interval", CandleInterval.allCases.map(\.rawValue), required: true)
+            .flatMap(CandleInterval.init(rawValue:))
+        startTime = reader.epochMilliseconds("startTime")
+        endTime = reader.epochMilliseconds("endTime")
+        if let startTime, let endTime, startTime > endTime { reader.report("startTime", "is after endTime") }
+        limit = reader.limit(Self.limits, default: 500)
+        try reader.check()
+        guard let symbol, let interval else { throw ProblemDetails(status: .badRequest, detail: "the query has invalid parameters") }
         self.symbol = symbol
         self.interval = interval
     }

@@ -1,4 +1,5 @@
 import BallastCore
+import BallastMarket
 import BallastService
 import Foundation
 
@@ -61,15 +62,13 @@ public enum SignalParser {
         }
         // Empty pieces are kept, so that ":", "a:" and ":b" are refused rather than read as something else.
         let parts = ticker.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-        let bare = (parts.last ?? "").uppercased()
-        let exchange = parts.count == 2 ? parts.first.map { $0.uppercased() } : nil
-        let isSymbolCharacter: (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./!".contains($0)) }
-        guard !bare.isEmpty, exchange?.isEmpty != true, bare.allSatisfy(isSymbolCharacter), (exchange ?? "X").allSatisfy(isSymbolCharacter)
-        else {
+        let symbol = parts.last.flatMap { MarketSymbol.normalized(String($0)) }
+        let exchange = parts.count == 2 ? parts.first.flatMap { MarketSymbol.normalized(String($0)) } : nil
+        guard let symbol, parts.count == 1 || exchange != nil else {
             fields.report(name, "'\(ticker)' is not a symbol")
             return (exchange, nil)
         }
-        return (exchange, bare)
+        return (exchange, symbol)
     }
 
     /// What the signal asks for: `action`, `direction` (or the bridge's `optionType`) and `sentiment`, with the
