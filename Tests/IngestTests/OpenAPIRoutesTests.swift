@@ -86,20 +86,7 @@ struct OpenAPIRoutesTests {
             backgroundLogger: logger
         )
         let redis = RedisClient(endpoint: RedisEndpoint(host: "127.0.0.1", port: 1))
-        let candles = CandleReader(database: database, logger: logger)
-        return Ingest.buildRouter(
-            signals: PostgresSignalRepository(database: database, logger: logger),
-            sources: SignalSourceStore(database: database, logger: logger),
-            users: UserStore(database: database, logger: logger),
-            candles: candles,
-            tickers: TickerReader(redis: redis, candles: candles),
-            trading: TradingBackend(
-                queries: TradingQueries(database: database, logger: logger),
-                actions: AccountActions(database: database, prices: MarketPrices(redis: redis), logger: logger),
-                database: database,
-                logger: logger
-            ),
-            configuration: try IngestConfiguration(environment: EnvironmentReader([:]))
-        )
+        return Ingest.router(
+            database: database, redis: redis, configuration: try IngestConfiguration(environment: EnvironmentReader([:])), logger: logger)
     }
 }

@@ -10,30 +10,6 @@ import Ingest
 import PostgresNIO
 import Testing
 
-/// The ingest router on `database`, as the ingest executable builds it.
-func ingestRouter(_ database: PostgresClient, _ configuration: IngestConfiguration) throws -> Router<IngestRequestContext> {
-    let redis = RedisClient(endpoint: try TestServers.redis)
-    return Ingest.buildRouter(
-        signals: PostgresSignalRepository(database: database, logger: TestServers.logger),
-        sources: SignalSourceStore(database: database, logger: TestServers.logger),
-        users: UserStore(database: database, logger: TestServers.logger),
-        candles: CandleReader(database: database, logger: TestServers.logger),
-        tickers: TickerReader(redis: redis, candles: CandleReader(database: database, logger: TestServers.logger)),
-        trading: tradingBackend(database, redis),
-        configuration: configuration
-    )
-}
-
-/// The paper-trading side of the ingest router, as the ingest executable builds it.
-func tradingBackend(_ database: PostgresClient, _ redis: RedisClient) -> TradingBackend {
-    TradingBackend(
-        queries: TradingQueries(database: database, logger: TestServers.logger),
-        actions: AccountActions(database: database, prices: MarketPrices(redis: redis), logger: TestServers.logger),
-        database: database,
-        logger: TestServers.logger
-    )
-}
-
 @Suite("Webhooks over real HTTP, with real Postgres and Redis")
 struct WebhookTests {
     static let secret = "test-secret-0123456789"
@@ -300,16 +276,8 @@ struct WebhookRateLimitTests {
                 environment: EnvironmentReader(["BALLAST_WEBHOOK_RATE_LIMIT": "3", "BALLAST_DEDUP_WINDOW_SECONDS": "0"])
             )
             let limiter = WebhookRateLimiter(redis: redis, requestsPerMinute: 3, logger: TestServers.logger)
-            let router = Ingest.buildRouter(
-                signals: PostgresSignalRepository(database: database, logger: TestServers.logger),
-                sources: SignalSourceStore(database: database, logger: TestServers.logger),
-                users: UserStore(database: database, logger: TestServers.logger),
-                candles: CandleReader(database: database, logger: TestServers.logger),
-                tickers: TickerReader(redis: redis, candles: CandleReader(database: database, logger: TestServers.logger)),
-                trading: tradingBackend(database, redis),
-                configuration: configuration,
-                rateLimiter: limiter
-            )
+            let router = Ingest.router(
+                database: database, redis: redis, configuration: configuration, rateLimiter: limiter, logger: TestServers.logger)
             try await Application(router: router).test(.live) { client in
                 // The limiter counts in fixed one-minute windows: five requests that straddle a minute's end
                 // would meet two windows (a loaded CI machine once took that long). Start early in one.

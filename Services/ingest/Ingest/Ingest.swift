@@ -1,7 +1,11 @@
 import BallastCore
+import BallastPostgres
+import BallastRedis
 import BallastService
 import BallastTrading
 import Hummingbird
+import Logging
+import PostgresNIO
 
 /// The public HTTP edge: webhooks and the management API (`/api/v1`).
 public enum Ingest {
@@ -13,22 +17,9 @@ public enum Ingest {
             configuration.webhookRateLimit > 0
             ? WebhookRateLimiter(redis: context.redis, requestsPerMinute: configuration.webhookRateLimit, logger: context.logger)
             : nil
-        let candles = CandleReader(database: context.database, logger: context.logger)
-        let router = buildRouter(
-            signals: PostgresSignalRepository(database: context.database, outboxWakeup: context.outboxWakeup, logger: context.logger),
-            sources: sources,
-            users: users,
-            candles: candles,
-            tickers: TickerReader(redis: context.redis, candles: candles),
-            trading: TradingBackend(
-                queries: TradingQueries(database: context.database, logger: context.logger),
-                actions: AccountActions(database: context.database, prices: MarketPrices(redis: context.redis), logger: context.logger),
-                database: context.database,
-                logger: context.logger
-            ),
-            configuration: configuration,
-            rateLimiter: rateLimiter
-        )
+        let router = router(
+            database: context.database, redis: context.redis, configuration: configuration, rateLimiter: rateLimiter,
+            outboxWakeup: context.outboxWakeup, logger: context.logger)
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(context.configuration.bindHost, port: context.configuration.publicPort)),
@@ -44,7 +35,30 @@ public enum Ingest {
         return ServiceDefinition(services: [application], setupSteps: [setup])
     }
 
-    public static func buildRouter(
+    /// The router on these clients, as the executable serves it; tests build theirs here too, so the two cannot drift.
+    public static func router(
+        database: PostgresClient, redis: RedisClient, configuration: IngestConfiguration, rateLimiter: WebhookRateLimiter? = nil,
+        outboxWakeup: OutboxWakeup? = nil, logger: Logger
+    ) -> Router<IngestRequestContext> {
+        let candles = CandleReader(database: database, logger: logger)
+        return buildRouter(
+            signals: PostgresSignalRepository(database: database, outboxWakeup: outboxWakeup, logger: logger),
+            sources: SignalSourceStore(database: database, logger: logger),
+            users: UserStore(database: database, logger: logger),
+            candles: candles,
+            tickers: TickerReader(redis: redis, candles: candles),
+            trading: TradingBackend(
+                queries: TradingQueries(database: database, logger: logger),
+                actions: AccountActions(database: database, prices: MarketPrices(redis: redis), logger: logger),
+                database: database,
+                logger: logger
+            ),
+            configuration: configuration,
+            rateLimiter: rateLimiter
+        )
+    }
+
+    static func buildRouter(
         signals: any SignalRepository,
         sources: SignalSourceStore,
         users: UserStore,
