@@ -81,9 +81,9 @@ public enum JSONValue: Sendable, Equatable {
             text += "\""
             return
         }
-        // Otherwise escape byte by byte into one buffer (an event's data, JSON in JSON, escapes every quote;
-        // appending it scalar by scalar was a tenth of signal-processor's CPU). Escaped bytes are ASCII, so
-        // every other byte is copied as it is.
+        // Otherwise escape byte by byte into one buffer, because an event's data (JSON in JSON) escapes every quote
+        // and appending scalar by scalar costs far more (docs/performance.md). Escaped bytes are ASCII, so every
+        // other byte is copied as it is.
         var escaped: [UInt8] = []
         escaped.reserveCapacity(string.utf8.count + 32)
         for byte in string.utf8 {

@@ -31,8 +31,8 @@ extension SignalDocument {
     }
 
     /// The same JSON `Codable` gives (keys sorted by their bytes, so `timeInForce` before `timeframe`;
-    /// absent fields left out; dates in RFC 3339), written directly: ingest writes it for every signal, and
-    /// `JSONEncoder` was a tenth of its CPU.
+    /// absent fields left out; dates in RFC 3339), written directly, because ingest writes it for every signal and
+    /// `JSONEncoder` costs far more (docs/performance.md, webhook ingestion).
     var jsonText: String {
         var text = "{"
         func add(_ key: String, _ value: String?) {
