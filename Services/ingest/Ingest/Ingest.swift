@@ -42,7 +42,7 @@ public enum Ingest {
     ) -> Router<IngestRequestContext> {
         let candles = CandleReader(database: database, logger: logger)
         return buildRouter(
-            signals: PostgresSignalRepository(database: database, outboxWakeup: outboxWakeup, logger: logger),
+            signals: SignalStore(database: database, outboxWakeup: outboxWakeup, logger: logger),
             sources: SignalSourceStore(database: database, logger: logger),
             users: UserStore(database: database, logger: logger),
             candles: candles,
@@ -59,7 +59,7 @@ public enum Ingest {
     }
 
     static func buildRouter(
-        signals: any SignalRepository,
+        signals: SignalStore,
         sources: SignalSourceStore,
         users: UserStore,
         candles: CandleReader,

@@ -5,7 +5,7 @@ import Hummingbird
 
 /// `GET /api/v1/signals` (filters, cursor pagination) and `GET /api/v1/signals/{id}`, for the caller's signals.
 struct SignalsController {
-    let repository: any SignalRepository
+    let repository: SignalStore
 
     func addRoutes(to group: RouterGroup<IngestRequestContext>) {
         group.get { request, context in

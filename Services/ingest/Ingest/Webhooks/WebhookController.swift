@@ -7,12 +7,12 @@ import Logging
 
 /// `POST /webhook/{sourceId}`, `POST /webhook` (the default source) and `GET /webhook/test`.
 public struct WebhookController: Sendable {
-    public let repository: any SignalRepository
+    public let repository: SignalStore
     public let configuration: IngestConfiguration
     public let rateLimiter: WebhookRateLimiter?
     let sources: SourceCache
 
-    init(repository: any SignalRepository, configuration: IngestConfiguration, rateLimiter: WebhookRateLimiter?, sources: SourceCache) {
+    init(repository: SignalStore, configuration: IngestConfiguration, rateLimiter: WebhookRateLimiter?, sources: SourceCache) {
         self.repository = repository
         self.configuration = configuration
         self.rateLimiter = rateLimiter

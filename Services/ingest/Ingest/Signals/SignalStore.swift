@@ -4,8 +4,9 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Signals in PostgreSQL; an accepted signal and its outbox messages commit together.
-public struct PostgresSignalRepository: SignalRepository {
+/// What ingest stores about signals: each accepted once, with its outbox messages in the same transaction, then
+/// listed for its user.
+public struct SignalStore: Sendable {
     public let database: PostgresClient
     public let logger: Logger
     private let batcher: AcceptBatcher
@@ -18,6 +19,9 @@ public struct PostgresSignalRepository: SignalRepository {
         batcher = AcceptBatcher(database: database, logger: logger)
     }
 
+    /// Stores the signal unless it duplicates one from the same source: the same client id, or without one the
+    /// same fingerprint within `window` (`AcceptOutcome`).
+    ///
     /// Duplicate checks, the signal row and its two outbox rows commit together, batched with concurrent
     /// accepts (`AcceptBatcher`, `AcceptStatement`). `receivedAt` is this process's clock, which the
     /// duplicate window uses too.
@@ -40,6 +44,7 @@ public struct PostgresSignalRepository: SignalRepository {
         return outcome
     }
 
+    /// The caller's signals matching `query`, newest first, at most `query.limit`.
     public func signals(of user: UUID, matching query: SignalQuery) async throws -> [SignalDocument] {
         try await documents(
             database.query(
