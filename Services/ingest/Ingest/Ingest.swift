@@ -48,7 +48,7 @@ public enum Ingest {
             candles: candles,
             tickers: TickerReader(redis: redis, candles: candles),
             trading: TradingBackend(
-                queries: TradingQueries(database: database, logger: logger),
+                queries: TradingQueryStore(database: database, logger: logger),
                 actions: AccountActions(database: database, prices: MarketPrices(redis: redis), logger: logger),
                 database: database,
                 logger: logger

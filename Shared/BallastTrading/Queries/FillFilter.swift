@@ -1,7 +1,7 @@
 import BallastCore
 import Foundation
 
-/// Which fills `TradingQueries.fills` lists.
+/// Which fills `TradingQueryStore.fills` lists.
 public struct FillFilter: Sendable, Equatable {
     public var symbol: String?
     public var orderID: UUID?

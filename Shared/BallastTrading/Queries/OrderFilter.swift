@@ -1,7 +1,7 @@
 import BallastCore
 import Foundation
 
-/// Which orders `TradingQueries.orders` lists.
+/// Which orders `TradingQueryStore.orders` lists.
 public struct OrderFilter: Sendable, Equatable {
     /// Only orders in one of these statuses; nil: any.
     public var statuses: [OrderStatus]?

@@ -1,6 +1,6 @@
 import BallastCore
 
-/// Which positions `TradingQueries.positions` lists.
+/// Which positions `TradingQueryStore.positions` lists.
 public struct PositionFilter: Sendable, Equatable {
     public var status: PositionStatus?
     public var symbol: String?

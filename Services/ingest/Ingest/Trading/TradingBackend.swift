@@ -8,12 +8,12 @@ import PostgresNIO
 /// What the paper-trading routes use: signal-processor's read queries, its owner actions (cancel an order,
 /// close a position), and the database the risk limits are written to.
 public struct TradingBackend: Sendable {
-    let queries: TradingQueries
+    let queries: TradingQueryStore
     let actions: AccountActions
     let database: PostgresClient
     let logger: Logger
 
-    public init(queries: TradingQueries, actions: AccountActions, database: PostgresClient, logger: Logger) {
+    public init(queries: TradingQueryStore, actions: AccountActions, database: PostgresClient, logger: Logger) {
         self.queries = queries
         self.actions = actions
         self.database = database

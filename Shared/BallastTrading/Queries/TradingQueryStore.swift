@@ -6,7 +6,7 @@ import PostgresNIO
 /// The reads behind ingest's trading API (`/api/v1/accounts`, `orders`, `positions`, `fills`, `risk-limits`):
 /// one user's paper account and what it holds, as the JSON views. Read-only; every query is scoped to the
 /// user through their account, so another user's rows are never found.
-public struct TradingQueries: Sendable {
+public struct TradingQueryStore: Sendable {
     let database: PostgresClient
     let logger: Logger
 
