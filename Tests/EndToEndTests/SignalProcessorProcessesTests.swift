@@ -50,7 +50,7 @@ struct SignalProcessorProcessesTests {
         // 400 signals: buys and sells of one symbol, so the instances contend for the same account and position.
         let signals = (0..<400).map { index in
             SignalDocument(
-                id: UUID(), sourceId: UUID(), userId: userID, symbol: symbol, action: index % 3 == 2 ? "sell" : "buy",
+                id: UUID(), sourceID: UUID(), userID: userID, symbol: symbol, action: index % 3 == 2 ? "sell" : "buy",
                 quantity: "\(1 + index % 5)", receivedAt: Date())
         }
         let producer = StreamProducer(client: redis, maxLength: 1_000_000)

@@ -11,7 +11,7 @@ struct AcceptBatchTests {
 
     static func row(source: UUID = source, clientID: String?, price: String, window: Duration = .seconds(60)) -> AcceptRow {
         let document = SignalDocument(
-            id: UUID.random(), sourceId: source, userId: UUID(), clientId: clientID, exchange: nil, symbol: "BTCUSDT",
+            id: UUID.random(), sourceID: source, userID: UUID(), clientID: clientID, exchange: nil, symbol: "BTCUSDT",
             action: "buy", direction: nil, quantity: nil, price: price, orderType: "market", stopLoss: nil,
             takeProfit: nil, timeframe: nil, strike: nil, expiration: nil, strategy: nil, comment: nil,
             timestamp: nil, receivedAt: Date(timeIntervalSince1970: 1_764_000_000)

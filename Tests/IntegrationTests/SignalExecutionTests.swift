@@ -59,7 +59,7 @@ struct PaperTradingFixture {
         stopLoss: String? = nil, takeProfit: String? = nil, strategy: String? = nil, exchange: String? = nil
     ) -> SignalDocument {
         SignalDocument(
-            id: UUID(), sourceId: UUID(), userId: userID, exchange: exchange, symbol: symbol ?? self.symbol, action: action,
+            id: UUID(), sourceID: UUID(), userID: userID, exchange: exchange, symbol: symbol ?? self.symbol, action: action,
             quantity: quantity,
             price: price, orderType: orderType, stopLoss: stopLoss, takeProfit: takeProfit, strategy: strategy, receivedAt: Date()
         )

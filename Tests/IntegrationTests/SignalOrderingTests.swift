@@ -18,7 +18,7 @@ struct SignalOrderingTests {
         let source = try await ensureDefaultSource(fixture.database, user: fixture.userName, secret: "ordering-secret")
         var published: [SignalDocument] = []
         for var signal in signals {
-            signal.sourceId = source
+            signal.sourceID = source
             let row = AcceptRow(
                 document: signal, fingerprint: signal.fingerprint, raw: .object([]), window: .zero,
                 signalMessageID: UUID().uuidString, eventMessageID: UUID().uuidString)

@@ -36,7 +36,7 @@ struct TradingAPITests {
 
     struct Order: Decodable {
         var id: UUID
-        var accountId: UUID
+        var accountID: UUID
         var symbol: String
         var side: String
         var type: String
@@ -50,10 +50,28 @@ struct TradingAPITests {
         var createdAt: String?
         var updatedAt: String?
         var reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id
+            case accountID = "accountId"
+            case symbol
+            case side
+            case type
+            case status
+            case quantity
+            case filledQuantity
+            case averagePrice
+            case fees
+            case limitPrice
+            case lockedAmount
+            case createdAt
+            case updatedAt
+            case reason
+        }
     }
 
     struct Fill: Decodable {
-        var orderId: UUID
+        var orderID: UUID
         var symbol: String
         var side: String
         var price: String
@@ -61,6 +79,17 @@ struct TradingAPITests {
         var fee: String
         var feeAsset: String
         var liquidity: String
+
+        enum CodingKeys: String, CodingKey {
+            case orderID = "orderId"
+            case symbol
+            case side
+            case price
+            case quantity
+            case fee
+            case feeAsset
+            case liquidity
+        }
     }
 
     struct Position: Decodable {
@@ -179,7 +208,7 @@ struct TradingAPITests {
             #expect(orders.data.map(\.id) == [orderID])
             #expect(orders.nextCursor == nil)
             let order = try await api.get("/api/v1/orders/\(orderID)", as: Order.self)
-            #expect(order.accountId == account.id)
+            #expect(order.accountID == account.id)
             #expect([order.symbol, order.side, order.type, order.status] == [symbol, "buy", "market", "filled"])
             #expect([order.quantity, order.filledQuantity, order.averagePrice, order.fees] == ["0.5", "0.5", "50025", "25.0125"])
             #expect(order.lockedAmount == nil)
@@ -199,7 +228,7 @@ struct TradingAPITests {
             let fills = try await api.get("/api/v1/fills", as: Page<Fill>.self)
             let fill = try #require(fills.data.first)
             #expect(fills.data.count == 1)
-            #expect(fill.orderId == orderID)
+            #expect(fill.orderID == orderID)
             #expect([fill.symbol, fill.side, fill.price, fill.quantity, fill.fee] == [symbol, "buy", "50025", "0.5", "25.0125"])
             #expect([fill.feeAsset, fill.liquidity] == ["USD", "taker"])
             #expect(try await api.get("/api/v1/fills?orderId=\(orderID)", as: Page<Fill>.self).data.count == 1)

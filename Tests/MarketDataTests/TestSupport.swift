@@ -33,11 +33,11 @@ func randomTrades(count: Int, symbols: [String], start: Int64, span: Int64, seed
     for index in stride(from: 1, to: count, by: 17) {
         times[index] = times[index - 1]
     }
-    var nextId: [String: UInt64] = [:]
+    var nextID: [String: UInt64] = [:]
     return times.sorted().map { time in
         let symbol = symbols[Int(generator.next() % UInt64(symbols.count))]
-        let id = nextId[symbol, default: 1]
-        nextId[symbol] = id + 1 + generator.next() % 3
+        let id = nextID[symbol, default: 1]
+        nextID[symbol] = id + 1 + generator.next() % 3
         let price = FixedDecimal(units: 9_000_000_000 + Int64(generator.next() % 2_000_000_000))
         let quantity = FixedDecimal(units: 1 + Int64(generator.next() % 500_000_000))
         return try! Trade(
@@ -70,8 +70,8 @@ struct ReferenceCandle: Equatable, CustomStringConvertible {
     var volume: Decimal
     var quoteVolume: Decimal
     var tradeCount: Int
-    var firstId: TradeID
-    var lastId: TradeID
+    var firstID: TradeID
+    var lastID: TradeID
     var lastQuantity: String
 
     init(trades: [Trade]) {
@@ -86,8 +86,8 @@ struct ReferenceCandle: Equatable, CustomStringConvertible {
             $0 + Decimal(string: $1.price.description)! * Decimal(string: $1.quantity.description)!
         }
         tradeCount = sorted.count
-        firstId = sorted.first!.id
-        lastId = sorted.last!.id
+        firstID = sorted.first!.id
+        lastID = sorted.last!.id
         lastQuantity = sorted.last!.quantity.description
     }
 
@@ -99,13 +99,13 @@ struct ReferenceCandle: Equatable, CustomStringConvertible {
         volume = Decimal(string: candle.volume.description)!
         quoteVolume = Decimal(string: candle.quoteVolume.description)!
         tradeCount = candle.tradeCount
-        firstId = candle.firstTrade.id
-        lastId = candle.lastTrade.id
+        firstID = candle.firstTrade.id
+        lastID = candle.lastTrade.id
         lastQuantity = candle.lastQuantity.description
     }
 
     var description: String {
-        "O \(open) H \(high) L \(low) C \(close) V \(volume) QV \(quoteVolume) n \(tradeCount) ids \(firstId)-\(lastId)"
+        "O \(open) H \(high) L \(low) C \(close) V \(volume) QV \(quoteVolume) n \(tradeCount) ids \(firstID)-\(lastID)"
     }
 }
 

@@ -66,7 +66,7 @@ struct ReferenceTicker: Equatable {
         integers = [
             "openTime": ticker.openTime, "closeTime": ticker.closeTime, "count": Int64(ticker.count),
         ]
-        ids = [ticker.firstId, ticker.lastId]
+        ids = [ticker.firstID, ticker.lastID]
     }
 }
 

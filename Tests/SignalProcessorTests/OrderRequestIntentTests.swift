@@ -14,7 +14,7 @@ struct OrderRequestIntentTests {
         stopLossPercent: String? = nil, stopLossAmount: String? = nil, takeProfitPercent: String? = nil, takeProfitAmount: String? = nil
     ) -> SignalDocument {
         SignalDocument(
-            id: UUID(), sourceId: UUID(), userId: UUID(), symbol: "btc-usd", action: action, direction: direction, quantity: quantity,
+            id: UUID(), sourceID: UUID(), userID: UUID(), symbol: "btc-usd", action: action, direction: direction, quantity: quantity,
             price: price, orderType: orderType, stopLoss: stopLoss, takeProfit: takeProfit, strategy: "s1",
             receivedAt: instant("2026-12-03T10:00:00Z"), trailingStopPercent: trailingStopPercent, sentiment: sentiment,
             stopLossPercent: stopLossPercent, stopLossAmount: stopLossAmount, takeProfitPercent: takeProfitPercent,

@@ -11,7 +11,7 @@ struct OrderRequestTests {
         trailingStopPercent: String? = nil, timeInForce: String? = nil, expiresAt: Date? = nil
     ) -> SignalDocument {
         SignalDocument(
-            id: UUID(), sourceId: UUID(), userId: UUID(), symbol: "btc-usd", action: action, quantity: quantity, price: price,
+            id: UUID(), sourceID: UUID(), userID: UUID(), symbol: "btc-usd", action: action, quantity: quantity, price: price,
             orderType: orderType, receivedAt: instant("2026-12-03T10:00:00Z"), timeInForce: timeInForce, expiresAt: expiresAt,
             trailingStopPercent: trailingStopPercent)
     }

@@ -5,9 +5,9 @@ import Foundation
 /// reads it.
 public struct SignalDocument: Codable, Sendable, Equatable {
     public var id: UUID
-    public var sourceId: UUID
-    public var userId: UUID
-    public var clientId: String?
+    public var sourceID: UUID
+    public var userID: UUID
+    public var clientID: String?
     public var exchange: String?
     public var symbol: String
     public var action: String
@@ -47,7 +47,7 @@ public struct SignalDocument: Codable, Sendable, Equatable {
     public var notional: String?
 
     public init(
-        id: UUID, sourceId: UUID, userId: UUID, clientId: String? = nil, exchange: String? = nil, symbol: String,
+        id: UUID, sourceID: UUID, userID: UUID, clientID: String? = nil, exchange: String? = nil, symbol: String,
         action: String, direction: String? = nil, quantity: String? = nil, price: String? = nil, orderType: String = "market",
         stopLoss: String? = nil, takeProfit: String? = nil, timeframe: String? = nil, strike: String? = nil,
         expiration: String? = nil, strategy: String? = nil, comment: String? = nil, timestamp: Date? = nil, receivedAt: Date,
@@ -56,9 +56,9 @@ public struct SignalDocument: Codable, Sendable, Equatable {
         takeProfitAmount: String? = nil, notional: String? = nil
     ) {
         self.id = id
-        self.sourceId = sourceId
-        self.userId = userId
-        self.clientId = clientId
+        self.sourceID = sourceID
+        self.userID = userID
+        self.clientID = clientID
         self.exchange = exchange
         self.symbol = symbol
         self.action = action
@@ -85,5 +85,38 @@ public struct SignalDocument: Codable, Sendable, Equatable {
         self.takeProfitPercent = takeProfitPercent
         self.takeProfitAmount = takeProfitAmount
         self.notional = notional
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case sourceID = "sourceId"
+        case userID = "userId"
+        case clientID = "clientId"
+        case exchange
+        case symbol
+        case action
+        case direction
+        case quantity
+        case price
+        case orderType
+        case stopLoss
+        case takeProfit
+        case timeframe
+        case strike
+        case expiration
+        case strategy
+        case comment
+        case timestamp
+        case receivedAt
+        case timeInForce
+        case expiresAt
+        case trailingStopPercent
+        case sequence
+        case sentiment
+        case stopLossPercent
+        case stopLossAmount
+        case takeProfitPercent
+        case takeProfitAmount
+        case notional
     }
 }

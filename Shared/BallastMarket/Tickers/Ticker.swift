@@ -22,15 +22,15 @@ public struct Ticker: Sendable, Equatable, Codable {
     public let openTime: Int64
     /// The time the ticker was computed for.
     public let closeTime: Int64
-    public let firstId: TradeID
-    public let lastId: TradeID
+    public let firstID: TradeID
+    public let lastID: TradeID
     public let count: Int
 
     public init(
         symbol: String, priceChange: FixedDecimal, priceChangePercent: WideDecimal, weightedAvgPrice: FixedDecimal,
         prevClosePrice: FixedDecimal, lastPrice: FixedDecimal, lastQty: FixedDecimal, openPrice: FixedDecimal,
         highPrice: FixedDecimal, lowPrice: FixedDecimal, volume: WideDecimal, quoteVolume: WideDecimal, openTime: Int64,
-        closeTime: Int64, firstId: TradeID, lastId: TradeID, count: Int
+        closeTime: Int64, firstID: TradeID, lastID: TradeID, count: Int
     ) {
         self.symbol = symbol
         self.priceChange = priceChange
@@ -46,8 +46,28 @@ public struct Ticker: Sendable, Equatable, Codable {
         self.quoteVolume = quoteVolume
         self.openTime = openTime
         self.closeTime = closeTime
-        self.firstId = firstId
-        self.lastId = lastId
+        self.firstID = firstID
+        self.lastID = lastID
         self.count = count
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case symbol
+        case priceChange
+        case priceChangePercent
+        case weightedAvgPrice
+        case prevClosePrice
+        case lastPrice
+        case lastQty
+        case openPrice
+        case highPrice
+        case lowPrice
+        case volume
+        case quoteVolume
+        case openTime
+        case closeTime
+        case firstID = "firstId"
+        case lastID = "lastId"
+        case count
     }
 }

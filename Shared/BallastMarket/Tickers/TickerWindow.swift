@@ -116,7 +116,7 @@ public struct TickerWindow: Sendable {
             prevClosePrice: knowsPrevious ? previousPrice : first.open, lastPrice: last.close,
             lastQty: last.lastQuantity, openPrice: first.open, highPrice: FixedDecimal(units: high),
             lowPrice: FixedDecimal(units: low), volume: totalVolume, quoteVolume: totalQuoteVolume, openTime: start,
-            closeTime: now, firstId: first.firstTrade.id, lastId: last.lastTrade.id, count: count)
+            closeTime: now, firstID: first.firstTrade.id, lastID: last.lastTrade.id, count: count)
     }
 
     private mutating func rememberBeforeRing(_ minute: Candle) {

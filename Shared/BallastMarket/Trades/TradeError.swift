@@ -3,7 +3,7 @@ public enum TradeError: Error, Sendable, Hashable, CustomStringConvertible {
     case emptySymbol
     case nonPositivePrice(FixedDecimal)
     case nonPositiveQuantity(FixedDecimal)
-    case emptyId
+    case emptyID
     case idTooLong
     /// A character an id may not hold, and its position (from 1).
     case idCharacter(Unicode.Scalar, position: Int)
@@ -14,7 +14,7 @@ public enum TradeError: Error, Sendable, Hashable, CustomStringConvertible {
         case .emptySymbol: "the trade has an empty symbol"
         case .nonPositivePrice(let price): "the trade price must be positive, got \(price)"
         case .nonPositiveQuantity(let quantity): "the trade quantity must be positive, got \(quantity)"
-        case .emptyId: "the trade id is empty"
+        case .emptyID: "the trade id is empty"
         case .idTooLong: "the trade id is longer than \(TradeID.maximumLength) characters"
         case .idCharacter(let scalar, let position):
             "the trade id may hold only visible ASCII characters (! through ~), but character \(position) is \(Self.codePoint(scalar))"

@@ -23,7 +23,7 @@ public struct TradeID: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The id `text`, or why it is not one.
     public init(_ text: some StringProtocol) throws(TradeError) {
         let bytes = text.utf8
-        guard !bytes.isEmpty else { throw .emptyId }
+        guard !bytes.isEmpty else { throw .emptyID }
         var digitsOnly = true
         var count = 0
         for byte in bytes {
@@ -83,7 +83,7 @@ public struct TradeID: Sendable, Hashable, Comparable, CustomStringConvertible {
         for (offset, scalar) in text.unicodeScalars.enumerated() where !(0x21...0x7E).contains(scalar.value) {
             return .idCharacter(scalar, position: offset + 1)
         }
-        return .emptyId
+        return .emptyID
     }
 }
 

@@ -4,9 +4,9 @@ import Foundation
 /// An order as JSON (events and the API): amounts as exact decimal strings, absent values left out.
 public struct OrderView: Encodable, Sendable, Equatable {
     public var id: UUID
-    public var accountId: UUID
-    public var clientOrderId: String
-    public var signalId: UUID?
+    public var accountID: UUID
+    public var clientOrderID: String
+    public var signalID: UUID?
     public var symbol: String
     public var side: String
     public var type: String
@@ -30,9 +30,9 @@ public struct OrderView: Encodable, Sendable, Equatable {
 
     public init(_ order: OrderRecord) {
         id = order.id
-        accountId = order.accountID
-        clientOrderId = order.clientOrderID
-        signalId = order.signalID
+        accountID = order.accountID
+        clientOrderID = order.clientOrderID
+        signalID = order.signalID
         symbol = order.symbol
         side = order.side.rawValue
         type = order.type.rawValue
@@ -50,5 +50,31 @@ public struct OrderView: Encodable, Sendable, Equatable {
         trailingStopPercent = order.trailingStopPercent?.plainText
         expiresAt = order.expiresAt
         lockedAmount = order.lockedAmount > 0 ? order.lockedAmount.plainText : nil
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case accountID = "accountId"
+        case clientOrderID = "clientOrderId"
+        case signalID = "signalId"
+        case symbol
+        case side
+        case type
+        case timeInForce
+        case limitPrice
+        case quantity
+        case filledQuantity
+        case averagePrice
+        case fees
+        case status
+        case reason
+        case strategy
+        case stopLoss
+        case takeProfit
+        case trailingStopPercent
+        case expiresAt
+        case lockedAmount
+        case createdAt
+        case updatedAt
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// A position as JSON (events and the API): amounts as exact decimal strings, absent values left out.
 public struct PositionView: Encodable, Sendable, Equatable {
     public var id: UUID
-    public var accountId: UUID
+    public var accountID: UUID
     public var symbol: String
     public var strategy: String?
     public var side: String
@@ -27,7 +27,7 @@ public struct PositionView: Encodable, Sendable, Equatable {
 
     init(_ position: PositionRecord, status: String, closeReason: String? = nil) {
         id = position.id
-        accountId = position.accountID
+        accountID = position.accountID
         symbol = position.symbol
         strategy = position.strategy.isEmpty ? nil : position.strategy
         side = position.state.side.rawValue
@@ -42,5 +42,27 @@ public struct PositionView: Encodable, Sendable, Equatable {
         bestPrice = position.trailingStopPercent == nil ? nil : position.bestPrice?.plainText
         self.status = status
         self.closeReason = closeReason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case accountID = "accountId"
+        case symbol
+        case strategy
+        case side
+        case quantity
+        case averageEntryPrice
+        case realizedPnl
+        case markPrice
+        case unrealizedPnl
+        case stopLoss
+        case takeProfit
+        case trailingStopPercent
+        case bestPrice
+        case status
+        case closeReason
+        case openedAt
+        case updatedAt
+        case closedAt
     }
 }

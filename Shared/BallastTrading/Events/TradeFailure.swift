@@ -4,14 +4,25 @@ import Foundation
 /// `trade.failed`: a trade the paper account was to make and could not: an exit it cannot pay for, or a
 /// resting order's fill that would now open a short the account does not allow. Nothing was booked.
 struct TradeFailure: Encodable {
-    var orderId: UUID
-    var clientOrderId: String
-    var positionId: UUID?
+    var orderID: UUID
+    var clientOrderID: String
+    var positionID: UUID?
     var symbol: String
     var side: String
     var quantity: String
     var price: String
     var reason: String
+
+    enum CodingKeys: String, CodingKey {
+        case orderID = "orderId"
+        case clientOrderID = "clientOrderId"
+        case positionID = "positionId"
+        case symbol
+        case side
+        case quantity
+        case price
+        case reason
+    }
 }
 
 extension TradeFailure {
@@ -21,7 +32,7 @@ extension TradeFailure {
         into writes: inout AccountWrites
     ) throws {
         let failure = TradeFailure(
-            orderId: order.id, clientOrderId: order.clientOrderID, positionId: position, symbol: order.symbol, side: order.side.rawValue,
+            orderID: order.id, clientOrderID: order.clientOrderID, positionID: position, symbol: order.symbol, side: order.side.rawValue,
             quantity: quantity.plainText, price: price.plainText, reason: reason)
         writes.publish(try TradingEvent.envelope(TradingEvent.tradeFailed, userID: account.userID, at: time, data: failure))
     }

@@ -18,27 +18,48 @@ public enum TradingEvent {
     private struct Payload<Data: Encodable>: Encodable {
         var event: String
         var timestamp: Date
-        var userId: UUID
+        var userID: UUID
         var data: Data
+
+        enum CodingKeys: String, CodingKey {
+            case event
+            case timestamp
+            case userID = "userId"
+            case data
+        }
     }
 
     static func envelope(_ type: String, userID: UUID, at time: Date, data: some Encodable) throws -> Envelope {
-        try Envelope(type: type, timestamp: time, payload: Payload(event: type, timestamp: time, userId: userID, data: data))
+        try Envelope(type: type, timestamp: time, payload: Payload(event: type, timestamp: time, userID: userID, data: data))
     }
 }
 
 /// `signal.rejected`: the signal and every rule it failed.
 struct SignalRejection: Encodable {
-    var signalId: UUID
+    var signalID: UUID
     var symbol: String
-    var orderId: UUID?
+    var orderID: UUID?
     var reasons: [RiskViolation]
+
+    enum CodingKeys: String, CodingKey {
+        case signalID = "signalId"
+        case symbol
+        case orderID = "orderId"
+        case reasons
+    }
 }
 
 /// `balance.unlocked`: an amount an open order held back is free again.
 struct BalanceUnlock: Encodable {
-    var accountId: UUID
-    var orderId: UUID
+    var accountID: UUID
+    var orderID: UUID
     var asset: String
     var amount: String
+
+    enum CodingKeys: String, CodingKey {
+        case accountID = "accountId"
+        case orderID = "orderId"
+        case asset
+        case amount
+    }
 }

@@ -52,7 +52,7 @@ struct AccountWrites {
 
     mutating func decide(_ signal: SignalDocument, status: String, orderID: UUID?, reasons: [RiskViolation]) throws {
         decisions.append([
-            "signal_id": signal.id.uuidString, "user_id": signal.userId.uuidString, "account_id": account.id.uuidString,
+            "signal_id": signal.id.uuidString, "user_id": signal.userID.uuidString, "account_id": account.id.uuidString,
             "status": status, "reasons": String(decoding: try JSONCoding.encoder.encode(reasons), as: UTF8.self),
             "order_id": orderID?.uuidString, "received_at": RFC3339.string(from: signal.receivedAt),
         ])

@@ -19,7 +19,7 @@ enum OrderRelease {
             writes.publish(
                 try TradingEvent.envelope(
                     TradingEvent.balanceUnlocked, userID: account.userID, at: time,
-                    data: BalanceUnlock(accountId: account.id, orderId: order.id, asset: asset, amount: released.plainText)
+                    data: BalanceUnlock(accountID: account.id, orderID: order.id, asset: asset, amount: released.plainText)
                 )
             )
         }

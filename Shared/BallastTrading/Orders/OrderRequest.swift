@@ -150,7 +150,7 @@ public struct OrderRequest: Sendable, Equatable {
         guard reasons.isEmpty, let intent, let type else { return .failure(RejectionReasons(reasons)) }
         return .success(
             OrderRequest(
-                signalID: signal.id, userID: signal.userId, exchange: signal.exchange, symbol: signal.symbol.uppercased(), intent: intent,
+                signalID: signal.id, userID: signal.userID, exchange: signal.exchange, symbol: signal.symbol.uppercased(), intent: intent,
                 sentiment: sentiment, side: side ?? .sell, type: type, timeInForce: type == .market ? .ioc : timeInForce,
                 expiresAt: timeInForce == .gtd ? signal.expiresAt : nil, quantity: quantity, notional: notional, price: price,
                 stopLoss: stopLoss, takeProfit: takeProfit, relativeExits: relativeExits, trailingStopPercent: trailingStop,

@@ -32,8 +32,8 @@ public struct SignalConsumer: StreamMessageHandler {
         for (index, message) in messages.enumerated() {
             do {
                 let signal = try Self.signal(in: message.envelope)
-                if signalsByUser[signal.userId] == nil { users.append(signal.userId) }
-                signalsByUser[signal.userId, default: []].append((index, signal))
+                if signalsByUser[signal.userID] == nil { users.append(signal.userID) }
+                signalsByUser[signal.userID, default: []].append((index, signal))
             } catch {
                 results[index] = .failure(error)
             }

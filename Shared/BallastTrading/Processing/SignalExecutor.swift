@@ -33,7 +33,7 @@ public struct SignalExecutor: Sendable {
     }
 
     public func execute(_ signal: SignalDocument) async throws -> SignalOutcome {
-        try await execute(user: signal.userId, [signal])[0]
+        try await execute(user: signal.userID, [signal])[0]
     }
 
     /// Decides `signals`, all of user `userID`, in one transaction; one outcome per signal, in order. The
@@ -374,8 +374,8 @@ private struct SignalBatchRun {
             orderID = record.id
         }
         try writes.decide(signal, status: "rejected", orderID: orderID, reasons: reasons)
-        let rejection = SignalRejection(signalId: signal.id, symbol: signal.symbol, orderId: orderID, reasons: reasons)
-        writes.publish(try TradingEvent.envelope(TradingEvent.signalRejected, userID: signal.userId, at: Date(), data: rejection))
+        let rejection = SignalRejection(signalID: signal.id, symbol: signal.symbol, orderID: orderID, reasons: reasons)
+        writes.publish(try TradingEvent.envelope(TradingEvent.signalRejected, userID: signal.userID, at: Date(), data: rejection))
         logger.info("signal rejected", metadata: ["signal_id": "\(signal.id)", "reasons": "\(reasons.map(\.rule).joined(separator: ","))"])
         return .rejected(reasons)
     }
@@ -389,7 +389,7 @@ private struct SignalBatchRun {
         let rows = try await connection.query(
             """
             INSERT INTO signal_decisions (signal_id, user_id, status, reasons, received_at)
-            VALUES (\(signal.id), \(signal.userId), 'rejected', \(reasonsJSON)::jsonb, \(signal.receivedAt))
+            VALUES (\(signal.id), \(signal.userID), 'rejected', \(reasonsJSON)::jsonb, \(signal.receivedAt))
             ON CONFLICT (signal_id) DO NOTHING
             RETURNING 1
             """,
@@ -398,8 +398,8 @@ private struct SignalBatchRun {
         var inserted = false
         for try await _ in rows.decode(Int.self) { inserted = true }
         guard inserted else { return }
-        let rejection = SignalRejection(signalId: signal.id, symbol: signal.symbol, orderId: nil, reasons: reasons)
-        let event = try TradingEvent.envelope(TradingEvent.signalRejected, userID: signal.userId, at: Date(), data: rejection)
+        let rejection = SignalRejection(signalID: signal.id, symbol: signal.symbol, orderID: nil, reasons: reasons)
+        let event = try TradingEvent.envelope(TradingEvent.signalRejected, userID: signal.userID, at: Date(), data: rejection)
         try await Outbox.enqueue([event], to: StreamName.events, on: connection, logger: logger)
     }
 }

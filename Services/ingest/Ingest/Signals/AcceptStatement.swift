@@ -15,11 +15,11 @@ struct AcceptRow: Sendable {
     var eventMessageID: String
 
     /// Same source and fingerprint: within the window, the same signal. Also the advisory lock's key.
-    var contentKey: String { document.sourceId.uuidString + "|" + fingerprint }
+    var contentKey: String { document.sourceID.uuidString + "|" + fingerprint }
 
     /// Whether the content decides if this signal is new: only without a client id (the sender's own
     /// statement of identity, which alone decides when present) and with the window open.
-    var isDecidedByContent: Bool { document.clientId == nil && window > .zero }
+    var isDecidedByContent: Bool { document.clientID == nil && window > .zero }
 }
 
 /// Accepts a batch of signals with one `accept_signals` call (migration 4, as migrations 9, 12, 17, 19, 20
@@ -57,7 +57,7 @@ enum AcceptStatement {
         for index in clientIDTaken {
             let document = rows[index].document
             let existing = try await database.query(
-                "SELECT id FROM signals WHERE source_id = \(document.sourceId) AND client_id = \(document.clientId)",
+                "SELECT id FROM signals WHERE source_id = \(document.sourceID) AND client_id = \(document.clientID)",
                 logger: logger
             )
             for try await id in existing.decode(UUID.self) { outcomes[index] = .duplicate(id) }
@@ -85,8 +85,8 @@ enum AcceptStatement {
             var byClientID: [String: Int] = [:]
             var byFingerprint: [String: Int] = [:]
             for (index, row) in rows.enumerated() {
-                if let clientID = row.document.clientId {
-                    let clientKey = row.document.sourceId.uuidString + "|" + clientID
+                if let clientID = row.document.clientID {
+                    let clientKey = row.document.sourceID.uuidString + "|" + clientID
                     if let leader = byClientID[clientKey] {
                         followers.append((index, leader))
                     } else {
@@ -141,9 +141,9 @@ extension AcceptRow {
         }
         json("n", String(position))
         string("id", document.id.uuidString)
-        string("source_id", document.sourceId.uuidString)
-        string("user_id", document.userId.uuidString)
-        string("client_id", document.clientId)
+        string("source_id", document.sourceID.uuidString)
+        string("user_id", document.userID.uuidString)
+        string("client_id", document.clientID)
         string("fingerprint", fingerprint)
         string("exchange", document.exchange)
         string("symbol", document.symbol)
@@ -176,7 +176,7 @@ extension AcceptRow {
         string("signal_message_id", signalMessageID)
         json("signal_data", documentText)
         string("event_message_id", eventMessageID)
-        json("event_data", SignalDocument.eventText(document: documentText, receivedAt: document.receivedAt, userId: document.userId))
+        json("event_data", SignalDocument.eventText(document: documentText, receivedAt: document.receivedAt, userID: document.userID))
         text += "}"
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 extension SignalDocument {
     init(id: UUID, source: SignalSource, signal: SignalInput, receivedAt: Date) {
         self.init(
-            id: id, sourceId: source.id, userId: source.userID, clientId: signal.clientID, exchange: signal.exchange,
+            id: id, sourceID: source.id, userID: source.userID, clientID: signal.clientID, exchange: signal.exchange,
             symbol: signal.symbol, action: signal.action.rawValue, direction: signal.direction?.rawValue,
             quantity: signal.quantity.map { "\($0)" }, price: signal.price.map { "\($0)" }, orderType: signal.orderType.rawValue,
             stopLoss: signal.stopLoss.map { "\($0)" }, takeProfit: signal.takeProfit.map { "\($0)" }, timeframe: signal.timeframe,
@@ -42,7 +42,7 @@ extension SignalDocument {
             JSONValue.writeQuoted(value, to: &text)
         }
         add("action", action)
-        add("clientId", clientId)
+        add("clientId", clientID)
         add("comment", comment)
         add("direction", direction)
         add("exchange", exchange)
@@ -55,7 +55,7 @@ extension SignalDocument {
         add("quantity", quantity)
         add("receivedAt", RFC3339.string(from: receivedAt))
         add("sentiment", sentiment)
-        add("sourceId", sourceId.uuidString)
+        add("sourceId", sourceID.uuidString)
         add("stopLoss", stopLoss)
         add("stopLossAmount", stopLossAmount)
         add("stopLossPercent", stopLossPercent)
@@ -69,14 +69,14 @@ extension SignalDocument {
         add("timeframe", timeframe)
         add("timestamp", timestamp.map(RFC3339.string(from:)))
         add("trailingStopPercent", trailingStopPercent)
-        add("userId", userId.uuidString)
+        add("userId", userID.uuidString)
         return text + "}"
     }
 
     /// The payload of the `signal.received` event on `ballast:events` around `jsonText`, as the seeds'
     /// webhook consumers expect it: `{"data", "event", "timestamp", "userId"}`.
-    static func eventText(document jsonText: String, receivedAt: Date, userId: UUID) -> String {
+    static func eventText(document jsonText: String, receivedAt: Date, userID: UUID) -> String {
         #"{"data":"# + jsonText + #","event":"signal.received","timestamp":""# + RFC3339.string(from: receivedAt)
-            + #"","userId":""# + userId.uuidString + #""}"#
+            + #"","userId":""# + userID.uuidString + #""}"#
     }
 }

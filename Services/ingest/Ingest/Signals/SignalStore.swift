@@ -92,7 +92,7 @@ public struct SignalStore: Sendable {
         ) {
             documents.append(
                 SignalDocument(
-                    id: row.0, sourceId: row.1, userId: row.2, clientId: row.3, exchange: row.4, symbol: row.5,
+                    id: row.0, sourceID: row.1, userID: row.2, clientID: row.3, exchange: row.4, symbol: row.5,
                     action: row.6, direction: row.7, quantity: row.8, price: row.9, orderType: row.10, stopLoss: row.11,
                     takeProfit: row.12, timeframe: row.13, strike: row.14, expiration: row.15, strategy: row.16,
                     comment: row.17, timestamp: row.18, receivedAt: row.19, timeInForce: row.20, expiresAt: row.21,
