@@ -236,8 +236,9 @@ private struct SignalBatchRun {
         _ order: OrderRequest, signal: SignalDocument, fill: ExpectedFill, position: PositionRecord?, instrument: Instrument,
         account: PaperAccount, state: inout AccountState, writes: inout AccountWrites, now: Date
     ) async throws {
-        let beforeClose = (state: state, writes: writes)
-        if order.closes(position), fill.marketable || order.timeInForce != .ioc {
+        let closing = order.closes(position) && (fill.marketable || order.timeInForce != .ioc)
+        let beforeClose = closing ? (state: state, writes: writes) : nil
+        if closing {
             _ = try await cancelOpenOrders(
                 of: order, reason: "canceled: signal \(signal.id.uuidString.lowercased()) closes the position", account: account,
                 state: &state, into: &writes, now: now)
@@ -247,7 +248,7 @@ private struct SignalBatchRun {
             now: now)
         let violations = RiskCheck.violations(input, limits: limits)
         guard violations.isEmpty else {
-            (state, writes) = beforeClose
+            if let beforeClose { (state, writes) = beforeClose }
             throw SignalRefusal(violations, order: order)
         }
     }

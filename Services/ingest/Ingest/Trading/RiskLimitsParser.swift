@@ -45,19 +45,18 @@ enum RiskLimitsParser {
             }
             return number
         }
-        func amount(_ name: String) -> Decimal? { fields.positiveDecimal(name) }
 
         let maxOpenPositions = count("maxOpenPositions")
         let maxOpenPositionsPerSymbol = count("maxOpenPositionsPerSymbol")
-        let maxOrderNotional = amount("maxOrderNotional")
-        let maxPositionPercentOfEquity = amount("maxPositionPercentOfEquity")
-        let maxTotalExposure = amount("maxTotalExposure")
-        let minOrderNotional = amount("minOrderNotional")
+        let maxOrderNotional = fields.positiveDecimal("maxOrderNotional")
+        let maxPositionPercentOfEquity = fields.positiveDecimal("maxPositionPercentOfEquity")
+        let maxTotalExposure = fields.positiveDecimal("maxTotalExposure")
+        let minOrderNotional = fields.positiveDecimal("minOrderNotional")
         if let minOrderNotional, let maxOrderNotional, minOrderNotional > maxOrderNotional {
             fields.report("minOrderNotional", "is above maxOrderNotional")
         }
         // The default size must be one the limits let through, or every signal without a quantity would be refused.
-        let defaultOrderNotional = amount("defaultOrderNotional")
+        let defaultOrderNotional = fields.positiveDecimal("defaultOrderNotional")
         if let defaultOrderNotional, let maxOrderNotional, defaultOrderNotional > maxOrderNotional {
             fields.report("defaultOrderNotional", "is above maxOrderNotional")
         } else if let defaultOrderNotional, let minOrderNotional, defaultOrderNotional < minOrderNotional {
