@@ -55,9 +55,20 @@ enum TestDatabase {
         }
     }
 
+    /// Drops the database, trying again when a backend that just started in it (autovacuum) is in the way.
     private static func drop(_ name: String, admin: PostgresEndpoint) async throws {
         try await withClient(admin) { client in
-            try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
+            var attempt = 1
+            while true {
+                do {
+                    try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
+                    return
+                } catch let error as PSQLError where attempt < 5 {
+                    TestServers.logger.warning("drop of \(name) failed, trying again: \(String(reflecting: error))")
+                    attempt += 1
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+            }
         }
     }
 }
