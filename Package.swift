@@ -5,12 +5,12 @@ let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 /// One folder per service: `Services/<folder>/<Library>` holds the logic, `Services/<folder>/Main` the thin executable.
 let services: [(folder: String, library: String, executable: String, dependencies: [Target.Dependency])] = [
-    ("ingest", "Ingest", "ingest", [.product(name: "Crypto", package: "swift-crypto"), "BallastMarket", "BallastTrading"]),
+    ("ingest", "Ingest", "ingest", [.product(name: "Crypto", package: "swift-crypto"), "BallastMarket", "BallastTrading", "BallastWebhooks"]),
     ("signal-processor", "SignalProcessor", "signal-processor", ["BallastMarket", "BallastTrading"]),
     ("rebalancer", "Rebalancer", "rebalancer", []),
     ("market-data", "MarketData", "market-data", ["BallastMarket"]),
     ("deposits", "Deposits", "deposits", []),
-    ("notifier", "Notifier", "notifier", []),
+    ("notifier", "Notifier", "notifier", ["BallastWebhooks"]),
 ]
 
 /// Files a service library bundles (`Bundle.module`), relative to its folder.
@@ -144,6 +144,18 @@ let package = Package(
             path: "Shared/BallastTrading",
             swiftSettings: swiftSettings
         ),
+        // Outgoing webhooks: endpoints, signing, the target guard, deliveries and their attempts; the notifier
+        // delivers, ingest's API manages endpoints and sends test events.
+        .target(
+            name: "BallastWebhooks",
+            dependencies: [
+                "BallastService",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Shared/BallastWebhooks",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "BallastCLI",
             dependencies: [
@@ -152,6 +164,7 @@ let package = Package(
                 "Ingest",
                 "BallastMarket",
                 "BallastTrading",
+                "BallastWebhooks",
                 "BallastRedis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -237,6 +250,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "WebhooksTests",
+            dependencies: [
+                "BallastWebhooks", "BallastCore", .product(name: "PropertyBased", package: "swift-property-based"), "BallastTestSupport",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SignalProcessorTests",
             dependencies: ["BallastTrading", "BallastCore", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
@@ -250,6 +270,8 @@ let package = Package(
                 "MarketData",
                 "BallastMarket",
                 "BallastTrading",
+                "BallastWebhooks",
+                "Notifier",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "PropertyBased", package: "swift-property-based"), "BallastTestSupport",

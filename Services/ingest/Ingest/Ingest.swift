@@ -38,7 +38,7 @@ public enum Ingest {
     /// The router on these clients, as the executable serves it; tests build theirs here too, so the two cannot drift.
     public static func router(
         database: PostgresClient, redis: RedisClient, configuration: IngestConfiguration, rateLimiter: WebhookRateLimiter? = nil,
-        outboxWakeup: OutboxWakeup? = nil, logger: Logger
+        outboxWakeup: Wakeup? = nil, logger: Logger
     ) -> Router<IngestRequestContext> {
         let candles = CandleReader(database: database, logger: logger)
         return buildRouter(

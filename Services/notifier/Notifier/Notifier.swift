@@ -1,10 +1,28 @@
 import BallastCore
 import BallastService
+import BallastWebhooks
 
-/// Delivers events as signed webhooks. Skeleton for now: its consumer group on `ballast:events` exists
-/// (entries wait there for it), deliveries arrive with their issue.
+/// Delivers the events on `ballast:events` to the endpoints users registered, signed (Standard Webhooks and the
+/// seeds' headers), with retries kept in Postgres so that restarts and other instances lose and repeat nothing.
 public enum Notifier {
-    public static func buildServices(_ context: ServiceContext) -> ServiceDefinition {
-        ServiceDefinition(consumedStreams: [StreamName.events])
+    public static func buildServices(_ context: ServiceContext) throws -> ServiceDefinition {
+        let settings = try WebhookSettings()
+        let httpClient = WebhookSender.makeHTTPClient(settings: settings)
+        let store = WebhookDeliveryStore(database: context.database, outboxWakeup: context.outboxWakeup, logger: context.logger)
+        let dispatcherWakeup = Wakeup()
+        let writer = AttemptWriter(store: store, settings: settings, logger: context.logger)
+        let dispatcher = DeliveryDispatcher(
+            store: store, sender: WebhookSender(httpClient: httpClient, settings: settings), writer: writer, settings: settings,
+            wakeup: dispatcherWakeup, logger: context.logger)
+        let intake = EventIntake(database: context.database, dispatcherWakeup: dispatcherWakeup, logger: context.logger)
+        return ServiceDefinition(
+            // A service group stops its services in reverse order: the dispatcher finishes its attempts before the
+            // writer's last flush, and the HTTP client goes last.
+            services: [
+                HTTPClientShutdown(client: httpClient), writer, context.makeConsumer(of: StreamName.events, handler: intake),
+                dispatcher, BacklogGauges(store: store, logger: context.logger),
+            ],
+            consumedStreams: [StreamName.events]
+        )
     }
 }

@@ -36,5 +36,6 @@ extension Migration {
         .m0020SignalBridgeFields,
         .m0021DefaultOrderNotional,
         .m0022SignalNotional,
+        .m0023Webhooks,
     ]
 }

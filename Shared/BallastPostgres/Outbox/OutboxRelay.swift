@@ -27,7 +27,7 @@ public final class OutboxRelay: Service, Sendable {
     private let producer: StreamProducer
     private let configuration: Configuration
     private let health: HealthRegistry?
-    private let wakeup: OutboxWakeup?
+    private let wakeup: Wakeup?
     private let logger: Logger
     private let relayed = Counter(label: "ballast_outbox_relayed_total")
 
@@ -36,7 +36,7 @@ public final class OutboxRelay: Service, Sendable {
         producer: StreamProducer,
         configuration: Configuration = Configuration(),
         health: HealthRegistry? = nil,
-        wakeup: OutboxWakeup? = nil,
+        wakeup: Wakeup? = nil,
         logger: Logger
     ) {
         self.wakeup = wakeup

@@ -13,7 +13,7 @@ public struct ServiceContext: Sendable {
     public let producer: StreamProducer
     public let health: HealthRegistry
     /// Call `wake()` after committing outbox rows, so the relay sends them at once.
-    public let outboxWakeup = OutboxWakeup()
+    public let outboxWakeup = Wakeup()
 
     public init(
         configuration: ServiceConfiguration,

@@ -2,7 +2,7 @@ import BallastCore
 import Foundation
 
 /// The events signal-processor publishes on `ballast:events` through the outbox, shaped like ingest's
-/// `signal.received`: `{"event", "timestamp", "userId", "data"}`.
+/// `signal.received` (`EventBody`).
 public enum TradingEvent {
     public static let orderCreated = "order.created"
     public static let orderFilled = "order.filled"
@@ -15,22 +15,8 @@ public enum TradingEvent {
     public static let signalRejected = "signal.rejected"
     public static let balanceUnlocked = "balance.unlocked"
 
-    private struct Payload<Data: Encodable>: Encodable {
-        var event: String
-        var timestamp: Date
-        var userID: UUID
-        var data: Data
-
-        enum CodingKeys: String, CodingKey {
-            case event
-            case timestamp
-            case userID = "userId"
-            case data
-        }
-    }
-
     static func envelope(_ type: String, userID: UUID, at time: Date, data: some Encodable) throws -> Envelope {
-        try Envelope(type: type, timestamp: time, payload: Payload(event: type, timestamp: time, userID: userID, data: data))
+        try Envelope.event(type, userID: userID, at: time, data: data)
     }
 }
 

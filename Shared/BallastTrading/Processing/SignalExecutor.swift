@@ -14,14 +14,14 @@ public struct SignalExecutor: Sendable {
     let database: PostgresClient
     let prices: MarketPrices
     let settings: ExecutionSettings
-    let outboxWakeup: OutboxWakeup?
+    let outboxWakeup: Wakeup?
     /// Tickers to market symbols (`BTCUSD` trades `BTC-USD`).
     let symbolCatalogue: KnownSymbols
     let logger: Logger
 
     /// `symbols` defaults to `market_symbols` of `database` with the default aliases and no quote mapping.
     public init(
-        database: PostgresClient, prices: MarketPrices, settings: ExecutionSettings, outboxWakeup: OutboxWakeup? = nil,
+        database: PostgresClient, prices: MarketPrices, settings: ExecutionSettings, outboxWakeup: Wakeup? = nil,
         symbols: KnownSymbols? = nil, logger: Logger
     ) {
         self.database = database

@@ -48,8 +48,8 @@ public struct TradingQueryStore: Sendable {
     }
 
     /// `user`'s orders matching `filter`, newest first.
-    public func orders(of user: UUID, matching filter: OrderFilter) async throws -> TradingPage<OrderView> {
-        guard let account = try await accountID(of: user) else { return TradingPage(items: [], next: nil) }
+    public func orders(of user: UUID, matching filter: OrderFilter) async throws -> Page<OrderView> {
+        guard let account = try await accountID(of: user) else { return Page(items: [], next: nil) }
         let statuses = filter.statuses?.map(\.rawValue)
         let rows = try await database.query(
             """
@@ -69,7 +69,7 @@ public struct TradingQueryStore: Sendable {
             let view = try Self.orderView(row)
             items.append((view, try Self.cursor(row, id: view.id)))
         }
-        return TradingPage(items, limit: filter.limit)
+        return Page(items, limit: filter.limit)
     }
 
     /// Order `id` of `user`.
@@ -87,8 +87,8 @@ public struct TradingQueryStore: Sendable {
     }
 
     /// `user`'s positions matching `filter`, most recently opened first.
-    public func positions(of user: UUID, matching filter: PositionFilter) async throws -> TradingPage<PositionView> {
-        guard let account = try await accountID(of: user) else { return TradingPage(items: [], next: nil) }
+    public func positions(of user: UUID, matching filter: PositionFilter) async throws -> Page<PositionView> {
+        guard let account = try await accountID(of: user) else { return Page(items: [], next: nil) }
         let rows = try await database.query(
             """
             SELECT \(unescaped: PositionRecord.columns), status, close_reason, opened_at, updated_at, closed_at,
@@ -109,7 +109,7 @@ public struct TradingQueryStore: Sendable {
             let view = try Self.positionView(row)
             items.append((view, try Self.cursor(row, id: view.id)))
         }
-        return TradingPage(items, limit: filter.limit)
+        return Page(items, limit: filter.limit)
     }
 
     /// Position `id` of `user`, open or closed.
@@ -127,8 +127,8 @@ public struct TradingQueryStore: Sendable {
     }
 
     /// `user`'s fills matching `filter`, newest first.
-    public func fills(of user: UUID, matching filter: FillFilter) async throws -> TradingPage<FillView> {
-        guard let account = try await accountID(of: user) else { return TradingPage(items: [], next: nil) }
+    public func fills(of user: UUID, matching filter: FillFilter) async throws -> Page<FillView> {
+        guard let account = try await accountID(of: user) else { return Page(items: [], next: nil) }
         let rows = try await database.query(
             """
             SELECT \(unescaped: FillRecord.columns), \(unescaped: Self.cursorColumn("executed_at")) FROM fills
@@ -147,7 +147,7 @@ public struct TradingQueryStore: Sendable {
             let fill = try FillRecord(row: try row.decode(FillRecord.Row.self))
             items.append((FillView(fill), try Self.cursor(row, id: fill.id)))
         }
-        return TradingPage(items, limit: filter.limit)
+        return Page(items, limit: filter.limit)
     }
 
     private func accountID(of user: UUID) async throws -> UUID? {

@@ -10,9 +10,9 @@ public struct SignalStore: Sendable {
     public let database: PostgresClient
     public let logger: Logger
     private let batcher: AcceptBatcher
-    private let outboxWakeup: OutboxWakeup?
+    private let outboxWakeup: Wakeup?
 
-    public init(database: PostgresClient, outboxWakeup: OutboxWakeup? = nil, logger: Logger) {
+    public init(database: PostgresClient, outboxWakeup: Wakeup? = nil, logger: Logger) {
         self.database = database
         self.logger = logger
         self.outboxWakeup = outboxWakeup

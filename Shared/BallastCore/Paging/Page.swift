@@ -1,8 +1,7 @@
-import BallastCore
 import Foundation
 
-/// One page of a listing, and where the next one starts (nil on the last page).
-public struct TradingPage<Item: Sendable>: Sendable {
+/// One page of a newest-first listing, and where the next one starts (nil on the last page).
+public struct Page<Item: Sendable>: Sendable {
     public var items: [Item]
     public var next: PageCursor?
 
@@ -12,7 +11,7 @@ public struct TradingPage<Item: Sendable>: Sendable {
     }
 
     /// The first `limit` of `rows` (read with one extra row to tell whether more follow).
-    init(_ rows: [(Item, PageCursor)], limit: Int) {
+    public init(_ rows: [(Item, PageCursor)], limit: Int) {
         let page = rows.prefix(limit)
         items = page.map(\.0)
         next = rows.count > limit ? page.last?.1 : nil

@@ -1,9 +1,9 @@
 import Synchronization
 
-/// Lets a process's own commits start the outbox relay's next round at once instead of after its poll
-/// interval: the writer calls `wake()` after committing outbox rows. Rows written by other processes are
-/// still found by polling.
-public final class OutboxWakeup: Sendable {
+/// Lets a process's own commits start a poller's next round at once instead of after its poll interval: the
+/// writer calls `wake()` after committing (outbox rows for the outbox relay, due deliveries for the notifier).
+/// Rows written by other processes are still found by polling.
+public final class Wakeup: Sendable {
     private struct State {
         var pending = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -28,7 +28,7 @@ public final class OutboxWakeup: Sendable {
 
     /// Returns after `wake()`, `timeout` or cancellation, whichever comes first; at once if woken since the
     /// last wait.
-    func wait(upTo timeout: Duration) async {
+    public func wait(upTo timeout: Duration) async {
         let alarm = Task {
             try? await Task.sleep(for: timeout)
             if !Task.isCancelled { self.wake() }

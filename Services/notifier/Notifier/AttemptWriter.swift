@@ -1,0 +1,75 @@
+import BallastCore
+import BallastWebhooks
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Writes attempt results in batches: one transaction for every result that finished in the last few
+/// milliseconds, instead of one per attempt. A result whose write fails stays queued and is written with the next
+/// batch; if the process dies first, the delivery's lease ends and it is attempted again (same `webhook-id`).
+final class AttemptWriter: Service, Sendable {
+    /// How long results gather before they are written.
+    static let gatherInterval: Duration = .milliseconds(5)
+    static let maxBatch = 1_000
+
+    private let store: WebhookDeliveryStore
+    private let settings: WebhookSettings
+    private let queued = Mutex<[AttemptRecord]>([])
+    private let arrived = Wakeup()
+    private let logger: Logger
+
+    init(store: WebhookDeliveryStore, settings: WebhookSettings, logger: Logger) {
+        self.store = store
+        self.settings = settings
+        self.logger = logger
+    }
+
+    func add(_ record: AttemptRecord) async {
+        queued.withLock { $0.append(record) }
+        arrived.wake()
+    }
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await cancelWhenGracefulShutdown { await self.arrived.wait(upTo: .seconds(1)) }
+            try? await Task.sleep(for: Self.gatherInterval)
+            await flush()
+        }
+        await flush()
+    }
+
+    /// Writes what is queued, in batches; a batch that fails is split so one bad record cannot hold back the rest.
+    func flush() async {
+        while true {
+            let batch = queued.withLock { queue -> [AttemptRecord] in
+                let batch = Array(queue.prefix(Self.maxBatch))
+                queue.removeFirst(batch.count)
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            if await write(batch) { continue }
+            for record in batch where !(await write([record])) {
+                // Kept for the next flush; the lease keeps other instances off the delivery meanwhile.
+                queued.withLock { $0.append(record) }
+            }
+            return
+        }
+    }
+
+    private func write(_ batch: [AttemptRecord]) async -> Bool {
+        do {
+            let disabled = try await store.record(
+                batch, disableAfterFailures: settings.disableAfterFailures, disableAfter: settings.disableAfter)
+            for endpoint in disabled {
+                NotifierMetrics.endpointDisabled()
+                logger.warning(
+                    "webhook endpoint disabled",
+                    metadata: ["webhook_id": "\(endpoint.webhookID)", "user_id": "\(endpoint.userID)", "reason": "\(endpoint.reason)"])
+            }
+            return true
+        } catch {
+            logger.warning("writing attempt results failed", metadata: ["error": .error(error), "results": "\(batch.count)"])
+            return false
+        }
+    }
+}

@@ -1,0 +1,77 @@
+/// The events an endpoint can subscribe to (`GET /api/v1/webhooks/event-types`), each with what it means and an
+/// example of its `data`. Every body is `{"event", "timestamp", "userId", "data"}`, the seed systems' shape.
+public struct WebhookEventType: Sendable, Encodable, Equatable {
+    public var name: String
+    public var description: String
+    /// An example of the body's `data`, as JSON text.
+    public var exampleData: String
+
+    /// Subscribes an endpoint to every event type.
+    public static let wildcard = "*"
+    /// Sent by `POST /api/v1/webhooks/{id}/test`.
+    public static let test = "webhook.test"
+    /// Sent to the owner's other endpoints when one is disabled after repeated failures.
+    public static let disabled = "webhook.disabled"
+
+    public static let catalogue: [WebhookEventType] = [
+        WebhookEventType(
+            name: "signal.received", description: "A webhook signal was accepted (before any decision).",
+            exampleData: #"{"id":"9b2c6a4e-0c1d-4a59-9a55-3e0f1f7d2b10","symbol":"BTC-USD","action":"buy","sequence":1}"#),
+        WebhookEventType(
+            name: "signal.rejected", description: "A signal failed a risk rule or could not be traded; every reason is listed.",
+            exampleData: #"{"signalId":"9b2c6a4e-0c1d-4a59-9a55-3e0f1f7d2b10","symbol":"BTC-USD","reasons":[{"code":"max_open_positions"}]}"#),
+        order("order.created", "An order was placed (market, limit, or an exit)."),
+        order("order.filled", "An order filled completely."),
+        order("order.canceled", "An open order was canceled; its locked funds are released."),
+        order("order.expired", "A good-till-date order reached its expiry unfilled."),
+        WebhookEventType(
+            name: "trade.executed", description: "A fill: part or all of an order traded.",
+            exampleData: #"""
+                {"id":"5d0f1c1e-7f43-4a8e-a0f8-8a1de3d1a3b2","orderId":"0c6f8a52-93ad-4c8e-9d5e-1f0c2b7d8e11",\#
+                "symbol":"BTC-USD","side":"buy","price":"64012.5","quantity":"0.015","fee":"0.96","feeAsset":"USD",\#
+                "liquidity":"taker","executedAt":"2026-12-06T12:00:00.000Z"}
+                """#),
+        WebhookEventType(
+            name: "trade.failed", description: "An order could not be executed (for example no fresh price).",
+            exampleData: #"""
+                {"orderId":"0c6f8a52-93ad-4c8e-9d5e-1f0c2b7d8e11","symbol":"BTC-USD","side":"sell","quantity":"0.015",\#
+                "price":"63000","reason":"insufficient_position"}
+                """#),
+        position("position.opened", "A position was opened by a fill."),
+        position("position.closed", "A position was closed, with its realized P&L and the reason."),
+        WebhookEventType(
+            name: "balance.unlocked", description: "Funds an open order held back are free again.",
+            exampleData: #"{"accountId":"3f2a9c1d-5b6e-4f70-8a91-b2c3d4e5f607","orderId":"0c6f8a52-93ad-4c8e-9d5e-1f0c2b7d8e11","asset":"USD","amount":"960.19"}"#),
+        WebhookEventType(
+            name: disabled, description: "One of your endpoints was disabled after repeated failed deliveries.",
+            exampleData: #"{"webhookId":"e1c37d2a-4b5c-4d6e-9f70-8a9b0c1d2e3f","url":"https://example.com/hooks","failureCount":10,"reason":"10 consecutive failed deliveries since 2026-12-05T12:00:00Z"}"#
+        ),
+        WebhookEventType(
+            name: test, description: "A test event sent on request; it is never retried.",
+            exampleData: #"{"webhookId":"e1c37d2a-4b5c-4d6e-9f70-8a9b0c1d2e3f","message":"This is a test event from Ballast."}"#),
+    ]
+
+    /// Whether `name` is an event type endpoints can subscribe to.
+    public static func isKnown(_ name: String) -> Bool {
+        name == wildcard || catalogue.contains { $0.name == name }
+    }
+
+    private static func order(_ name: String, _ description: String) -> WebhookEventType {
+        WebhookEventType(
+            name: name, description: description,
+            exampleData: #"""
+                {"id":"0c6f8a52-93ad-4c8e-9d5e-1f0c2b7d8e11","clientOrderId":"sig-9b2c6a4e","symbol":"BTC-USD",\#
+                "side":"buy","type":"market","timeInForce":"gtc","quantity":"0.015","filledQuantity":"0.015",\#
+                "averagePrice":"64012.5","fees":"0.96","status":"filled"}
+                """#)
+    }
+
+    private static func position(_ name: String, _ description: String) -> WebhookEventType {
+        WebhookEventType(
+            name: name, description: description,
+            exampleData: #"""
+                {"id":"7a1e5b1c-2d3f-4e5a-8b9c-0d1e2f3a4b5c","symbol":"BTC-USD","side":"long","quantity":"0.015",\#
+                "averageEntryPrice":"64012.5","realizedPnl":"0","status":"open"}
+                """#)
+    }
+}
