@@ -1,6 +1,8 @@
+import AsyncHTTPClient
 import BallastCore
 import BallastRedis
 import BallastTrading
+import BallastWebhooks
 import Foundation
 import Hummingbird
 import Logging
@@ -86,7 +88,9 @@ struct OpenAPIRoutesTests {
             backgroundLogger: logger
         )
         let redis = RedisClient(endpoint: RedisEndpoint(host: "127.0.0.1", port: 1))
+        let webhookSettings = try WebhookSettings(environment: EnvironmentReader([:]))
         return Ingest.router(
-            database: database, redis: redis, configuration: try IngestConfiguration(environment: EnvironmentReader([:])), logger: logger)
+            database: database, redis: redis, configuration: try IngestConfiguration(environment: EnvironmentReader([:])),
+            webhookSettings: webhookSettings, webhookSender: WebhookSender(httpClient: .shared, settings: webhookSettings), logger: logger)
     }
 }

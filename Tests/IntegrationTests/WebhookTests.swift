@@ -276,8 +276,7 @@ struct WebhookRateLimitTests {
                 environment: EnvironmentReader(["BALLAST_WEBHOOK_RATE_LIMIT": "3", "BALLAST_DEDUP_WINDOW_SECONDS": "0"])
             )
             let limiter = WebhookRateLimiter(redis: redis, requestsPerMinute: 3, logger: TestServers.logger)
-            let router = Ingest.router(
-                database: database, redis: redis, configuration: configuration, rateLimiter: limiter, logger: TestServers.logger)
+            let router = try ingestRouter(database, configuration, rateLimiter: limiter)
             try await Application(router: router).test(.live) { client in
                 // The limiter counts in fixed one-minute windows: five requests that straddle a minute's end
                 // would meet two windows (a loaded CI machine once took that long). Start early in one.

@@ -3,6 +3,7 @@ import BallastPostgres
 import BallastRedis
 import BallastService
 import BallastTrading
+import BallastWebhooks
 import Hummingbird
 import Logging
 import PostgresNIO
@@ -11,14 +12,18 @@ import PostgresNIO
 public enum Ingest {
     public static func buildServices(_ context: ServiceContext) throws -> ServiceDefinition {
         let configuration = try IngestConfiguration()
+        let webhookSettings = try WebhookSettings()
         let users = UserStore(database: context.database, logger: context.logger)
         let sources = SignalSourceStore(database: context.database, logger: context.logger)
         let rateLimiter =
             configuration.webhookRateLimit > 0
             ? WebhookRateLimiter(redis: context.redis, requestsPerMinute: configuration.webhookRateLimit, logger: context.logger)
             : nil
+        // Made after everything that can throw, so that a client is never left without its shutdown.
+        let webhookClient = WebhookSender.makeHTTPClient(settings: webhookSettings)
         let router = router(
-            database: context.database, redis: context.redis, configuration: configuration, rateLimiter: rateLimiter,
+            database: context.database, redis: context.redis, configuration: configuration, webhookSettings: webhookSettings,
+            webhookSender: WebhookSender(httpClient: webhookClient, settings: webhookSettings), rateLimiter: rateLimiter,
             outboxWakeup: context.outboxWakeup, logger: context.logger)
         let application = Application(
             router: router,
@@ -32,13 +37,15 @@ public enum Ingest {
             health: context.health,
             logger: context.logger
         )
-        return ServiceDefinition(services: [application], setupSteps: [setup])
+        // First, so that it stops last: a group stops its services in reverse order, and test sends use the client.
+        return ServiceDefinition(services: [HTTPClientShutdown(client: webhookClient), application], setupSteps: [setup])
     }
 
     /// The router on these clients, as the executable serves it; tests build theirs here too, so the two cannot drift.
+    /// `webhookSender` makes the attempts of `POST /api/v1/webhooks/{id}/test`; its HTTP client belongs to the caller.
     public static func router(
-        database: PostgresClient, redis: RedisClient, configuration: IngestConfiguration, rateLimiter: WebhookRateLimiter? = nil,
-        outboxWakeup: Wakeup? = nil, logger: Logger
+        database: PostgresClient, redis: RedisClient, configuration: IngestConfiguration, webhookSettings: WebhookSettings,
+        webhookSender: WebhookSender, rateLimiter: WebhookRateLimiter? = nil, outboxWakeup: Wakeup? = nil, logger: Logger
     ) -> Router<IngestRequestContext> {
         let candles = CandleReader(database: database, logger: logger)
         return buildRouter(
@@ -53,6 +60,12 @@ public enum Ingest {
                 database: database,
                 logger: logger
             ),
+            webhooks: WebhookEndpointsController(
+                endpoints: WebhookEndpointStore(database: database, logger: logger),
+                deliveries: WebhookDeliveryStore(database: database, logger: logger),
+                settings: webhookSettings,
+                sender: webhookSender
+            ),
             configuration: configuration,
             rateLimiter: rateLimiter
         )
@@ -65,6 +78,7 @@ public enum Ingest {
         candles: CandleReader,
         tickers: TickerReader,
         trading: TradingBackend,
+        webhooks: WebhookEndpointsController,
         configuration: IngestConfiguration,
         rateLimiter: WebhookRateLimiter? = nil
     ) -> Router<IngestRequestContext> {
@@ -83,6 +97,10 @@ public enum Ingest {
         PositionsController(trading: trading).addRoutes(to: api.group("positions"))
         FillsController(trading: trading).addRoutes(to: api.group("fills"))
         RiskLimitsController(trading: trading).addRoutes(to: api.group("risk-limits"))
+        webhooks.addRoutes(to: api.group("webhooks"))
+        DeliveriesController(deliveries: webhooks.deliveries).addRoutes(to: api.group("deliveries"))
+        // The seed system's path for the same endpoints, so that its clients work unchanged.
+        webhooks.addRoutes(to: router.group("api/webhooks").add(middleware: APIKeyMiddleware(users: users)))
         OpenAPIDocument.addRoute(to: router)
         return router
     }
