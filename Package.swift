@@ -208,7 +208,9 @@ let package = Package(
         ),
         .target(
             name: "BallastTestSupport",
-            dependencies: [.product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                .product(name: "PropertyBased", package: "swift-property-based"), .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Tests/BallastTestSupport",
             swiftSettings: swiftSettings
         ),

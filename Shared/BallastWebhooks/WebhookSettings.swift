@@ -39,5 +39,6 @@ public struct WebhookSettings: Sendable, Equatable {
     }
 
     /// How long a claimed attempt is kept from other instances: past its timeout, with room for the result's write.
-    public var lease: Duration { timeout * 2 + .seconds(30) }
+    /// A notifier killed mid-attempt leaves the delivery due again after this.
+    public var lease: Duration { timeout + .seconds(10) }
 }

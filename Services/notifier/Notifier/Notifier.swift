@@ -6,7 +6,11 @@ import BallastWebhooks
 /// seeds' headers), with retries kept in Postgres so that restarts and other instances lose and repeat nothing.
 public enum Notifier {
     public static func buildServices(_ context: ServiceContext) throws -> ServiceDefinition {
-        let settings = try WebhookSettings()
+        try buildServices(context, settings: try WebhookSettings())
+    }
+
+    /// The services with `settings` instead of the environment's (tests run several notifiers in one process).
+    public static func buildServices(_ context: ServiceContext, settings: WebhookSettings) throws -> ServiceDefinition {
         let httpClient = WebhookSender.makeHTTPClient(settings: settings)
         let store = WebhookDeliveryStore(database: context.database, outboxWakeup: context.outboxWakeup, logger: context.logger)
         let dispatcherWakeup = Wakeup()

@@ -21,8 +21,9 @@ public struct WebhookSender: Sendable {
         self.targetGuard = TargetGuard(allowPrivateTargets: settings.allowPrivateTargets)
     }
 
-    /// A client that follows no redirect (a 3xx is a failed attempt) and keeps `endpointConcurrency` connections per
-    /// host, shut down by its owner.
+    /// A client that follows no redirect (a 3xx is a failed attempt), shut down by its owner. Its pool allows as many
+    /// connections per host as attempts may run at all: endpoints on one host (or one receiver) must not queue behind
+    /// each other's hanging connections; the per-endpoint cap is the dispatcher's.
     public static func makeHTTPClient(settings: WebhookSettings) -> HTTPClient {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
@@ -30,7 +31,7 @@ public struct WebhookSender: Sendable {
             decompression: .disabled
         )
         configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(
-            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: settings.endpointConcurrency)
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: settings.globalConcurrency)
         configuration.httpVersion = .http1Only
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
@@ -56,7 +57,9 @@ public struct WebhookSender: Sendable {
         let client = httpClient
         let timeout = self.timeout
         do {
-            let (status, headers, excerpt) = try await withTimeout(timeout) {
+            // The client's own deadline comes first and says why (a refused connection it kept retrying, say);
+            // this one also bounds reading the body.
+            let (status, headers, excerpt) = try await withTimeout(timeout + .milliseconds(500)) {
                 let response = try await client.execute(request, timeout: .milliseconds(timeout.wholeMilliseconds))
                 var excerpt = ByteBuffer()
                 for try await chunk in response.body where excerpt.readableBytes < Self.excerptLimit {

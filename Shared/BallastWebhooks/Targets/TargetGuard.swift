@@ -14,7 +14,8 @@ import Dispatch
 /// hosts take the same path: `getaddrinfo` reads the odd forms (`2130706433`, `0x7f.1`) exactly as the
 /// HTTP client's resolver will.
 public struct TargetGuard: Sendable {
-    /// For development and tests against local receivers; then no address is refused and nothing resolved.
+    /// For development and tests against local receivers; then no address is refused, but a name is still
+    /// resolved, so that one that does not resolve fails with that reason.
     public let allowPrivateTargets: Bool
 
     public init(allowPrivateTargets: Bool) {
@@ -24,17 +25,24 @@ public struct TargetGuard: Sendable {
     /// Returns when the target may be used; throws `.refusedAddress` naming the first refused address, or
     /// `.unresolvable` when the host has no address.
     public func check(_ target: WebhookTargetURL) async throws(WebhookTargetError) {
-        guard !allowPrivateTargets else { return }
         let host = target.host
+        if allowPrivateTargets && Self.isLiteralAddress(host) { return }
         // getaddrinfo blocks for as long as DNS takes; the cooperative pool must not wait with it.
         let resolved = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[[UInt8]], WebhookTargetError>, Never>) in
             DispatchQueue.global(qos: .utility).async { continuation.resume(returning: Self.addresses(of: host)) }
         }
-        for address in try resolved.get() {
+        let addresses = try resolved.get()
+        guard !allowPrivateTargets else { return }
+        for address in addresses {
             if let reason = TargetAddress.refusal(for: address) {
                 throw .refusedAddress(host: host, address: TargetAddress.text(of: address), reason: reason)
             }
         }
+    }
+
+    /// An IPv6 address or a host of digits and dots: nothing to look up.
+    static func isLiteralAddress(_ host: String) -> Bool {
+        host.contains(":") || host.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
     }
 
     /// Every IPv4 (4 bytes) and IPv6 (16 bytes) address `host` resolves to.

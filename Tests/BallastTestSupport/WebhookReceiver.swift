@@ -1,0 +1,77 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Synchronization
+
+/// A real HTTP server on 127.0.0.1 that records every webhook it receives and answers each as told: the endpoint
+/// of the notifier's tests and of its benchmark sink.
+public final class WebhookReceiver: Sendable {
+    public struct Received: Sendable {
+        /// Header names in lower case.
+        public var headers: [String: String]
+        public var body: String
+        public var path: String
+        public var receivedAt: Date
+    }
+
+    public enum Answer: Sendable {
+        case status(Int, headers: [String: String] = [:], body: String = "ok")
+        /// Never answers (until the receiver stops or `hangLimit` passes).
+        case hang
+    }
+
+    public static let hangLimit: Duration = .seconds(60)
+
+    public let port: Int
+    private let received = Mutex<[Received]>([])
+    private let answer: @Sendable (Int, Received) -> Answer
+
+    private init(port: Int, answer: @escaping @Sendable (Int, Received) -> Answer) {
+        self.port = port
+        self.answer = answer
+    }
+
+    public func url(_ path: String = "/hook") -> String { "http://127.0.0.1:\(port)\(path)" }
+
+    /// Everything received so far, in arrival order.
+    public var requests: [Received] { received.withLock { $0 } }
+
+    /// Runs a receiver for the length of `body`. `answer` gets each request's number (0 for the first) and the request.
+    public static func with<Value: Sendable>(
+        answer: @escaping @Sendable (Int, Received) -> Answer = { _, _ in .status(200) },
+        _ body: @Sendable (WebhookReceiver) async throws -> Value
+    ) async throws -> Value {
+        let receiver = WebhookReceiver(port: try freePort(), answer: answer)
+        let router = Router()
+        router.post("**") { request, context -> Response in
+            let bytes = try await request.body.collect(upTo: 16 << 20)
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName] = field.value }
+            let received = Received(
+                headers: headers, body: String(buffer: bytes), path: request.uri.path, receivedAt: Date())
+            let number = receiver.received.withLock { list in
+                list.append(received)
+                return list.count - 1
+            }
+            switch receiver.answer(number, received) {
+            case .status(let code, let extra, let text):
+                var fields = HTTPFields()
+                for (name, value) in extra { if let name = HTTPField.Name(name) { fields[name] = value } }
+                return Response(status: .init(code: code), headers: fields, body: .init(byteBuffer: ByteBuffer(string: text)))
+            case .hang:
+                try await Task.sleep(for: hangLimit)
+                return Response(status: .gatewayTimeout)
+            }
+        }
+        let started = AsyncStream<Void>.makeStream()
+        let application = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: receiver.port)),
+            onServerRunning: { _ in started.continuation.yield() }, logger: .init(label: "webhook-receiver"))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await application.run() }
+            defer { group.cancelAll() }
+            for await _ in started.stream { break }
+            return try await body(receiver)
+        }
+    }
+}
