@@ -210,6 +210,7 @@ let package = Package(
             name: "BallastTestSupport",
             dependencies: [
                 .product(name: "PropertyBased", package: "swift-property-based"), .product(name: "Hummingbird", package: "hummingbird"),
+                "BallastWebhooks",
             ],
             path: "Tests/BallastTestSupport",
             swiftSettings: swiftSettings
@@ -287,6 +288,7 @@ let package = Package(
                 "BallastPostgres",
                 "BallastRedis",
                 "BallastMarket",
+                "BallastWebhooks",
                 "BallastTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -1,3 +1,4 @@
+import BallastWebhooks
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -73,5 +74,16 @@ public final class WebhookReceiver: Sendable {
             for await _ in started.stream { break }
             return try await body(receiver)
         }
+    }
+}
+
+extension WebhookReceiver.Received {
+    /// Whether the Standard Webhooks headers verify with `secret`.
+    public func verifies(with secret: WebhookSecret) -> Bool {
+        guard let id = headers["webhook-id"], let timestamp = headers["webhook-timestamp"].flatMap({ Int64($0) }),
+            let signature = headers["webhook-signature"]
+        else { return false }
+        return WebhookSignature.verify(
+            id: id, timestamp: timestamp, body: body, header: signature, secret: secret, now: Int64(Date().timeIntervalSince1970))
     }
 }

@@ -101,14 +101,3 @@ enum NotifierHarness {
         init(_ description: String) { self.description = description }
     }
 }
-
-extension WebhookReceiver.Received {
-    /// Whether the Standard Webhooks headers verify with `secret`.
-    func verifies(with secret: WebhookSecret) -> Bool {
-        guard let id = headers["webhook-id"], let timestampText = headers["webhook-timestamp"], let timestamp = Int64(timestampText),
-            let signature = headers["webhook-signature"]
-        else { return false }
-        return WebhookSignature.verify(
-            id: id, timestamp: timestamp, body: body, header: signature, secret: secret, now: Int64(Date().timeIntervalSince1970))
-    }
-}
