@@ -44,6 +44,7 @@ let package = Package(
         .executable(name: "ballast-bench-cron", targets: ["CronBenchmark"]),
         .executable(name: "ballast-scheduler-probe", targets: ["SchedulerProbe"]),
         .executable(name: "ballast-bench-market-data", targets: ["MarketDataBenchmark"]),
+        .executable(name: "ballast-bench-webhook-sink", targets: ["WebhookSink"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -198,6 +199,14 @@ let package = Package(
             name: "MarketDataBenchmark",
             dependencies: ["BallastMarket"],
             path: "Benchmarks/MarketDataBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "WebhookSink",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Benchmarks/WebhookSink",
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -107,6 +107,45 @@ struct RetentionPurgeTests {
         }
     }
 
+    @Test("webhooks.purge deletes events older than 30 days with their deliveries and attempts, unless one is still pending")
+    func webhookEventsOlderThanTheRetentionAreDeleted() async throws {
+        try await TestDatabase.with { database, _ in
+            let now = Date()
+            let user = UUID()
+            let endpoint = UUID()
+            try await database.query("INSERT INTO users (id, name) VALUES (\(user), \("purge-" + user.uuidString))")
+            try await database.query(
+                """
+                INSERT INTO webhook_endpoints (id, user_id, url, event_types, secret)
+                VALUES (\(endpoint), \(user), 'http://example.com/', '{*}', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw')
+                """)
+            for (id, age, status) in [("old", 31.0, "succeeded"), ("old-pending", 40.0, "pending"), ("recent", 29.0, "failed")] {
+                let created = now - age * Self.day
+                try await database.query(
+                    """
+                    INSERT INTO webhook_events (id, user_id, event_type, payload, occurred_at, created_at)
+                    VALUES (\(id), \(user), 'order.filled', '{}', \(created), \(created))
+                    """)
+                let delivery = UUID()
+                try await database.query(
+                    """
+                    INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, next_attempt_at, created_at)
+                    VALUES (\(delivery), \(id), \(endpoint), \(status), CASE WHEN \(status) = 'pending' THEN now() END, \(created))
+                    """)
+                try await database.query(
+                    "INSERT INTO webhook_attempts (delivery_id, number, attempted_at, duration_ms) VALUES (\(delivery), 1, \(created), 5)")
+            }
+            let job = try RetentionJobs.webhooksPurge(try Self.context(database, service: .notifier))
+            #expect(job.name == "webhooks.purge")
+
+            try await Self.run(job, at: now)
+
+            #expect(try await Self.ids("SELECT id FROM webhook_events", in: database) == ["old-pending", "recent"])
+            #expect(try await database.count("SELECT count(*) FROM webhook_deliveries") == 2)
+            #expect(try await database.count("SELECT count(*) FROM webhook_attempts") == 2)
+        }
+    }
+
     @Test("only the owner of the shared tables declares their purges")
     func sharedPurgesRunInOneService() throws {
         // Never started: declaring jobs does not touch the database.
@@ -128,6 +167,7 @@ struct RetentionPurgeTests {
                     "EXPLAIN SELECT ctid FROM trades WHERE traded_at < now() ORDER BY traded_at LIMIT 10",
                     "EXPLAIN SELECT ctid FROM outbox WHERE sent_at < now() ORDER BY sent_at LIMIT 10",
                     "EXPLAIN SELECT ctid FROM processed_messages WHERE processed_at < now() ORDER BY processed_at LIMIT 10",
+                    "EXPLAIN SELECT id FROM webhook_events WHERE created_at < now() ORDER BY created_at LIMIT 10",
                 ] {
                     var lines: [String] = []
                     for try await line in try await connection.query(query, logger: TestServers.logger).decode(String.self) {
@@ -140,6 +180,7 @@ struct RetentionPurgeTests {
             #expect(plans[0].contains("Index Scan using trades_traded_at"))
             #expect(plans[1].contains("Index Scan using outbox_sent_at"))
             #expect(plans[2].contains("Index Scan using processed_messages_processed_at"))
+            #expect(plans[3].contains("Index Scan using webhook_events_by_age"))
         }
     }
 

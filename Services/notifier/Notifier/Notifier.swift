@@ -26,7 +26,8 @@ public enum Notifier {
                 HTTPClientShutdown(client: httpClient), writer, context.makeConsumer(of: StreamName.events, handler: intake),
                 dispatcher, BacklogGauges(store: store, logger: context.logger),
             ],
-            consumedStreams: [StreamName.events]
+            consumedStreams: [StreamName.events],
+            jobs: [try RetentionJobs.webhooksPurge(context)]
         )
     }
 }

@@ -35,6 +35,24 @@ public struct RetentionPurge: Sendable {
         try await delete(from: "processed_messages", olderThan: cutoff, by: "processed_at", until: deadline)
     }
 
+    /// Deletes webhook events stored before `cutoff` with their deliveries and attempts, except events that still
+    /// have a delivery pending.
+    public func deleteWebhookEvents(createdBefore cutoff: Date, deadline: ContinuousClock.Instant) async throws -> Int {
+        try await inBatches(until: deadline) { limit in
+            """
+            WITH deleted AS (
+                DELETE FROM webhook_events WHERE id = ANY(ARRAY(
+                    SELECT e.id FROM webhook_events e WHERE e.created_at < \(cutoff)
+                      AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id AND d.status = 'pending')
+                    ORDER BY e.created_at LIMIT \(limit)
+                ))
+                RETURNING 1
+            )
+            SELECT count(*)::bigint FROM deleted
+            """
+        }
+    }
+
     /// One table's rows whose `column` is before `cutoff`, oldest first, `batchSize` per statement. The table
     /// and column are this file's constants, never input.
     private func delete(

@@ -3,8 +3,8 @@ import BallastPostgres
 import BallastScheduler
 import Foundation
 
-/// The scheduled purges that keep `trades`, sent `outbox` rows and `processed_messages` from growing
-/// forever (durations in `RetentionSettings`). Candles are kept.
+/// The scheduled purges that keep `trades`, sent `outbox` rows, `processed_messages` and the webhook delivery log
+/// from growing forever (durations in `RetentionSettings`). Candles are kept.
 ///
 /// market-data, which writes `trades`, declares `trades.purge`. `outbox` and `processed_messages` are
 /// shared by every service, and a job name belongs to one service, so one service runs both purges for
@@ -24,6 +24,16 @@ public enum RetentionJobs {
         let retention = context.configuration.retention.trades
         return try job("trades.purge", table: "trades") { run, deadline in
             try await purge.deleteTrades(tradedBefore: run.tick - retention, deadline: deadline)
+        }
+    }
+
+    /// `webhooks.purge`, every 10 minutes: webhook events (with their deliveries and attempts) older than
+    /// `BALLAST_RETENTION_WEBHOOK_DAYS`, unless a delivery is still pending. The notifier declares it.
+    public static func webhooksPurge(_ context: ServiceContext) throws -> Job {
+        let purge = RetentionPurge(database: context.database, logger: context.logger)
+        let retention = context.configuration.retention.webhookEvents
+        return try job("webhooks.purge", table: "webhook_events") { run, deadline in
+            try await purge.deleteWebhookEvents(createdBefore: run.tick - retention, deadline: deadline)
         }
     }
 

@@ -1,13 +1,16 @@
 import BallastCore
 
-/// How long `trades`, sent `outbox` rows and `processed_messages` are kept (see docs/configuration.md).
+/// How long `trades`, sent `outbox` rows, `processed_messages` and the webhook delivery log are kept (see
+/// docs/configuration.md).
 public struct RetentionSettings: Sendable, Equatable {
     public var trades: Duration
+    public var webhookEvents: Duration
     public var sentOutbox: Duration
     public var processedMessages: Duration
 
     public init(environment: EnvironmentReader = EnvironmentReader()) throws(ConfigurationError) {
         trades = .days(try environment.integer("BALLAST_RETENTION_TRADES_DAYS", default: 30, range: 1...36_500))
+        webhookEvents = .days(try environment.integer("BALLAST_RETENTION_WEBHOOK_DAYS", default: 30, range: 1...36_500))
         sentOutbox = .hours(try environment.integer("BALLAST_RETENTION_OUTBOX_SENT_HOURS", default: 24, range: 1...87_600))
         processedMessages = .days(
             try environment.integer("BALLAST_RETENTION_PROCESSED_MESSAGES_DAYS", default: 30, range: 1...36_500)
