@@ -8,7 +8,7 @@ import Synchronization
 /// of the notifier's tests and of its benchmark sink.
 public final class WebhookReceiver: Sendable {
     public struct Received: Sendable {
-        /// Header names in lower case.
+        /// Header names in lower case; `host` is the request's authority.
         public var headers: [String: String]
         public var body: String
         public var path: String
@@ -48,6 +48,8 @@ public final class WebhookReceiver: Sendable {
             let bytes = try await request.body.collect(upTo: 16 << 20)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
+            // HTTP/1's Host arrives as the request's authority.
+            headers["host"] = request.head.authority
             let received = Received(
                 headers: headers, body: String(buffer: bytes), path: request.uri.path, receivedAt: Date())
             let number = receiver.received.withLock { list in

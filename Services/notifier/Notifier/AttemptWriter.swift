@@ -11,10 +11,18 @@ final class AttemptWriter: Service, Sendable {
     /// How long results gather before they are written.
     static let gatherInterval: Duration = .milliseconds(5)
     static let maxBatch = 1_000
+    /// A result that failed this many writes on its own is dropped (logged and counted); its delivery's lease ends
+    /// and it is attempted again, instead of the result blocking the queue forever.
+    static let maxWritesPerResult = 5
+
+    private struct Queued {
+        var record: AttemptRecord
+        var failedWrites = 0
+    }
 
     private let store: WebhookDeliveryStore
     private let settings: WebhookSettings
-    private let queued = Mutex<[AttemptRecord]>([])
+    private let queued = Mutex<[Queued]>([])
     private let arrived = Wakeup()
     private let logger: Logger
 
@@ -24,11 +32,12 @@ final class AttemptWriter: Service, Sendable {
         self.logger = logger
     }
 
-    func add(_ record: AttemptRecord) async {
-        queued.withLock { $0.append(record) }
+    func add(_ record: AttemptRecord) {
+        queued.withLock { $0.append(Queued(record: record)) }
         arrived.wake()
     }
 
+    /// Writes until shutdown, then once more for what the dispatcher's last attempts queued (it stops first).
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { await self.arrived.wait(upTo: .seconds(1)) }
@@ -41,16 +50,23 @@ final class AttemptWriter: Service, Sendable {
     /// Writes what is queued, in batches; a batch that fails is split so one bad record cannot hold back the rest.
     func flush() async {
         while true {
-            let batch = queued.withLock { queue -> [AttemptRecord] in
+            let batch = queued.withLock { queue -> [Queued] in
                 let batch = Array(queue.prefix(Self.maxBatch))
                 queue.removeFirst(batch.count)
                 return batch
             }
             guard !batch.isEmpty else { return }
-            if await write(batch) { continue }
-            for record in batch where !(await write([record])) {
-                // Kept for the next flush; the lease keeps other instances off the delivery meanwhile.
-                queued.withLock { $0.append(record) }
+            if await write(batch.map(\.record)) { continue }
+            for var item in batch where !(await write([item.record])) {
+                item.failedWrites += 1
+                if item.failedWrites >= Self.maxWritesPerResult {
+                    NotifierMetrics.resultDropped()
+                    logger.error(
+                        "an attempt's result cannot be written; dropped, the delivery will be attempted again",
+                        metadata: ["delivery_id": "\(item.record.deliveryID)", "attempt": "\(item.record.attempt)"])
+                } else {
+                    queued.withLock { $0.append(item) }
+                }
             }
             return
         }

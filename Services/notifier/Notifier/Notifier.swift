@@ -13,21 +13,23 @@ public enum Notifier {
     public static func buildServices(_ context: ServiceContext, settings: WebhookSettings) throws -> ServiceDefinition {
         let httpClient = WebhookSender.makeHTTPClient(settings: settings)
         let store = WebhookDeliveryStore(database: context.database, outboxWakeup: context.outboxWakeup, logger: context.logger)
-        let dispatcherWakeup = Wakeup()
         let writer = AttemptWriter(store: store, settings: settings, logger: context.logger)
         let dispatcher = DeliveryDispatcher(
             store: store, sender: WebhookSender(httpClient: httpClient, settings: settings), writer: writer, settings: settings,
-            wakeup: dispatcherWakeup, logger: context.logger)
-        let intake = EventIntake(database: context.database, dispatcherWakeup: dispatcherWakeup, logger: context.logger)
+            logger: context.logger)
+        let intake = EventIntake(
+            database: context.database, dispatcher: dispatcher, store: store, lease: settings.lease, logger: context.logger)
         return ServiceDefinition(
-            // A service group stops its services in reverse order: the dispatcher finishes its attempts before the
-            // writer's last flush, and the HTTP client goes last.
+            // A service group stops its services in reverse order: the intake stops handing deliveries over, the
+            // dispatcher finishes its attempts, the writer writes their results, and the HTTP client goes last.
             services: [
-                HTTPClientShutdown(client: httpClient), writer, context.makeConsumer(of: StreamName.events, handler: intake),
-                dispatcher, BacklogGauges(store: store, logger: context.logger),
+                HTTPClientShutdown(client: httpClient), writer, dispatcher, context.makeConsumer(of: StreamName.events, handler: intake),
+                BacklogGauges(store: store, logger: context.logger),
             ],
             consumedStreams: [StreamName.events],
-            jobs: [try RetentionJobs.webhooksPurge(context)]
+            jobs: [try RetentionJobs.webhooksPurge(context)],
+            // Attempts under way at SIGTERM finish and their results are written before the process exits.
+            shutdownGracePeriod: settings.timeout + .seconds(5)
         )
     }
 }

@@ -16,6 +16,10 @@ enum NotifierMetrics {
             result.duration.wholeNanoseconds)
     }
 
+    static func resultDropped() {
+        Counter(label: "ballast_webhook_results_dropped_total").increment()
+    }
+
     static func endpointDisabled() {
         Counter(label: "ballast_webhook_endpoints_disabled_total").increment()
     }

@@ -28,10 +28,16 @@ public struct WebhookDeliveryStore: Sendable {
 
     /// Stores `events` and one delivery for each endpoint of their owner that receives their type, in the caller's
     /// transaction (the consumer's, beside the messages' `processed_messages` rows). A disabled endpoint gets a
-    /// `missed` delivery that `recover` can send later. Returns how many deliveries are due now.
+    /// `missed` delivery that `recover` can send later.
+    ///
+    /// With a `lease`, the deliveries to enabled endpoints are claimed for their first attempt as they are written
+    /// (no second statement, no claim query) and returned for the caller to attempt once the transaction commits;
+    /// without one they are due at once for any instance's `claimDue`.
     @discardableResult
-    public static func store(_ events: [WebhookEvent], on connection: PostgresConnection, logger: Logger) async throws -> Int {
-        guard !events.isEmpty else { return 0 }
+    public static func store(
+        _ events: [WebhookEvent], claimingFor lease: Duration? = nil, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [ClaimedDelivery] {
+        guard !events.isEmpty else { return [] }
         let rows = try await connection.query(
             """
             WITH input AS (
@@ -41,7 +47,8 @@ public struct WebhookDeliveryStore: Sendable {
                 ) AS e(id, event_type, user_id, payload, occurred_at)
             ),
             matches AS (
-                SELECT i.id AS event_id, w.id AS endpoint_id, w.enabled
+                SELECT i.id AS event_id, w.id AS endpoint_id, w.enabled, w.url, w.secret,
+                    CASE WHEN w.previous_secret_until > now() THEN w.previous_secret END AS previous_secret
                 FROM input i JOIN webhook_endpoints w
                   ON w.user_id = i.user_id AND (i.event_type = ANY(w.event_types) OR '*' = ANY(w.event_types))
             ),
@@ -53,18 +60,36 @@ public struct WebhookDeliveryStore: Sendable {
                 RETURNING id
             ),
             delivered AS (
-                INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, next_attempt_at)
-                SELECT gen_random_uuid(), m.event_id, m.endpoint_id,
-                    CASE WHEN m.enabled THEN 'pending' ELSE 'missed' END, CASE WHEN m.enabled THEN now() END
+                INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, attempt_count, next_attempt_at)
+                SELECT gen_random_uuid(), m.event_id, m.endpoint_id, CASE WHEN m.enabled THEN 'pending' ELSE 'missed' END,
+                    CASE WHEN m.enabled AND \(lease != nil) THEN 1 ELSE 0 END,
+                    CASE WHEN m.enabled THEN now() + \(lease?.wholeMilliseconds ?? 0) * interval '1 millisecond' END
                 FROM matches m JOIN stored s ON s.id = m.event_id
-                RETURNING status
+                RETURNING id, event_id, endpoint_id, attempt_count
             )
-            SELECT count(*) FILTER (WHERE status = 'pending') FROM delivered
+            SELECT d.id, d.attempt_count, 1, false, d.endpoint_id, m.url, m.secret, m.previous_secret,
+                i.id, i.event_type, i.user_id, i.payload, i.occurred_at
+            FROM delivered d JOIN matches m ON m.event_id = d.event_id AND m.endpoint_id = d.endpoint_id
+            JOIN input i ON i.id = d.event_id
+            WHERE d.attempt_count = 1
             """,
             logger: logger
         )
-        for try await due in rows.decode(Int.self) { return due }
-        return 0
+        return try await claimed(rows)
+    }
+
+    /// Gives claimed deliveries back unattempted (the instance had no slot for them): due again at once, their
+    /// attempt uncounted. A delivery claimed again since (the lease ended) is left alone.
+    public func release(_ deliveries: [ClaimedDelivery]) async throws {
+        guard !deliveries.isEmpty else { return }
+        try await database.query(
+            """
+            UPDATE webhook_deliveries d SET attempt_count = d.attempt_count - 1, next_attempt_at = now(), updated_at = now()
+            FROM unnest(\(deliveries.map(\.id))::uuid[], \(deliveries.map { Int32($0.attempt) })::int4[]) AS r(id, number)
+            WHERE d.id = r.id AND d.attempt_count = r.number AND d.status = 'pending'
+            """,
+            logger: logger
+        )
     }
 
     // MARK: Attempts
@@ -162,11 +187,13 @@ public struct WebhookDeliveryStore: Sendable {
         let disabled = try await database.transaction(logger: logger) { connection -> [DisabledEndpoint] in
             let deliveryIDs = records.map(\.deliveryID)
             // Endpoints in one order, so that two instances writing results for the same endpoints never deadlock.
+            // NO KEY UPDATE: the intake's inserts hold KEY SHARE on the endpoints they deliver to, which this must
+            // not wait for (nor they for it).
             let locked = try await connection.query(
                 """
                 SELECT w.id FROM webhook_endpoints w
                 WHERE w.id IN (SELECT endpoint_id FROM webhook_deliveries WHERE id = ANY(\(deliveryIDs)::uuid[]))
-                ORDER BY w.id FOR UPDATE OF w
+                ORDER BY w.id FOR NO KEY UPDATE OF w
                 """,
                 logger: logger
             )
@@ -218,9 +245,10 @@ public struct WebhookDeliveryStore: Sendable {
                     \(records.map(\.result.attemptedAt))::timestamptz[],
                     \(records.map { Int32(clamping: $0.result.duration.wholeMilliseconds) })::int4[],
                     \(records.map { Int32($0.result.statusCode ?? 0) })::int4[],
-                    \(records.map { $0.result.responseExcerpt ?? "" })::text[], \(records.map { $0.result.error ?? "" })::text[],
-                    \(statuses)::text[], \(nextAttempts)::timestamptz[]
-                ) AS r(delivery_id, number, attempted_at, duration_ms, status_code, excerpt, error, status, next_attempt_at)
+                    \(records.map { Self.storable($0.result.responseExcerpt) })::text[],
+                    \(records.map { Self.storable($0.result.error) })::text[],
+                    \(statuses)::text[], \(nextAttempts)::timestamptz[], \(records.map(\.result.succeeded))::bool[]
+                ) AS r(delivery_id, number, attempted_at, duration_ms, status_code, excerpt, error, status, next_attempt_at, succeeded)
                 WHERE EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.id = r.delivery_id)
             ),
             logged AS (
@@ -234,22 +262,23 @@ public struct WebhookDeliveryStore: Sendable {
                     status = i.status, next_attempt_at = CASE WHEN i.status = 'pending' THEN i.next_attempt_at END, updated_at = now()
                 FROM input i
                 WHERE d.id = i.delivery_id AND d.attempt_count = i.number AND d.status = 'pending'
-                RETURNING d.endpoint_id, d.is_test, i.status, i.attempted_at
+                RETURNING d.endpoint_id, d.is_test, i.status, i.attempted_at, i.succeeded
             ),
-            finals AS (
-                SELECT u.endpoint_id, u.status, u.attempted_at FROM updated u
-                WHERE NOT u.is_test AND u.status IN ('succeeded', 'failed')
+            counted AS (
+                -- Test deliveries count toward no streak.
+                SELECT u.endpoint_id, u.status, u.attempted_at, u.succeeded FROM updated u WHERE NOT u.is_test
             ),
             last_success AS (
-                SELECT endpoint_id, max(attempted_at) AS at FROM finals WHERE status = 'succeeded' GROUP BY endpoint_id
+                SELECT endpoint_id, max(attempted_at) AS at FROM counted WHERE succeeded GROUP BY endpoint_id
             ),
             streaks AS (
-                -- The failures after the batch's last success, which (if any) ends the endpoint's earlier streak.
-                SELECT f.endpoint_id, ls.at AS succeeded_at,
-                    count(*) FILTER (WHERE f.status = 'failed' AND (ls.at IS NULL OR f.attempted_at > ls.at)) AS failures,
-                    min(f.attempted_at) FILTER (WHERE f.status = 'failed' AND (ls.at IS NULL OR f.attempted_at > ls.at)) AS first_failure
-                FROM finals f LEFT JOIN last_success ls USING (endpoint_id)
-                GROUP BY f.endpoint_id, ls.at
+                -- A success ends the endpoint's streak; what failed after the batch's last success starts the next:
+                -- deliveries whose schedule ran out count, and the streak began at its first failed attempt.
+                SELECT c.endpoint_id, ls.at AS succeeded_at,
+                    count(*) FILTER (WHERE c.status = 'failed' AND (ls.at IS NULL OR c.attempted_at > ls.at)) AS failures,
+                    min(c.attempted_at) FILTER (WHERE NOT c.succeeded AND (ls.at IS NULL OR c.attempted_at > ls.at)) AS first_failure
+                FROM counted c LEFT JOIN last_success ls USING (endpoint_id)
+                GROUP BY c.endpoint_id, ls.at
             ),
             touched AS (
                 SELECT endpoint_id, max(attempted_at) AS last_attempt FROM updated GROUP BY endpoint_id
@@ -259,12 +288,17 @@ public struct WebhookDeliveryStore: Sendable {
                 failure_count = CASE WHEN s.endpoint_id IS NULL THEN w.failure_count
                     WHEN s.succeeded_at IS NULL THEN w.failure_count + s.failures ELSE s.failures END,
                 failing_since = CASE WHEN s.endpoint_id IS NULL THEN w.failing_since
-                    WHEN s.failures = 0 THEN NULL
                     WHEN s.succeeded_at IS NULL THEN coalesce(w.failing_since, s.first_failure)
                     ELSE s.first_failure END
             FROM touched t LEFT JOIN streaks s USING (endpoint_id)
             WHERE w.id = t.endpoint_id
             """
+    }
+
+    /// `text` without NUL, which a PostgreSQL text refuses (a binary answer's excerpt); "" for none.
+    private static func storable(_ text: String?) -> String {
+        guard let text else { return "" }
+        return text.contains("\0") ? text.replacingOccurrences(of: "\0", with: "") : text
     }
 
     // MARK: The API

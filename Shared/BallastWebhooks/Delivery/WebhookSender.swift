@@ -47,19 +47,19 @@ public struct WebhookSender: Sendable {
         let target: WebhookTargetURL
         do {
             target = try WebhookTargetURL(parsing: delivery.url)
-            try await targetGuard.check(target)
         } catch {
             return result(error: error.description)
         }
         let secrets = delivery.secrets.compactMap { try? WebhookSecret(parsing: $0) }
         guard let current = secrets.first else { return result(error: "the endpoint's secret cannot be read") }
-        let request = Self.request(delivery, to: target, secrets: secrets, current: current, at: attemptedAt)
-        let client = httpClient
-        let timeout = self.timeout
+        let (client, timeout, targetGuard) = (httpClient, self.timeout, self.targetGuard)
         do {
-            // The client's own deadline comes first and says why (a refused connection it kept retrying, say);
-            // this one also bounds reading the body.
+            // One deadline for the lookup, the request and its answer: a name server that never answers is a
+            // timeout like an endpoint that never answers.
             let (status, headers, excerpt) = try await withTimeout(timeout + .milliseconds(500)) {
+                let addresses = try await targetGuard.resolve(target)
+                let request = Self.request(delivery, to: target, at: attemptedAt, pinnedTo: addresses.first, secrets: secrets, current: current)
+                // The client's own deadline comes first and says why (a refused connection it kept retrying, say).
                 let response = try await client.execute(request, timeout: .milliseconds(timeout.wholeMilliseconds))
                 var excerpt = ByteBuffer()
                 for try await chunk in response.body where excerpt.readableBytes < Self.excerptLimit {
@@ -77,6 +77,8 @@ public struct WebhookSender: Sendable {
             }
             let retryAfter = status == 429 || status == 503 ? headers.first(name: "retry-after").flatMap(Self.retryAfter) : nil
             return result(status: status, excerpt: text, retryAfter: retryAfter)
+        } catch let error as WebhookTargetError {
+            return result(error: error.description)
         } catch is TimeoutError {
             return result(error: "timed out after \(timeout)")
         } catch {
@@ -84,12 +86,24 @@ public struct WebhookSender: Sendable {
         }
     }
 
+    /// The signed request. A plain-HTTP target whose name was resolved is sent to the address that was checked, with
+    /// the name in `Host`, so a name server cannot answer the check with a public address and the connection with
+    /// a private one. HTTPS keeps the name, which the certificate must match.
     static func request(
-        _ delivery: ClaimedDelivery, to target: WebhookTargetURL, secrets: [WebhookSecret], current: WebhookSecret, at time: Date
+        _ delivery: ClaimedDelivery, to target: WebhookTargetURL, at time: Date, pinnedTo address: [UInt8]?, secrets: [WebhookSecret],
+        current: WebhookSecret
     ) -> HTTPClientRequest {
         let timestamp = Int64(time.timeIntervalSince1970)
         let body = delivery.event.payload
         var request = HTTPClientRequest(url: target.url.absoluteString)
+        if !target.isHTTPS, let address, var components = URLComponents(url: target.url, resolvingAgainstBaseURL: false) {
+            let text = TargetAddress.text(of: address)
+            components.host = address.count == 16 ? "[\(text)]" : text
+            if let pinned = components.string {
+                request = HTTPClientRequest(url: pinned)
+                request.headers.add(name: "Host", value: components.port.map { "\(target.host):\($0)" } ?? target.host)
+            }
+        }
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: userAgent)

@@ -111,13 +111,15 @@ public struct WebhookEndpointStore: Sendable {
         return endpoint
     }
 
-    /// Sets the failure fields back when `enabling` (an SQL boolean) is true.
+    /// Sets the failure fields back when `enabling` (an SQL boolean) turns a disabled endpoint on: a client that sends
+    /// every field with each update (`"enabled": true` included) must not wipe the streak that auto-disable counts.
+    /// In a SET list, `enabled` is the row's value before the update.
     private static func resetWhenEnabled(_ enabling: String) -> String {
         """
-        disabled_at = CASE WHEN \(enabling) THEN NULL ELSE disabled_at END,
-        disabled_reason = CASE WHEN \(enabling) THEN NULL ELSE disabled_reason END,
-        failure_count = CASE WHEN \(enabling) THEN 0 ELSE failure_count END,
-        failing_since = CASE WHEN \(enabling) THEN NULL ELSE failing_since END
+        disabled_at = CASE WHEN \(enabling) AND NOT enabled THEN NULL ELSE disabled_at END,
+        disabled_reason = CASE WHEN \(enabling) AND NOT enabled THEN NULL ELSE disabled_reason END,
+        failure_count = CASE WHEN \(enabling) AND NOT enabled THEN 0 ELSE failure_count END,
+        failing_since = CASE WHEN \(enabling) AND NOT enabled THEN NULL ELSE failing_since END
         """
     }
 

@@ -25,19 +25,26 @@ public struct TargetGuard: Sendable {
     /// Returns when the target may be used; throws `.refusedAddress` naming the first refused address, or
     /// `.unresolvable` when the host has no address.
     public func check(_ target: WebhookTargetURL) async throws(WebhookTargetError) {
+        _ = try await resolve(target)
+    }
+
+    /// The addresses the target's host resolves to, every one of them allowed; none when the host is an address
+    /// already and private targets are allowed (nothing to look up).
+    public func resolve(_ target: WebhookTargetURL) async throws(WebhookTargetError) -> [[UInt8]] {
         let host = target.host
-        if allowPrivateTargets && Self.isLiteralAddress(host) { return }
+        if allowPrivateTargets && Self.isLiteralAddress(host) { return [] }
         // getaddrinfo blocks for as long as DNS takes; the cooperative pool must not wait with it.
         let resolved = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[[UInt8]], WebhookTargetError>, Never>) in
             DispatchQueue.global(qos: .utility).async { continuation.resume(returning: Self.addresses(of: host)) }
         }
         let addresses = try resolved.get()
-        guard !allowPrivateTargets else { return }
+        guard !allowPrivateTargets else { return addresses }
         for address in addresses {
             if let reason = TargetAddress.refusal(for: address) {
                 throw .refusedAddress(host: host, address: TargetAddress.text(of: address), reason: reason)
             }
         }
+        return addresses
     }
 
     /// An IPv6 address or a host of digits and dots: nothing to look up.

@@ -205,6 +205,68 @@ struct NotifierDeliveryTests {
         }
     }
 
+    @Test("a short outage does not disable: failures within the span stay counted, and a success ends the streak")
+    func shortOutageDoesNotDisable() async throws {
+        try await TestDatabase.with { database, _ in
+            let down = Mutex(true)
+            try await WebhookReceiver.with(answer: { _, _ in down.withLock { $0 } ? .status(503) : .status(200) }) { receiver in
+                let user = try await NotifierHarness.user(database)
+                let endpoint = try await NotifierHarness.endpoint(database, user: user, url: receiver.url())
+                let settings = try NotifierHarness.settings([
+                    "BALLAST_WEBHOOK_RETRY_SCHEDULE": "0", "BALLAST_WEBHOOK_DISABLE_AFTER_FAILURES": "2", "BALLAST_WEBHOOK_DISABLE_AFTER_HOURS": "1",
+                ])
+                let store = WebhookEndpointStore(database: database, logger: TestServers.logger)
+                try await NotifierHarness.running(database, settings: settings) {
+                    for _ in 0..<3 { try await NotifierHarness.deliver([try NotifierHarness.event(user: user)], to: database).first?.get() }
+                    #expect(await eventually { try await store.get(endpoint.id, user: user)?.failureCount == 3 })
+                    let failing = try #require(try await store.get(endpoint.id, user: user))
+                    // Three failed deliveries, more than the two allowed, but within the hour: still enabled.
+                    #expect(failing.enabled && failing.failingSince != nil)
+                    // A client saving the endpoint with every field, enabled included, does not wipe the streak.
+                    _ = try await store.update(endpoint.id, user: user, changes: WebhookEndpointChanges(description: "saved", enabled: true))
+                    #expect(try await store.get(endpoint.id, user: user)?.failureCount == 3)
+                    down.withLock { $0 = false }
+                    try await NotifierHarness.deliver([try NotifierHarness.event(user: user)], to: database).first?.get()
+                    #expect(await eventually { try await store.get(endpoint.id, user: user)?.failureCount == 0 })
+                }
+                let healed = try #require(try await store.get(endpoint.id, user: user))
+                #expect(healed.enabled && healed.failingSince == nil && healed.lastTriggeredAt != nil)
+            }
+        }
+    }
+
+    @Test("an answer whose body holds a NUL byte is logged without it, and the delivery follows its schedule")
+    func binaryAnswerIsLogged() async throws {
+        try await TestDatabase.with { database, _ in
+            try await WebhookReceiver.with(answer: { number, _ in number == 0 ? .status(500, body: "bad\u{0}body") : .status(200) }) { receiver in
+                let user = try await NotifierHarness.user(database)
+                let endpoint = try await NotifierHarness.endpoint(database, user: user, url: receiver.url())
+                try await NotifierHarness.running(database, settings: try NotifierHarness.settings()) {
+                    try await NotifierHarness.deliver([try NotifierHarness.event(user: user)], to: database).first?.get()
+                    #expect(await eventually { try await NotifierHarness.deliveries(of: endpoint.id, in: database).first?.status == "succeeded" })
+                }
+                #expect(try await NotifierHarness.attempts(of: endpoint.id, in: database).map(\.status) == [500, 200])
+                let rows = try await database.query("SELECT response_excerpt FROM webhook_attempts WHERE status_code = 500")
+                for try await excerpt in rows.decode(String?.self) { #expect(excerpt == "badbody") }
+            }
+        }
+    }
+
+    @Test("a plain-HTTP endpoint named by a host name, sent to the address that was checked, still gets its name in Host")
+    func plainHTTPIsPinnedToTheCheckedAddress() async throws {
+        try await TestDatabase.with { database, _ in
+            try await WebhookReceiver.with { receiver in
+                let user = try await NotifierHarness.user(database)
+                let endpoint = try await NotifierHarness.endpoint(database, user: user, url: "http://localhost:\(receiver.port)/named")
+                try await NotifierHarness.running(database, settings: try NotifierHarness.settings()) {
+                    try await NotifierHarness.deliver([try NotifierHarness.event(user: user)], to: database).first?.get()
+                    #expect(await eventually { try await NotifierHarness.deliveries(of: endpoint.id, in: database).first?.status == "succeeded" })
+                }
+                #expect(receiver.requests.map { $0.headers["host"] } == ["localhost:\(receiver.port)"])
+            }
+        }
+    }
+
     @Test("a redirect, a name that does not resolve, a closed port and a timeout are failed attempts that say why")
     func failureReasons() async throws {
         try await TestDatabase.with { database, _ in

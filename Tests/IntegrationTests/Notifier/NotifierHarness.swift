@@ -5,6 +5,7 @@ import BallastTestSupport
 import BallastWebhooks
 import Foundation
 import PostgresNIO
+import ServiceLifecycle
 
 @testable import Notifier
 
@@ -19,36 +20,57 @@ enum NotifierHarness {
         return try WebhookSettings(environment: EnvironmentReader(values))
     }
 
-    /// Feeds `envelopes` to the notifier's intake as if read from `ballast:events`.
+    /// The first dispatcher of the innermost `running`, which the intake hands its claimed deliveries to.
+    @TaskLocal static var dispatcher: DeliveryDispatcher?
+
+    /// Feeds `envelopes` to the notifier's intake as if read from `ballast:events` (inside `running`).
     @discardableResult
     static func deliver(_ envelopes: [Envelope], to database: PostgresClient) async throws -> [Result<Void, any Error>] {
-        let intake = EventIntake(database: database, dispatcherWakeup: Wakeup(), logger: TestServers.logger)
+        guard let dispatcher else { throw HarnessError("deliver runs inside NotifierHarness.running") }
+        let store = WebhookDeliveryStore(database: database, logger: TestServers.logger)
+        let intake = EventIntake(
+            database: database, dispatcher: dispatcher, store: store, lease: .seconds(12), logger: TestServers.logger)
         let messages = envelopes.enumerated().map { index, envelope in
             StreamMessage(stream: StreamName.events, entryID: "\(index + 1)-0", envelope: envelope, deliveryCount: 1)
         }
         return await intake.handle(messages)
     }
 
-    /// Runs `instances` notifiers (dispatcher and writer each) while `body` runs.
+    /// Runs `instances` notifiers (dispatcher and writer each) while `body` runs, then shuts them down the way SIGTERM
+    /// does: attempts under way finish and their results are written.
     static func running<Value: Sendable>(
         _ database: PostgresClient, settings: WebhookSettings, instances: Int = 1, _ body: @Sendable () async throws -> Value
     ) async throws -> Value {
         let client = WebhookSender.makeHTTPClient(settings: settings)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        var dispatchers: [DeliveryDispatcher] = []
+        for _ in 0..<instances {
+            let store = WebhookDeliveryStore(database: database, logger: TestServers.logger)
+            let writer = AttemptWriter(store: store, settings: settings, logger: TestServers.logger)
+            let dispatcher = DeliveryDispatcher(
+                store: store, sender: WebhookSender(httpClient: client, settings: settings), writer: writer, settings: settings,
+                logger: TestServers.logger)
+            services += [.init(service: writer), .init(service: dispatcher)]
+            dispatchers.append(dispatcher)
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: TestServers.logger))
         let result: Result<Value, any Error>
         do {
-            result = .success(try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<instances {
-                    let store = WebhookDeliveryStore(database: database, logger: TestServers.logger)
-                    let writer = AttemptWriter(store: store, settings: settings, logger: TestServers.logger)
-                    let dispatcher = DeliveryDispatcher(
-                        store: store, sender: WebhookSender(httpClient: client, settings: settings), writer: writer, settings: settings,
-                        wakeup: Wakeup(), logger: TestServers.logger)
-                    group.addTask { try await writer.run() }
-                    group.addTask { try await dispatcher.run() }
-                }
-                defer { group.cancelAll() }
-                return try await body()
-            })
+            result = .success(
+                try await withThrowingTaskGroup(of: Void.self) { tasks in
+                    tasks.addTask { try await group.run() }
+                    let value: Result<Value, any Error>
+                    do {
+                        value = .success(try await $dispatcher.withValue(dispatchers[0]) { try await body() })
+                    } catch {
+                        value = .failure(error)
+                    }
+                    await group.triggerGracefulShutdown()
+                    try await tasks.waitForAll()
+                    return try value.get()
+                })
         } catch {
             result = .failure(error)
         }
