@@ -8,24 +8,52 @@ import ServiceLifecycle
 import Synchronization
 
 /// Makes the attempts of deliveries: those the intake claimed as it stored them (handed over with `submit`), and due
-/// ones it claims from Postgres (retries, and what any instance could not start), each attempt in its own task, the
-/// results to `AttemptWriter`.
+/// ones it claims from Postgres (retries, and what an instance gave back), with the results going to `AttemptWriter`.
 ///
-/// Isolation: at most `endpointConcurrency` attempts per endpoint and `globalConcurrency` in all run at once in
-/// this instance. A submitted delivery without a slot is released (due again for whoever has one); a claim takes
-/// only what fits. So an endpoint that hangs holds its own slots until its timeout, and nothing else.
+/// Claimed deliveries wait in a queue per endpoint, worked off by at most `endpointConcurrency` tasks per endpoint and
+/// `globalConcurrency` in all. A delivery may wait only `maxQueueWait`, well inside its lease; one that waited longer
+/// (its endpoint is slow) is released, due again for whichever instance has a slot. So an endpoint that hangs holds
+/// its own slots and nothing else, and no claimed delivery outlives its lease unattempted here.
 final class DeliveryDispatcher: Service, Sendable {
     /// How often due deliveries are looked for when nothing asks sooner.
     static let pollInterval: Duration = .milliseconds(500)
     /// The most deliveries one claim takes.
     static let claimLimit = 500
 
+    private struct Queued {
+        var delivery: ClaimedDelivery
+        var since: ContinuousClock.Instant
+    }
+
+    private struct Endpoint {
+        var queue: [Queued] = []
+        var head = 0
+        var workers = 0
+
+        var waiting: Int { queue.count - head }
+
+        mutating func popFirst() -> Queued? {
+            guard head < queue.count else { return nil }
+            defer {
+                head += 1
+                if head > 64 && head * 2 > queue.count {
+                    queue.removeFirst(head)
+                    head = 0
+                }
+            }
+            return queue[head]
+        }
+
+        func peekFirst() -> Queued? { head < queue.count ? queue[head] : nil }
+    }
+
     private struct State {
-        var inFlight: [UUID: Int] = [:]
-        var running = 0
-        var submitted: [ClaimedDelivery] = []
-        /// Set when a claim could find work now: at start, when a claim came back full, when a slot frees up at an
-        /// endpoint that had more due than its cap, or when all slots were taken.
+        var endpoints: [UUID: Endpoint] = [:]
+        var workers = 0
+        var waiting = 0
+        var expired: [ClaimedDelivery] = []
+        /// Set when a claim could find work now: at start, when a claim came back full, or when an endpoint that had
+        /// more due than it could take runs out of queued work.
         var claimRequested = true
         var backlogged: Set<UUID> = []
     }
@@ -34,6 +62,10 @@ final class DeliveryDispatcher: Service, Sendable {
     private let sender: WebhookSender
     private let writer: AttemptWriter
     private let settings: WebhookSettings
+    /// How long a claimed delivery may wait here for a slot: its lease minus the attempt's timeout, with a margin.
+    private let maxQueueWait: Duration
+    /// The most deliveries waiting here at once; beyond it, handed-over deliveries are released at once.
+    private let maxWaiting: Int
     private let wakeup = Wakeup()
     private let state = Mutex(State())
     private let logger: Logger
@@ -43,13 +75,15 @@ final class DeliveryDispatcher: Service, Sendable {
         self.sender = sender
         self.writer = writer
         self.settings = settings
+        self.maxQueueWait = max(.seconds(1), settings.lease - settings.timeout - .seconds(5))
+        self.maxWaiting = settings.globalConcurrency * 20
         self.logger = logger
     }
 
-    /// Deliveries the intake claimed in a transaction that has committed: attempted now if slots allow.
+    /// Deliveries the intake claimed in a transaction that has committed.
     func submit(_ deliveries: [ClaimedDelivery]) {
         guard !deliveries.isEmpty else { return }
-        state.withLock { $0.submitted.append(contentsOf: deliveries) }
+        enqueue(deliveries)
         wakeup.wake()
     }
 
@@ -58,92 +92,147 @@ final class DeliveryDispatcher: Service, Sendable {
             var lastClaim = ContinuousClock.now - Self.pollInterval
             var backoff = Backoff()
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                let (started, unplaced) = takeSubmitted()
-                for delivery in started { group.addTask { await self.attempt(delivery) } }
-                if !unplaced.isEmpty {
-                    do {
-                        try await store.release(unplaced)
-                    } catch {
-                        // Their lease ends and they are claimed again; nothing is lost.
-                        logger.warning("releasing deliveries failed", metadata: ["error": .error(error), "deliveries": "\(unplaced.count)"])
-                    }
-                }
-                let free = settings.globalConcurrency - state.withLock { $0.running }
-                let claimNow = state.withLock { $0.claimRequested } || ContinuousClock.now - lastClaim >= Self.pollInterval
-                if claimNow && free > 0 {
+                let (starts, expired) = plan()
+                for endpoint in starts { group.addTask { await self.work(endpoint) } }
+                await release(expired)
+                let (requested, capacity) = state.withLock { ($0.claimRequested, settings.globalConcurrency - $0.workers - $0.waiting) }
+                if (requested || ContinuousClock.now - lastClaim >= Self.pollInterval) && capacity > 0 {
                     state.withLock { $0.claimRequested = false }
                     lastClaim = ContinuousClock.now
                     do {
-                        let claimed = try await claim(limit: min(free, Self.claimLimit))
+                        let limit = min(capacity, Self.claimLimit)
+                        let claimed = try await claim(limit: limit)
                         backoff.reset()
-                        for delivery in claimed { group.addTask { await self.attempt(delivery) } }
-                        if claimed.count == min(free, Self.claimLimit) { continue }
+                        if !claimed.isEmpty {
+                            if claimed.count == limit { state.withLock { $0.claimRequested = true } }
+                            continue
+                        }
                     } catch {
                         logger.warning("claiming due deliveries failed", metadata: ["error": .error(error)])
                         try? await backoff.wait()
                         continue
                     }
                 }
-                let pause = max(.milliseconds(1), Self.pollInterval - (ContinuousClock.now - lastClaim))
+                let pause = max(.milliseconds(1), min(Self.pollInterval - (ContinuousClock.now - lastClaim), maxQueueWait))
                 try? await cancelWhenGracefulShutdown { await self.wakeup.wait(upTo: pause) }
             }
-            // Shutting down: attempts under way finish (each within its timeout), their results are queued.
+            // Shutting down: each worker finishes its attempt under way and takes no other.
         }
-        let unstarted = state.withLock { state in
-            defer { state.submitted = [] }
-            return state.submitted
+        // What waited unattempted goes back at once rather than at the end of its lease.
+        let left = state.withLock { state -> [ClaimedDelivery] in
+            var left = state.expired
+            for endpoint in state.endpoints.values { left += endpoint.queue[endpoint.head...].map(\.delivery) }
+            state = State()
+            return left
         }
-        try? await store.release(unstarted)
+        await release(left)
     }
 
-    /// Splits what the intake handed over into what starts now and what has no slot.
-    private func takeSubmitted() -> (started: [ClaimedDelivery], unplaced: [ClaimedDelivery]) {
+    /// Queues `deliveries` at their endpoints; beyond `maxWaiting` they go back to the database instead.
+    private func enqueue(_ deliveries: [ClaimedDelivery]) {
+        let now = ContinuousClock.now
         state.withLock { state in
-            var started: [ClaimedDelivery] = []
-            var unplaced: [ClaimedDelivery] = []
-            for delivery in state.submitted {
-                if state.running < settings.globalConcurrency && state.inFlight[delivery.endpointID, default: 0] < settings.endpointConcurrency {
-                    state.inFlight[delivery.endpointID, default: 0] += 1
-                    state.running += 1
-                    started.append(delivery)
-                } else {
+            for delivery in deliveries {
+                if state.waiting >= maxWaiting {
+                    state.expired.append(delivery)
                     state.backlogged.insert(delivery.endpointID)
-                    unplaced.append(delivery)
+                    continue
+                }
+                state.endpoints[delivery.endpointID, default: Endpoint()].queue.append(Queued(delivery: delivery, since: now))
+                state.waiting += 1
+            }
+        }
+    }
+
+    /// The workers to start (one endpoint id per worker) and the deliveries that waited too long.
+    private func plan() -> (starts: [UUID], expired: [ClaimedDelivery]) {
+        let now = ContinuousClock.now
+        return state.withLock { state in
+            var starts: [UUID] = []
+            var expired = state.expired
+            state.expired = []
+            for (id, var endpoint) in state.endpoints {
+                // Queues are in arrival order: what waited too long is at the front.
+                while let first = endpoint.peekFirst(), now - first.since > maxQueueWait {
+                    _ = endpoint.popFirst()
+                    state.waiting -= 1
+                    expired.append(first.delivery)
+                    state.backlogged.insert(id)
+                }
+                var wanted = min(endpoint.waiting, settings.endpointConcurrency) - endpoint.workers
+                while wanted > 0 && state.workers < settings.globalConcurrency {
+                    endpoint.workers += 1
+                    state.workers += 1
+                    starts.append(id)
+                    wanted -= 1
+                }
+                if endpoint.workers == 0 && endpoint.waiting == 0 {
+                    state.endpoints[id] = nil
+                } else {
+                    state.endpoints[id] = endpoint
                 }
             }
-            state.submitted = []
-            return (started, unplaced)
+            return (starts, expired)
         }
     }
 
-    /// Claims due deliveries within the caps and counts them in flight. An endpoint that got as many as its free
-    /// slots may have more due: it is marked backlogged, so that its next free slot triggers a claim.
+    /// Claims due deliveries within the caps (counting what runs and waits here) and queues them. An endpoint that got
+    /// all it had room for may have more due: marked backlogged, its queue running dry triggers the next claim.
     private func claim(limit: Int) async throws -> [ClaimedDelivery] {
-        let busy = state.withLock { $0.inFlight }
+        let busy = state.withLock { state in state.endpoints.mapValues { $0.workers + $0.waiting } }
         let claimed = try await store.claimDue(
             limit: limit, inFlight: busy, endpointConcurrency: settings.endpointConcurrency, lease: settings.lease)
         let perEndpoint = Dictionary(grouping: claimed, by: \.endpointID).mapValues(\.count)
         state.withLock { state in
             for (endpoint, count) in perEndpoint {
-                state.inFlight[endpoint, default: 0] += count
                 if count >= settings.endpointConcurrency - (busy[endpoint] ?? 0) {
                     state.backlogged.insert(endpoint)
                 } else {
                     state.backlogged.remove(endpoint)
                 }
             }
-            state.running += claimed.count
         }
+        enqueue(claimed)
         return claimed
+    }
+
+    /// One of an endpoint's workers: attempts its queued deliveries one after another until none is left.
+    private func work(_ endpoint: UUID) async {
+        enum Next {
+            case attempt(ClaimedDelivery)
+            case skip
+            case done
+        }
+        while true {
+            let next = state.withLock { state -> Next in
+                if !Task.isShuttingDownGracefully, let queued = state.endpoints[endpoint]?.popFirst() {
+                    state.waiting -= 1
+                    if ContinuousClock.now - queued.since <= maxQueueWait { return .attempt(queued.delivery) }
+                    state.expired.append(queued.delivery)
+                    return .skip
+                }
+                state.endpoints[endpoint]?.workers -= 1
+                state.workers -= 1
+                if state.backlogged.contains(endpoint) { state.claimRequested = true }
+                return .done
+            }
+            switch next {
+            case .attempt(let delivery):
+                await attempt(delivery)
+                if Task.isCancelled { return }
+            case .skip:
+                continue
+            case .done:
+                wakeup.wake()
+                return
+            }
+        }
     }
 
     private func attempt(_ delivery: ClaimedDelivery) async {
         let result = await sender.attempt(delivery)
-        if Task.isCancelled {
-            // Cut short by shutdown running out of time: no result. The lease ends and the attempt is made again.
-            finish(delivery)
-            return
-        }
+        // Cut short by shutdown running out of time: no result. The lease ends and the attempt is made again.
+        if Task.isCancelled { return }
         var random = SystemRandomNumberGenerator()
         let record = AttemptRecord.of(
             result, for: delivery, schedule: settings.retrySchedule, maxRetryAfter: settings.maxRetryAfter, using: &random)
@@ -157,21 +246,15 @@ final class DeliveryDispatcher: Service, Sendable {
                 ])
         }
         writer.add(record)
-        finish(delivery)
     }
 
-    private func finish(_ delivery: ClaimedDelivery) {
-        let wake = state.withLock { state -> Bool in
-            let wasFull = state.running >= settings.globalConcurrency
-            state.running -= 1
-            let left = (state.inFlight[delivery.endpointID] ?? 1) - 1
-            state.inFlight[delivery.endpointID] = left > 0 ? left : nil
-            if wasFull || state.backlogged.contains(delivery.endpointID) {
-                state.claimRequested = true
-                return true
-            }
-            return false
+    private func release(_ deliveries: [ClaimedDelivery]) async {
+        guard !deliveries.isEmpty else { return }
+        do {
+            try await store.release(deliveries)
+        } catch {
+            // Their leases end and they are claimed again; nothing is lost.
+            logger.warning("releasing deliveries failed", metadata: ["error": .error(error), "deliveries": "\(deliveries.count)"])
         }
-        if wake { wakeup.wake() }
     }
 }
