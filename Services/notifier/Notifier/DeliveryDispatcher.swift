@@ -201,7 +201,7 @@ final class DeliveryDispatcher: Service, Sendable {
         enum Next {
             case attempt(ClaimedDelivery)
             case skip
-            case done
+            case done(wake: Bool)
         }
         while true {
             let next = state.withLock { state -> Next in
@@ -213,8 +213,10 @@ final class DeliveryDispatcher: Service, Sendable {
                 }
                 state.endpoints[endpoint]?.workers -= 1
                 state.workers -= 1
-                if state.backlogged.contains(endpoint) { state.claimRequested = true }
-                return .done
+                // Only a backlogged endpoint's dry queue is news for the claim loop.
+                guard state.backlogged.contains(endpoint) else { return .done(wake: false) }
+                state.claimRequested = true
+                return .done(wake: true)
             }
             switch next {
             case .attempt(let delivery):
@@ -222,8 +224,8 @@ final class DeliveryDispatcher: Service, Sendable {
                 if Task.isCancelled { return }
             case .skip:
                 continue
-            case .done:
-                wakeup.wake()
+            case .done(let wake):
+                if wake { wakeup.wake() }
                 return
             }
         }

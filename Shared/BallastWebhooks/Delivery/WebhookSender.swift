@@ -27,7 +27,8 @@ public struct WebhookSender: Sendable {
     public static func makeHTTPClient(settings: WebhookSettings) -> HTTPClient {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: HTTPClient.Configuration.Timeout(connect: .milliseconds(settings.timeout.wholeMilliseconds)),
+            timeout: HTTPClient.Configuration.Timeout(
+                connect: .milliseconds(settings.timeout.wholeMilliseconds), read: .milliseconds(settings.timeout.wholeMilliseconds)),
             decompression: .disabled
         )
         configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(
@@ -54,22 +55,26 @@ public struct WebhookSender: Sendable {
         guard let current = secrets.first else { return result(error: "the endpoint's secret cannot be read") }
         let (client, timeout, targetGuard) = (httpClient, self.timeout, self.targetGuard)
         do {
-            // One deadline for the lookup, the request and its answer: a name server that never answers is a
-            // timeout like an endpoint that never answers.
-            let (status, headers, excerpt) = try await withTimeout(timeout + .milliseconds(500)) {
-                let addresses = try await targetGuard.resolve(target)
-                let request = Self.request(delivery, to: target, at: attemptedAt, pinnedTo: addresses.first, secrets: secrets, current: current)
-                // The client's own deadline comes first and says why (a refused connection it kept retrying, say).
-                let response = try await client.execute(request, timeout: .milliseconds(timeout.wholeMilliseconds))
-                var excerpt = ByteBuffer()
-                for try await chunk in response.body where excerpt.readableBytes < Self.excerptLimit {
-                    var chunk = chunk
-                    if let bytes = chunk.readSlice(length: min(chunk.readableBytes, Self.excerptLimit - excerpt.readableBytes)) {
-                        excerpt.writeImmutableBuffer(bytes)
-                    }
+            // The lookup counts against the attempt's time: a name server that never answers is a timeout like an
+            // endpoint that never answers. A literal address needs none, and no timer.
+            let addresses = TargetGuard.needsLookup(target, allowPrivateTargets: targetGuard.allowPrivateTargets)
+                ? try await withTimeout(timeout) { try await targetGuard.resolve(target) } : []
+            let request = Self.request(delivery, to: target, at: attemptedAt, pinnedTo: addresses.first, secrets: secrets, current: current)
+            // The deadline runs until the answer's head; the client's read timeout bounds each wait for its body.
+            let remaining = timeout - (ContinuousClock.now - started)
+            let response = try await client.execute(request, timeout: .milliseconds(max(1, remaining.wholeMilliseconds)))
+            let status = Int(response.status.code)
+            let headers = response.headers
+            var excerptBytes = ByteBuffer()
+            // Only the excerpt is read: a longer body is dropped with its connection rather than read to the end.
+            for try await chunk in response.body {
+                var chunk = chunk
+                if let bytes = chunk.readSlice(length: min(chunk.readableBytes, Self.excerptLimit - excerptBytes.readableBytes)) {
+                    excerptBytes.writeImmutableBuffer(bytes)
                 }
-                return (Int(response.status.code), response.headers, String(decoding: excerpt.readableBytesView, as: UTF8.self))
+                if excerptBytes.readableBytes >= Self.excerptLimit { break }
             }
+            let excerpt = String(decoding: excerptBytes.readableBytesView, as: UTF8.self)
             let text = excerpt.isEmpty ? nil : excerpt
             if (300..<400).contains(status) {
                 let location = headers.first(name: "location").map { " to \($0.prefix(200))" } ?? ""

@@ -32,7 +32,7 @@ public struct TargetGuard: Sendable {
     /// already and private targets are allowed (nothing to look up).
     public func resolve(_ target: WebhookTargetURL) async throws(WebhookTargetError) -> [[UInt8]] {
         let host = target.host
-        if allowPrivateTargets && Self.isLiteralAddress(host) { return [] }
+        guard Self.needsLookup(target, allowPrivateTargets: allowPrivateTargets) else { return [] }
         // getaddrinfo blocks for as long as DNS takes; the cooperative pool must not wait with it.
         let resolved = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[[UInt8]], WebhookTargetError>, Never>) in
             DispatchQueue.global(qos: .utility).async { continuation.resume(returning: Self.addresses(of: host)) }
@@ -45,6 +45,11 @@ public struct TargetGuard: Sendable {
             }
         }
         return addresses
+    }
+
+    /// Whether `resolve` looks the target's host up (and so may wait on DNS).
+    public static func needsLookup(_ target: WebhookTargetURL, allowPrivateTargets: Bool) -> Bool {
+        !(allowPrivateTargets && isLiteralAddress(target.host))
     }
 
     /// An IPv6 address or a host of digits and dots: nothing to look up.
