@@ -32,6 +32,10 @@ struct NotifierProcessesTests {
                 return (userID, endpoint.id)
             }
             var notifierEnvironment = environment
+            // A Redis database of its own: notifiers other tests start at the same time share the default one's
+            // `notifier` group and would take this test's event.
+            let redisURL = (environment["BALLAST_REDIS_URL"] ?? "").trimmingSuffix("/") + "/7"
+            notifierEnvironment["BALLAST_REDIS_URL"] = redisURL
             notifierEnvironment["BALLAST_ALLOW_PRIVATE_TARGETS"] = "1"
             // A 2 s timeout gives a 12 s lease: the killed attempt is due again 12 s after it started.
             notifierEnvironment["BALLAST_WEBHOOK_TIMEOUT_SECONDS"] = "2"
@@ -45,7 +49,7 @@ struct NotifierProcessesTests {
                 return process
             }
             let first = try start()
-            let redis = RedisClient(endpoint: try RedisEndpoint(url: environment["BALLAST_REDIS_URL"] ?? "", variable: "BALLAST_REDIS_URL"))
+            let redis = RedisClient(endpoint: try RedisEndpoint(url: redisURL, variable: "BALLAST_REDIS_URL"))
             let event = try Envelope.event("order.filled", userID: userID, at: Date(), data: ["id": "e2e"])
             _ = try await StreamProducer(client: redis, maxLength: 1_000_000).publish([(StreamName.events, event)])
             #expect(await poll(timeout: .seconds(30)) { receiver.requests.count == 1 }, "no attempt reached the receiver:\n\(first.output)")
@@ -66,5 +70,11 @@ struct NotifierProcessesTests {
                 #expect(try await count("SELECT max(attempt_count)::int8 FROM webhook_deliveries WHERE endpoint_id = \(endpoint)", in: database) == 2)
             }
         }
+    }
+}
+
+extension String {
+    fileprivate func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
     }
 }

@@ -12,7 +12,7 @@ struct BacklogGauges: Service {
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                let (due, disabled) = try await store.backlog()
+                let (due, disabled) = try await cancelWhenGracefulShutdown { try await store.backlog() }
                 NotifierMetrics.backlog(due: due, disabledEndpoints: disabled)
             } catch {
                 logger.debug("reading the delivery backlog failed", metadata: ["error": .error(error)])

@@ -101,12 +101,16 @@ final class DeliveryDispatcher: Service, Sendable {
                     lastClaim = ContinuousClock.now
                     do {
                         let limit = min(capacity, Self.claimLimit)
-                        let claimed = try await claim(limit: limit)
+                        // Cancelled at shutdown (the database may be the reason it waits): a claim that committed
+                        // anyway leaves its deliveries to the end of their lease.
+                        let claimed = try await cancelWhenGracefulShutdown { try await self.claim(limit: limit) }
                         backoff.reset()
                         if !claimed.isEmpty {
                             if claimed.count == limit { state.withLock { $0.claimRequested = true } }
                             continue
                         }
+                    } catch where Task.isShuttingDownGracefully {
+                        break
                     } catch {
                         logger.warning("claiming due deliveries failed", metadata: ["error": .error(error)])
                         try? await backoff.wait()

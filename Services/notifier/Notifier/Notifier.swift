@@ -27,9 +27,7 @@ public enum Notifier {
                 BacklogGauges(store: store, logger: context.logger),
             ],
             consumedStreams: [StreamName.events],
-            jobs: [try RetentionJobs.webhooksPurge(context)],
-            // Attempts under way at SIGTERM finish and their results are written before the process exits.
-            shutdownGracePeriod: settings.timeout + .seconds(5)
+            jobs: [try RetentionJobs.webhooksPurge(context)]
         )
     }
 }

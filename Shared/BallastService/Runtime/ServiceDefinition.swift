@@ -13,18 +13,11 @@ public struct ServiceDefinition: Sendable {
     /// Scheduled jobs, run once per tick across all instances by the runtime's `JobRunner` and listed on
     /// the admin port under `/jobs`.
     public var jobs: [Job]
-    /// How long in-flight work may take to finish after SIGTERM before everything is cancelled; longer than the
-    /// longest piece of work a service must not cut (the notifier's attempt timeout).
-    public var shutdownGracePeriod: Duration
 
-    public init(
-        services: [any Service] = [], setupSteps: [any Service] = [], consumedStreams: [String] = [], jobs: [Job] = [],
-        shutdownGracePeriod: Duration = .seconds(8)
-    ) {
+    public init(services: [any Service] = [], setupSteps: [any Service] = [], consumedStreams: [String] = [], jobs: [Job] = []) {
         self.services = services
         self.setupSteps = setupSteps
         self.consumedStreams = consumedStreams
         self.jobs = jobs
-        self.shutdownGracePeriod = shutdownGracePeriod
     }
 }

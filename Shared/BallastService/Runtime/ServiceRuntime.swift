@@ -98,8 +98,8 @@ public struct ServiceRuntime: Sendable {
             cancellationSignals: [],
             logger: logger
         )
-        // In-flight work gets its grace period (8 s unless the service needs longer); then everything is cancelled.
-        groupConfiguration.maximumGracefulShutdownDuration = definition.shutdownGracePeriod
+        // In-flight work gets 8 s to finish; then everything is cancelled, so the process exits within 10 s.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(8)
         groupConfiguration.maximumCancellationDuration = .seconds(1)
         let group = ServiceGroup(configuration: groupConfiguration)
         try await group.run()
