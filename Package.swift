@@ -5,7 +5,10 @@ let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 /// One folder per service: `Services/<folder>/<Library>` holds the logic, `Services/<folder>/Main` the thin executable.
 let services: [(folder: String, library: String, executable: String, dependencies: [Target.Dependency])] = [
-    ("ingest", "Ingest", "ingest", [.product(name: "Crypto", package: "swift-crypto"), "BallastMarket", "BallastTrading", "BallastWebhooks"]),
+    (
+        "ingest", "Ingest", "ingest",
+        [.product(name: "Crypto", package: "swift-crypto"), "BallastMarket", "BallastTrading", "BallastWebhooks"]
+    ),
     ("signal-processor", "SignalProcessor", "signal-processor", ["BallastMarket", "BallastTrading"]),
     ("rebalancer", "Rebalancer", "rebalancer", []),
     ("market-data", "MarketData", "market-data", ["BallastMarket"]),

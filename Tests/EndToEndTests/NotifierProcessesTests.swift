@@ -16,7 +16,8 @@ struct NotifierProcessesTests {
             let command = try ServiceProcess("ballast", environment: environment)
             command.process.arguments = arguments
             try command.start()
-            #expect(await command.waitForExit(timeout: .seconds(60)) == 0, "ballast \(arguments.joined(separator: " ")):\n\(command.output)")
+            #expect(
+                await command.waitForExit(timeout: .seconds(60)) == 0, "ballast \(arguments.joined(separator: " ")):\n\(command.output)")
         }
         // The first request hangs, so the notifier is killed while it waits for the answer; later ones succeed.
         try await WebhookReceiver.with(answer: { number, _ in number == 0 ? .hang : .status(200) }) { receiver in
@@ -57,17 +58,23 @@ struct NotifierProcessesTests {
             _ = await first.waitForExit(timeout: .seconds(10))
             let restarted = try start()
             defer { restarted.signal(SIGTERM) }
-            #expect(await poll(timeout: .seconds(40)) { receiver.requests.count == 2 }, "the delivery was not attempted again:\n\(restarted.output)")
+            #expect(
+                await poll(timeout: .seconds(40)) { receiver.requests.count == 2 },
+                "the delivery was not attempted again:\n\(restarted.output)")
             let requests = receiver.requests
             #expect(requests.map { $0.headers["webhook-id"] } == [event.id, event.id])
             #expect(requests.allSatisfy { $0.verifies(with: secret) })
             try await withTestDatabase { database throws in
                 let done = await poll(timeout: .seconds(10)) {
-                    (try? await count("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = \(endpoint) AND status = 'succeeded'", in: database)) == 1
+                    (try? await count(
+                        "SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = \(endpoint) AND status = 'succeeded'", in: database))
+                        == 1
                 }
                 #expect(done)
                 #expect(try await count("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = \(endpoint)", in: database) == 1)
-                #expect(try await count("SELECT max(attempt_count)::int8 FROM webhook_deliveries WHERE endpoint_id = \(endpoint)", in: database) == 2)
+                #expect(
+                    try await count("SELECT max(attempt_count)::int8 FROM webhook_deliveries WHERE endpoint_id = \(endpoint)", in: database)
+                        == 2)
             }
         }
     }

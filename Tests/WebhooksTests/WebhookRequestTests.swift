@@ -17,7 +17,10 @@ struct WebhookRequestTests {
         arguments: [
             ("http://hooks.example.com/in?x=1", [UInt8]([93, 184, 216, 34]), "http://93.184.216.34/in?x=1", "hooks.example.com"),
             ("http://hooks.example.com:8080/in", [93, 184, 216, 34], "http://93.184.216.34:8080/in", "hooks.example.com:8080"),
-            ("http://v6.example.com/in", [0x26, 0x06, 0x47, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x11, 0x11], "http://[2606:4700::1111]/in", "v6.example.com"),
+            (
+                "http://v6.example.com/in", [0x26, 0x06, 0x47, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x11, 0x11], "http://[2606:4700::1111]/in",
+                "v6.example.com"
+            ),
             ("https://hooks.example.com/in", [93, 184, 216, 34], "https://hooks.example.com/in", nil),
             ("http://127.0.0.1:9000/in", nil, "http://127.0.0.1:9000/in", nil),
         ] as [(String, [UInt8]?, String, String?)])
@@ -33,6 +36,8 @@ struct WebhookRequestTests {
         #expect(request.headers.first(name: "webhook-timestamp") == "1796558400")
         #expect(request.headers.first(name: "X-Webhook-Timestamp") == "2026-12-06T12:00:00.000Z")
         let signature = try #require(request.headers.first(name: "webhook-signature"))
-        #expect(WebhookSignature.verify(id: "evt-1", timestamp: 1_796_558_400, body: #"{"a":1}"#, header: signature, secret: secret, now: 1_796_558_400))
+        #expect(
+            WebhookSignature.verify(
+                id: "evt-1", timestamp: 1_796_558_400, body: #"{"a":1}"#, header: signature, secret: secret, now: 1_796_558_400))
     }
 }

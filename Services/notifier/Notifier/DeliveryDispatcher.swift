@@ -109,7 +109,7 @@ final class DeliveryDispatcher: Service, Sendable {
                             if claimed.count == limit { state.withLock { $0.claimRequested = true } }
                             continue
                         }
-                    } catch where Task.isShuttingDownGracefully {
+                    } catch  where Task.isShuttingDownGracefully {
                         break
                     } catch {
                         logger.warning("claiming due deliveries failed", metadata: ["error": .error(error)])

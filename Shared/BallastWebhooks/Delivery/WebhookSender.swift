@@ -57,7 +57,8 @@ public struct WebhookSender: Sendable {
         do {
             // The lookup counts against the attempt's time: a name server that never answers is a timeout like an
             // endpoint that never answers. A literal address needs none, and no timer.
-            let addresses = TargetGuard.needsLookup(target, allowPrivateTargets: targetGuard.allowPrivateTargets)
+            let addresses =
+                TargetGuard.needsLookup(target, allowPrivateTargets: targetGuard.allowPrivateTargets)
                 ? try await withTimeout(timeout) { try await targetGuard.resolve(target) } : []
             let request = Self.request(delivery, to: target, at: attemptedAt, pinnedTo: addresses.first, secrets: secrets, current: current)
             // The deadline runs until the answer's head; the client's read timeout bounds each wait for its body.
@@ -115,7 +116,8 @@ public struct WebhookSender: Sendable {
         request.headers.add(name: "webhook-id", value: delivery.event.id)
         request.headers.add(name: "webhook-timestamp", value: String(timestamp))
         request.headers.add(
-            name: "webhook-signature", value: WebhookSignature.header(id: delivery.event.id, timestamp: timestamp, body: body, secrets: secrets))
+            name: "webhook-signature",
+            value: WebhookSignature.header(id: delivery.event.id, timestamp: timestamp, body: body, secrets: secrets))
         request.headers.add(name: "X-Webhook-Event", value: delivery.event.type)
         request.headers.add(name: "X-Webhook-Timestamp", value: RFC3339.string(from: time))
         request.headers.add(name: "X-Webhook-Signature", value: WebhookSignature.seedSignature(body: body, secret: current))

@@ -134,7 +134,10 @@ public struct WebhookEndpointStore: Sendable {
     }
 
     private static func endpoint(_ row: PostgresRow) throws -> WebhookEndpoint {
-        let (id, url, description, events, enabled, disabledAt, disabledReason, failures, failingSince, lastAttempt, created, updated, previousUntil) =
+        let (
+            id, url, description, events, enabled, disabledAt, disabledReason, failures, failingSince, lastAttempt, created, updated,
+            previousUntil
+        ) =
             try row.decode((UUID, String, String, [String], Bool, Date?, String?, Int32, Date?, Date?, Date, Date, Date?).self)
         return WebhookEndpoint(
             id: id, url: url, description: description, events: events, enabled: enabled, disabledAt: disabledAt,

@@ -19,7 +19,8 @@ public struct WebhookEventType: Sendable, Encodable, Equatable {
             exampleData: #"{"id":"9b2c6a4e-0c1d-4a59-9a55-3e0f1f7d2b10","symbol":"BTC-USD","action":"buy","sequence":1}"#),
         WebhookEventType(
             name: "signal.rejected", description: "A signal failed a risk rule or could not be traded; every reason is listed.",
-            exampleData: #"{"signalId":"9b2c6a4e-0c1d-4a59-9a55-3e0f1f7d2b10","symbol":"BTC-USD","reasons":[{"code":"max_open_positions"}]}"#),
+            exampleData:
+                #"{"signalId":"9b2c6a4e-0c1d-4a59-9a55-3e0f1f7d2b10","symbol":"BTC-USD","reasons":[{"code":"max_open_positions"}]}"#),
         order("order.created", "An order was placed (market, limit, or an exit)."),
         order("order.filled", "An order filled completely."),
         order("order.canceled", "An open order was canceled; its locked funds are released."),
@@ -41,10 +42,13 @@ public struct WebhookEventType: Sendable, Encodable, Equatable {
         position("position.closed", "A position was closed, with its realized P&L and the reason."),
         WebhookEventType(
             name: "balance.unlocked", description: "Funds an open order held back are free again.",
-            exampleData: #"{"accountId":"3f2a9c1d-5b6e-4f70-8a91-b2c3d4e5f607","orderId":"0c6f8a52-93ad-4c8e-9d5e-1f0c2b7d8e11","asset":"USD","amount":"960.19"}"#),
+            exampleData:
+                #"{"accountId":"3f2a9c1d-5b6e-4f70-8a91-b2c3d4e5f607","orderId":"0c6f8a52-93ad-4c8e-9d5e-1f0c2b7d8e11","asset":"USD","amount":"960.19"}"#
+        ),
         WebhookEventType(
             name: disabled, description: "One of your endpoints was disabled after repeated failed deliveries.",
-            exampleData: #"{"webhookId":"e1c37d2a-4b5c-4d6e-9f70-8a9b0c1d2e3f","url":"https://example.com/hooks","failureCount":10,"reason":"10 consecutive failed deliveries since 2026-12-05T12:00:00Z"}"#
+            exampleData:
+                #"{"webhookId":"e1c37d2a-4b5c-4d6e-9f70-8a9b0c1d2e3f","url":"https://example.com/hooks","failureCount":10,"reason":"10 consecutive failed deliveries since 2026-12-05T12:00:00Z"}"#
         ),
         WebhookEventType(
             name: test, description: "A test event sent on request; it is never retried.",

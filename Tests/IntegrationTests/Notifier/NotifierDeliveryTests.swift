@@ -46,7 +46,10 @@ struct NotifierDeliveryTests {
                 }
                 #expect(!requests[0].verifies(with: .generate()))
                 for endpoint in [all, fills] {
-                    #expect(await eventually { try await NotifierHarness.deliveries(of: endpoint.id, in: database).map(\.status) == ["succeeded"] })
+                    #expect(
+                        await eventually {
+                            try await NotifierHarness.deliveries(of: endpoint.id, in: database).map(\.status) == ["succeeded"]
+                        })
                     #expect(try await NotifierHarness.attempts(of: endpoint.id, in: database).map(\.status) == [200])
                 }
                 #expect(try await NotifierHarness.deliveries(of: positions.id, in: database).isEmpty)
@@ -63,7 +66,10 @@ struct NotifierDeliveryTests {
                 let endpoint = try await NotifierHarness.endpoint(database, user: user, url: receiver.url())
                 try await NotifierHarness.running(database, settings: try NotifierHarness.settings()) {
                     try await NotifierHarness.deliver([try NotifierHarness.event(user: user)], to: database).first?.get()
-                    #expect(await eventually { try await NotifierHarness.deliveries(of: endpoint.id, in: database).first?.status == "succeeded" })
+                    #expect(
+                        await eventually {
+                            try await NotifierHarness.deliveries(of: endpoint.id, in: database).first?.status == "succeeded"
+                        })
                 }
                 let requests = receiver.requests
                 #expect(requests.count == 2)
@@ -72,7 +78,8 @@ struct NotifierDeliveryTests {
                 let attempts = try await NotifierHarness.attempts(of: endpoint.id, in: database)
                 #expect(attempts.map(\.number) == [1, 2])
                 #expect(attempts.map(\.status) == [500, 200])
-                let excerpt = try await database.query("SELECT response_excerpt FROM webhook_attempts WHERE number = 1 AND status_code = 500")
+                let excerpt = try await database.query(
+                    "SELECT response_excerpt FROM webhook_attempts WHERE number = 1 AND status_code = 500")
                 for try await text in excerpt.decode(String?.self) { #expect(text == "down") }
             }
         }
@@ -83,7 +90,8 @@ struct NotifierDeliveryTests {
         try await TestDatabase.with { database, _ in
             try await WebhookReceiver.with(answer: { _, request in request.path == "/hang" ? .hang : .status(200) }) { receiver in
                 let user = try await NotifierHarness.user(database)
-                let hanging = try await NotifierHarness.endpoint(database, user: user, url: receiver.url("/hang"), events: ["order.created"])
+                let hanging = try await NotifierHarness.endpoint(
+                    database, user: user, url: receiver.url("/hang"), events: ["order.created"])
                 let healthy = try await NotifierHarness.endpoint(database, user: user, url: receiver.url("/ok"), events: ["order.filled"])
                 let settings = try NotifierHarness.settings([
                     "BALLAST_WEBHOOK_TIMEOUT_SECONDS": "5", "BALLAST_WEBHOOK_ENDPOINT_CONCURRENCY": "2",
@@ -121,7 +129,10 @@ struct NotifierDeliveryTests {
                 // The first notifier is gone; the retry waits in Postgres.
                 #expect(try await NotifierHarness.deliveries(of: endpoint.id, in: database).map(\.status) == ["pending"])
                 try await NotifierHarness.running(database, settings: settings) {
-                    #expect(await eventually { try await NotifierHarness.deliveries(of: endpoint.id, in: database).first?.status == "succeeded" })
+                    #expect(
+                        await eventually {
+                            try await NotifierHarness.deliveries(of: endpoint.id, in: database).first?.status == "succeeded"
+                        })
                 }
                 #expect(try await NotifierHarness.attempts(of: endpoint.id, in: database).map(\.status) == [503, 204])
                 #expect(Set(receiver.requests.compactMap { $0.headers["webhook-id"] }).count == 1)
@@ -135,7 +146,9 @@ struct NotifierDeliveryTests {
             try await WebhookReceiver.with { receiver in
                 let user = try await NotifierHarness.user(database)
                 var endpoints: [WebhookEndpoint] = []
-                for index in 0..<4 { endpoints.append(try await NotifierHarness.endpoint(database, user: user, url: receiver.url("/\(index)"))) }
+                for index in 0..<4 {
+                    endpoints.append(try await NotifierHarness.endpoint(database, user: user, url: receiver.url("/\(index)")))
+                }
                 let events = try (0..<100).map { _ in try NotifierHarness.event(user: user) }
                 try await NotifierHarness.running(database, settings: try NotifierHarness.settings(), instances: 2) {
                     for chunk in stride(from: 0, to: events.count, by: 10) {
@@ -149,7 +162,8 @@ struct NotifierDeliveryTests {
                 #expect(Set(keys).count == 400)
                 let attempts = try await database.count("SELECT count(*) FROM webhook_attempts")
                 #expect(attempts == 400)
-                let notDone = try await database.count("SELECT count(*) FROM webhook_deliveries WHERE status <> 'succeeded' OR attempt_count <> 1")
+                let notDone = try await database.count(
+                    "SELECT count(*) FROM webhook_deliveries WHERE status <> 'succeeded' OR attempt_count <> 1")
                 #expect(notDone == 0)
             }
         }
@@ -164,9 +178,11 @@ struct NotifierDeliveryTests {
             }) { receiver in
                 let user = try await NotifierHarness.user(database)
                 let flaky = try await NotifierHarness.endpoint(database, user: user, url: receiver.url("/flaky"), events: ["order.filled"])
-                let watcher = try await NotifierHarness.endpoint(database, user: user, url: receiver.url("/watcher"), events: ["webhook.disabled"])
+                let watcher = try await NotifierHarness.endpoint(
+                    database, user: user, url: receiver.url("/watcher"), events: ["webhook.disabled"])
                 let settings = try NotifierHarness.settings([
-                    "BALLAST_WEBHOOK_RETRY_SCHEDULE": "0", "BALLAST_WEBHOOK_DISABLE_AFTER_FAILURES": "3", "BALLAST_WEBHOOK_DISABLE_AFTER_HOURS": "0",
+                    "BALLAST_WEBHOOK_RETRY_SCHEDULE": "0", "BALLAST_WEBHOOK_DISABLE_AFTER_FAILURES": "3",
+                    "BALLAST_WEBHOOK_DISABLE_AFTER_HOURS": "0",
                 ])
                 let store = WebhookEndpointStore(database: database, logger: TestServers.logger)
                 let since = Date().addingTimeInterval(-1)
@@ -191,14 +207,20 @@ struct NotifierDeliveryTests {
                 }
                 #expect(receiver.requests.first { $0.path == "/watcher" }?.headers["x-webhook-event"] == "webhook.disabled")
                 // The event that came while it was disabled is kept as missed, not attempted.
-                #expect(try await NotifierHarness.deliveries(of: flaky.id, in: database).map(\.status) == ["failed", "failed", "failed", "missed"])
+                #expect(
+                    try await NotifierHarness.deliveries(of: flaky.id, in: database).map(\.status) == [
+                        "failed", "failed", "failed", "missed",
+                    ])
                 healthy.withLock { $0 = true }
                 let enabled = try #require(try await store.enable(flaky.id, user: user))
                 #expect(enabled.enabled && enabled.failureCount == 0 && enabled.disabledReason == nil)
                 let deliveries = WebhookDeliveryStore(database: database, logger: TestServers.logger)
                 #expect(try await deliveries.recover(endpoint: flaky.id, user: user, since: since) == 4)
                 try await NotifierHarness.running(database, settings: settings) {
-                    #expect(await eventually { try await NotifierHarness.deliveries(of: flaky.id, in: database).allSatisfy { $0.status == "succeeded" } })
+                    #expect(
+                        await eventually {
+                            try await NotifierHarness.deliveries(of: flaky.id, in: database).allSatisfy { $0.status == "succeeded" }
+                        })
                 }
                 _ = watcher
             }
@@ -213,7 +235,8 @@ struct NotifierDeliveryTests {
                 let user = try await NotifierHarness.user(database)
                 let endpoint = try await NotifierHarness.endpoint(database, user: user, url: receiver.url())
                 let settings = try NotifierHarness.settings([
-                    "BALLAST_WEBHOOK_RETRY_SCHEDULE": "0", "BALLAST_WEBHOOK_DISABLE_AFTER_FAILURES": "2", "BALLAST_WEBHOOK_DISABLE_AFTER_HOURS": "1",
+                    "BALLAST_WEBHOOK_RETRY_SCHEDULE": "0", "BALLAST_WEBHOOK_DISABLE_AFTER_FAILURES": "2",
+                    "BALLAST_WEBHOOK_DISABLE_AFTER_HOURS": "1",
                 ])
                 let store = WebhookEndpointStore(database: database, logger: TestServers.logger)
                 try await NotifierHarness.running(database, settings: settings) {
@@ -223,7 +246,8 @@ struct NotifierDeliveryTests {
                     // Three failed deliveries, more than the two allowed, but within the hour: still enabled.
                     #expect(failing.enabled && failing.failingSince != nil)
                     // A client saving the endpoint with every field, enabled included, does not wipe the streak.
-                    _ = try await store.update(endpoint.id, user: user, changes: WebhookEndpointChanges(description: "saved", enabled: true))
+                    _ = try await store.update(
+                        endpoint.id, user: user, changes: WebhookEndpointChanges(description: "saved", enabled: true))
                     #expect(try await store.get(endpoint.id, user: user)?.failureCount == 3)
                     down.withLock { $0 = false }
                     try await NotifierHarness.deliver([try NotifierHarness.event(user: user)], to: database).first?.get()
@@ -238,12 +262,16 @@ struct NotifierDeliveryTests {
     @Test("an answer whose body holds a NUL byte is logged without it, and the delivery follows its schedule")
     func binaryAnswerIsLogged() async throws {
         try await TestDatabase.with { database, _ in
-            try await WebhookReceiver.with(answer: { number, _ in number == 0 ? .status(500, body: "bad\u{0}body") : .status(200) }) { receiver in
+            try await WebhookReceiver.with(answer: { number, _ in number == 0 ? .status(500, body: "bad\u{0}body") : .status(200) }) {
+                receiver in
                 let user = try await NotifierHarness.user(database)
                 let endpoint = try await NotifierHarness.endpoint(database, user: user, url: receiver.url())
                 try await NotifierHarness.running(database, settings: try NotifierHarness.settings()) {
                     try await NotifierHarness.deliver([try NotifierHarness.event(user: user)], to: database).first?.get()
-                    #expect(await eventually { try await NotifierHarness.deliveries(of: endpoint.id, in: database).first?.status == "succeeded" })
+                    #expect(
+                        await eventually {
+                            try await NotifierHarness.deliveries(of: endpoint.id, in: database).first?.status == "succeeded"
+                        })
                 }
                 #expect(try await NotifierHarness.attempts(of: endpoint.id, in: database).map(\.status) == [500, 200])
                 let rows = try await database.query("SELECT response_excerpt FROM webhook_attempts WHERE status_code = 500")
@@ -260,7 +288,10 @@ struct NotifierDeliveryTests {
                 let endpoint = try await NotifierHarness.endpoint(database, user: user, url: "http://localhost:\(receiver.port)/named")
                 try await NotifierHarness.running(database, settings: try NotifierHarness.settings()) {
                     try await NotifierHarness.deliver([try NotifierHarness.event(user: user)], to: database).first?.get()
-                    #expect(await eventually { try await NotifierHarness.deliveries(of: endpoint.id, in: database).first?.status == "succeeded" })
+                    #expect(
+                        await eventually {
+                            try await NotifierHarness.deliveries(of: endpoint.id, in: database).first?.status == "succeeded"
+                        })
                 }
                 #expect(receiver.requests.map { $0.headers["host"] } == ["localhost:\(receiver.port)"])
             }
@@ -312,7 +343,8 @@ struct NotifierDeliveryTests {
                     #expect(await eventually { try await NotifierHarness.attempts(of: endpoint.id, in: database).count == 1 })
                 }
                 let wait = try await database.count(
-                    "SELECT extract(epoch FROM next_attempt_at - updated_at)::int8 FROM webhook_deliveries WHERE endpoint_id = \(endpoint.id)")
+                    "SELECT extract(epoch FROM next_attempt_at - updated_at)::int8 FROM webhook_deliveries WHERE endpoint_id = \(endpoint.id)"
+                )
                 #expect((28...40).contains(wait))
             }
         }
