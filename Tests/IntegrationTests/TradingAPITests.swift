@@ -108,40 +108,6 @@ struct TradingAPITests {
         var closedAt: String?
     }
 
-    struct Problem: Decodable {
-        struct Parameter: Decodable {
-            var name: String
-            var reason: String
-        }
-
-        var status: Int
-        var detail: String?
-        var invalidParams: [Parameter]?
-
-        enum CodingKeys: String, CodingKey {
-            case status, detail
-            case invalidParams = "invalid-params"
-        }
-
-        var names: Set<String> { Set((invalidParams ?? []).map(\.name)) }
-    }
-
-    struct Reply {
-        var status: HTTPResponse.Status
-        var body: ByteBuffer
-        var contentType: String?
-
-        func decode<Value: Decodable>(_ type: Value.Type) throws -> Value { try JSONCoding.decoder.decode(type, from: body) }
-
-        /// The problem body of a 4xx/5xx, which must be `application/problem+json`.
-        var problem: Problem {
-            get throws {
-                #expect(contentType == "application/problem+json")
-                return try decode(Problem.self)
-            }
-        }
-    }
-
     /// What each test gets: the paper-trading fixture (its user has an account), that user's API key, and
     /// another user (no paper account) with their key.
     struct API {
@@ -151,12 +117,8 @@ struct TradingAPITests {
         let otherUser: String
         let otherKey: String
 
-        func call(_ method: HTTPRequest.Method, _ uri: String, key: String? = nil, json: String? = nil) async throws -> Reply {
-            var headers: HTTPFields = [.contentType: "application/json", .authorization: "Bearer \(key ?? self.key)"]
-            if key == "" { headers[.authorization] = nil }
-            return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) {
-                Reply(status: $0.status, body: $0.body, contentType: $0.headers[.contentType])
-            }
+        func call(_ method: HTTPRequest.Method, _ uri: String, key: String? = nil, json: String? = nil) async throws -> APIReply {
+            try await client.call(method, uri, key: key ?? self.key, json: json)
         }
 
         func get<Value: Decodable>(_ uri: String, as type: Value.Type, key: String? = nil) async throws -> Value {

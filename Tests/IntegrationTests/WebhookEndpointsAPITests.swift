@@ -67,40 +67,6 @@ struct WebhookEndpointsAPITests {
         var example: Example
     }
 
-    struct Problem: Decodable {
-        struct Parameter: Decodable {
-            var name: String
-            var reason: String
-        }
-
-        var status: Int
-        var detail: String?
-        var invalidParams: [Parameter]?
-
-        enum CodingKeys: String, CodingKey {
-            case status, detail
-            case invalidParams = "invalid-params"
-        }
-
-        var names: Set<String> { Set((invalidParams ?? []).map(\.name)) }
-    }
-
-    struct Reply {
-        var status: HTTPResponse.Status
-        var body: ByteBuffer
-        var contentType: String?
-
-        var text: String { String(buffer: body) }
-        func decode<Value: Decodable>(_ type: Value.Type) throws -> Value { try JSONCoding.decoder.decode(type, from: body) }
-
-        var problem: Problem {
-            get throws {
-                #expect(contentType == "application/problem+json")
-                return try decode(Problem.self)
-            }
-        }
-    }
-
     /// A user with an API key, another user with theirs, and ingest on a real socket.
     struct API {
         let database: PostgresClient
@@ -109,11 +75,8 @@ struct WebhookEndpointsAPITests {
         let key: String
         let otherKey: String
 
-        func call(_ method: HTTPRequest.Method, _ uri: String, key: String? = nil, json: String? = nil) async throws -> Reply {
-            let headers: HTTPFields = [.contentType: "application/json", .authorization: "Bearer \(key ?? self.key)"]
-            return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) {
-                Reply(status: $0.status, body: $0.body, contentType: $0.headers[.contentType])
-            }
+        func call(_ method: HTTPRequest.Method, _ uri: String, key: String? = nil, json: String? = nil) async throws -> APIReply {
+            try await client.call(method, uri, key: key ?? self.key, json: json)
         }
 
         func create(_ url: String, _ extra: String = "") async throws -> Endpoint {
