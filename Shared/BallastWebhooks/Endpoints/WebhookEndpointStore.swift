@@ -1,4 +1,5 @@
 import BallastCore
+import BallastPostgres
 import Foundation
 import Logging
 import PostgresNIO
@@ -31,16 +32,23 @@ public struct WebhookEndpointStore: Sendable {
         user: UUID, url: WebhookTargetURL, events: [String], description: String, secret: WebhookSecret, enabled: Bool
     ) async throws -> WebhookEndpoint {
         let id = UUID.random()
-        let rows = try await database.query(
-            """
-            INSERT INTO webhook_endpoints (id, user_id, url, description, event_types, secret, enabled)
-            SELECT \(id), \(user), \(url.url.absoluteString), \(description), \(events)::text[], \(secret.text), \(enabled)
-            WHERE (SELECT count(*) FROM webhook_endpoints WHERE user_id = \(user)) < \(Self.maxEndpointsPerUser)
-            RETURNING \(unescaped: Self.columns)
-            """,
-            logger: logger
-        )
-        guard var endpoint = try await Self.first(rows) else { throw Failure.tooManyEndpoints }
+        let logger = self.logger
+        let created = try await database.transaction(logger: logger) { connection -> WebhookEndpoint? in
+            // Creates of one user queue here until commit, so two of them cannot both take the last free place.
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtextextended('webhook_endpoints:' || \(user)::text, 0))", logger: logger)
+            let rows = try await connection.query(
+                """
+                INSERT INTO webhook_endpoints (id, user_id, url, description, event_types, secret, enabled)
+                SELECT \(id), \(user), \(url.url.absoluteString), \(description), \(events)::text[], \(secret.text), \(enabled)
+                WHERE (SELECT count(*) FROM webhook_endpoints WHERE user_id = \(user)) < \(Self.maxEndpointsPerUser)
+                RETURNING \(unescaped: Self.columns)
+                """,
+                logger: logger
+            )
+            return try await Self.first(rows)
+        }
+        guard var endpoint = created else { throw Failure.tooManyEndpoints }
         endpoint.secret = secret.text
         return endpoint
     }
