@@ -87,6 +87,11 @@ final class DeliveryDispatcher: Service, Sendable {
         wakeup.wake()
     }
 
+    /// Endpoints that have more work than slots here: their queue overflowed its wait or a claim filled their cap.
+    func congestedEndpoints() -> Set<UUID> {
+        state.withLock { $0.backlogged }
+    }
+
     func run() async throws {
         await withDiscardingTaskGroup { group in
             var lastClaim = ContinuousClock.now - Self.pollInterval
@@ -193,6 +198,12 @@ final class DeliveryDispatcher: Service, Sendable {
                     state.backlogged.insert(endpoint)
                 } else {
                     state.backlogged.remove(endpoint)
+                }
+            }
+            // A backlogged endpoint the claim could serve and found nothing due for has caught up.
+            if claimed.count < limit {
+                state.backlogged = state.backlogged.filter { endpoint in
+                    perEndpoint[endpoint] != nil || (busy[endpoint] ?? 0) >= settings.endpointConcurrency
                 }
             }
         }

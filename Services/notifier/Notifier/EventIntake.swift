@@ -31,11 +31,15 @@ struct EventIntake: StreamMessageHandler {
     func handle(_ messages: [StreamMessage]) async -> [Result<Void, any Error>] {
         let logger = self.logger
         let lease = self.lease
+        // An endpoint with more queued than it can take gets its deliveries as due rows instead: they wait in the
+        // database, not in this instance's memory, and need no release later.
+        let congested = dispatcher.congestedEndpoints()
         let claims = Mutex<(transactions: Int, deliveries: [ClaimedDelivery])>((0, []))
         let results = await consumer.processBatch(messages) { connection, fresh in
             // Events without an owner (none are published today) have no endpoint to go to.
             let events = fresh.compactMap { WebhookEvent(envelope: $0.envelope) }
-            let claimed = try await WebhookDeliveryStore.store(events, claimingFor: lease, on: connection, logger: logger)
+            let claimed = try await WebhookDeliveryStore.store(
+                events, claimingFor: lease, except: congested, on: connection, logger: logger)
             claims.withLock { claims in
                 claims.transactions += 1
                 claims.deliveries += claimed

@@ -32,10 +32,12 @@ public struct WebhookDeliveryStore: Sendable {
     ///
     /// With a `lease`, the deliveries to enabled endpoints are claimed for their first attempt as they are written
     /// (no second statement, no claim query) and returned for the caller to attempt once the transaction commits;
-    /// without one they are due at once for any instance's `claimDue`.
+    /// without one, and for the endpoints in `unclaimed` (the caller has more for them than it can send), they are
+    /// due at once for any instance's `claimDue`.
     @discardableResult
     public static func store(
-        _ events: [WebhookEvent], claimingFor lease: Duration? = nil, on connection: PostgresConnection, logger: Logger
+        _ events: [WebhookEvent], claimingFor lease: Duration? = nil, except unclaimed: Set<UUID> = [], on connection: PostgresConnection,
+        logger: Logger
     ) async throws -> [ClaimedDelivery] {
         guard !events.isEmpty else { return [] }
         let rows = try await connection.query(
@@ -48,6 +50,7 @@ public struct WebhookDeliveryStore: Sendable {
             ),
             matches AS (
                 SELECT i.id AS event_id, w.id AS endpoint_id, w.enabled, w.url, w.secret,
+                    w.enabled AND \(lease != nil) AND NOT (w.id = ANY(\(Array(unclaimed))::uuid[])) AS claim,
                     CASE WHEN w.previous_secret_until > now() THEN w.previous_secret END AS previous_secret
                 FROM input i JOIN webhook_endpoints w
                   ON w.user_id = i.user_id AND (i.event_type = ANY(w.event_types) OR '*' = ANY(w.event_types))
@@ -62,8 +65,9 @@ public struct WebhookDeliveryStore: Sendable {
             delivered AS (
                 INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, attempt_count, next_attempt_at)
                 SELECT gen_random_uuid(), m.event_id, m.endpoint_id, CASE WHEN m.enabled THEN 'pending' ELSE 'missed' END,
-                    CASE WHEN m.enabled AND \(lease != nil) THEN 1 ELSE 0 END,
-                    CASE WHEN m.enabled THEN now() + \(lease?.wholeMilliseconds ?? 0) * interval '1 millisecond' END
+                    CASE WHEN m.claim THEN 1 ELSE 0 END,
+                    CASE WHEN m.claim THEN now() + \(lease?.wholeMilliseconds ?? 0) * interval '1 millisecond'
+                         WHEN m.enabled THEN now() END
                 FROM matches m JOIN stored s ON s.id = m.event_id
                 RETURNING id, event_id, endpoint_id, attempt_count
             )

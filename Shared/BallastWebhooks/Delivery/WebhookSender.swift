@@ -14,6 +14,7 @@ public struct WebhookSender: Sendable {
     let httpClient: HTTPClient
     let timeout: Duration
     let targetGuard: TargetGuard
+    let targets = EndpointTargets()
 
     public init(httpClient: HTTPClient, settings: WebhookSettings) {
         self.httpClient = httpClient
@@ -45,13 +46,13 @@ public struct WebhookSender: Sendable {
                 attemptedAt: attemptedAt, duration: ContinuousClock.now - started, statusCode: status, responseExcerpt: excerpt,
                 error: error, retryAfter: retryAfter)
         }
+        let parsed = targets.parsed(for: delivery)
         let target: WebhookTargetURL
-        do {
-            target = try WebhookTargetURL(parsing: delivery.url)
-        } catch {
-            return result(error: error.description)
+        switch parsed.target {
+        case .success(let parsedTarget): target = parsedTarget
+        case .failure(let error): return result(error: error.description)
         }
-        let secrets = delivery.secrets.compactMap { try? WebhookSecret(parsing: $0) }
+        let secrets = parsed.secrets
         guard let current = secrets.first else { return result(error: "the endpoint's secret cannot be read") }
         let (client, timeout, targetGuard) = (httpClient, self.timeout, self.targetGuard)
         do {
