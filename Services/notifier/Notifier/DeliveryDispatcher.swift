@@ -83,6 +83,7 @@ final class DeliveryDispatcher: Service, Sendable {
     /// Deliveries the intake claimed in a transaction that has committed.
     func submit(_ deliveries: [ClaimedDelivery]) {
         guard !deliveries.isEmpty else { return }
+        NotifierMetrics.claimed(deliveries.count, via: "intake")
         enqueue(deliveries)
         wakeup.wake()
     }
@@ -191,6 +192,7 @@ final class DeliveryDispatcher: Service, Sendable {
         let busy = state.withLock { state in state.endpoints.mapValues { $0.workers + $0.waiting } }
         let claimed = try await store.claimDue(
             limit: limit, inFlight: busy, endpointConcurrency: settings.endpointConcurrency, lease: settings.lease)
+        NotifierMetrics.claimed(claimed.count, via: "claim")
         let perEndpoint = Dictionary(grouping: claimed, by: \.endpointID).mapValues(\.count)
         state.withLock { state in
             for (endpoint, count) in perEndpoint {

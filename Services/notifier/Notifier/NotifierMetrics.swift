@@ -16,6 +16,12 @@ enum NotifierMetrics {
             result.duration.wholeNanoseconds)
     }
 
+    /// Deliveries claimed for an attempt, by how: `intake` (as they were stored) or `claim` (due rows).
+    static func claimed(_ count: Int, via path: String) {
+        guard count > 0 else { return }
+        Counter(label: "ballast_webhook_claimed_total", dimensions: [("via", path)]).increment(by: count)
+    }
+
     static func resultDropped() {
         Counter(label: "ballast_webhook_results_dropped_total").increment()
     }

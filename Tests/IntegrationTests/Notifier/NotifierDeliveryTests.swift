@@ -298,18 +298,20 @@ struct NotifierDeliveryTests {
         }
     }
 
-    @Test("a redirect, a name that does not resolve, a closed port and a timeout are failed attempts that say why")
+    @Test("a redirect, a name that does not resolve, a closed port, a timeout and a dropped connection are failed attempts that say why")
     func failureReasons() async throws {
         try await TestDatabase.with { database, _ in
             try await WebhookReceiver.with(answer: { _, request in
                 request.path == "/moved" ? .status(301, headers: ["Location": "http://169.254.169.254/"]) : .hang
             }) { receiver in
                 let user = try await NotifierHarness.user(database)
+                let closing = try ClosingServer()
                 let cases: [(url: String, reason: String)] = [
                     (receiver.url("/moved"), "redirect not followed (301 to http://169.254.169.254/)"),
                     ("http://nowhere.invalid/hook", "nowhere.invalid"),
                     ("http://127.0.0.1:\(try freePort())/hook", "refused"),
                     (receiver.url("/hang"), "timed out"),
+                    (closing.url(), "closed the connection"),
                 ]
                 var endpoints: [UUID] = []
                 for item in cases { endpoints.append(try await NotifierHarness.endpoint(database, user: user, url: item.url).id) }
