@@ -160,6 +160,13 @@ let package = Package(
             path: "Shared/BallastWebhooks",
             swiftSettings: swiftSettings
         ),
+        // Portfolios and rebalancing: target weights, drift, the rebalance planner (pure, exact decimals).
+        .target(
+            name: "BallastPortfolios",
+            dependencies: ["BallastCore"],
+            path: "Shared/BallastPortfolios",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "BallastCLI",
             dependencies: [
@@ -268,6 +275,13 @@ let package = Package(
             name: "WebhooksTests",
             dependencies: [
                 "BallastWebhooks", "BallastCore", .product(name: "PropertyBased", package: "swift-property-based"), "BallastTestSupport",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PortfoliosTests",
+            dependencies: [
+                "BallastPortfolios", "BallastCore", .product(name: "PropertyBased", package: "swift-property-based"), "BallastTestSupport",
             ],
             swiftSettings: swiftSettings
         ),

@@ -2,15 +2,7 @@ import Foundation
 
 extension Decimal {
     /// Places kept for prices, quantities, fees and cash: the precision of the trades market-data stores.
-    static let places = 8
-
-    /// This value rounded to `places` decimals.
-    func rounded(_ mode: NSDecimalNumber.RoundingMode = .plain, places: Int = Decimal.places) -> Decimal {
-        var value = self
-        var result = Decimal()
-        NSDecimalRound(&result, &value, places, mode)
-        return result
-    }
+    static let places = Decimal.defaultPlaces
 
     /// Basis points as a fraction: 10 bps → 0.001.
     static func basisPoints(_ bps: Decimal) -> Decimal { bps / 10_000 }

@@ -1,0 +1,14 @@
+/// Why a portfolio cannot be planned; a run that gets one fails with it and trades nothing.
+public enum PlanningError: Error, Equatable, CustomStringConvertible {
+    case missingPrice(asset: String)
+    case nonPositivePrice(asset: String)
+    case stalePrice(asset: String, ageSeconds: Int)
+
+    public var description: String {
+        switch self {
+        case .missingPrice(let asset): "no price for \(asset)"
+        case .nonPositivePrice(let asset): "the price of \(asset) is not above 0"
+        case .stalePrice(let asset, let age): "the price of \(asset) is \(age) s old"
+        }
+    }
+}
