@@ -334,7 +334,8 @@ CREATE TABLE public.api_keys (
     key_hash text NOT NULL,
     prefix text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    revoked_at timestamp with time zone
+    revoked_at timestamp with time zone,
+    is_admin boolean DEFAULT false NOT NULL
 );
 
 --

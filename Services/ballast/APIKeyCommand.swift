@@ -16,16 +16,20 @@ struct APIKeyCommand: AsyncParsableCommand {
         @Option(help: "The user the key acts for.")
         var user: String
 
+        @Flag(help: "An admin key: it may also change what is global, such as scheduled jobs (/api/v1/scheduler).")
+        var admin = false
+
         func run() async throws {
-            let user = self.user
+            let (user, admin) = (self.user, self.admin)
             let issued = try await withDatabase { client, logger in
                 do {
-                    return try await UserStore(database: client, logger: logger).createAPIKey(forUser: user)
+                    return try await UserStore(database: client, logger: logger).createAPIKey(forUser: user, isAdmin: admin)
                 } catch let failure as UserStore.Failure {
                     throw CommandFailure.exit(failure.description, code: 1)
                 }
             }
-            print("API key \(issued.prefix)… for \(user) (id \(issued.id.uuidString.lowercased())). Store it now; it is not shown again:")
+            let kind = admin ? "Admin API key" : "API key"
+            print("\(kind) \(issued.prefix)… for \(user) (id \(issued.id.uuidString.lowercased())). Store it now; it is not shown again:")
             print(issued.key)
         }
     }

@@ -6,6 +6,8 @@ public struct IngestRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `APIKeyMiddleware` on `/api/v1` routes.
     public var userID: UUID?
+    /// Whether the caller's key is an admin key (`ballast api-key create --admin`), set with `userID`.
+    public var isAdmin = false
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -37,5 +37,6 @@ extension Migration {
         .m0021DefaultOrderNotional,
         .m0022SignalNotional,
         .m0023Webhooks,
+        .m0024AdminAPIKeys,
     ]
 }

@@ -3,7 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Requires `Authorization: Bearer <api key>` and sets the caller; revoked or unknown keys get 401.
+/// Requires `Authorization: Bearer <api key>` and sets the caller (and whether the key is an admin's); revoked or
+/// unknown keys get 401.
 struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = IngestRequestContext
 
@@ -14,11 +15,12 @@ struct APIKeyMiddleware: RouterMiddleware {
             throw Self.unauthorized("send Authorization: Bearer <api key>")
         }
         let key = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
-        guard !key.isEmpty, key.count <= 256, let userID = try await users.userID(forAPIKey: key) else {
+        guard !key.isEmpty, key.count <= 256, let caller = try await users.caller(forAPIKey: key) else {
             throw Self.unauthorized("the API key is unknown or revoked")
         }
         var context = context
-        context.userID = userID
+        context.userID = caller.userID
+        context.isAdmin = caller.isAdmin
         return try await next(request, context)
     }
 

@@ -63,13 +63,17 @@ public struct UserStore: Sendable {
         return found
     }
 
-    /// Issues a key `bal_<random>`; only its SHA-256 is stored.
-    public func createAPIKey(forUser name: String) async throws -> IssuedKey {
+    /// Issues a key `bal_<random>`; only its SHA-256 is stored. An admin key may also change what is global to the
+    /// installation (scheduled jobs).
+    public func createAPIKey(forUser name: String, isAdmin: Bool = false) async throws -> IssuedKey {
         guard let userID = try await userID(named: name) else { throw Failure.noSuchUser(name) }
         let key = "bal_" + RandomToken.generate(bytes: 24)
         let prefix = String(key.prefix(12))
         let rows = try await database.query(
-            "INSERT INTO api_keys (user_id, key_hash, prefix) VALUES (\(userID), \(Self.hash(key)), \(prefix)) RETURNING id",
+            """
+            INSERT INTO api_keys (user_id, key_hash, prefix, is_admin)
+            VALUES (\(userID), \(Self.hash(key)), \(prefix), \(isAdmin)) RETURNING id
+            """,
             logger: logger
         )
         var id = UUID()
@@ -93,14 +97,15 @@ public struct UserStore: Sendable {
         guard count > 0 else { throw Failure.noSuchKey(idOrPrefix) }
     }
 
-    /// The user an active API key belongs to; nil for an unknown or revoked key.
-    public func userID(forAPIKey key: String) async throws -> UUID? {
+    /// The user an active API key belongs to and whether the key is an admin's, in the one lookup each request
+    /// makes; nil for an unknown or revoked key.
+    public func caller(forAPIKey key: String) async throws -> (userID: UUID, isAdmin: Bool)? {
         let rows = try await database.query(
-            "SELECT user_id FROM api_keys WHERE key_hash = \(Self.hash(key)) AND revoked_at IS NULL",
+            "SELECT user_id, is_admin FROM api_keys WHERE key_hash = \(Self.hash(key)) AND revoked_at IS NULL",
             logger: logger
         )
-        var found: UUID?
-        for try await id in rows.decode(UUID.self) { found = id }
+        var found: (userID: UUID, isAdmin: Bool)?
+        for try await (id, isAdmin) in rows.decode((UUID, Bool).self) { found = (id, isAdmin) }
         return found
     }
 
