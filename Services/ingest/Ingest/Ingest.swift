@@ -1,6 +1,7 @@
 import BallastCore
 import BallastPostgres
 import BallastRedis
+import BallastScheduler
 import BallastService
 import BallastTrading
 import BallastWebhooks
@@ -66,6 +67,7 @@ public enum Ingest {
                 settings: webhookSettings,
                 sender: webhookSender
             ),
+            scheduler: JobStore(database: database, logger: logger),
             configuration: configuration,
             rateLimiter: rateLimiter
         )
@@ -79,6 +81,7 @@ public enum Ingest {
         tickers: TickerReader,
         trading: TradingBackend,
         webhooks: WebhookEndpointsController,
+        scheduler: JobStore,
         configuration: IngestConfiguration,
         rateLimiter: WebhookRateLimiter? = nil
     ) -> Router<IngestRequestContext> {
@@ -99,6 +102,7 @@ public enum Ingest {
         RiskLimitsController(trading: trading).addRoutes(to: api.group("risk-limits"))
         webhooks.addRoutes(to: api.group("webhooks"))
         DeliveriesController(deliveries: webhooks.deliveries).addRoutes(to: api.group("deliveries"))
+        SchedulerController(jobs: scheduler).addRoutes(to: api.group("scheduler"))
         // The seed system's path for the same endpoints, so that its clients work unchanged.
         webhooks.addRoutes(to: router.group("api/webhooks").add(middleware: APIKeyMiddleware(users: users)))
         OpenAPIDocument.addRoute(to: router)

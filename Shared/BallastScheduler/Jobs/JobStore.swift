@@ -5,7 +5,10 @@ import PostgresNIO
 
 /// The scheduler's tables: `scheduled_jobs` (shared run-time settings) and `job_runs` (one row per run,
 /// unique on `(job, tick)`: the fence).
-struct JobStore: Sendable {
+///
+/// Public for ingest's scheduler API, which shows and changes the jobs of every service without running any:
+/// its changes are the same rows the runners read every second.
+public struct JobStore: Sendable {
     enum Claim: Equatable {
         /// This instance runs the tick; `previousTick` is the job's latest scheduled tick before it.
         case claimed(runID: Int64, previousTick: Date?)
@@ -15,8 +18,40 @@ struct JobStore: Sendable {
         case busy
     }
 
+    /// A job of any service as `scheduled_jobs` and its latest run describe it.
+    public struct ScheduledJob: Sendable {
+        public var name: String
+        public var service: String
+        /// The effective schedule and zone (an operator's override when `isOverridden`).
+        public var schedule: String
+        public var timeZone: String
+        public var declaredSchedule: String
+        public var declaredTimeZone: String
+        public var isOverridden: Bool
+        public var isEnabled: Bool
+        /// A "run now" no instance has taken yet.
+        public var triggerRequestedAt: Date?
+        public var lastRun: JobRunRecord?
+        /// Whether a run of the job is unfinished.
+        public var isRunning: Bool
+
+        /// The next scheduled tick; nil while the job is disabled. A stored schedule that no longer parses is
+        /// replaced by the declared one, as the runners do.
+        public func nextTick(after date: Date) -> Date? {
+            guard isEnabled else { return nil }
+            let effective = TimeZone(identifier: timeZone).flatMap { try? CronExpression(schedule, timeZone: $0) }
+            let declared = TimeZone(identifier: declaredTimeZone).flatMap { try? CronExpression(declaredSchedule, timeZone: $0) }
+            return (effective ?? declared)?.nextFireDate(after: date)
+        }
+    }
+
     let database: PostgresClient
     let logger: Logger
+
+    public init(database: PostgresClient, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
 
     /// Records the declared schedule of each job; run-time settings made by operators are kept.
     func register(_ jobs: [Job], service: String) async throws {
@@ -148,14 +183,14 @@ struct JobStore: Sendable {
     // MARK: Operator changes
 
     /// Enables or disables the job; false when there is no such job.
-    func setEnabled(_ enabled: Bool, job: String) async throws -> Bool {
+    public func setEnabled(_ enabled: Bool, job: String) async throws -> Bool {
         try await updateReturningFound(
             "UPDATE scheduled_jobs SET enabled = \(enabled), updated_at = now() WHERE name = \(job) RETURNING name"
         )
     }
 
     /// Asks the instances for a run now; false when there is no such job.
-    func requestTrigger(job: String) async throws -> Bool {
+    public func requestTrigger(job: String) async throws -> Bool {
         try await updateReturningFound(
             """
             UPDATE scheduled_jobs
@@ -166,7 +201,7 @@ struct JobStore: Sendable {
     }
 
     /// Replaces the schedule until reset (nil, nil); false when there is no such job.
-    func override(job: String, schedule: String?, timeZone: String?) async throws -> Bool {
+    public func override(job: String, schedule: String?, timeZone: String?) async throws -> Bool {
         try await updateReturningFound(
             """
             UPDATE scheduled_jobs
@@ -203,6 +238,65 @@ struct JobStore: Sendable {
             )
         }
         return runs
+    }
+
+    /// Every job of every service, by service and name, or only the one named; with its latest run.
+    public func scheduledJobs(named name: String? = nil) async throws -> [ScheduledJob] {
+        let rows = try await database.query(
+            """
+            SELECT j.name, j.service, j.schedule, j.time_zone, j.override_schedule, j.override_time_zone, j.enabled,
+                   j.trigger_requested_at,
+                   r.tick, r.trigger, r.instance, r.skipped_before, r.started_at, r.finished_at, r.outcome, r.error,
+                   EXISTS (SELECT 1 FROM job_runs AS u WHERE u.job = j.name AND u.finished_at IS NULL)
+            FROM scheduled_jobs AS j
+            LEFT JOIN LATERAL (
+                SELECT tick, trigger, instance, skipped_before, started_at, finished_at, outcome, error
+                FROM job_runs WHERE job = j.name ORDER BY started_at DESC LIMIT 1
+            ) AS r ON true
+            WHERE \(name)::text IS NULL OR j.name = \(name)
+            ORDER BY j.service, j.name
+            """,
+            logger: logger
+        )
+        var jobs: [ScheduledJob] = []
+        for try await row in rows.decode(
+            (
+                String, String, String, String, String?, String?, Bool, Date?,
+                Date?, String?, String?, Int?, Date?, Date?, String?, String?, Bool
+            ).self
+        ) {
+            let (name, service, schedule, zone, overrideSchedule, overrideZone, enabled, triggerAt) =
+                (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7)
+            var lastRun: JobRunRecord?
+            if let tick = row.8, let trigger = row.9, let instance = row.10, let started = row.12, let outcome = row.14 {
+                lastRun = JobRunRecord(
+                    tick: tick,
+                    trigger: JobRun.Trigger(rawValue: trigger) ?? .schedule,
+                    instance: instance,
+                    skippedBefore: row.11 ?? 0,
+                    startedAt: started,
+                    finishedAt: row.13,
+                    outcome: JobRunRecord.Outcome(rawValue: outcome) ?? .failed,
+                    error: row.15
+                )
+            }
+            jobs.append(
+                ScheduledJob(
+                    name: name,
+                    service: service,
+                    schedule: overrideSchedule ?? schedule,
+                    timeZone: overrideZone ?? zone,
+                    declaredSchedule: schedule,
+                    declaredTimeZone: zone,
+                    isOverridden: overrideSchedule != nil || overrideZone != nil,
+                    isEnabled: enabled,
+                    triggerRequestedAt: triggerAt,
+                    lastRun: lastRun,
+                    isRunning: row.16
+                )
+            )
+        }
+        return jobs
     }
 
     private func updateReturningFound(_ query: PostgresQuery) async throws -> Bool {
