@@ -48,6 +48,7 @@ let package = Package(
         .executable(name: "ballast-scheduler-probe", targets: ["SchedulerProbe"]),
         .executable(name: "ballast-bench-market-data", targets: ["MarketDataBenchmark"]),
         .executable(name: "ballast-bench-webhook-sink", targets: ["WebhookSink"]),
+        .executable(name: "ballast-bench-rebalancer", targets: ["RebalancerBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -163,7 +164,7 @@ let package = Package(
         // Portfolios and rebalancing: target weights, drift, the rebalance planner (pure, exact decimals).
         .target(
             name: "BallastPortfolios",
-            dependencies: ["BallastCore"],
+            dependencies: ["BallastCore", "BallastMarket"],
             path: "Shared/BallastPortfolios",
             swiftSettings: swiftSettings
         ),
@@ -209,6 +210,12 @@ let package = Package(
             name: "MarketDataBenchmark",
             dependencies: ["BallastMarket"],
             path: "Benchmarks/MarketDataBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "RebalancerBenchmark",
+            dependencies: ["BallastPortfolios", "BallastMarket"],
+            path: "Benchmarks/RebalancerBenchmark",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -281,7 +288,8 @@ let package = Package(
         .testTarget(
             name: "PortfoliosTests",
             dependencies: [
-                "BallastPortfolios", "BallastCore", .product(name: "PropertyBased", package: "swift-property-based"), "BallastTestSupport",
+                "BallastPortfolios", "BallastCore", "BallastMarket", .product(name: "PropertyBased", package: "swift-property-based"),
+                "BallastTestSupport",
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,11 +1,12 @@
+import BallastMarket
 import Foundation
 
 /// An asset's price in the portfolio's quote currency, and when it was that price (kept in a run's inputs).
 public struct AssetPrice: Sendable, Codable, Equatable {
-    public var price: Decimal
+    public var price: FixedDecimal
     public var at: Date
 
-    public init(price: Decimal, at: Date) {
+    public init(price: FixedDecimal, at: Date) {
         self.price = price
         self.at = at
     }

@@ -1,3 +1,4 @@
+import BallastMarket
 import Foundation
 
 /// One order of a plan, priced at the price the plan was made from.
@@ -9,9 +10,10 @@ public struct PlannedOrder: Sendable, Codable, Equatable {
 
     public var asset: String
     public var side: Side
-    public var quantity: Decimal
-    public var price: Decimal
-    /// `quantity × price`.
-    public var value: Decimal
-    public var fee: Decimal
+    public var quantity: FixedDecimal
+    public var price: FixedDecimal
+    /// `quantity × price`, exactly.
+    public var value: WideDecimal
+    /// The fee at the settings' rate, rounded up to eight places.
+    public var fee: FixedDecimal
 }

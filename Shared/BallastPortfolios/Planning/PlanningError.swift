@@ -3,12 +3,15 @@ public enum PlanningError: Error, Equatable, CustomStringConvertible {
     case missingPrice(asset: String)
     case nonPositivePrice(asset: String)
     case stalePrice(asset: String, ageSeconds: Int)
+    /// Holdings or prices so large that their values leave the exact range (about 1.7e22 of the quote currency).
+    case outOfRange(asset: String)
 
     public var description: String {
         switch self {
         case .missingPrice(let asset): "no price for \(asset)"
         case .nonPositivePrice(let asset): "the price of \(asset) is not above 0"
         case .stalePrice(let asset, let age): "the price of \(asset) is \(age) s old"
+        case .outOfRange(let asset): "the value of \(asset) is beyond the range a plan can hold exactly"
         }
     }
 }

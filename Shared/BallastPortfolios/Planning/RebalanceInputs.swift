@@ -1,3 +1,4 @@
+import BallastMarket
 import Foundation
 
 /// Everything a plan is made from. A run stores these beside its plan, so that any plan can be made again and
@@ -5,16 +6,16 @@ import Foundation
 public struct RebalanceInputs: Sendable, Codable, Equatable {
     /// The currency cash is kept in and prices are given in; it is never traded itself.
     public var quoteCurrency: String
-    public var cash: Decimal
+    public var cash: FixedDecimal
     /// Quantity held per asset.
-    public var holdings: [String: Decimal]
+    public var holdings: [String: FixedDecimal]
     /// Target weight per asset in percent; they sum to 100 (the quote currency may have one: cash kept).
-    public var targetWeights: [String: Decimal]
+    public var targetWeights: [String: FixedDecimal]
     public var prices: [String: AssetPrice]
     public var settings: RebalanceSettings
 
     public init(
-        quoteCurrency: String, cash: Decimal, holdings: [String: Decimal], targetWeights: [String: Decimal],
+        quoteCurrency: String, cash: FixedDecimal, holdings: [String: FixedDecimal], targetWeights: [String: FixedDecimal],
         prices: [String: AssetPrice], settings: RebalanceSettings
     ) {
         self.quoteCurrency = quoteCurrency
@@ -27,7 +28,7 @@ public struct RebalanceInputs: Sendable, Codable, Equatable {
 
     /// The traded assets: every asset with a target or a holding, the quote currency excepted, in name order.
     var assets: [String] {
-        let held = holdings.filter { $0.value != 0 }.map(\.key)
+        let held = holdings.filter { $0.value != .zero }.map(\.key)
         return Set(targetWeights.keys).union(held).subtracting([quoteCurrency]).sorted()
     }
 }
