@@ -123,15 +123,15 @@ struct RebalancePlannerTests {
         #expect(abs(shares[0] - shares[1]) < 0.0001)
     }
 
-    @Test("rebalancing to the band moves an asset only back to the band's edge")
+    @Test("rebalancing to the band moves an asset only back inside the band's edge (a twentieth of its width inside)")
     func bandEdge() throws {
         let plan = try RebalancePlanner.plan(
             Self.inputs(
                 holdings: ["BTC": "0.7", "ETH": "7.5"], weights: ["BTC": "50", "ETH": "50"], prices: ["BTC": "1000", "ETH": "40"],
                 settings: Self.settings(to: .band)),
             now: Self.now)
-        // 70/30 of 1,000 with a 5-point band: BTC down to 55 % (sell 150), ETH up to 45 % (buy 150).
-        #expect(plan.orders.map { "\($0.side.rawValue) \($0.value)" } == ["sell 150", "buy 150"])
+        // 70/30 of 1,000 with a 5-point band (45 to 55): BTC down to 54.5 % (sell 155), ETH up to 45.5 % (buy 155).
+        #expect(plan.orders.map { "\($0.side.rawValue) \($0.value)" } == ["sell 155", "buy 155"])
     }
 
     @Test("quantities are rounded toward zero at the asset's decimals")

@@ -20,5 +20,13 @@ public struct RebalancePlan: Sendable, Codable, Equatable {
         public var reason: String
     }
 
-    public var totalValueTraded: WideDecimal { orders.reduce(.zero) { $0 + $1.value } }
+    /// The orders' values added up (each is at most the portfolio's value, which a plan keeps in range; the sum is
+    /// held at the largest value rather than wrapped if it ever passed it).
+    public var totalValueTraded: WideDecimal {
+        WideDecimal(
+            units: orders.reduce(Int128(0)) { sum, order in
+                let (next, overflow) = sum.addingReportingOverflow(order.value.units)
+                return overflow ? .max : next
+            })
+    }
 }

@@ -35,13 +35,8 @@ public enum RebalancePlanner {
         let valuation = try valuation(of: inputs, now: now, maxPriceAge: maxPriceAge)
         let settings = inputs.settings
         let minimum = Int128(settings.minimumTradeValue.units) * PlannerMath.scale
-        let feeRate = Int128(settings.feeRate.units)
-        var skipped: [RebalancePlan.SkippedTrade] = []
-        func skip(_ asset: Valued, _ difference: Int128, _ reason: String) {
-            skipped.append(.init(asset: asset.name, difference: WideDecimal(units: difference), reason: reason))
-        }
-
-        var wanted: [(asset: Valued, difference: Int128)] = []
+        var belowMinimum: [RebalancePlan.SkippedTrade] = []
+        var candidates: [Candidate] = []
         for asset in valuation.assets {
             let weight = targetWeight(of: asset, settings: settings)
             guard let target = PlannerMath.multiplyDivide(valuation.total, weight, 100 * PlannerMath.scale) else {
@@ -50,72 +45,155 @@ public enum RebalancePlanner {
             let difference = target - asset.value
             guard difference != 0 else { continue }
             if difference.magnitude < minimum.magnitude {
-                skip(asset, difference, "below the minimum trade value")
+                belowMinimum.append(
+                    .init(asset: asset.name, difference: WideDecimal(units: difference), reason: "below the minimum trade value"))
             } else {
-                wanted.append((asset, difference))
+                candidates.append(Candidate(asset: asset, difference: difference))
             }
         }
-        wanted.sort {
+        candidates.sort {
             $0.difference.magnitude != $1.difference.magnitude
                 ? $0.difference.magnitude > $1.difference.magnitude : $0.asset.name < $1.asset.name
         }
-        if let maxOrders = settings.maxOrders, wanted.count > maxOrders {
-            for (asset, difference) in wanted[max(0, maxOrders)...] { skip(asset, difference, "over the maximum number of orders") }
-            wanted.removeSubrange(max(0, maxOrders)...)
+        // At most `maxOrders`, largest differences first; a candidate that comes to no order (a buy nothing pays
+        // for, less than a lot) gives its slot to the next one.
+        let limit = settings.maxOrders ?? candidates.count
+        var taken = min(limit, candidates.count)
+        var chosen = Array(candidates[..<taken])
+        var outcome = try execute(chosen, cash: inputs.cash, settings: settings)
+        while outcome.orders.count != limit {
+            if outcome.orders.count > limit, let lastBuy = chosen.lastIndex(where: { $0.difference > 0 }) {
+                // A sell taken in has funded a buy that was left out before: the buy gives way.
+                let dropped = chosen.remove(at: lastBuy)
+                outcome = try execute(chosen, cash: inputs.cash, settings: settings)
+                outcome.skipped.append(
+                    .init(
+                        asset: dropped.asset.name, difference: WideDecimal(units: dropped.difference),
+                        reason: "over the maximum number of orders"))
+                break
+            }
+            guard outcome.orders.count < limit, taken < candidates.count else { break }
+            chosen.append(candidates[taken])
+            taken += 1
+            outcome = try execute(chosen, cash: inputs.cash, settings: settings)
         }
+        let overLimit = candidates[taken...].map {
+            RebalancePlan.SkippedTrade(
+                asset: $0.asset.name, difference: WideDecimal(units: $0.difference), reason: "over the maximum number of orders")
+        }
+        return RebalancePlan(
+            before: valuation.report(of: inputs), orders: outcome.orders, cashAfter: WideDecimal(units: outcome.cash),
+            skipped: belowMinimum + outcome.skipped + overLimit)
+    }
 
-        var cash = Int128(inputs.cash.units) * PlannerMath.scale
+    /// A difference worth an order, in 1e-16 units: positive to buy, negative to sell.
+    struct Candidate {
+        var asset: Valued
+        var difference: Int128
+    }
+
+    /// The orders `candidates` come to: sells first, then buys within the cash after them.
+    static func execute(
+        _ candidates: [Candidate], cash startingCash: FixedDecimal, settings: RebalanceSettings
+    ) throws(PlanningError) -> (orders: [PlannedOrder], cash: Int128, skipped: [RebalancePlan.SkippedTrade]) {
+        let minimum = Int128(settings.minimumTradeValue.units) * PlannerMath.scale
+        let feeRate = Int128(settings.feeRate.units)
+        var skipped: [RebalancePlan.SkippedTrade] = []
+        func skip(_ candidate: Candidate, _ reason: String) {
+            skipped.append(.init(asset: candidate.asset.name, difference: WideDecimal(units: candidate.difference), reason: reason))
+        }
+        var cash = Int128(startingCash.units) * PlannerMath.scale
         var orders: [PlannedOrder] = []
-        for (asset, difference) in wanted where difference < 0 {
-            let step = lotStep(of: asset.name, settings)
-            let quantity = min(PlannerMath.floor(-difference / asset.price, toMultipleOf: step), asset.quantity)
+        for candidate in candidates where candidate.difference < 0 {
+            let asset = candidate.asset
+            let quantity = min(
+                PlannerMath.floor(-candidate.difference / asset.price, toMultipleOf: lotStep(of: asset.name, settings)), asset.quantity)
             guard quantity > 0 else {
-                skip(asset, difference, "less than one lot")
+                skip(candidate, "less than one lot")
                 continue
             }
             let order = try priced(asset, .sell, quantity: quantity, feeRate: feeRate)
-            cash += order.value - order.fee
+            guard order.value >= minimum else {
+                skip(candidate, "below the minimum trade value")
+                continue
+            }
+            cash = try add(cash, order.value - order.fee, asset.name)
             orders.append(order.planned)
         }
 
-        let buys = wanted.filter { $0.difference > 0 }
+        let buys = candidates.filter { $0.difference > 0 }
         var wantedCost: Int128 = 0
-        for (asset, difference) in buys {
-            guard let cost = PlannerMath.multiplyDivideUp(difference, PlannerMath.scale + feeRate, PlannerMath.scale) else {
-                throw .outOfRange(asset: asset.name)
+        for buy in buys {
+            guard let cost = PlannerMath.multiplyDivideUp(buy.difference, PlannerMath.scale + feeRate, PlannerMath.scale) else {
+                throw .outOfRange(asset: buy.asset.name)
             }
-            wantedCost += cost
+            wantedCost = try add(wantedCost, cost, buy.asset.name)
         }
         // Short of cash: every buy shrinks by the same factor, so the targets are approached evenly.
         let available = max(0, cash)
-        for (asset, difference) in buys {
+        for buy in buys {
+            let asset = buy.asset
             let step = lotStep(of: asset.name, settings)
-            var share = difference
+            var share = buy.difference
             if wantedCost > available {
-                guard let scaled = PlannerMath.multiplyDivide(difference, available, wantedCost) else {
+                guard let scaled = PlannerMath.multiplyDivide(buy.difference, available, wantedCost) else {
                     throw .outOfRange(asset: asset.name)
                 }
                 share = scaled
             }
+            // With a fee, sized with 1e-8 kept back for its rounding up, so the cost never passes the cash.
+            let reserve = feeRate > 0 ? PlannerMath.scale : 0
             guard
                 let affordable = PlannerMath.multiplyDivide(
-                    max(0, cash), PlannerMath.scale, asset.price * (PlannerMath.scale + feeRate))
+                    max(0, cash - reserve), PlannerMath.scale, asset.price * (PlannerMath.scale + feeRate))
             else { throw .outOfRange(asset: asset.name) }
             var quantity = PlannerMath.floor(min(share / asset.price, affordable), toMultipleOf: step)
             var order = try priced(asset, .buy, quantity: quantity, feeRate: feeRate)
-            // The fee is rounded up: one lot less when that takes the cost past the cash.
             if order.value + order.fee > cash && quantity >= step {
                 quantity -= step
                 order = try priced(asset, .buy, quantity: quantity, feeRate: feeRate)
             }
-            guard quantity > 0, order.value >= minimum, order.value + order.fee <= cash else {
-                skip(asset, difference, "not enough cash")
+            guard quantity > 0, order.value + order.fee <= cash else {
+                skip(buy, "not enough cash")
+                continue
+            }
+            guard order.value >= minimum else {
+                skip(buy, share < buy.difference ? "not enough cash" : "below the minimum trade value")
                 continue
             }
             cash -= order.value + order.fee
             orders.append(order.planned)
         }
-        return RebalancePlan(before: valuation.report(of: inputs), orders: orders, cashAfter: WideDecimal(units: cash), skipped: skipped)
+        return (orders, cash, skipped)
+    }
+
+    /// `a + b`, or `.outOfRange` naming `asset` when the sum leaves 128 bits.
+    static func add(_ a: Int128, _ b: Int128, _ asset: String) throws(PlanningError) -> Int128 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        if overflow { throw .outOfRange(asset: asset) }
+        return sum
+    }
+
+    /// Refuses what no plan can be made from, naming the field: the planner's arithmetic relies on none of these.
+    static func validate(_ inputs: RebalanceInputs) throws(PlanningError) {
+        let settings = inputs.settings
+        let hundred = 100 * FixedDecimal.unitsPerWhole
+        if settings.driftThreshold.units < 0 { throw .invalidInput(field: "driftThreshold", reason: "must not be negative") }
+        if settings.minimumTradeValue.units < 0 { throw .invalidInput(field: "minimumTradeValue", reason: "must not be negative") }
+        if settings.feeRate.units < 0 || settings.feeRate.units >= FixedDecimal.unitsPerWhole {
+            throw .invalidInput(field: "feeRate", reason: "must be at least 0 and below 1 (a fraction: 10 bps is 0.001)")
+        }
+        if let maxOrders = settings.maxOrders, maxOrders < 0 { throw .invalidInput(field: "maxOrders", reason: "must not be negative") }
+        for (asset, places) in settings.quantityDecimals.sorted(by: { $0.key < $1.key }) where !(0...8).contains(places) {
+            throw .invalidInput(field: "quantityDecimals.\(asset)", reason: "must be 0 to 8")
+        }
+        if inputs.cash.units < 0 { throw .invalidInput(field: "cash", reason: "must not be negative") }
+        for (asset, weight) in inputs.targetWeights.sorted(by: { $0.key < $1.key }) where !(0...hundred).contains(weight.units) {
+            throw .invalidInput(field: "targetWeights.\(asset)", reason: "must be 0 to 100")
+        }
+        for (asset, quantity) in inputs.holdings.sorted(by: { $0.key < $1.key }) where quantity.units < 0 {
+            throw .invalidInput(field: "holdings.\(asset)", reason: "must not be negative")
+        }
     }
 
     // MARK: Valuation
@@ -144,18 +222,19 @@ public enum RebalancePlanner {
             let cashValue = Int128(inputs.cash.units) * PlannerMath.scale
             let cashWeight = total > 0 ? PlannerMath.multiplyDivide(max(0, cashValue), 100 * PlannerMath.scale, total) ?? 0 : 0
             return DriftReport(
-                portfolioValue: WideDecimal(units: total), cash: inputs.cash, cashWeight: FixedDecimal(units: Int64(cashWeight)),
+                portfolioValue: WideDecimal(units: total), cash: inputs.cash, cashWeight: FixedDecimal(units: Int64(clamping: cashWeight)),
                 assets: assets.map { asset in
                     AssetDrift(
                         asset: asset.name, quantity: FixedDecimal(units: Int64(asset.quantity)), value: WideDecimal(units: asset.value),
-                        weight: FixedDecimal(units: Int64(asset.weight)), targetWeight: asset.targetWeight,
-                        drift: FixedDecimal(units: Int64(asset.weight) - asset.targetWeight.units),
+                        weight: FixedDecimal(units: Int64(clamping: asset.weight)), targetWeight: asset.targetWeight,
+                        drift: FixedDecimal(units: Int64(clamping: asset.weight - Int128(asset.targetWeight.units))),
                         isOverThreshold: total > 0 && !inputs.settings.band(around: asset.targetWeight).contains(asset.weight))
                 })
         }
     }
 
     static func valuation(of inputs: RebalanceInputs, now: Date, maxPriceAge: Duration?) throws(PlanningError) -> Valuation {
+        try validate(inputs)
         var assets: [Valued] = []
         var total = Int128(inputs.cash.units) * PlannerMath.scale
         for name in inputs.assets {
@@ -167,7 +246,7 @@ public enum RebalancePlanner {
             }
             let quantity = Int128(inputs.holdings[name]?.units ?? 0)
             let value = quantity * Int128(price.price.units)
-            total += value
+            total = try add(total, value, name)
             assets.append(
                 Valued(
                     name: name, quantity: quantity, price: Int128(price.price.units), value: value, weight: 0,
@@ -191,8 +270,11 @@ public enum RebalancePlanner {
         case .target:
             return Int128(asset.targetWeight.units)
         case .band:
+            // A tenth of the band's half-width inside the edge: lots rounded down and fees would otherwise leave the
+            // asset just outside it, still drifted after its rebalance.
             let band = settings.band(around: asset.targetWeight)
-            return min(max(asset.weight, band.lowerBound), band.upperBound)
+            let margin = (band.upperBound - band.lowerBound) / 20
+            return min(max(asset.weight, band.lowerBound + margin), band.upperBound - margin)
         }
     }
 

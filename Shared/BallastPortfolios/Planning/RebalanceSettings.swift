@@ -37,6 +37,7 @@ public struct RebalanceSettings: Sendable, Codable, Equatable {
         let target = Int128(targetWeight.units)
         let threshold = Int128(driftThreshold.units)
         let width = thresholdIsRelative ? target * threshold / (100 * PlannerMath.scale) : threshold
-        return max(0, target - width)...min(100 * PlannerMath.scale, target + width)
+        let lower = max(0, target - width)
+        return lower...max(lower, min(100 * PlannerMath.scale, target + width))
     }
 }
