@@ -131,6 +131,33 @@ struct SchedulerAPITests {
         }
     }
 
+    @Test("a failed run's error text is shown to admin keys only: it may name another user's data")
+    func errorsForAdminsOnly() async throws {
+        try await Self.withAPI { api in
+            try await api.database.query(
+                """
+                INSERT INTO job_runs (job, tick, trigger, instance, started_at, finished_at, outcome, error)
+                VALUES (\(api.hourly), '2026-01-02T03:00:00Z', 'schedule', 'r-1', '2026-01-02T03:00:01Z', '2026-01-02T03:00:02Z',
+                        'failed', 'portfolio 42 of user ann: no price for BTC')
+                """)
+            let seenByUser = try #require(try await api.list().first { $0.name == api.hourly })
+            #expect(seenByUser.lastRun?.status == "failed")
+            #expect(seenByUser.lastRun?.error == nil)
+            let seenByAdmin = try #require(try await api.list(key: api.adminKey).first { $0.name == api.hourly })
+            #expect(seenByAdmin.lastRun?.error == "portfolio 42 of user ann: no price for BTC")
+        }
+    }
+
+    @Test("a reschedule with a field the API does not know is a 400 naming it, and changes nothing")
+    func unknownFieldsAreRefused() async throws {
+        try await Self.withAPI { api in
+            let reply = try await api.call(.put, "/api/v1/scheduler/\(api.daily)", key: api.adminKey, json: #"{"cron":"*/5 * * * *"}"#)
+            #expect(reply.status == .badRequest, "\(reply.text)")
+            #expect(try reply.problem.names == ["cron"])
+            #expect(try await api.row(api.daily).schedule == nil)
+        }
+    }
+
     @Test(
         "an ordinary key may not start, stop, trigger or reschedule: 403 saying an admin key is needed, nothing changes",
         arguments: [

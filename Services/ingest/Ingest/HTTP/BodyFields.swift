@@ -20,6 +20,16 @@ struct BodyFields {
 
     mutating func report(_ problems: [ProblemDetails.InvalidParameter]) { self.problems += problems }
 
+    /// Records every member of the body that is not one of `known`, so that a misspelt field is a 400 rather than
+    /// a setting silently left as it was.
+    mutating func reportUnknown(_ known: [String], of what: String) {
+        guard case .object(let members) = body else { return }
+        var seen: Set<String> = []
+        for key in members.map(\.key) where !known.contains(key) && seen.insert(key).inserted {
+            report(String(key.prefix(64)), "is not a field of \(what); expected \(known.joined(separator: ", "))")
+        }
+    }
+
     /// Text, trimmed at both ends: nil when absent, `null` or empty. A JSON number is taken as its text; control
     /// characters other than newline and tab are refused.
     mutating func text(_ name: String, maxLength: Int = 256) -> String? {

@@ -15,9 +15,13 @@ struct SchedulerController {
     let jobs: JobStore
 
     func addRoutes(to group: RouterGroup<IngestRequestContext>) {
-        group.get { _, _ in
+        group.get { _, context in
             let now = Date()
-            return ListResponse(data: try await available { try await jobs.scheduledJobs() }.map { ScheduledJobView($0, now: now) })
+            // A failed run's error text may name another user's data: admin keys only.
+            return ListResponse(
+                data: try await available { try await jobs.scheduledJobs() }.map {
+                    ScheduledJobView($0, now: now, showingErrors: context.isAdmin)
+                })
         }
         group.post(":job/start") { _, context in
             try await change(context) { try await jobs.setEnabled(true, job: $0) }
@@ -37,7 +41,7 @@ struct SchedulerController {
             let change = try ScheduleChange(body.value, declared: job)
             guard try await available({ try await jobs.override(job: name, schedule: change.schedule, timeZone: change.timeZone) })
             else { throw Self.unknownJob(name) }
-            return ScheduledJobView(try await self.job(named: name), now: Date())
+            return ScheduledJobView(try await self.job(named: name), now: Date(), showingErrors: true)
         }
     }
 
@@ -47,7 +51,7 @@ struct SchedulerController {
         try requireAdmin(context)
         let name = try context.parameters.require("job")
         guard try await available({ try await action(name) }) else { throw Self.unknownJob(name) }
-        return ScheduledJobView(try await job(named: name), now: Date())
+        return ScheduledJobView(try await job(named: name), now: Date(), showingErrors: true)
     }
 
     private func requireAdmin(_ context: IngestRequestContext) throws {
@@ -86,6 +90,7 @@ private struct ScheduleChange {
     init(_ body: JSONValue, declared job: JobStore.ScheduledJob) throws {
         guard case .object = body else { throw BodyFields.failure([.init(name: "body", reason: "must be a JSON object")]) }
         var fields = BodyFields(body)
+        fields.reportUnknown(["schedule", "timeZone"], of: "a schedule change")
         schedule = fields.text("schedule", maxLength: 256)
         timeZone = fields.text("timeZone", maxLength: 64)
         for name in ["schedule", "timeZone"] where fields.isPresent(name) && !fields.hasProblem(name) {
@@ -131,7 +136,8 @@ private struct ScheduledJobView: ResponseEncodable, Sendable {
     var triggerRequestedAt: String?
     var lastRun: Run?
 
-    init(_ job: JobStore.ScheduledJob, now: Date) {
+    /// `showingErrors`: whether a failed run's error text is included (admin keys only).
+    init(_ job: JobStore.ScheduledJob, now: Date, showingErrors: Bool) {
         name = job.name
         service = job.service
         schedule = job.schedule
@@ -150,7 +156,7 @@ private struct ScheduledJobView: ResponseEncodable, Sendable {
                 tick: RFC3339.string(from: $0.tick),
                 startedAt: RFC3339.string(from: $0.startedAt),
                 finishedAt: $0.finishedAt.map(RFC3339.string(from:)),
-                error: $0.error
+                error: showingErrors ? $0.error : nil
             )
         }
     }
