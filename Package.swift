@@ -7,7 +7,7 @@ let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 let services: [(folder: String, library: String, executable: String, dependencies: [Target.Dependency])] = [
     (
         "ingest", "Ingest", "ingest",
-        [.product(name: "Crypto", package: "swift-crypto"), "BallastMarket", "BallastTrading", "BallastWebhooks"]
+        [.product(name: "Crypto", package: "swift-crypto"), "BallastMarket", "BallastTrading", "BallastWebhooks", "BallastUsers"]
     ),
     ("signal-processor", "SignalProcessor", "signal-processor", ["BallastMarket", "BallastTrading"]),
     ("rebalancer", "Rebalancer", "rebalancer", []),
@@ -161,6 +161,15 @@ let package = Package(
             path: "Shared/BallastWebhooks",
             swiftSettings: swiftSettings
         ),
+        // Users and their API keys: ingest authenticates against them, the CLI creates them.
+        .target(
+            name: "BallastUsers",
+            dependencies: [
+                "BallastService", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Shared/BallastUsers",
+            swiftSettings: swiftSettings
+        ),
         // Portfolios and rebalancing: target weights, drift, the rebalance planner (pure, exact decimals).
         .target(
             name: "BallastPortfolios",
@@ -173,7 +182,7 @@ let package = Package(
             dependencies: [
                 "BallastService",
                 "BallastScheduler",
-                "Ingest",
+                "BallastUsers",
                 "BallastMarket",
                 "BallastTrading",
                 "BallastWebhooks",
@@ -304,6 +313,7 @@ let package = Package(
                 "BallastService",
                 "BallastScheduler",
                 "Ingest",
+                "BallastUsers",
                 "MarketData",
                 "BallastMarket",
                 "BallastTrading",

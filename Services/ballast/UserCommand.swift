@@ -1,5 +1,5 @@
 import ArgumentParser
-import Ingest
+import BallastUsers
 
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

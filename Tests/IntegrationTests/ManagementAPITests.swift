@@ -1,4 +1,5 @@
 import BallastCore
+import BallastUsers
 import Foundation
 import HTTPTypes
 import Hummingbird

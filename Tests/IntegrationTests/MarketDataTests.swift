@@ -1,5 +1,6 @@
 import BallastCore
 import BallastRedis
+import BallastUsers
 import Foundation
 import HTTPTypes
 import Hummingbird

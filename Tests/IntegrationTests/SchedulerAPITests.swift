@@ -1,6 +1,7 @@
 import BallastCore
 import BallastRedis
 import BallastScheduler
+import BallastUsers
 import Foundation
 import HTTPTypes
 import Hummingbird

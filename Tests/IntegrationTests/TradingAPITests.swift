@@ -1,5 +1,6 @@
 import BallastCore
 import BallastTrading
+import BallastUsers
 import Foundation
 import HTTPTypes
 import Hummingbird

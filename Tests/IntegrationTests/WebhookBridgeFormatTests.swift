@@ -3,6 +3,7 @@ import BallastPostgres
 import BallastRedis
 import BallastService
 import BallastTrading
+import BallastUsers
 import Foundation
 import HTTPTypes
 import Hummingbird

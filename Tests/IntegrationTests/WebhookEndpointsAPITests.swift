@@ -1,5 +1,6 @@
 import BallastCore
 import BallastPostgres
+import BallastUsers
 import BallastWebhooks
 import Foundation
 import HTTPTypes

@@ -2,6 +2,7 @@ import BallastCore
 import BallastPostgres
 import BallastRedis
 import BallastTrading
+import BallastUsers
 import Foundation
 import HTTPTypes
 import Hummingbird

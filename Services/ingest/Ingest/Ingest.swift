@@ -4,6 +4,7 @@ import BallastRedis
 import BallastScheduler
 import BallastService
 import BallastTrading
+import BallastUsers
 import BallastWebhooks
 import Hummingbird
 import Logging

@@ -1,3 +1,4 @@
+import BallastUsers
 import Foundation
 import Ingest
 import PostgresNIO

@@ -1,4 +1,5 @@
 import BallastService
+import BallastUsers
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -1,5 +1,6 @@
 import BallastCore
 import BallastService
+import BallastUsers
 import Logging
 import ServiceLifecycle
 
