@@ -10,7 +10,27 @@ import Testing
 struct NotifierProcessesTests {
     @Test("a notifier killed while an endpoint holds its attempt is restarted, and the delivery arrives with the same webhook-id")
     func killMidAttempt() async throws {
-        let environment = try ExecutableTests.environment()
+        // A database of its own: notifiers that other tests start against the shared one would claim this test's
+        // delivery when its lease ends.
+        let name = "notifier_e2e_\(UUID().uuidString.prefix(8).lowercased())"
+        try await withTestDatabase { database in try await database.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")) }
+        do {
+            try await killMidAttempt(databaseURL: try testDatabaseURL(named: name))
+        } catch {
+            try? await Self.drop(name)
+            throw error
+        }
+        try await Self.drop(name)
+    }
+
+    static func drop(_ name: String) async throws {
+        try await withTestDatabase { database in
+            try await database.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
+        }
+    }
+
+    func killMidAttempt(databaseURL: String) async throws {
+        let environment = try ExecutableTests.environment().merging(["BALLAST_DATABASE_URL": databaseURL]) { _, own in own }
         let user = "e2e-\(UUID().uuidString.prefix(8).lowercased())"
         for arguments in [["migrate"], ["user", "create", user]] {
             let command = try ServiceProcess("ballast", environment: environment)
@@ -22,7 +42,7 @@ struct NotifierProcessesTests {
         // The first request hangs, so the notifier is killed while it waits for the answer; later ones succeed.
         try await WebhookReceiver.with(answer: { number, _ in number == 0 ? .hang : .status(200) }) { receiver in
             let secret = WebhookSecret.generate()
-            let (userID, endpoint) = try await withTestDatabase { database in
+            let (userID, endpoint) = try await withDatabase(databaseURL) { database in
                 let rows = try await database.query("SELECT id FROM users WHERE name = \(user)")
                 var userID: UUID?
                 for try await id in rows.decode(UUID.self) { userID = id }
@@ -64,7 +84,7 @@ struct NotifierProcessesTests {
             let requests = receiver.requests
             #expect(requests.map { $0.headers["webhook-id"] } == [event.id, event.id])
             #expect(requests.allSatisfy { $0.verifies(with: secret) })
-            try await withTestDatabase { database throws in
+            try await withDatabase(databaseURL) { database throws in
                 let done = await poll(timeout: .seconds(10)) {
                     (try? await count(
                         "SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = \(endpoint) AND status = 'succeeded'", in: database))

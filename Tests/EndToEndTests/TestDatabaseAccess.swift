@@ -10,6 +10,19 @@ func withTestDatabase<Value: Sendable>(_ body: @Sendable (PostgresClient) async 
     guard let url = ProcessInfo.processInfo.environment["BALLAST_TEST_DATABASE_URL"] else {
         throw E2EError("BALLAST_TEST_DATABASE_URL is not set: run scripts/test")
     }
+    return try await withDatabase(url, body)
+}
+
+/// The test database's URL with another database name, for a test that needs a database of its own.
+func testDatabaseURL(named name: String) throws -> String {
+    guard let url = ProcessInfo.processInfo.environment["BALLAST_TEST_DATABASE_URL"], let slash = url.lastIndex(of: "/") else {
+        throw E2EError("BALLAST_TEST_DATABASE_URL is not set: run scripts/test")
+    }
+    return url[...slash] + name
+}
+
+/// Runs `body` with a client on the database at `url`.
+func withDatabase<Value: Sendable>(_ url: String, _ body: @Sendable (PostgresClient) async throws -> Value) async throws -> Value {
     var logger = Logger(label: "scheduler-test")
     logger.logLevel = .critical
     let client = Database.makeClient(
