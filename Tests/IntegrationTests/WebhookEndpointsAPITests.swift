@@ -441,7 +441,10 @@ struct WebhookEndpointsAPITests {
             let delivery = try #require(claimed.first { $0.endpointID == live.id })
             let result = AttemptResult(attemptedAt: Date(), duration: .milliseconds(3), statusCode: 500)
             try await store.record(
-                [AttemptRecord(deliveryID: delivery.id, attempt: delivery.attempt, result: result, next: .failed)],
+                [
+                    AttemptRecord(
+                        deliveryID: delivery.id, endpointID: delivery.endpointID, attempt: delivery.attempt, result: result, next: .failed)
+                ],
                 disableAfterFailures: settings.disableAfterFailures, disableAfter: settings.disableAfter)
             #expect(try await api.call(.get, "/api/v1/deliveries/\(delivery.id)").decode(Delivery.self).status == "failed")
             let retried = try await api.call(.post, "/api/v1/deliveries/\(delivery.id)/retry")

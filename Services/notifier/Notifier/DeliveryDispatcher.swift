@@ -267,7 +267,8 @@ final class DeliveryDispatcher: Service, Sendable {
         writer.add(record)
     }
 
-    private func release(_ deliveries: [ClaimedDelivery]) async {
+    /// Gives `deliveries` back to the database, due at once; a failure only delays them to the end of their lease.
+    func release(_ deliveries: [ClaimedDelivery]) async {
         guard !deliveries.isEmpty else { return }
         do {
             try await store.release(deliveries)

@@ -49,12 +49,8 @@ struct EventIntake: StreamMessageHandler {
         let committedTogether = transactions == 1 && results.allSatisfy { if case .success = $0 { true } else { false } }
         if committedTogether {
             dispatcher.submit(deliveries)
-        } else if !deliveries.isEmpty {
-            do {
-                try await store.release(deliveries)
-            } catch {
-                logger.warning("releasing deliveries failed", metadata: ["error": .error(error), "deliveries": "\(deliveries.count)"])
-            }
+        } else {
+            await dispatcher.release(deliveries)
         }
         return results
     }

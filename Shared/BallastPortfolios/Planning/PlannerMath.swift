@@ -1,25 +1,19 @@
+import BallastMarket
+
 /// Exact integer arithmetic on the 1e-8 and 1e-16 units of `FixedDecimal` and `WideDecimal`: products that may pass
 /// 128 bits are taken in full width before they are divided.
 enum PlannerMath {
     /// 1e-16 units in one 1e-8 unit, and 1e-8 units in one whole.
-    static let scale: Int128 = 100_000_000
+    static let scale = WideDecimal.unitsPerFixedUnit
 
-    /// `a × b ÷ c` rounded toward zero, for `a, b ≥ 0` and `c > 0`; nil when the quotient does not fit.
-    static func multiplyDivide(_ a: Int128, _ b: Int128, _ c: Int128) -> Int128? {
-        guard a >= 0, b >= 0, c > 0 else { return nil }
-        let product = UInt128(a).multipliedFullWidth(by: UInt128(b))
-        guard product.high < UInt128(c) else { return nil }
-        let (quotient, _) = UInt128(c).dividingFullWidth(product)
-        return quotient <= UInt128(Int128.max) ? Int128(quotient) : nil
-    }
-
-    /// `a × b ÷ c` rounded away from zero (up), for `a, b ≥ 0` and `c > 0`; nil when the quotient does not fit.
-    static func multiplyDivideUp(_ a: Int128, _ b: Int128, _ c: Int128) -> Int128? {
+    /// `a × b ÷ c` rounded toward zero, or up with `roundingUp`, for `a, b ≥ 0` and `c > 0`; nil when the quotient
+    /// does not fit.
+    static func multiplyDivide(_ a: Int128, _ b: Int128, _ c: Int128, roundingUp: Bool = false) -> Int128? {
         guard a >= 0, b >= 0, c > 0 else { return nil }
         let product = UInt128(a).multipliedFullWidth(by: UInt128(b))
         guard product.high < UInt128(c) else { return nil }
         let (quotient, remainder) = UInt128(c).dividingFullWidth(product)
-        let rounded = remainder > 0 ? quotient + 1 : quotient
+        let rounded = roundingUp && remainder > 0 ? quotient + 1 : quotient
         return rounded <= UInt128(Int128.max) ? Int128(rounded) : nil
     }
 

@@ -124,7 +124,8 @@ public enum RebalancePlanner {
         let buys = candidates.filter { $0.difference > 0 }
         var wantedCost: Int128 = 0
         for buy in buys {
-            guard let cost = PlannerMath.multiplyDivideUp(buy.difference, PlannerMath.scale + feeRate, PlannerMath.scale) else {
+            guard let cost = PlannerMath.multiplyDivide(buy.difference, PlannerMath.scale + feeRate, PlannerMath.scale, roundingUp: true)
+            else {
                 throw .outOfRange(asset: buy.asset.name)
             }
             wantedCost = try add(wantedCost, cost, buy.asset.name)
@@ -293,7 +294,7 @@ public enum RebalancePlanner {
     static func priced(_ asset: Valued, _ side: PlannedOrder.Side, quantity: Int128, feeRate: Int128) throws(PlanningError) -> Priced {
         let value = quantity * asset.price
         // value × rate is in 1e-24 units; the fee is kept to 1e-8, rounded up.
-        guard let fee8 = PlannerMath.multiplyDivideUp(value, feeRate, PlannerMath.scale * PlannerMath.scale),
+        guard let fee8 = PlannerMath.multiplyDivide(value, feeRate, PlannerMath.scale * PlannerMath.scale, roundingUp: true),
             let quantityUnits = Int64(exactly: quantity), let priceUnits = Int64(exactly: asset.price), let feeUnits = Int64(exactly: fee8)
         else { throw .outOfRange(asset: asset.name) }
         return Priced(

@@ -10,12 +10,15 @@ public struct AttemptRecord: Sendable {
     }
 
     public var deliveryID: UUID
+    /// The delivery's endpoint, whose failure streak the record updates.
+    public var endpointID: UUID
     public var attempt: Int
     public var result: AttemptResult
     public var next: Next
 
-    public init(deliveryID: UUID, attempt: Int, result: AttemptResult, next: Next) {
+    public init(deliveryID: UUID, endpointID: UUID, attempt: Int, result: AttemptResult, next: Next) {
         self.deliveryID = deliveryID
+        self.endpointID = endpointID
         self.attempt = attempt
         self.result = result
         self.next = next
@@ -38,6 +41,7 @@ public struct AttemptRecord: Sendable {
         } else {
             next = .failed
         }
-        return AttemptRecord(deliveryID: delivery.id, attempt: delivery.attempt, result: result, next: next)
+        return AttemptRecord(
+            deliveryID: delivery.id, endpointID: delivery.endpointID, attempt: delivery.attempt, result: result, next: next)
     }
 }

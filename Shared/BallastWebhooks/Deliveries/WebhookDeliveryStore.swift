@@ -189,14 +189,14 @@ public struct WebhookDeliveryStore: Sendable {
         guard !records.isEmpty else { return [] }
         let logger = self.logger
         let disabled = try await database.transaction(logger: logger) { connection -> [DisabledEndpoint] in
-            let deliveryIDs = records.map(\.deliveryID)
+            let endpointIDs = Array(Set(records.map(\.endpointID)))
             // Endpoints in one order, so that two instances writing results for the same endpoints never deadlock.
             // NO KEY UPDATE: the intake's inserts hold KEY SHARE on the endpoints they deliver to, which this must
             // not wait for (nor they for it).
             let locked = try await connection.query(
                 """
                 SELECT w.id FROM webhook_endpoints w
-                WHERE w.id IN (SELECT endpoint_id FROM webhook_deliveries WHERE id = ANY(\(deliveryIDs)::uuid[]))
+                WHERE w.id = ANY(\(endpointIDs)::uuid[])
                 ORDER BY w.id FOR NO KEY UPDATE OF w
                 """,
                 logger: logger

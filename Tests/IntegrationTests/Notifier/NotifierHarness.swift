@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import BallastCore
 import BallastRedis
 import BallastTestSupport
+import BallastUsers
 import BallastWebhooks
 import Foundation
 import PostgresNIO
@@ -26,7 +27,7 @@ enum NotifierHarness {
     /// Feeds `envelopes` to the notifier's intake as if read from `ballast:events` (inside `running`).
     @discardableResult
     static func deliver(_ envelopes: [Envelope], to database: PostgresClient) async throws -> [Result<Void, any Error>] {
-        guard let dispatcher else { throw HarnessError("deliver runs inside NotifierHarness.running") }
+        guard let dispatcher else { throw TestSetupError("deliver runs inside NotifierHarness.running") }
         let store = WebhookDeliveryStore(database: database, logger: TestServers.logger)
         let intake = EventIntake(
             database: database, dispatcher: dispatcher, store: store, lease: .seconds(12), logger: TestServers.logger)
@@ -79,9 +80,7 @@ enum NotifierHarness {
     }
 
     static func user(_ database: PostgresClient) async throws -> UUID {
-        let rows = try await database.query("INSERT INTO users (name) VALUES (\("user-" + UUID().uuidString)) RETURNING id")
-        for try await id in rows.decode(UUID.self) { return id }
-        throw HarnessError("no user")
+        try await UserStore(database: database, logger: TestServers.logger).createUser(named: TestServers.unique("user"))
     }
 
     static func endpoint(
@@ -116,10 +115,5 @@ enum NotifierHarness {
             found.append((Int(number), status.map(Int.init), error))
         }
         return found
-    }
-
-    struct HarnessError: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
     }
 }

@@ -11,23 +11,23 @@ struct DeliveriesController {
     func addRoutes(to group: RouterGroup<IngestRequestContext>) {
         group.get("{id}") { _, context in
             let user = try context.requireUser()
-            let id = try WebhookEndpointsController.id(context, "delivery")
+            let id = try context.pathID(of: "delivery")
             guard let delivery = try await deliveries.delivery(id, user: user) else {
-                throw WebhookEndpointsController.notFound("delivery", "\(id)")
+                throw ProblemDetails.notFound("delivery", "\(id)")
             }
             return delivery
         }
         group.post("{id}/retry") { _, context in
             let user = try context.requireUser()
-            let id = try WebhookEndpointsController.id(context, "delivery")
+            let id = try context.pathID(of: "delivery")
             switch try await deliveries.retry(id, user: user) {
             case .scheduled:
                 guard let delivery = try await deliveries.delivery(id, user: user) else {
-                    throw WebhookEndpointsController.notFound("delivery", "\(id)")
+                    throw ProblemDetails.notFound("delivery", "\(id)")
                 }
                 return EditedResponse(status: .accepted, response: delivery)
             case .notFound:
-                throw WebhookEndpointsController.notFound("delivery", "\(id)")
+                throw ProblemDetails.notFound("delivery", "\(id)")
             case .alreadyPending:
                 throw ProblemDetails(status: .conflict, detail: "the delivery is already pending: its next attempt is scheduled")
             case .endpointDisabled:

@@ -41,7 +41,7 @@ struct WebhookEndpointsController {
         group.get("event-types") { _, _ in EventTypeCatalogue.response }
         group.get("{id}") { _, context in
             let user = try context.requireUser()
-            let id = try Self.id(context, "webhook")
+            let id = try context.pathID(of: "webhook")
             return try Self.found(try await endpoints.get(id, user: user), id)
         }
         // Both are partial: the seed's clients send PUT with the fields they change.
@@ -49,51 +49,51 @@ struct WebhookEndpointsController {
         group.put("{id}") { request, context in try await update(request, context) }
         group.delete("{id}") { _, context in
             let user = try context.requireUser()
-            let id = try Self.id(context, "webhook")
-            guard try await endpoints.delete(id, user: user) else { throw Self.notFound("webhook", "\(id)") }
+            let id = try context.pathID(of: "webhook")
+            guard try await endpoints.delete(id, user: user) else { throw ProblemDetails.notFound("webhook", "\(id)") }
             return Response(status: .noContent)
         }
         group.post("{id}/test") { _, context in
-            try await sendTest(to: try Self.id(context, "webhook"), user: try context.requireUser())
+            try await sendTest(to: try context.pathID(of: "webhook"), user: try context.requireUser())
         }
         group.post("{id}/rotate-secret") { request, context in
             let user = try context.requireUser()
-            let id = try Self.id(context, "webhook")
+            let id = try context.pathID(of: "webhook")
             let secret = try await Self.givenSecret(request) ?? WebhookSecret.generate()
             return try Self.found(try await endpoints.rotateSecret(id, user: user, to: secret, overlap: settings.rotationOverlap), id)
         }
         group.get("{id}/deliveries") { request, context in
             let user = try context.requireUser()
-            let id = try Self.id(context, "webhook")
+            let id = try context.pathID(of: "webhook")
             var reader = QueryParameters(request.queryValues)
             let filter = DeliveryFilter(
                 status: reader.choice("status", DeliveryFilter.statuses.sorted()), after: reader.cursor(),
                 limit: reader.limit(1...100, default: 50))
             try reader.check()
             guard let page = try await deliveries.deliveries(of: id, user: user, matching: filter) else {
-                throw Self.notFound("webhook", "\(id)")
+                throw ProblemDetails.notFound("webhook", "\(id)")
             }
             return ListResponse(data: page.items, nextCursor: page.next?.text)
         }
         group.post("{id}/recover") { request, context in
             let user = try context.requireUser()
-            let id = try Self.id(context, "webhook")
+            let id = try context.pathID(of: "webhook")
             let since = try Self.recoverySince(request.queryValues)
             guard let scheduled = try await deliveries.recover(endpoint: id, user: user, since: since) else {
-                throw Self.notFound("webhook", "\(id)")
+                throw ProblemDetails.notFound("webhook", "\(id)")
             }
             return EditedResponse(status: .accepted, response: Scheduled(scheduled: scheduled))
         }
         group.post("{id}/enable") { _, context in
             let user = try context.requireUser()
-            let id = try Self.id(context, "webhook")
+            let id = try context.pathID(of: "webhook")
             return try Self.found(try await endpoints.enable(id, user: user), id)
         }
     }
 
     private func update(_ request: Request, _ context: IngestRequestContext) async throws -> WebhookEndpoint {
         let user = try context.requireUser()
-        let id = try Self.id(context, "webhook")
+        let id = try context.pathID(of: "webhook")
         let input = try await read(request, fields: WebhookEndpointInput.updateFields, requiringURL: false)
         let changes = WebhookEndpointChanges(url: input.url, events: input.events, description: input.description, enabled: input.enabled)
         return try Self.found(try await endpoints.update(id, user: user, changes: changes), id)
@@ -108,7 +108,7 @@ struct WebhookEndpointsController {
     /// Sends a `webhook.test` event now, once (tests are never retried), and logs the attempt like any other.
     private func sendTest(to id: UUID, user: UUID) async throws -> TestDeliveryOutcome {
         guard let claimed = try await deliveries.createTest(endpoint: id, user: user, lease: settings.lease) else {
-            throw Self.notFound("webhook", "\(id)")
+            throw ProblemDetails.notFound("webhook", "\(id)")
         }
         let result = await sender.attempt(claimed)
         var random = SystemRandomNumberGenerator()
@@ -118,7 +118,9 @@ struct WebhookEndpointsController {
         _ = try await deliveries.record(
             [record], disableAfterFailures: settings.disableAfterFailures, disableAfter: settings.disableAfter)
         // Deleted between the send and now: the attempt's answer is still what the caller asked for.
-        guard let delivery = try await deliveries.delivery(claimed.id, user: user) else { throw Self.notFound("webhook", "\(id)") }
+        guard let delivery = try await deliveries.delivery(claimed.id, user: user) else {
+            throw ProblemDetails.notFound("webhook", "\(id)")
+        }
         return TestDeliveryOutcome(
             delivered: result.succeeded, statusCode: result.statusCode, error: result.error,
             durationMs: Int(clamping: result.duration.wholeMilliseconds), delivery: delivery)
@@ -169,20 +171,9 @@ struct WebhookEndpointsController {
         return since
     }
 
-    /// The `{id}` path parameter; a value that is not a UUID names nothing, so it is a 404 like an unknown id.
-    static func id(_ context: IngestRequestContext, _ noun: String) throws -> UUID {
-        let text = try context.parameters.require("id")
-        guard let id = UUID(uuidString: text) else { throw notFound(noun, text) }
-        return id
-    }
-
     static func found(_ endpoint: WebhookEndpoint?, _ id: UUID) throws -> WebhookEndpoint {
-        guard let endpoint else { throw notFound("webhook", "\(id)") }
+        guard let endpoint else { throw ProblemDetails.notFound("webhook", "\(id)") }
         return endpoint
-    }
-
-    static func notFound(_ noun: String, _ id: some StringProtocol) -> ProblemDetails {
-        ProblemDetails(status: .notFound, detail: "no \(noun) with id '\(id.prefix(64))'")
     }
 }
 

@@ -19,19 +19,19 @@ struct OrdersController {
         }
         group.get("{id}") { _, context in
             let user = try context.requireUser()
-            let id = try TradingBackend.id(context, "order")
-            guard let order = try await trading.queries.order(id, of: user) else { throw TradingBackend.notFound("order", "\(id)") }
+            let id = try context.pathID(of: "order")
+            guard let order = try await trading.queries.order(id, of: user) else { throw ProblemDetails.notFound("order", "\(id)") }
             return order
         }
         group.post("{id}/cancel") { _, context in
             let user = try context.requireUser()
-            let id = try TradingBackend.id(context, "order")
+            let id = try context.pathID(of: "order")
             do {
                 return try await trading.actions.cancelOrder(id, user: user)
             } catch AccountActions.Failure.noAccount {
                 throw try await trading.noAccount(user)
             } catch AccountActions.Failure.notFound {
-                throw TradingBackend.notFound("order", "\(id)")
+                throw ProblemDetails.notFound("order", "\(id)")
             } catch AccountActions.Failure.notOpen(let status) {
                 throw ProblemDetails(
                     status: .conflict, detail: "the order is \(status.rawValue), not open: only open orders can be canceled")

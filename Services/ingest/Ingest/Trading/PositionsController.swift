@@ -17,15 +17,15 @@ struct PositionsController {
         }
         group.get("{id}") { _, context in
             let user = try context.requireUser()
-            let id = try TradingBackend.id(context, "position")
+            let id = try context.pathID(of: "position")
             guard let position = try await trading.queries.position(id, of: user) else {
-                throw TradingBackend.notFound("position", "\(id)")
+                throw ProblemDetails.notFound("position", "\(id)")
             }
             return position
         }
         group.post("{id}/close") { _, context in
             let user = try context.requireUser()
-            let id = try TradingBackend.id(context, "position")
+            let id = try context.pathID(of: "position")
             do {
                 return try await trading.actions.closePosition(id, user: user)
             } catch AccountActions.Failure.noAccount {

@@ -25,15 +25,4 @@ public struct TradingBackend: Sendable {
         let name = try await queries.userName(user) ?? "<user>"
         return ProblemDetails(status: .notFound, detail: PaperAccountStore.Failure.noAccount(name).description)
     }
-
-    /// The `{id}` path parameter; a value that is not a UUID names nothing, so it is a 404 like an unknown id.
-    static func id(_ context: IngestRequestContext, _ noun: String) throws -> UUID {
-        let text = try context.parameters.require("id")
-        guard let id = UUID(uuidString: text) else { throw notFound(noun, text) }
-        return id
-    }
-
-    static func notFound(_ noun: String, _ id: some StringProtocol) -> ProblemDetails {
-        ProblemDetails(status: .notFound, detail: "no \(noun) with id '\(id.prefix(64))'")
-    }
 }
