@@ -173,7 +173,7 @@ let package = Package(
         // Portfolios and rebalancing: target weights, drift, the rebalance planner (pure, exact decimals).
         .target(
             name: "BallastPortfolios",
-            dependencies: ["BallastCore", "BallastMarket"],
+            dependencies: ["BallastCore", "BallastMarket", "BallastPostgres", "BallastScheduler", "BallastTrading"],
             path: "Shared/BallastPortfolios",
             swiftSettings: swiftSettings
         ),

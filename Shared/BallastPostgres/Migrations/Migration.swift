@@ -38,5 +38,6 @@ extension Migration {
         .m0022SignalNotional,
         .m0023Webhooks,
         .m0024AdminAPIKeys,
+        .m0025Portfolios,
     ]
 }

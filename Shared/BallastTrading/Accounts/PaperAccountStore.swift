@@ -62,7 +62,7 @@ public struct PaperAccountStore: Sendable {
                 INSERT INTO paper_accounts (user_id, quote_currency, allow_short, taker_fee_bps, maker_fee_bps, slippage_bps, trust_signal_price)
                 VALUES (\(userID), \(quoteCurrency), \(allowShort), \(pricing.takerFeeBps), \(pricing.makerFeeBps), \(pricing.slippageBps),
                     \(trustSignalPrice))
-                ON CONFLICT (user_id) DO NOTHING
+                ON CONFLICT (user_id) WHERE portfolio_id IS NULL DO NOTHING
                 RETURNING \(unescaped: PaperAccount.columns)
                 """,
                 logger: logger
@@ -83,13 +83,34 @@ public struct PaperAccountStore: Sendable {
         }
     }
 
+    /// Opens the paper account of portfolio `portfolio`, in the caller's transaction: priced like the owner's
+    /// trading account when there is one, with the defaults otherwise, and empty.
+    public static func openPortfolioAccount(
+        user: UUID, portfolio: UUID, quoteCurrency: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> PaperAccount {
+        let rows = try await connection.query(
+            """
+            INSERT INTO paper_accounts (user_id, portfolio_id, quote_currency, taker_fee_bps, maker_fee_bps, slippage_bps)
+            SELECT \(user), \(portfolio), \(quoteCurrency), coalesce(t.taker_fee_bps, 10), coalesce(t.maker_fee_bps, 5),
+                coalesce(t.slippage_bps, 5)
+            FROM (SELECT 1) AS one
+            LEFT JOIN paper_accounts t ON t.user_id = \(user) AND t.portfolio_id IS NULL
+            RETURNING \(unescaped: PaperAccount.columns)
+            """,
+            logger: logger
+        )
+        for try await row in rows.decode(PaperAccount.Row.self) { return PaperAccount(row: row) }
+        throw StoredValueError("opening the account of portfolio \(portfolio) returned no row")
+    }
+
     /// The account of user `name`.
     public func account(named name: String) async throws -> PaperAccount {
         let logger = self.logger
         return try await database.withConnection { connection in
             guard let userID = try await Self.userID(named: name, on: connection, logger: logger) else { throw Failure.noSuchUser(name) }
             let rows = try await connection.query(
-                "SELECT \(unescaped: PaperAccount.columns) FROM paper_accounts WHERE user_id = \(userID)", logger: logger)
+                "SELECT \(unescaped: PaperAccount.columns) FROM paper_accounts WHERE user_id = \(userID) AND portfolio_id IS NULL",
+                logger: logger)
             for try await row in rows.decode(PaperAccount.Row.self) { return PaperAccount(row: row) }
             throw Failure.noAccount(name)
         }
@@ -121,7 +142,8 @@ public struct PaperAccountStore: Sendable {
     /// The account of `userID`, if it has one.
     public func account(of userID: UUID) async throws -> PaperAccount? {
         let rows = try await database.query(
-            "SELECT \(unescaped: PaperAccount.columns) FROM paper_accounts WHERE user_id = \(userID)", logger: logger)
+            "SELECT \(unescaped: PaperAccount.columns) FROM paper_accounts WHERE user_id = \(userID) AND portfolio_id IS NULL",
+            logger: logger)
         for try await row in rows.decode(PaperAccount.Row.self) { return PaperAccount(row: row) }
         return nil
     }
@@ -143,7 +165,8 @@ public struct PaperAccountStore: Sendable {
     /// The account of `userID`, locked until the transaction ends: changes to one account happen one at a time.
     static func lockAccount(of userID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> PaperAccount? {
         let rows = try await connection.query(
-            "SELECT \(unescaped: PaperAccount.columns) FROM paper_accounts WHERE user_id = \(userID) FOR UPDATE", logger: logger)
+            "SELECT \(unescaped: PaperAccount.columns) FROM paper_accounts WHERE user_id = \(userID) AND portfolio_id IS NULL FOR UPDATE",
+            logger: logger)
         for try await row in rows.decode(PaperAccount.Row.self) { return PaperAccount(row: row) }
         return nil
     }

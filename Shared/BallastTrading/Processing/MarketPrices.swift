@@ -37,4 +37,19 @@ public struct MarketPrices: Sendable {
         else { return nil }
         return MarketPrice(price: price, time: Date(epochMilliseconds: milliseconds))
     }
+
+    /// The last prices of `symbols` in one round trip; a symbol market-data has no price for is left out.
+    public func latest(_ symbols: [String]) async throws -> [String: MarketPrice] {
+        guard !symbols.isEmpty else { return [:] }
+        let reply = try await redis.send(RedisCommand(["MGET"] + symbols.map(MarketKeys.price) + symbols.map(MarketKeys.priceTime)))
+        guard case .array(let values) = try reply.checked(), values.count == 2 * symbols.count else { return [:] }
+        var prices: [String: MarketPrice] = [:]
+        for (index, symbol) in symbols.enumerated() {
+            guard let priceText = values[index].string, let timeText = values[symbols.count + index].string,
+                let price = ExactDecimal.parse(priceText), let milliseconds = Int64(timeText)
+            else { continue }
+            prices[symbol] = MarketPrice(price: price, time: Date(epochMilliseconds: milliseconds))
+        }
+        return prices
+    }
 }

@@ -1,0 +1,30 @@
+import Foundation
+
+/// Why a portfolio change was refused.
+public enum PortfolioStoreError: Error, Equatable, CustomStringConvertible {
+    case nameTaken(String)
+    case quoteCurrencyFixed
+    case noTradingAccount
+    case insufficientFunds(asset: String, available: Decimal)
+    case badRow(UUID)
+
+    public var description: String {
+        switch self {
+        case .nameTaken(let name): "a portfolio named '\(name)' exists"
+        case .quoteCurrencyFixed: "a portfolio's quote currency cannot change: its account keeps cash in it"
+        case .noTradingAccount: "there is no trading account to transfer from; create one with `ballast account create`"
+        case .insufficientFunds(let asset, let available): "the trading account has only \(available) \(asset) available"
+        case .badRow(let id): "portfolio \(id) has a stored value this version cannot read"
+        }
+    }
+
+    /// The API field a refusal is about, when it is about one.
+    public var field: String? {
+        switch self {
+        case .nameTaken: "name"
+        case .quoteCurrencyFixed: "quoteCurrency"
+        case .noTradingAccount, .insufficientFunds: "transferFromAccount"
+        case .badRow: nil
+        }
+    }
+}

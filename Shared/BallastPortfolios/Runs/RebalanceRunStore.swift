@@ -1,0 +1,229 @@
+import BallastCore
+import BallastPostgres
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Requests, claims, finishes and reads rebalance runs. A portfolio has at most one active run
+/// (`rebalance_runs_one_active`); a running run is held under a lease by the rebalancer running it, and its result is
+/// written only while that rebalancer still holds it (`finish` is fenced on the runner), so a run taken over from a
+/// stopped instance is never written twice.
+public struct RebalanceRunStore: Sendable {
+    public enum RequestOutcome: Sendable, Equatable {
+        case requested(RebalanceRun)
+        /// The portfolio already has a pending or running run: this one.
+        case alreadyActive(UUID)
+        case notFound
+    }
+
+    /// The run's lease ended and another rebalancer may hold it: what this one computed must not be written.
+    public struct LostLease: Error {}
+
+    let database: PostgresClient
+    let logger: Logger
+
+    public init(database: PostgresClient, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
+    /// Asks for a run of portfolio `id` of `user` (the API's manual rebalance).
+    public func request(
+        portfolio id: UUID, user: UUID, trigger: RebalanceTrigger, dryRun: Bool, now: Date = Date()
+    ) async throws -> RequestOutcome {
+        let logger = self.logger
+        return try await database.transaction(logger: logger) { connection in
+            guard let portfolio = try await PortfolioStore.lock(id, user: user, on: connection, logger: logger) else { return .notFound }
+            if let run = try await Self.request(portfolio, trigger: trigger, dryRun: dryRun, now: now, on: connection, logger: logger) {
+                return .requested(run)
+            }
+            let rows = try await connection.query(
+                "SELECT id FROM rebalance_runs WHERE portfolio_id = \(id) AND status IN ('pending', 'running')", logger: logger)
+            for try await active in rows.decode(UUID.self) { return .alreadyActive(active) }
+            return .notFound
+        }
+    }
+
+    /// Inserts a pending run of `portfolio` and its request message, in the caller's transaction; nil when the
+    /// portfolio already has an active run. A portfolio set to dry run makes every run a dry run.
+    public static func request(
+        _ portfolio: Portfolio, trigger: RebalanceTrigger, dryRun: Bool, now: Date, on connection: PostgresConnection, logger: Logger
+    ) async throws -> RebalanceRun? {
+        let id = UUID.random()
+        let rows = try await connection.query(
+            """
+            WITH r AS (
+                INSERT INTO rebalance_runs (id, portfolio_id, user_id, triggered_by, dry_run, status, requested_at)
+                VALUES (\(id), \(portfolio.id), \(portfolio.userID), \(trigger.rawValue), \(dryRun || portfolio.settings.dryRun), 'pending', \(now))
+                ON CONFLICT (portfolio_id) WHERE status IN ('pending', 'running') DO NOTHING
+                RETURNING *
+            )
+            SELECT \(unescaped: RebalanceRunRow.columns) FROM r
+            """,
+            logger: logger)
+        guard let run = try await RebalanceRunRow.decode(rows).first else { return nil }
+        let request = RebalanceRequest(runID: run.id, portfolioID: portfolio.id)
+        try await Outbox.enqueue(try request.envelope, to: StreamName.rebalanceRequests, on: connection, logger: logger)
+        return run
+    }
+
+    /// Run `id` of `user`.
+    public func run(_ id: UUID, user: UUID) async throws -> RebalanceRun? {
+        let rows = try await database.query(
+            "SELECT \(unescaped: RebalanceRunRow.columns) FROM rebalance_runs r WHERE r.id = \(id) AND r.user_id = \(user)", logger: logger)
+        return try await RebalanceRunRow.decode(rows).first
+    }
+
+    /// The runs of portfolio `portfolio` of `user` (deleted portfolios included: their history stays), newest
+    /// first; nil when the portfolio is not the user's.
+    public func runs(portfolio: UUID, user: UUID, after cursor: PageCursor?, limit: Int) async throws -> Page<RebalanceRun>? {
+        let owned = try await database.query("SELECT 1 FROM portfolios WHERE id = \(portfolio) AND user_id = \(user)", logger: logger)
+        var found = false
+        for try await _ in owned.decode(Int.self) { found = true }
+        guard found else { return nil }
+        let rows = try await database.query(
+            """
+            SELECT \(unescaped: RebalanceRunRow.columns) FROM rebalance_runs r
+            WHERE r.portfolio_id = \(portfolio)
+              AND (\(cursor == nil) OR (r.requested_at, r.id) < (\(cursor?.date ?? Date()), \(cursor?.id ?? UUID())))
+            ORDER BY r.requested_at DESC, r.id DESC
+            LIMIT \(limit + 1)
+            """,
+            logger: logger)
+        let runs = try await RebalanceRunRow.decode(rows)
+        return Page(runs.map { ($0, PageCursor(date: $0.requestedAt, id: $0.id)) }, limit: limit)
+    }
+
+    // MARK: The rebalancer's side
+
+    /// Takes run `id` for `runner` until `lease` from now: a pending run, or a running one whose lease ended (its
+    /// rebalancer stopped). The first start publishes `rebalance.started`. Nil when the run is finished or another
+    /// rebalancer holds it.
+    public func claim(_ id: UUID, runner: String, lease: Duration, now: Date = Date()) async throws -> RebalanceRun? {
+        let logger = self.logger
+        let leaseUntil = now.addingTimeInterval(Double(lease.wholeMilliseconds) / 1_000)
+        return try await database.transaction(logger: logger) { connection -> RebalanceRun? in
+            let rows = try await connection.query(
+                """
+                WITH r AS (
+                    UPDATE rebalance_runs SET status = 'running', runner = \(runner), lease_until = \(leaseUntil),
+                        attempts = attempts + 1, started_at = coalesce(started_at, \(now))
+                    WHERE id = \(id) AND (status = 'pending' OR (status = 'running' AND lease_until < \(now)))
+                    RETURNING *
+                )
+                SELECT \(unescaped: RebalanceRunRow.columns) FROM r
+                """,
+                logger: logger)
+            guard let run = try await RebalanceRunRow.decode(rows).first else { return nil }
+            if run.attempts == 1 {
+                let event = try Envelope.event(
+                    PortfolioEvent.rebalanceStarted, userID: run.userID, at: now, data: RebalanceRunView(run, detailed: false))
+                try await Outbox.enqueue(event, to: StreamName.events, on: connection, logger: logger)
+            }
+            return run
+        }
+    }
+
+    /// Writes the finished `run` (completed or failed) in the caller's transaction, with its event, only while
+    /// `runner` still holds it; throws `LostLease` otherwise, which rolls back everything the transaction did. A
+    /// completed run that traded marks the portfolio rebalanced and back within its threshold.
+    public static func finish(
+        _ run: RebalanceRun, runner: String, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let finishedAt = run.finishedAt ?? Date()
+        let rows = try await connection.query(
+            """
+            UPDATE rebalance_runs SET
+                status = \(run.status.rawValue), finished_at = \(finishedAt), lease_until = NULL,
+                inputs = \(try run.inputs.map(RebalanceRunRow.json))::jsonb, plan = \(try run.plan.map(RebalanceRunRow.json))::jsonb,
+                orders = \(try RebalanceRunRow.json(run.orders))::jsonb, errors = \(try RebalanceRunRow.json(run.errors))::jsonb,
+                value_before = \(run.valueBefore.map { "\($0)" })::numeric, value_after = \(run.valueAfter.map { "\($0)" })::numeric,
+                orders_planned = \(run.ordersPlanned), orders_executed = \(run.ordersExecuted), orders_failed = \(run.ordersFailed),
+                total_value_traded = \("\(run.totalValueTraded)")::numeric
+            WHERE id = \(run.id) AND status = 'running' AND runner = \(runner)
+            RETURNING 1
+            """,
+            logger: logger)
+        var written = false
+        for try await _ in rows.decode(Int.self) { written = true }
+        guard written else { throw LostLease() }
+        if run.status == .completed, !run.dryRun, run.ordersExecuted > 0 {
+            try await connection.query(
+                """
+                UPDATE portfolios SET last_rebalanced_at = \(finishedAt), over_threshold = false WHERE id = \(run.portfolioID)
+                """,
+                logger: logger)
+        }
+        let type = run.status == .completed ? PortfolioEvent.rebalanceCompleted : PortfolioEvent.rebalanceFailed
+        let event = try Envelope.event(type, userID: run.userID, at: finishedAt, data: RebalanceRunView(run, detailed: false))
+        try await Outbox.enqueue(event, to: StreamName.events, on: connection, logger: logger)
+    }
+
+    /// Ends `run` as failed with `reason`, in its own transaction, if `runner` still holds it.
+    public func fail(_ run: RebalanceRun, runner: String, reason: String, now: Date = Date()) async throws {
+        var failed = run
+        failed.status = .failed
+        failed.finishedAt = now
+        failed.errors.append(reason)
+        let logger = self.logger
+        try await database.transaction(logger: logger) { connection in
+            try await Self.finish(failed, runner: runner, on: connection, logger: logger)
+        }
+    }
+
+    /// Runs left behind: pending ones requested more than `pendingFor` ago (their message may have gone to the
+    /// dead-letter stream) and running ones whose lease ended. Those started `maxAttempts` times end as failed;
+    /// the others get a new request message. Returns how many of each.
+    public func recover(pendingFor: Duration, maxAttempts: Int, now: Date = Date()) async throws -> (requeued: Int, failed: Int) {
+        let logger = self.logger
+        let pendingBefore = now.addingTimeInterval(-Double(pendingFor.wholeMilliseconds) / 1_000)
+        return try await database.transaction(logger: logger) { connection in
+            let failedRows = try await connection.query(
+                """
+                SELECT \(unescaped: RebalanceRunRow.columns) FROM rebalance_runs r
+                WHERE r.status = 'running' AND r.lease_until < \(now) AND r.attempts >= \(maxAttempts)
+                FOR UPDATE SKIP LOCKED
+                """,
+                logger: logger)
+            let abandoned = try await RebalanceRunRow.decode(failedRows)
+            for run in abandoned {
+                try await connection.query("UPDATE rebalance_runs SET runner = 'recovery' WHERE id = \(run.id)", logger: logger)
+                var failed = run
+                failed.status = .failed
+                failed.finishedAt = now
+                failed.errors.append("abandoned: \(run.attempts) rebalancers stopped while running it")
+                try await Self.finish(failed, runner: "recovery", on: connection, logger: logger)
+            }
+            let stuck = try await connection.query(
+                """
+                SELECT r.id, r.portfolio_id FROM rebalance_runs r
+                WHERE (r.status = 'pending' AND r.requested_at < \(pendingBefore))
+                   OR (r.status = 'running' AND r.lease_until < \(now) AND r.attempts < \(maxAttempts))
+                FOR UPDATE SKIP LOCKED
+                """,
+                logger: logger)
+            var requests: [Envelope] = []
+            for try await (run, portfolio) in stuck.decode((UUID, UUID).self) {
+                requests.append(try RebalanceRequest(runID: run, portfolioID: portfolio).envelope)
+            }
+            try await Outbox.enqueue(requests, to: StreamName.rebalanceRequests, on: connection, logger: logger)
+            return (requests.count, abandoned.count)
+        }
+    }
+
+    /// Deletes finished runs that finished before `cutoff`, at most `limit`; returns how many.
+    public func purge(finishedBefore cutoff: Date, limit: Int) async throws -> Int {
+        let rows = try await database.query(
+            """
+            WITH gone AS (
+                DELETE FROM rebalance_runs WHERE id IN (
+                    SELECT id FROM rebalance_runs WHERE status IN ('completed', 'failed') AND finished_at < \(cutoff) LIMIT \(limit))
+                RETURNING 1
+            )
+            SELECT count(*)::int8 FROM gone
+            """,
+            logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+}

@@ -1,0 +1,37 @@
+import BallastMarket
+import Foundation
+
+/// What a portfolio's account holds, as the planner reads it, and what its orders cost.
+public struct PortfolioHoldings: Sendable, Equatable {
+    /// Available cash in the quote currency.
+    public var cash: FixedDecimal
+    /// Available quantity per asset (the quote currency excepted).
+    public var quantities: [String: FixedDecimal]
+    /// Taker fee plus slippage as a fraction of an order's value: what the planner keeps back for each buy.
+    public var feeRate: FixedDecimal
+
+    public init(cash: FixedDecimal, quantities: [String: FixedDecimal], feeRate: FixedDecimal) {
+        self.cash = cash
+        self.quantities = quantities
+        self.feeRate = feeRate
+    }
+
+    /// The holdings of an account with `balances` (asset to available amount), in `quoteCurrency`, paying `feeBps`
+    /// (taker fee plus slippage, in basis points). Amounts finer than 8 decimals are cut to 8.
+    public init(balances: [String: Decimal], quoteCurrency: String, feeBps: Decimal) {
+        var quantities: [String: FixedDecimal] = [:]
+        for (asset, amount) in balances where asset != quoteCurrency && amount > 0 {
+            quantities[asset] = FixedDecimal(truncating: amount) ?? .zero
+        }
+        self.init(
+            cash: FixedDecimal(truncating: max(balances[quoteCurrency] ?? 0, 0)) ?? .zero, quantities: quantities,
+            feeRate: FixedDecimal(truncating: feeBps / 10_000) ?? .zero)
+    }
+
+    /// The planner's inputs for `portfolio` at `prices` (by asset).
+    public func inputs(of portfolio: Portfolio, prices: [String: AssetPrice]) -> RebalanceInputs {
+        RebalanceInputs(
+            quoteCurrency: portfolio.quoteCurrency, cash: cash, holdings: quantities, targetWeights: portfolio.settings.targetWeights,
+            prices: prices, settings: portfolio.settings.rebalanceSettings(feeRate: feeRate))
+    }
+}

@@ -1,0 +1,76 @@
+import BallastCore
+import BallastMarket
+import BallastTrading
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Values portfolios at the last prices market-data keeps in Redis: their holdings from PostgreSQL, their prices in
+/// one round trip per batch.
+public struct PortfolioValuer: Sendable {
+    let database: PostgresClient
+    let prices: MarketPrices
+    let logger: Logger
+
+    public init(database: PostgresClient, prices: MarketPrices, logger: Logger) {
+        self.database = database
+        self.prices = prices
+        self.logger = logger
+    }
+
+    /// The planner's inputs for `portfolio` now: what its account holds, at the last prices.
+    public func inputs(of portfolio: Portfolio) async throws -> RebalanceInputs {
+        let holdings =
+            try await Self.holdings(of: [portfolio.accountID], on: database, logger: logger)[portfolio.accountID]
+            ?? PortfolioHoldings(balances: [:], quoteCurrency: portfolio.quoteCurrency, feeBps: 0)
+        let prices = try await assetPrices(for: [portfolio])
+        return holdings.inputs(of: portfolio, prices: prices[portfolio.id] ?? [:])
+    }
+
+    /// The prices of the assets each of `portfolios` targets or could hold, by portfolio and asset; an asset without a
+    /// price is left out (the planner refuses it, naming it).
+    public func assetPrices(for portfolios: [Portfolio], heldAssets: [UUID: Set<String>] = [:]) async throws -> [UUID: [String: AssetPrice]]
+    {
+        var symbols = Set<String>()
+        for portfolio in portfolios {
+            for asset in portfolio.settings.targetWeights.keys where asset != portfolio.quoteCurrency {
+                symbols.insert(portfolio.symbol(of: asset))
+            }
+            for asset in heldAssets[portfolio.id] ?? [] { symbols.insert(portfolio.symbol(of: asset)) }
+        }
+        let quotes = try await prices.latest(Array(symbols))
+        var result: [UUID: [String: AssetPrice]] = [:]
+        for portfolio in portfolios {
+            var assetPrices: [String: AssetPrice] = [:]
+            let assets = Set(portfolio.settings.targetWeights.keys).union(heldAssets[portfolio.id] ?? [])
+            for asset in assets where asset != portfolio.quoteCurrency {
+                guard let quote = quotes[portfolio.symbol(of: asset)], let price = FixedDecimal(truncating: quote.price) else { continue }
+                assetPrices[asset] = AssetPrice(price: price, at: quote.time)
+            }
+            result[portfolio.id] = assetPrices
+        }
+        return result
+    }
+
+    /// The holdings of `accounts`, by account.
+    static func holdings(of accounts: [UUID], on database: PostgresClient, logger: Logger) async throws -> [UUID: PortfolioHoldings] {
+        let rows = try await database.query(
+            """
+            SELECT a.id, a.quote_currency, (a.taker_fee_bps + a.slippage_bps)::text,
+                coalesce((SELECT json_object_agg(b.asset, b.available::text) FROM balances b WHERE b.account_id = a.id), '{}')::text
+            FROM paper_accounts a WHERE a.id = ANY(\(accounts))
+            """,
+            logger: logger)
+        var holdings: [UUID: PortfolioHoldings] = [:]
+        for try await (id, quote, feeText, balancesText) in rows.decode((UUID, String, String, String).self) {
+            holdings[id] = PortfolioHoldings(
+                balances: try Self.balances(balancesText), quoteCurrency: quote, feeBps: ExactDecimal.parse(feeText) ?? 0)
+        }
+        return holdings
+    }
+
+    static func balances(_ text: String) throws -> [String: Decimal] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else { return [:] }
+        return object.compactMapValues(ExactDecimal.parse)
+    }
+}

@@ -1,0 +1,118 @@
+import BallastCore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A paper account locked for the caller's transaction, for programs that trade it directly (a portfolio's
+/// rebalance): read its balances, place market orders at given prices, then `write` everything in the same
+/// transaction as the caller's own rows. Fills are booked exactly as a signal's are (`FillBooking`, `AccountWrites`):
+/// one ledger, the same events.
+public struct LockedAccount {
+    let connection: PostgresConnection
+    let logger: Logger
+    private var state: AccountState
+    private var writes: AccountWrites
+    private var placed: [String: MarketOrderResult] = [:]
+
+    public var account: PaperAccount { state.account }
+    public var balances: [String: Balance] { state.balances }
+
+    /// Locks account `id` until the transaction on `connection` ends; nil when there is no such account.
+    public static func lock(id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> LockedAccount? {
+        guard let snapshot = try await AccountSnapshot.lock(account: id, on: connection, logger: logger) else { return nil }
+        return LockedAccount(
+            connection: connection, logger: logger, state: snapshot.state, writes: AccountWrites(account: snapshot.account))
+    }
+
+    /// Locks the signal trading account of user `user` (not a portfolio's); nil when the user has none. A transaction
+    /// that locks it and a portfolio's account locks this one first.
+    public static func lockTradingAccount(of user: UUID, on connection: PostgresConnection, logger: Logger) async throws -> LockedAccount? {
+        guard let snapshot = try await AccountSnapshot.lock(user: user, on: connection, logger: logger) else { return nil }
+        return LockedAccount(
+            connection: connection, logger: logger, state: snapshot.state, writes: AccountWrites(account: snapshot.account))
+    }
+
+    /// Adds `amount` of `asset` to the available balance (negative: takes it away). Taking more than is available
+    /// throws `PaperAccountStore.Failure.insufficientFunds`.
+    public mutating func deposit(_ amount: Decimal, of asset: String) throws {
+        let available = state.balances[asset]?.available ?? 0
+        if amount < 0, available + amount < 0 { throw PaperAccountStore.Failure.insufficientFunds(asset: asset, available: available) }
+        let entries = [LedgerEntry(asset: asset, bucket: .available, amount: amount, kind: .deposit)]
+        writes.post(entries)
+        state.apply(entries)
+    }
+
+    /// Places `ticket` as a market order filled at once at `reference` with the account's slippage and taker fee.
+    /// A buy the available cash cannot pay in full is filled for what it can pay (rounded down at
+    /// `quantityDecimals`); a sell of more than is held sells what is held; nothing at all is a rejected order. A
+    /// ticket whose client order id was placed before in this transaction returns that outcome and places nothing;
+    /// one placed in an earlier transaction makes `write` fail on `orders (account_id, client_order_id)`.
+    public mutating func placeMarketOrder(
+        _ ticket: MarketOrderTicket, reference: Decimal, quantityDecimals: Int = 8, now: Date
+    ) throws -> MarketOrderResult {
+        if let known = placed[ticket.clientOrderID] { return known }
+        guard let instrument = Instrument(symbol: ticket.symbol), instrument.quote == account.quoteCurrency else {
+            return try reject(ticket, reason: "\(ticket.symbol) is not quoted in \(account.quoteCurrency)", now: now)
+        }
+        let pricing = account.pricing
+        let price = pricing.takerPrice(ticket.side, reference: reference)
+        var quantity = ticket.quantity
+        switch ticket.side {
+        case .sell:
+            quantity = min(quantity, state.balances[instrument.base]?.available ?? 0)
+        case .buy:
+            let cash = state.balances[instrument.quote]?.available ?? 0
+            if pricing.buyReservation(quantity: quantity, price: price) > cash {
+                let perUnit = price * (1 + .basisPoints(pricing.takerFeeBps))
+                quantity = (cash / perUnit).rounded(.down, places: quantityDecimals)
+                while quantity > 0, pricing.buyReservation(quantity: quantity, price: price) > cash {
+                    quantity -= Decimal(sign: .plus, exponent: -quantityDecimals, significand: 1)
+                }
+            }
+        }
+        quantity = quantity.rounded(.down, places: quantityDecimals)
+        guard quantity > 0 else {
+            let what = ticket.side == .buy ? "no \(instrument.quote) available to buy with" : "no \(instrument.base) available to sell"
+            return try reject(ticket, reason: what, now: now)
+        }
+        var record = OrderRecord(
+            id: UUID.random(), accountID: account.id, clientOrderID: ticket.clientOrderID, signalID: nil, symbol: ticket.symbol,
+            side: ticket.side, type: .market, timeInForce: .ioc, limitPrice: nil, quantity: quantity, status: .new,
+            reason: quantity < ticket.quantity ? "reduced from \(ticket.quantity) to what the account holds" : nil,
+            strategy: ticket.strategy, stopLoss: nil, takeProfit: nil, receivedAt: now)
+        writes.publish(try TradingEvent.envelope(TradingEvent.orderCreated, userID: account.userID, at: now, data: OrderView(record)))
+        let ledgerBefore = writes.ledger.count
+        let outcome = try FillBooking(account: account, instrument: instrument).book(
+            quantity: quantity, price: price, liquidity: .taker, marketTradeID: nil, order: &record,
+            position: state.openPosition(symbol: ticket.symbol, strategy: ticket.strategy), at: now, into: &writes)
+        state.apply(outcome)
+        state.apply(Array(writes.ledger[ledgerBefore...]))
+        writes.save(record, isNew: true)
+        let notional = (quantity * price).rounded(ticket.side == .buy ? .up : .down)
+        let result = MarketOrderResult(
+            clientOrderID: ticket.clientOrderID, orderID: record.id, symbol: ticket.symbol, side: ticket.side, status: .filled,
+            requestedQuantity: ticket.quantity, filledQuantity: quantity, price: price, fee: outcome.fill.fee,
+            value: ticket.side == .buy ? notional + outcome.fill.fee : notional - outcome.fill.fee, reason: record.reason)
+        placed[ticket.clientOrderID] = result
+        return result
+    }
+
+    /// Writes the orders, fills, ledger entries, positions and events so far, in the caller's transaction.
+    public func write() async throws {
+        guard !writes.isEmpty else { return }
+        try await writes.flush(on: connection, logger: logger)
+    }
+
+    private mutating func reject(_ ticket: MarketOrderTicket, reason: String, now: Date) throws -> MarketOrderResult {
+        let record = OrderRecord(
+            id: UUID.random(), accountID: account.id, clientOrderID: ticket.clientOrderID, signalID: nil, symbol: ticket.symbol,
+            side: ticket.side, type: .market, timeInForce: .ioc, limitPrice: nil, quantity: max(ticket.quantity, 0), status: .rejected,
+            reason: reason, strategy: ticket.strategy, stopLoss: nil, takeProfit: nil, receivedAt: now)
+        writes.save(record, isNew: true)
+        let result = MarketOrderResult(
+            clientOrderID: ticket.clientOrderID, orderID: record.id, symbol: ticket.symbol, side: ticket.side, status: .rejected,
+            requestedQuantity: ticket.quantity, filledQuantity: 0, price: nil, fee: 0, value: 0, reason: reason)
+        placed[ticket.clientOrderID] = result
+        return result
+    }
+}
