@@ -7,10 +7,12 @@ let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 let services: [(folder: String, library: String, executable: String, dependencies: [Target.Dependency])] = [
     (
         "ingest", "Ingest", "ingest",
-        [.product(name: "Crypto", package: "swift-crypto"), "BallastMarket", "BallastTrading", "BallastWebhooks", "BallastUsers"]
+        [.product(name: "Crypto", package: "swift-crypto"), "BallastMarket", "BallastTrading", "BallastWebhooks", "BallastUsers",
+            "BallastPortfolios",
+        ]
     ),
     ("signal-processor", "SignalProcessor", "signal-processor", ["BallastMarket", "BallastTrading"]),
-    ("rebalancer", "Rebalancer", "rebalancer", []),
+    ("rebalancer", "Rebalancer", "rebalancer", ["BallastPortfolios", "BallastTrading", "BallastMarket"]),
     ("market-data", "MarketData", "market-data", ["BallastMarket"]),
     ("deposits", "Deposits", "deposits", []),
     ("notifier", "Notifier", "notifier", ["BallastWebhooks"]),
@@ -317,6 +319,7 @@ let package = Package(
                 "MarketData",
                 "BallastMarket",
                 "BallastTrading",
+                "BallastPortfolios",
                 "BallastWebhooks",
                 "Notifier",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

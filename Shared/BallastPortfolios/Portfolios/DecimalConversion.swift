@@ -6,11 +6,11 @@ import Foundation
 // decimal text, so no value passes through binary floating point.
 
 extension Decimal {
-    init(_ value: FixedDecimal) {
+    public init(_ value: FixedDecimal) {
         self = ExactDecimal.parse(value.description) ?? 0
     }
 
-    init(_ value: WideDecimal) {
+    public init(_ value: WideDecimal) {
         self = ExactDecimal.parse(value.description) ?? 0
     }
 }

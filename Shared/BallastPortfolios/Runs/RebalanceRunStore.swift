@@ -134,7 +134,7 @@ public struct RebalanceRunStore: Sendable {
         let rows = try await connection.query(
             """
             UPDATE rebalance_runs SET
-                status = \(run.status.rawValue), finished_at = \(finishedAt), lease_until = NULL,
+                status = \(run.status.rawValue), dry_run = \(run.dryRun), finished_at = \(finishedAt), lease_until = NULL,
                 inputs = \(try run.inputs.map(RebalanceRunRow.json))::jsonb, plan = \(try run.plan.map(RebalanceRunRow.json))::jsonb,
                 orders = \(try RebalanceRunRow.json(run.orders))::jsonb, errors = \(try RebalanceRunRow.json(run.errors))::jsonb,
                 value_before = \(run.valueBefore.map { "\($0)" })::numeric, value_after = \(run.valueAfter.map { "\($0)" })::numeric,

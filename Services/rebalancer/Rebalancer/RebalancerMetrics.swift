@@ -1,0 +1,22 @@
+import BallastPortfolios
+import Metrics
+
+/// The rebalancer's metrics (`/metrics` on its admin port).
+enum RebalancerMetrics {
+    /// Finished runs by status and trigger.
+    static func finished(_ run: RebalanceRun) {
+        Counter(
+            label: "ballast_rebalance_runs_total", dimensions: [("status", run.status.rawValue), ("trigger", run.triggeredBy.rawValue)]
+        ).increment()
+        Counter(label: "ballast_rebalance_orders_total", dimensions: [("outcome", "executed")]).increment(by: run.ordersExecuted)
+        Counter(label: "ballast_rebalance_orders_total", dimensions: [("outcome", "failed")]).increment(by: run.ordersFailed)
+    }
+
+    /// One drift scan: portfolios valued, those found over their threshold, those that could not be valued.
+    static func scanned(portfolios: Int, over: Int, unvalued: Int, seconds: Double) {
+        Gauge(label: "ballast_drift_scan_portfolios").record(portfolios)
+        Gauge(label: "ballast_drift_scan_over_threshold").record(over)
+        Gauge(label: "ballast_drift_scan_unvalued").record(unvalued)
+        Gauge(label: "ballast_drift_scan_seconds").record(seconds)
+    }
+}

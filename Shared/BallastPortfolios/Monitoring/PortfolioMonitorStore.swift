@@ -1,0 +1,114 @@
+import BallastCore
+import BallastPostgres
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The rebalancer's reads and writes across all users' portfolios: the drift monitor's pages and crossings, the
+/// scheduled portfolios that are due, and a portfolio by id for the run that rebalances it.
+public struct PortfolioMonitorStore: Sendable {
+    let database: PostgresClient
+    let logger: Logger
+
+    public init(database: PostgresClient, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
+    /// Portfolio `id` whoever owns it; nil when it does not exist or is deleted.
+    public func portfolio(_ id: UUID) async throws -> Portfolio? {
+        let rows = try await database.query(
+            "SELECT \(unescaped: PortfolioRow.columns) FROM portfolios p WHERE p.id = \(id) AND p.deleted_at IS NULL", logger: logger)
+        return try await PortfolioRow.decode(rows).first
+    }
+
+    /// Up to `limit` portfolios the drift monitor watches (drift or hybrid, not paused, not deleted) after `id`
+    /// in id order, with their holdings.
+    public func monitored(after id: UUID?, limit: Int) async throws -> [(Portfolio, PortfolioHoldings)] {
+        let rows = try await database.query(
+            """
+            SELECT \(unescaped: PortfolioRow.columns) FROM portfolios p
+            WHERE p.deleted_at IS NULL AND NOT p.paused AND p.method IN ('drift', 'hybrid') AND (\(id)::uuid IS NULL OR p.id > \(id))
+            ORDER BY p.id
+            LIMIT \(limit)
+            """,
+            logger: logger)
+        let portfolios = try await PortfolioRow.decode(rows)
+        let holdings = try await PortfolioValuer.holdings(of: portfolios.map(\.accountID), on: database, logger: logger)
+        return portfolios.map { portfolio in
+            (
+                portfolio,
+                holdings[portfolio.accountID] ?? PortfolioHoldings(balances: [:], quoteCurrency: portfolio.quoteCurrency, feeBps: 0)
+            )
+        }
+    }
+
+    /// Records what one scan found: each of `crossings` that was within its band at the last scan is marked over it,
+    /// publishes `drift.threshold_exceeded` and gets a run (`trigger: .drift`), in one transaction; the portfolios
+    /// of `cleared` are marked back within. A crossing already recorded changes nothing: drift is reported once
+    /// per crossing. Returns the runs requested.
+    public func record(crossings: [DriftCrossing], cleared: [UUID], dryRun: Bool, now: Date = Date()) async throws -> [RebalanceRun] {
+        guard !crossings.isEmpty || !cleared.isEmpty else { return [] }
+        let logger = self.logger
+        return try await database.transaction(logger: logger) { connection in
+            if !cleared.isEmpty {
+                try await connection.query(
+                    "UPDATE portfolios SET over_threshold = false WHERE id = ANY(\(cleared)) AND over_threshold", logger: logger)
+            }
+            guard !crossings.isEmpty else { return [] }
+            let marked = try await connection.query(
+                """
+                UPDATE portfolios SET over_threshold = true
+                WHERE id = ANY(\(crossings.map(\.portfolio.id))) AND NOT over_threshold AND NOT paused AND deleted_at IS NULL
+                RETURNING id
+                """,
+                logger: logger)
+            var newlyOver = Set<UUID>()
+            for try await id in marked.decode(UUID.self) { newlyOver.insert(id) }
+            var runs: [RebalanceRun] = []
+            var events: [Envelope] = []
+            for crossing in crossings where newlyOver.contains(crossing.portfolio.id) {
+                let run = try await RebalanceRunStore.request(
+                    crossing.portfolio, trigger: .drift, dryRun: dryRun, now: now, on: connection, logger: logger)
+                if let run { runs.append(run) }
+                events.append(
+                    try Envelope.event(
+                        PortfolioEvent.driftThresholdExceeded, userID: crossing.portfolio.userID, at: now,
+                        data: DriftEvent(crossing, runID: run?.id)))
+            }
+            try await Outbox.enqueue(events, to: StreamName.events, on: connection, logger: logger)
+            return runs
+        }
+    }
+
+    /// Requests a run (`trigger: .schedule`) for each scheduled or hybrid portfolio whose time has come, at most
+    /// `limit`, and moves its next time to the schedule's next fire time after `now` (times missed while nothing ran
+    /// are not made up one by one). A portfolio whose last run is still active gets no second one. Returns the runs
+    /// requested and how many portfolios were due.
+    public func requestDue(now: Date = Date(), dryRun: Bool, limit: Int) async throws -> (runs: [RebalanceRun], due: Int) {
+        let logger = self.logger
+        return try await database.transaction(logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT \(unescaped: PortfolioRow.columns) FROM portfolios p
+                WHERE p.deleted_at IS NULL AND NOT p.paused AND p.method IN ('scheduled', 'hybrid') AND p.next_rebalance_at <= \(now)
+                ORDER BY p.next_rebalance_at
+                LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED
+                """,
+                logger: logger)
+            let due = try await PortfolioRow.decode(rows)
+            var runs: [RebalanceRun] = []
+            for portfolio in due {
+                if let run = try await RebalanceRunStore.request(
+                    portfolio, trigger: .schedule, dryRun: dryRun, now: now, on: connection, logger: logger)
+                {
+                    runs.append(run)
+                }
+                let next = portfolio.settings.schedule.next(after: now)
+                try await connection.query("UPDATE portfolios SET next_rebalance_at = \(next) WHERE id = \(portfolio.id)", logger: logger)
+            }
+            return (runs, due.count)
+        }
+    }
+}
