@@ -225,7 +225,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "RebalancerBenchmark",
-            dependencies: ["BallastPortfolios", "BallastMarket"],
+            dependencies: ["BallastPortfolios", "BallastMarket", "BallastPostgres", "BallastRedis", "BallastTrading", "BallastCore"],
             path: "Benchmarks/RebalancerBenchmark",
             swiftSettings: swiftSettings
         ),
