@@ -630,35 +630,33 @@ struct PortfolioValuerTests {
 
     @Test("an asset held but no longer targeted is priced too, so the plan can sell it")
     func heldAssetPriced() async throws {
-        await withKnownIssue("bug: PortfolioValuer.inputs(of:) prices only the targeted assets") {
-            try await PortfolioFixture.with { fixture in
-                let names = Self.assets(2)
-                let (a, old) = (names[0], names[1])
-                try await fixture.database.query("INSERT INTO market_symbols (symbol) VALUES (\(a + "-USD")), (\(old + "-USD"))")
-                let portfolio = try await fixture.store.create(
-                    try PortfolioFixture.settings(weights: [a: "100"]), user: fixture.userID, funding: .initialCash(fixed("100")))
-                try await fixture.database.transaction(logger: TestServers.logger) { connection in
-                    var locked = try #require(
-                        try await LockedAccount.lock(id: portfolio.accountID, on: connection, logger: TestServers.logger))
-                    try locked.deposit(dec("2.5"), of: old)
-                    try await locked.write()
-                }
-                try await Self.setPrice(fixture.redis, a + "-USD", "10", milliseconds: 1_796_000_000_000)
-                try await Self.setPrice(fixture.redis, old + "-USD", "40", milliseconds: 1_796_000_000_000)
-                let valuer = PortfolioValuer(
-                    database: fixture.database, prices: MarketPrices(redis: fixture.redis), logger: TestServers.logger)
-                let inputs = try await valuer.inputs(of: portfolio)
-                #expect(inputs.holdings == [old: fixed("2.5")])
-                #expect(inputs.prices[old]?.price == fixed("40"))
-                let plan = try RebalancePlanner.plan(inputs, now: Date(epochMilliseconds: 1_796_000_000_000))
-                #expect(plan.orders.first?.asset == old)
-                #expect(plan.orders.first?.side == .sell)
-                #expect(plan.orders.first?.quantity == fixed("2.5"))
-
-                // The batch form prices held assets it is told of.
-                let prices = try await valuer.assetPrices(for: [portfolio], heldAssets: [portfolio.id: [old]])
-                #expect(prices[portfolio.id]?.keys.sorted() == [a, old].sorted())
+        try await PortfolioFixture.with { fixture in
+            let names = Self.assets(2)
+            let (a, old) = (names[0], names[1])
+            try await fixture.database.query("INSERT INTO market_symbols (symbol) VALUES (\(a + "-USD")), (\(old + "-USD"))")
+            let portfolio = try await fixture.store.create(
+                try PortfolioFixture.settings(weights: [a: "100"]), user: fixture.userID, funding: .initialCash(fixed("100")))
+            try await fixture.database.transaction(logger: TestServers.logger) { connection in
+                var locked = try #require(
+                    try await LockedAccount.lock(id: portfolio.accountID, on: connection, logger: TestServers.logger))
+                try locked.deposit(dec("2.5"), of: old)
+                try await locked.write()
             }
+            try await Self.setPrice(fixture.redis, a + "-USD", "10", milliseconds: 1_796_000_000_000)
+            try await Self.setPrice(fixture.redis, old + "-USD", "40", milliseconds: 1_796_000_000_000)
+            let valuer = PortfolioValuer(
+                database: fixture.database, prices: MarketPrices(redis: fixture.redis), logger: TestServers.logger)
+            let inputs = try await valuer.inputs(of: portfolio)
+            #expect(inputs.holdings == [old: fixed("2.5")])
+            #expect(inputs.prices[old]?.price == fixed("40"))
+            let plan = try RebalancePlanner.plan(inputs, now: Date(epochMilliseconds: 1_796_000_000_000))
+            #expect(plan.orders.first?.asset == old)
+            #expect(plan.orders.first?.side == .sell)
+            #expect(plan.orders.first?.quantity == fixed("2.5"))
+
+            // The batch form prices held assets it is told of.
+            let prices = try await valuer.assetPrices(for: [portfolio], heldAssets: [portfolio.id: [old]])
+            #expect(prices[portfolio.id]?.keys.sorted() == [a, old].sorted())
         }
     }
 }

@@ -18,12 +18,13 @@ public struct PortfolioValuer: Sendable {
         self.logger = logger
     }
 
-    /// The planner's inputs for `portfolio` now: what its account holds, at the last prices.
+    /// The planner's inputs for `portfolio` now: what its account holds, at the last prices (of the assets it
+    /// targets and of those it holds, so that one no longer targeted can be valued and sold).
     public func inputs(of portfolio: Portfolio) async throws -> RebalanceInputs {
         let holdings =
             try await Self.holdings(of: [portfolio.accountID], on: database, logger: logger)[portfolio.accountID]
             ?? PortfolioHoldings(balances: [:], quoteCurrency: portfolio.quoteCurrency, feeBps: 0)
-        let prices = try await assetPrices(for: [portfolio])
+        let prices = try await assetPrices(for: [portfolio], heldAssets: [portfolio.id: Set(holdings.quantities.keys)])
         return holdings.inputs(of: portfolio, prices: prices[portfolio.id] ?? [:])
     }
 
