@@ -199,22 +199,20 @@ struct PortfolioStoreTests {
 
     @Test("a transfer of a negative amount is refused: it must not create cash in the trading account")
     func transferNegative() async throws {
-        await withKnownIssue("bug: a negative transfer or initial cash is accepted (PortfolioStore.create)") {
-            try await PortfolioFixture.with { fixture in
-                let trading = try await fixture.tradingAccount
-                await #expect(throws: (any Error).self) {
-                    _ = try await fixture.store.create(
-                        try PortfolioFixture.settings(), user: fixture.userID, funding: .transfer(fixed("-500")))
-                }
-                await #expect(throws: (any Error).self) {
-                    _ = try await fixture.store.create(
-                        try PortfolioFixture.settings(), user: fixture.userID, funding: .initialCash(fixed("-500")))
-                }
-                #expect(try await fixture.available("USD", in: trading.id) == dec("10000"))
-                #expect(try await fixture.database.count("SELECT count(*) FROM portfolios") == 0)
-                #expect(try await fixture.database.count("SELECT count(*) FROM ledger_entries") == 1)
-                #expect(try await fixture.database.count("SELECT count(*) FROM outbox") == 0)
+        try await PortfolioFixture.with { fixture in
+            let trading = try await fixture.tradingAccount
+            await #expect(throws: (any Error).self) {
+                _ = try await fixture.store.create(
+                    try PortfolioFixture.settings(), user: fixture.userID, funding: .transfer(fixed("-500")))
             }
+            await #expect(throws: (any Error).self) {
+                _ = try await fixture.store.create(
+                    try PortfolioFixture.settings(), user: fixture.userID, funding: .initialCash(fixed("-500")))
+            }
+            #expect(try await fixture.available("USD", in: trading.id) == dec("10000"))
+            #expect(try await fixture.database.count("SELECT count(*) FROM portfolios") == 0)
+            #expect(try await fixture.database.count("SELECT count(*) FROM ledger_entries") == 1)
+            #expect(try await fixture.database.count("SELECT count(*) FROM outbox") == 0)
         }
     }
 

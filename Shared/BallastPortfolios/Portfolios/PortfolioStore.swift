@@ -17,8 +17,16 @@ public struct PortfolioStore: Sendable {
         self.logger = logger
     }
 
-    /// Creates the portfolio and its paper account, funded as `funding` says, in one transaction.
+    /// Creates the portfolio and its paper account, funded as `funding` says, in one transaction. A negative amount
+    /// is refused (`PortfolioFieldError`): a transfer of one would create cash in the trading account.
     public func create(_ settings: PortfolioSettings, user: UUID, funding: PortfolioFunding, now: Date = Date()) async throws -> Portfolio {
+        switch funding {
+        case .initialCash(let amount) where amount.units < 0:
+            throw PortfolioFieldError("initialCash", "must not be negative, got \(amount)")
+        case .transfer(let amount) where amount.units < 0:
+            throw PortfolioFieldError("transferFromAccount", "must not be negative, got \(amount)")
+        default: break
+        }
         let id = UUID.random()
         let logger = self.logger
         return try await database.transaction(logger: logger) { connection in
