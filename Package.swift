@@ -7,7 +7,8 @@ let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 let services: [(folder: String, library: String, executable: String, dependencies: [Target.Dependency])] = [
     (
         "ingest", "Ingest", "ingest",
-        [.product(name: "Crypto", package: "swift-crypto"), "BallastMarket", "BallastTrading", "BallastWebhooks", "BallastUsers",
+        [
+            .product(name: "Crypto", package: "swift-crypto"), "BallastMarket", "BallastTrading", "BallastWebhooks", "BallastUsers",
             "BallastPortfolios",
         ]
     ),

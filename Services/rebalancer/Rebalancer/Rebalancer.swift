@@ -20,7 +20,7 @@ public enum Rebalancer {
         let executor = RunExecutor(
             database: context.database, runs: runs, portfolios: portfolios, valuer: valuer, locks: RedisLock(client: context.redis),
             settings: settings, runner: context.configuration.instance, logger: logger)
-        let monitor = DriftMonitor(portfolios: portfolios, valuer: valuer, settings: settings, logger: logger)
+        let monitor = DriftMonitor(portfolios: portfolios, valuer: valuer, maxPriceAge: settings.maxPriceAge, dryRun: settings.forceDryRun)
         let requests = ConcurrentMessageHandler(maxConcurrency: context.configuration.consumer.concurrency) { message in
             try await executor.handle(message)
         }
@@ -34,6 +34,7 @@ public enum Rebalancer {
                         return
                     }
                     let outcome = try await monitor.scan(now: run.tick)
+                    RebalancerMetrics.scanned(outcome)
                     run.logger.info(
                         "drift scan",
                         metadata: [

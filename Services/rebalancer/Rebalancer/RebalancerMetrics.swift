@@ -13,10 +13,10 @@ enum RebalancerMetrics {
     }
 
     /// One drift scan: portfolios valued, those found over their threshold, those that could not be valued.
-    static func scanned(portfolios: Int, over: Int, unvalued: Int, seconds: Double) {
-        Gauge(label: "ballast_drift_scan_portfolios").record(portfolios)
-        Gauge(label: "ballast_drift_scan_over_threshold").record(over)
-        Gauge(label: "ballast_drift_scan_unvalued").record(unvalued)
-        Gauge(label: "ballast_drift_scan_seconds").record(seconds)
+    static func scanned(_ outcome: DriftMonitor.Outcome) {
+        Gauge(label: "ballast_drift_scan_portfolios").record(outcome.scanned)
+        Gauge(label: "ballast_drift_scan_over_threshold").record(outcome.over)
+        Gauge(label: "ballast_drift_scan_unvalued").record(outcome.unvalued)
+        Gauge(label: "ballast_drift_scan_seconds").record(outcome.seconds)
     }
 }

@@ -46,7 +46,9 @@ struct RebalancerFixture {
             let valuer = PortfolioValuer(database: database, prices: MarketPrices(redis: redis), logger: logger)
             let fixture = RebalancerFixture(
                 database: database, redis: redis, userID: userID, portfolio: portfolio, first: first, second: second,
-                monitor: DriftMonitor(portfolios: monitorStore, valuer: valuer, settings: rebalancerSettings, logger: logger),
+                monitor: DriftMonitor(
+                    portfolios: monitorStore, valuer: valuer, maxPriceAge: rebalancerSettings.maxPriceAge,
+                    dryRun: rebalancerSettings.forceDryRun),
                 executor: RunExecutor(
                     database: database, runs: runs, portfolios: monitorStore, valuer: valuer, locks: RedisLock(client: redis),
                     settings: rebalancerSettings, runner: "test-runner", logger: logger),

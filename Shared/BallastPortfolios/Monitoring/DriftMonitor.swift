@@ -1,27 +1,35 @@
-import BallastPortfolios
 import Foundation
-import Logging
 
 /// The drift monitor: values every watched portfolio (drift or hybrid, not paused) at the last prices, a page at a
 /// time, and records what changed since the last scan: a portfolio that left its band gets
 /// `drift.threshold_exceeded` and a rebalance run, once per crossing; one back inside is marked so. A portfolio
-/// whose prices are missing or stale is left as it was (counted in `ballast_drift_scan_unvalued`).
-struct DriftMonitor: Sendable {
-    static let pageSize = 1_000
+/// whose prices are missing or stale is left as it was (counted as `unvalued`).
+public struct DriftMonitor: Sendable {
+    public static let pageSize = 1_000
 
     let portfolios: PortfolioMonitorStore
     let valuer: PortfolioValuer
-    let settings: RebalancerSettings
-    let logger: Logger
+    /// An older last price leaves a portfolio out of the scan.
+    let maxPriceAge: Duration
+    /// The runs it requests are dry runs (`BALLAST_SCHEDULER_DRY_RUN`).
+    let dryRun: Bool
 
-    struct Outcome: Equatable {
-        var scanned = 0
-        var over = 0
-        var unvalued = 0
-        var runsRequested = 0
+    public init(portfolios: PortfolioMonitorStore, valuer: PortfolioValuer, maxPriceAge: Duration, dryRun: Bool) {
+        self.portfolios = portfolios
+        self.valuer = valuer
+        self.maxPriceAge = maxPriceAge
+        self.dryRun = dryRun
     }
 
-    func scan(now: Date = Date()) async throws -> Outcome {
+    public struct Outcome: Sendable, Equatable {
+        public var scanned = 0
+        public var over = 0
+        public var unvalued = 0
+        public var runsRequested = 0
+        public var seconds = 0.0
+    }
+
+    public func scan(now: Date = Date()) async throws -> Outcome {
         let started = ContinuousClock.now
         var outcome = Outcome()
         var after: UUID?
@@ -36,7 +44,7 @@ struct DriftMonitor: Sendable {
             for (portfolio, holdings) in page {
                 outcome.scanned += 1
                 let inputs = holdings.inputs(of: portfolio, prices: prices[portfolio.id] ?? [:])
-                guard let report = try? RebalancePlanner.drift(inputs, now: now, maxPriceAge: settings.maxPriceAge) else {
+                guard let report = try? RebalancePlanner.drift(inputs, now: now, maxPriceAge: maxPriceAge) else {
                     outcome.unvalued += 1
                     continue
                 }
@@ -47,14 +55,12 @@ struct DriftMonitor: Sendable {
                     cleared.append(portfolio.id)
                 }
             }
-            let runs = try await portfolios.record(crossings: crossings, cleared: cleared, dryRun: settings.forceDryRun, now: now)
+            let runs = try await portfolios.record(crossings: crossings, cleared: cleared, dryRun: dryRun, now: now)
             outcome.runsRequested += runs.count
             if page.count < Self.pageSize { break }
         }
         let elapsed = ContinuousClock.now - started
-        RebalancerMetrics.scanned(
-            portfolios: outcome.scanned, over: outcome.over, unvalued: outcome.unvalued,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        outcome.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return outcome
     }
 }
