@@ -93,25 +93,23 @@ struct LockedAccountTests {
 
     @Test("a ticket for nothing at all (quantity 0, or less than a lot) is a rejected order and the transaction still writes")
     func zeroQuantity() async throws {
-        await withKnownIssue("bug: a rejected ticket of quantity 0 breaks write() on orders_quantity_check") {
-            try await PaperTradingFixture.with(cash: 1_000) { fixture in
-                let results = try await Self.place(
-                    fixture,
-                    [
-                        Self.ticket(fixture, .buy, "0", id: "zero"), Self.ticket(fixture, .buy, "0.000000001", id: "dust"),
-                        Self.ticket(fixture, .buy, "1", id: "one"),
-                    ], reference: dec("100"))
-                #expect(results.map(\.status) == [.rejected, .rejected, .filled])
-                #expect(results.map(\.filledQuantity) == [0, 0, 1])
-                // An order of 0 cannot be stored (`orders.quantity > 0`): its rejection has no order row.
-                #expect(results[0].orderID == nil && results[1].orderID != nil)
-                #expect(
-                    try await fixture.strings(
-                        "SELECT client_order_id || ' ' || status || ' ' || quantity FROM orders ORDER BY client_order_id")
-                        == ["dust rejected 0.000000001", "one filled 1"])
-                #expect(try await fixture.database.count("SELECT count(*) FROM fills") == 1)
-                #expect(try await fixture.balancesMatchLedger())
-            }
+        try await PaperTradingFixture.with(cash: 1_000) { fixture in
+            let results = try await Self.place(
+                fixture,
+                [
+                    Self.ticket(fixture, .buy, "0", id: "zero"), Self.ticket(fixture, .buy, "0.000000001", id: "dust"),
+                    Self.ticket(fixture, .buy, "1", id: "one"),
+                ], reference: dec("100"))
+            #expect(results.map(\.status) == [.rejected, .rejected, .filled])
+            #expect(results.map(\.filledQuantity) == [0, 0, 1])
+            // An order of 0 cannot be stored (`orders.quantity > 0`): its rejection has no order row.
+            #expect(results[0].orderID == nil && results[1].orderID != nil)
+            #expect(
+                try await fixture.strings(
+                    "SELECT client_order_id || ' ' || status || ' ' || quantity FROM orders ORDER BY client_order_id")
+                    == ["dust rejected 0.000000001", "one filled 1"])
+            #expect(try await fixture.database.count("SELECT count(*) FROM fills") == 1)
+            #expect(try await fixture.balancesMatchLedger())
         }
     }
 

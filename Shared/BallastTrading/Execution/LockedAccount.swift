@@ -103,14 +103,19 @@ public struct LockedAccount {
         try await writes.flush(on: connection, logger: logger)
     }
 
+    /// Records the rejected order; one for no quantity at all has no order row (`orders.quantity` is above 0).
     private mutating func reject(_ ticket: MarketOrderTicket, reason: String, now: Date) throws -> MarketOrderResult {
-        let record = OrderRecord(
-            id: UUID.random(), accountID: account.id, clientOrderID: ticket.clientOrderID, signalID: nil, symbol: ticket.symbol,
-            side: ticket.side, type: .market, timeInForce: .ioc, limitPrice: nil, quantity: max(ticket.quantity, 0), status: .rejected,
-            reason: reason, strategy: ticket.strategy, stopLoss: nil, takeProfit: nil, receivedAt: now)
-        writes.save(record, isNew: true)
+        var orderID: UUID?
+        if ticket.quantity > 0 {
+            let record = OrderRecord(
+                id: UUID.random(), accountID: account.id, clientOrderID: ticket.clientOrderID, signalID: nil, symbol: ticket.symbol,
+                side: ticket.side, type: .market, timeInForce: .ioc, limitPrice: nil, quantity: ticket.quantity, status: .rejected,
+                reason: reason, strategy: ticket.strategy, stopLoss: nil, takeProfit: nil, receivedAt: now)
+            writes.save(record, isNew: true)
+            orderID = record.id
+        }
         let result = MarketOrderResult(
-            clientOrderID: ticket.clientOrderID, orderID: record.id, symbol: ticket.symbol, side: ticket.side, status: .rejected,
+            clientOrderID: ticket.clientOrderID, orderID: orderID, symbol: ticket.symbol, side: ticket.side, status: .rejected,
             requestedQuantity: ticket.quantity, filledQuantity: 0, price: nil, fee: 0, value: 0, reason: reason)
         placed[ticket.clientOrderID] = result
         return result
