@@ -224,21 +224,19 @@ struct LockedAccountTests {
 
     @Test("write after write writes only what came after the first")
     func writeTwice() async throws {
-        await withKnownIssue("bug: a second write() writes the first one's rows again") {
-            try await PaperTradingFixture.with(cash: 100_000) { fixture in
-                let accountID = try await fixture.accountID
-                try await fixture.database.transaction(logger: Self.logger) { connection in
-                    var locked = try #require(try await LockedAccount.lock(id: accountID, on: connection, logger: Self.logger))
-                    _ = try locked.placeMarketOrder(Self.ticket(fixture, .buy, "0.1", id: "first"), reference: dec("50000"), now: Date())
-                    try await locked.write()
-                    _ = try locked.placeMarketOrder(Self.ticket(fixture, .buy, "0.2", id: "second"), reference: dec("50000"), now: Date())
-                    try await locked.write()
-                }
-                #expect(try await fixture.database.count("SELECT count(*) FROM orders") == 2)
-                #expect(try await fixture.database.count("SELECT count(*) FROM fills") == 2)
-                #expect(try await fixture.balance(Self.base(fixture)).available == dec("0.3"))
-                #expect(try await fixture.balancesMatchLedger())
+        try await PaperTradingFixture.with(cash: 100_000) { fixture in
+            let accountID = try await fixture.accountID
+            try await fixture.database.transaction(logger: Self.logger) { connection in
+                var locked = try #require(try await LockedAccount.lock(id: accountID, on: connection, logger: Self.logger))
+                _ = try locked.placeMarketOrder(Self.ticket(fixture, .buy, "0.1", id: "first"), reference: dec("50000"), now: Date())
+                try await locked.write()
+                _ = try locked.placeMarketOrder(Self.ticket(fixture, .buy, "0.2", id: "second"), reference: dec("50000"), now: Date())
+                try await locked.write()
             }
+            #expect(try await fixture.database.count("SELECT count(*) FROM orders") == 2)
+            #expect(try await fixture.database.count("SELECT count(*) FROM fills") == 2)
+            #expect(try await fixture.balance(Self.base(fixture)).available == dec("0.3"))
+            #expect(try await fixture.balancesMatchLedger())
         }
     }
 

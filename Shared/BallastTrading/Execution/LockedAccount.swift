@@ -11,7 +11,9 @@ public struct LockedAccount {
     let connection: PostgresConnection
     let logger: Logger
     private var state: AccountState
-    private var writes: AccountWrites
+    /// What is not written yet: a reference, so that `write` can empty it and a later `write` writes only what came
+    /// after. (Copies of a `LockedAccount` share it.)
+    private let unwritten: Unwritten
     private var placed: [String: MarketOrderResult] = [:]
 
     public var account: PaperAccount { state.account }
@@ -21,7 +23,7 @@ public struct LockedAccount {
     public static func lock(id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> LockedAccount? {
         guard let snapshot = try await AccountSnapshot.lock(account: id, on: connection, logger: logger) else { return nil }
         return LockedAccount(
-            connection: connection, logger: logger, state: snapshot.state, writes: AccountWrites(account: snapshot.account))
+            connection: connection, logger: logger, state: snapshot.state, unwritten: Unwritten(AccountWrites(account: snapshot.account)))
     }
 
     /// Locks the signal trading account of user `user` (not a portfolio's); nil when the user has none. A transaction
@@ -29,7 +31,7 @@ public struct LockedAccount {
     public static func lockTradingAccount(of user: UUID, on connection: PostgresConnection, logger: Logger) async throws -> LockedAccount? {
         guard let snapshot = try await AccountSnapshot.lock(user: user, on: connection, logger: logger) else { return nil }
         return LockedAccount(
-            connection: connection, logger: logger, state: snapshot.state, writes: AccountWrites(account: snapshot.account))
+            connection: connection, logger: logger, state: snapshot.state, unwritten: Unwritten(AccountWrites(account: snapshot.account)))
     }
 
     /// Adds `amount` of `asset` to the available balance (negative: takes it away). Taking more than is available
@@ -38,7 +40,7 @@ public struct LockedAccount {
         let available = state.balances[asset]?.available ?? 0
         if amount < 0, available + amount < 0 { throw PaperAccountStore.Failure.insufficientFunds(asset: asset, available: available) }
         let entries = [LedgerEntry(asset: asset, bucket: .available, amount: amount, kind: .deposit)]
-        writes.post(entries)
+        unwritten.writes.post(entries)
         state.apply(entries)
     }
 
@@ -80,14 +82,15 @@ public struct LockedAccount {
             side: ticket.side, type: .market, timeInForce: .ioc, limitPrice: nil, quantity: quantity, status: .new,
             reason: quantity < ticket.quantity ? "reduced from \(ticket.quantity) to what the account holds" : nil,
             strategy: ticket.strategy, stopLoss: nil, takeProfit: nil, receivedAt: now)
-        writes.publish(try TradingEvent.envelope(TradingEvent.orderCreated, userID: account.userID, at: now, data: OrderView(record)))
-        let ledgerBefore = writes.ledger.count
+        unwritten.writes.publish(
+            try TradingEvent.envelope(TradingEvent.orderCreated, userID: account.userID, at: now, data: OrderView(record)))
+        let ledgerBefore = unwritten.writes.ledger.count
         let outcome = try FillBooking(account: account, instrument: instrument).book(
             quantity: quantity, price: price, liquidity: .taker, marketTradeID: nil, order: &record,
-            position: state.openPosition(symbol: ticket.symbol, strategy: ticket.strategy), at: now, into: &writes)
+            position: state.openPosition(symbol: ticket.symbol, strategy: ticket.strategy), at: now, into: &unwritten.writes)
         state.apply(outcome)
-        state.apply(Array(writes.ledger[ledgerBefore...]))
-        writes.save(record, isNew: true)
+        state.apply(Array(unwritten.writes.ledger[ledgerBefore...]))
+        unwritten.writes.save(record, isNew: true)
         let notional = (quantity * price).rounded(ticket.side == .buy ? .up : .down)
         let result = MarketOrderResult(
             clientOrderID: ticket.clientOrderID, orderID: record.id, symbol: ticket.symbol, side: ticket.side, status: .filled,
@@ -97,10 +100,11 @@ public struct LockedAccount {
         return result
     }
 
-    /// Writes the orders, fills, ledger entries, positions and events so far, in the caller's transaction.
+    /// Writes the orders, fills, ledger entries, positions and events since the last `write`, in the caller's transaction.
     public func write() async throws {
-        guard !writes.isEmpty else { return }
-        try await writes.flush(on: connection, logger: logger)
+        guard !unwritten.writes.isEmpty else { return }
+        try await unwritten.writes.flush(on: connection, logger: logger)
+        unwritten.writes = AccountWrites(account: state.account)
     }
 
     /// Records the rejected order; one for no quantity at all has no order row (`orders.quantity` is above 0).
@@ -111,7 +115,7 @@ public struct LockedAccount {
                 id: UUID.random(), accountID: account.id, clientOrderID: ticket.clientOrderID, signalID: nil, symbol: ticket.symbol,
                 side: ticket.side, type: .market, timeInForce: .ioc, limitPrice: nil, quantity: ticket.quantity, status: .rejected,
                 reason: reason, strategy: ticket.strategy, stopLoss: nil, takeProfit: nil, receivedAt: now)
-            writes.save(record, isNew: true)
+            unwritten.writes.save(record, isNew: true)
             orderID = record.id
         }
         let result = MarketOrderResult(
@@ -120,4 +124,10 @@ public struct LockedAccount {
         placed[ticket.clientOrderID] = result
         return result
     }
+}
+
+private final class Unwritten {
+    var writes: AccountWrites
+
+    init(_ writes: AccountWrites) { self.writes = writes }
 }
