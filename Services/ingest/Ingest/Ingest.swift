@@ -1,4 +1,5 @@
 import BallastCore
+import BallastPortfolios
 import BallastPostgres
 import BallastRedis
 import BallastScheduler
@@ -69,6 +70,13 @@ public enum Ingest {
                 sender: webhookSender
             ),
             scheduler: JobStore(database: database, logger: logger),
+            portfolios: PortfoliosController(
+                portfolios: PortfolioStore(database: database, logger: logger),
+                runs: RebalanceRunStore(database: database, logger: logger),
+                valuer: PortfolioValuer(database: database, prices: MarketPrices(redis: redis), logger: logger),
+                accounts: PaperAccountStore(database: database, logger: logger),
+                maxPriceAge: configuration.rebalanceMaxPriceAge
+            ),
             configuration: configuration,
             rateLimiter: rateLimiter
         )
@@ -83,6 +91,7 @@ public enum Ingest {
         trading: TradingBackend,
         webhooks: WebhookEndpointsController,
         scheduler: JobStore,
+        portfolios: PortfoliosController,
         configuration: IngestConfiguration,
         rateLimiter: WebhookRateLimiter? = nil
     ) -> Router<IngestRequestContext> {
@@ -104,6 +113,8 @@ public enum Ingest {
         webhooks.addRoutes(to: api.group("webhooks"))
         DeliveriesController(deliveries: webhooks.deliveries).addRoutes(to: api.group("deliveries"))
         SchedulerController(jobs: scheduler).addRoutes(to: api.group("scheduler"))
+        portfolios.addRoutes(to: api.group("portfolios"))
+        RebalancesController(runs: portfolios.runs).addRoutes(to: api.group("rebalances"))
         // The seed system's path for the same endpoints, so that its clients work unchanged.
         webhooks.addRoutes(to: router.group("api/webhooks").add(middleware: APIKeyMiddleware(users: users)))
         OpenAPIDocument.addRoute(to: router)

@@ -12,6 +12,9 @@ public struct IngestConfiguration: Sendable {
     public var webhookUser: String
     /// Webhook requests per source and minute; 0 turns the limit off.
     public var webhookRateLimit: Int
+    /// A last price older than this leaves a portfolio's drift unpriced, as it fails a rebalance (the rebalancer reads
+    /// the same variable).
+    public var rebalanceMaxPriceAge: Duration
 
     public init(environment: EnvironmentReader = EnvironmentReader()) throws(ConfigurationError) {
         duplicateWindow = .seconds(try environment.integer("BALLAST_DEDUP_WINDOW_SECONDS", default: 60, range: 0...86_400))
@@ -22,5 +25,7 @@ public struct IngestConfiguration: Sendable {
         }
         webhookUser = environment.string("BALLAST_WEBHOOK_USER", default: "demo")
         webhookRateLimit = try environment.integer("BALLAST_WEBHOOK_RATE_LIMIT", default: 0, range: 0...1_000_000)
+        rebalanceMaxPriceAge = .seconds(
+            try environment.integer("BALLAST_REBALANCE_MAX_PRICE_AGE_SECONDS", default: 300, range: 1...86_400))
     }
 }

@@ -45,6 +45,25 @@ public struct WebhookEventType: Sendable, Encodable, Equatable {
             exampleData:
                 #"{"accountId":"3f2a9c1d-5b6e-4f70-8a91-b2c3d4e5f607","orderId":"0c6f8a52-93ad-4c8e-9d5e-1f0c2b7d8e11","asset":"USD","amount":"960.19"}"#
         ),
+        portfolio("portfolio.created", "A portfolio was created, with its own paper account (funded as asked)."),
+        portfolio("portfolio.updated", "A portfolio's settings changed; the data is the portfolio as it is now."),
+        portfolio("portfolio.deleted", "A portfolio was deleted; it is no longer monitored or rebalanced, its history stays."),
+        portfolio("portfolio.paused", "A portfolio was paused: no drift monitoring, no scheduled rebalances."),
+        portfolio("portfolio.resumed", "A paused portfolio was resumed; its next scheduled time is computed from now."),
+        WebhookEventType(
+            name: "drift.threshold_exceeded",
+            description: "A monitored portfolio drifted past its threshold: sent once per crossing, not on every scan while it stays.",
+            exampleData: #"""
+                {"portfolioId":"4c8d2e1f-6a7b-4c9d-8e0f-1a2b3c4d5e6f","name":"Core 60/40","portfolioValue":"10450.5",\#
+                "maxDrift":"6.12","driftThreshold":"5","thresholdRelative":false,"assets":[{"asset":"BTC","quantity":"0.1",\#
+                "value":"6912","weight":"66.12","targetWeight":"60","drift":"6.12","isOverThreshold":true},{"asset":"ETH",\#
+                "quantity":"1.2","value":"3538.5","weight":"33.87","targetWeight":"40","drift":"-6.13","isOverThreshold":true}],\#
+                "runId":"8e3a5b7c-1d2f-4a6b-9c8d-7e6f5a4b3c2d"}
+                """#),
+        rebalance("rebalance.started", "A rebalancer started a run (manual, scheduled, or started by drift).", status: "running"),
+        rebalance("rebalance.completed", "A run finished: its orders were placed (or planned only, for a dry run).", status: "completed"),
+        rebalance(
+            "rebalance.failed", "A run failed (a price missing or stale, the portfolio deleted...); nothing was traded.", status: "failed"),
         WebhookEventType(
             name: disabled, description: "One of your endpoints was disabled after repeated failed deliveries.",
             exampleData:
@@ -69,6 +88,45 @@ public struct WebhookEventType: Sendable, Encodable, Equatable {
                 "averagePrice":"64012.5","fees":"0.96","status":"filled"}
                 """#)
     }
+
+    private static func portfolio(_ name: String, _ description: String) -> WebhookEventType {
+        WebhookEventType(
+            name: name, description: description,
+            exampleData: #"""
+                {"id":"4c8d2e1f-6a7b-4c9d-8e0f-1a2b3c4d5e6f","accountId":"9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d",\#
+                "name":"Core 60/40","quoteCurrency":"USD","targetWeights":{"BTC":"60","ETH":"40"},"method":"hybrid",\#
+                "interval":"weekly","cron":"0 0 * * 1","timeZone":"Europe/Berlin","driftThreshold":"5","thresholdRelative":false,\#
+                "rebalanceTo":"target","minimumTradeValue":"10","maxOrders":null,"dryRun":false,"paused":false,\#
+                "overThreshold":false,"lastRebalancedAt":null,"nextRebalanceAt":"2026-12-06T23:00:00.000Z",\#
+                "createdAt":"2026-12-06T12:00:00.000Z","updatedAt":"2026-12-06T12:00:00.000Z"}
+                """#)
+    }
+
+    private static func rebalance(_ name: String, _ description: String, status: String) -> WebhookEventType {
+        let finished = status != "running"
+        let traded = status == "completed"
+        return WebhookEventType(
+            name: name, description: description,
+            exampleData: #"""
+                {"id":"8e3a5b7c-1d2f-4a6b-9c8d-7e6f5a4b3c2d","portfolioId":"4c8d2e1f-6a7b-4c9d-8e0f-1a2b3c4d5e6f",\#
+                "triggeredBy":"drift","dryRun":false,"status":"\#(status)","requestedAt":"2026-12-06T12:00:00.000Z",\#
+                "startedAt":"2026-12-06T12:00:00.120Z","executedAt":"2026-12-06T12:00:00.120Z",\#
+                "finishedAt":\#(finished ? #""2026-12-06T12:00:00.480Z""# : "null"),"durationMs":\#(finished ? "360" : "null"),\#
+                "attempts":1,"portfolioValueBefore":\#(finished ? #""10450.5""# : "null"),\#
+                "portfolioValueAfter":\#(traded ? #""10446.32""# : "null"),"ordersPlanned":\#(traded ? "2" : "0"),\#
+                "ordersExecuted":\#(traded ? "2" : "0"),"ordersFailed":0,"totalValueTraded":"\#(traded ? "1280.5" : "0")",\#
+                "orders":\#(traded ? orders : "[]"),"errors":\#(status == "failed" ? #"["the price of ETH is 412 s old"]"# : "[]")}
+                """#)
+    }
+
+    /// The outcome of each order of a completed run, sells first.
+    private static let orders = #"""
+        [{"clientOrderId":"rb-8e3a5b7c-0","orderId":"0c6f8a52-93ad-4c8e-9d5e-1f0c2b7d8e11","symbol":"BTC-USD","side":"sell",\#
+        "status":"filled","requestedQuantity":"0.00925","filledQuantity":"0.00925","price":"69120","fee":"0.64","value":"638.72",\#
+        "reason":null},{"clientOrderId":"rb-8e3a5b7c-1","orderId":"5d0f1c1e-7f43-4a8e-a0f8-8a1de3d1a3b2","symbol":"ETH-USD",\#
+        "side":"buy","status":"filled","requestedQuantity":"0.2174","filledQuantity":"0.2174","price":"2948.75","fee":"0.64",\#
+        "value":"641.7","reason":null}]
+        """#
 
     private static func position(_ name: String, _ description: String) -> WebhookEventType {
         WebhookEventType(
