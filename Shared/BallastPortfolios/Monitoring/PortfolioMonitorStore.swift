@@ -65,19 +65,16 @@ public struct PortfolioMonitorStore: Sendable {
                 logger: logger)
             var newlyOver = Set<UUID>()
             for try await id in marked.decode(UUID.self) { newlyOver.insert(id) }
-            var runs: [RebalanceRun] = []
-            var events: [Envelope] = []
-            for crossing in crossings where newlyOver.contains(crossing.portfolio.id) {
-                let run = try await RebalanceRunStore.request(
-                    crossing.portfolio, trigger: .drift, dryRun: dryRun, now: now, on: connection, logger: logger)
-                if let run { runs.append(run) }
-                events.append(
-                    try Envelope.event(
-                        PortfolioEvent.driftThresholdExceeded, userID: crossing.portfolio.userID, at: now,
-                        data: DriftEvent(crossing, runID: run?.id)))
+            let newCrossings = crossings.filter { newlyOver.contains($0.portfolio.id) }
+            let runs = try await RebalanceRunStore.request(
+                newCrossings.map(\.portfolio), trigger: .drift, dryRun: dryRun, now: now, on: connection, logger: logger)
+            let events = try newCrossings.map { crossing in
+                try Envelope.event(
+                    PortfolioEvent.driftThresholdExceeded, userID: crossing.portfolio.userID, at: now,
+                    data: DriftEvent(crossing, runID: runs[crossing.portfolio.id]?.id))
             }
             try await Outbox.enqueue(events, to: StreamName.events, on: connection, logger: logger)
-            return runs
+            return newCrossings.compactMap { runs[$0.portfolio.id] }
         }
     }
 
@@ -98,17 +95,13 @@ public struct PortfolioMonitorStore: Sendable {
                 """,
                 logger: logger)
             let due = try await PortfolioRow.decode(rows)
-            var runs: [RebalanceRun] = []
+            let runs = try await RebalanceRunStore.request(
+                due, trigger: .schedule, dryRun: dryRun, now: now, on: connection, logger: logger)
             for portfolio in due {
-                if let run = try await RebalanceRunStore.request(
-                    portfolio, trigger: .schedule, dryRun: dryRun, now: now, on: connection, logger: logger)
-                {
-                    runs.append(run)
-                }
                 let next = portfolio.settings.schedule.next(after: now)
                 try await connection.query("UPDATE portfolios SET next_rebalance_at = \(next) WHERE id = \(portfolio.id)", logger: logger)
             }
-            return (runs, due.count)
+            return (due.compactMap { runs[$0.id] }, due.count)
         }
     }
 }

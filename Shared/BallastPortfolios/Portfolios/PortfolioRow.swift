@@ -3,36 +3,51 @@ import BallastMarket
 import Foundation
 import PostgresNIO
 
-/// Reads `portfolios` rows: the columns `Portfolio(row:)` decodes, in order.
+/// Reads `portfolios` rows: the columns `Portfolio(row:)` decodes, in order. The weights come as two arrays (assets,
+/// weights as text) that PostgreSQL takes out of the JSON, and a page's rows share each schedule they name, so the
+/// drift monitor's pages decode without a JSON parse or a cron parse per row.
 enum PortfolioRow {
     static let columns = """
-        p.id, p.user_id, p.account_id, p.name, p.quote_currency, p.target_weights::text, p.method, p.schedule_interval, p.schedule,
+        p.id, p.user_id, p.account_id, p.name, p.quote_currency,
+        ARRAY(SELECT w.key FROM jsonb_each_text(p.target_weights) w ORDER BY w.key),
+        ARRAY(SELECT w.value FROM jsonb_each_text(p.target_weights) w ORDER BY w.key), p.method, p.schedule_interval, p.schedule,
         p.time_zone, p.drift_threshold::text, p.threshold_relative, p.rebalance_to, p.min_trade_value::text, p.max_orders, p.dry_run,
         p.paused, p.over_threshold, p.last_rebalanced_at, p.next_rebalance_at, p.created_at, p.updated_at
         """
 
     typealias Columns = (
-        UUID, UUID, UUID, String, String, String, String, String, String, String, String, Bool, String, String, Int?, Bool, Bool, Bool,
-        Date?, Date?, Date, Date
+        UUID, UUID, UUID, String, String, [String], [String], String, String, String, String, String, Bool, String, String, Int?, Bool,
+        Bool, Bool, Date?, Date?, Date, Date
     )
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [Portfolio] {
         var portfolios: [Portfolio] = []
-        for try await columns in rows.decode(Columns.self) { portfolios.append(try portfolio(columns)) }
+        var schedules: [String: PortfolioSchedule] = [:]
+        for try await columns in rows.decode(Columns.self) { portfolios.append(try portfolio(columns, schedules: &schedules)) }
         return portfolios
     }
 
-    static func portfolio(_ columns: Columns) throws -> Portfolio {
+    private static func portfolio(_ columns: Columns, schedules: inout [String: PortfolioSchedule]) throws -> Portfolio {
         let (
-            id, userID, accountID, name, quote, weightsText, methodText, intervalText, cronText, zone, thresholdText, relative, toText,
-            minimumText, maxOrders, dryRun, paused, over, lastAt, nextAt, createdAt, updatedAt
+            id, userID, accountID, name, quote, assets, weightTexts, methodText, intervalText, cronText, zone, thresholdText, relative,
+            toText, minimumText, maxOrders, dryRun, paused, over, lastAt, nextAt, createdAt, updatedAt
         ) = columns
-        guard let method = RebalanceMethod(rawValue: methodText), let interval = PortfolioSchedule.Interval(rawValue: intervalText),
-            let rebalanceTo = RebalanceTarget(rawValue: toText), let threshold = FixedDecimal(thresholdText),
-            let minimum = FixedDecimal(minimumText),
+        let scheduleKey = "\(intervalText) \(zone) \(cronText)"
+        if schedules[scheduleKey] == nil, let interval = PortfolioSchedule.Interval(rawValue: intervalText),
             case .success(let schedule) = PortfolioSchedule.make(interval: interval, cron: cronText, timeZone: zone)
+        {
+            schedules[scheduleKey] = schedule
+        }
+        guard let method = RebalanceMethod(rawValue: methodText), let schedule = schedules[scheduleKey],
+            let rebalanceTo = RebalanceTarget(rawValue: toText), let threshold = FixedDecimal(thresholdText),
+            let minimum = FixedDecimal(minimumText), assets.count == weightTexts.count
         else { throw PortfolioStoreError.badRow(id) }
-        let weights = try weights(from: weightsText, portfolio: id)
+        var weights: [String: FixedDecimal] = [:]
+        weights.reserveCapacity(assets.count)
+        for (asset, text) in zip(assets, weightTexts) {
+            guard let weight = FixedDecimal(text) else { throw PortfolioStoreError.badRow(id) }
+            weights[asset] = weight
+        }
         return Portfolio(
             id: id, userID: userID, accountID: accountID,
             settings: PortfolioSettings(
@@ -52,17 +67,5 @@ enum PortfolioRow {
             JSONValue.writeQuoted(weight.description, to: &text)
         }
         return text + "}"
-    }
-
-    private static func weights(from text: String, portfolio: UUID) throws -> [String: FixedDecimal] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else {
-            throw PortfolioStoreError.badRow(portfolio)
-        }
-        var weights: [String: FixedDecimal] = [:]
-        for (asset, weightText) in object {
-            guard let weight = FixedDecimal(weightText) else { throw PortfolioStoreError.badRow(portfolio) }
-            weights[asset] = weight
-        }
-        return weights
     }
 }

@@ -67,6 +67,31 @@ public struct RebalanceRunStore: Sendable {
         return run
     }
 
+    /// `request` for many portfolios with one statement for the runs and one for their messages; returns the runs
+    /// inserted, by portfolio (a portfolio with an active run gets none).
+    public static func request(
+        _ portfolios: [Portfolio], trigger: RebalanceTrigger, dryRun: Bool, now: Date, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [UUID: RebalanceRun] {
+        guard !portfolios.isEmpty else { return [:] }
+        let rows = try await connection.query(
+            """
+            WITH r AS (
+                INSERT INTO rebalance_runs (id, portfolio_id, user_id, triggered_by, dry_run, status, requested_at)
+                SELECT gen_random_uuid(), p.portfolio_id, p.user_id, \(trigger.rawValue), p.dry_run, 'pending', \(now)
+                FROM unnest(\(portfolios.map(\.id))::uuid[], \(portfolios.map(\.userID))::uuid[],
+                    \(portfolios.map { dryRun || $0.settings.dryRun })::bool[]) AS p(portfolio_id, user_id, dry_run)
+                ON CONFLICT (portfolio_id) WHERE status IN ('pending', 'running') DO NOTHING
+                RETURNING *
+            )
+            SELECT \(unescaped: RebalanceRunRow.columns) FROM r
+            """,
+            logger: logger)
+        let runs = try await RebalanceRunRow.decode(rows)
+        let requests = try runs.map { try RebalanceRequest(runID: $0.id, portfolioID: $0.portfolioID).envelope }
+        try await Outbox.enqueue(requests, to: StreamName.rebalanceRequests, on: connection, logger: logger)
+        return Dictionary(uniqueKeysWithValues: runs.map { ($0.portfolioID, $0) })
+    }
+
     /// Run `id` of `user`.
     public func run(_ id: UUID, user: UUID) async throws -> RebalanceRun? {
         let rows = try await database.query(
@@ -131,6 +156,9 @@ public struct RebalanceRunStore: Sendable {
         _ run: RebalanceRun, runner: String, on connection: PostgresConnection, logger: Logger
     ) async throws {
         let finishedAt = run.finishedAt ?? Date()
+        // The event carries the time the row gets.
+        var run = run
+        run.finishedAt = finishedAt
         let rows = try await connection.query(
             """
             UPDATE rebalance_runs SET

@@ -1,3 +1,4 @@
+import BallastCore
 import BallastMarket
 import Foundation
 
@@ -26,6 +27,22 @@ public struct PortfolioHoldings: Sendable, Equatable {
         self.init(
             cash: FixedDecimal(truncating: max(balances[quoteCurrency] ?? 0, 0)) ?? .zero, quantities: quantities,
             feeRate: FixedDecimal(truncating: feeBps / 10_000) ?? .zero)
+    }
+
+    /// The holdings of an account whose available balances PostgreSQL gave as text (`available` pairs of asset and
+    /// amount): read straight into fixed point, and only an amount finer than 8 decimals through `Decimal`.
+    init(available: [(asset: String, amount: String)], quoteCurrency: String, feeBps: Decimal) {
+        var quantities: [String: FixedDecimal] = [:]
+        var cash = FixedDecimal.zero
+        for (asset, text) in available {
+            let amount = FixedDecimal(text) ?? ExactDecimal.parse(text).flatMap { FixedDecimal(truncating: $0) } ?? .zero
+            if asset == quoteCurrency {
+                cash = amount.units > 0 ? amount : .zero
+            } else if amount.units > 0 {
+                quantities[asset] = amount
+            }
+        }
+        self.init(cash: cash, quantities: quantities, feeRate: FixedDecimal(truncating: feeBps / 10_000) ?? .zero)
     }
 
     /// The planner's inputs for `portfolio` at `prices` (by asset).

@@ -58,20 +58,18 @@ public struct PortfolioValuer: Sendable {
         let rows = try await database.query(
             """
             SELECT a.id, a.quote_currency, (a.taker_fee_bps + a.slippage_bps)::text,
-                coalesce((SELECT json_object_agg(b.asset, b.available::text) FROM balances b WHERE b.account_id = a.id), '{}')::text
-            FROM paper_accounts a WHERE a.id = ANY(\(accounts))
+                coalesce(array_agg(b.asset) FILTER (WHERE b.asset IS NOT NULL), '{}'),
+                coalesce(array_agg(b.available::text) FILTER (WHERE b.asset IS NOT NULL), '{}')
+            FROM paper_accounts a LEFT JOIN balances b ON b.account_id = a.id
+            WHERE a.id = ANY(\(accounts))
+            GROUP BY a.id
             """,
             logger: logger)
         var holdings: [UUID: PortfolioHoldings] = [:]
-        for try await (id, quote, feeText, balancesText) in rows.decode((UUID, String, String, String).self) {
+        for try await (id, quote, feeText, assets, amounts) in rows.decode((UUID, String, String, [String], [String]).self) {
             holdings[id] = PortfolioHoldings(
-                balances: try Self.balances(balancesText), quoteCurrency: quote, feeBps: ExactDecimal.parse(feeText) ?? 0)
+                available: Array(zip(assets, amounts)), quoteCurrency: quote, feeBps: ExactDecimal.parse(feeText) ?? 0)
         }
         return holdings
-    }
-
-    static func balances(_ text: String) throws -> [String: Decimal] {
-        guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else { return [:] }
-        return object.compactMapValues(ExactDecimal.parse)
     }
 }
