@@ -181,23 +181,21 @@ struct RebalanceRunStoreTests {
 
     @Test("a run finished without a finish time gets one, the same in its row and its event")
     func finishStampsTime() async throws {
-        await withKnownIssue("bug: the event of a run finished without finishedAt has no finish time") {
-            try await PortfolioFixture.with { fixture in
-                let portfolio = try await Self.portfolio(fixture)
-                var run = try await Self.requested(fixture, portfolio)
-                run = try #require(try await fixture.runs.claim(run.id, runner: "a", lease: .seconds(60)))
-                run.status = .completed
-                run.finishedAt = nil
-                let finishing = run
-                try await fixture.database.transaction(logger: Self.logger) { connection in
-                    try await RebalanceRunStore.finish(finishing, runner: "a", on: connection, logger: Self.logger)
-                }
-                let stored = try #require(try await fixture.runs.run(run.id, user: fixture.userID))
-                let finishedAt = try #require(stored.finishedAt)
-                let data = try #require(try await fixture.messages().last?["data"] as? [String: Any])
-                #expect(data["finishedAt"] as? String == RFC3339.string(from: finishedAt))
-                #expect(data["durationMs"] as? Int == stored.durationMilliseconds.map(Int.init))
+        try await PortfolioFixture.with { fixture in
+            let portfolio = try await Self.portfolio(fixture)
+            var run = try await Self.requested(fixture, portfolio)
+            run = try #require(try await fixture.runs.claim(run.id, runner: "a", lease: .seconds(60)))
+            run.status = .completed
+            run.finishedAt = nil
+            let finishing = run
+            try await fixture.database.transaction(logger: Self.logger) { connection in
+                try await RebalanceRunStore.finish(finishing, runner: "a", on: connection, logger: Self.logger)
             }
+            let stored = try #require(try await fixture.runs.run(run.id, user: fixture.userID))
+            let finishedAt = try #require(stored.finishedAt)
+            let data = try #require(try await fixture.messages().last?["data"] as? [String: Any])
+            #expect(data["finishedAt"] as? String == RFC3339.string(from: finishedAt))
+            #expect(data["durationMs"] as? Int == stored.durationMilliseconds.map(Int.init))
         }
     }
 
