@@ -146,6 +146,33 @@ struct LockedAccountTests {
         }
     }
 
+    @Test("two transactions placing the same client order id at once: one places it, the other fails and places nothing")
+    func concurrentSameClientID() async throws {
+        try await PaperTradingFixture.with(cash: 100_000) { fixture in
+            let ticket = Self.ticket(fixture, .buy, "0.5", id: "rb-same")
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        do {
+                            _ = try await Self.place(fixture, [ticket], reference: dec("50000"))
+                            return true
+                        } catch let error as PSQLError {
+                            #expect(error.serverInfo?[.sqlState] == "23505")
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 1)
+            #expect(try await fixture.database.count("SELECT count(*) FROM orders") == 1)
+            #expect(try await fixture.database.count("SELECT count(*) FROM fills") == 1)
+            #expect(try await fixture.balance("USD").available == dec("100000") - dec("25037.5125"))
+            #expect(try await fixture.events() == ["order.created", "trade.executed", "order.filled", "position.opened"])
+            #expect(try await fixture.balancesMatchLedger())
+        }
+    }
+
     @Test("a program's buy books the fill, ledger, position, balances and events a signal's identical buy books")
     func sameAsSignal() async throws {
         try await PaperTradingFixture.with(cash: 100_000) { fixture in

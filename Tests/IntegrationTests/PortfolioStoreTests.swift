@@ -472,6 +472,48 @@ struct PortfolioStoreTests {
         }
     }
 
+    @Test("concurrent creates: one name once whatever its case; transfers never take more than the trading account holds")
+    func concurrentCreates() async throws {
+        try await PortfolioFixture.with { fixture in
+            let names = ["Race", "race", "RACE", "rAcE", "RaCe", "raCE", "RACe", "racE"]
+            let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
+                for name in names {
+                    group.addTask {
+                        do {
+                            _ = try await fixture.store.create(try PortfolioFixture.settings(name), user: fixture.userID, funding: .none)
+                            return "created"
+                        } catch let error as PortfolioStoreError {
+                            return error == .nameTaken(name) ? "taken" : "\(error)"
+                        }
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(outcomes.sorted() == ["created"] + Array(repeating: "taken", count: 7))
+            #expect(try await fixture.database.count("SELECT count(*) FROM portfolios") == 1)
+
+            let transfers = try await withThrowingTaskGroup(of: String.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        do {
+                            _ = try await fixture.store.create(
+                                try PortfolioFixture.settings("T\(index)"), user: fixture.userID, funding: .transfer(fixed("2000.5")))
+                            return "moved"
+                        } catch PortfolioStoreError.insufficientFunds {
+                            return "refused"
+                        }
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(transfers.sorted() == Array(repeating: "moved", count: 4) + Array(repeating: "refused", count: 4))
+            #expect(try await fixture.available("USD", in: try await fixture.tradingAccount.id) == dec("1998"))
+            #expect(try await fixture.decimal("SELECT sum(available) FROM balances") == dec("10000"))
+            #expect(try await fixture.balancesMatchLedger())
+            #expect(try await fixture.events().count == 5)
+        }
+    }
+
     @Test("list pages newest first, owner only")
     func listPages() async throws {
         try await PortfolioFixture.with { fixture in

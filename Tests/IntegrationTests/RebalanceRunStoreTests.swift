@@ -107,6 +107,43 @@ struct RebalanceRunStoreTests {
         }
     }
 
+    @Test("concurrent requests make one run and one message; concurrent claims give it to one runner, started once")
+    func concurrentRequestsAndClaims() async throws {
+        try await PortfolioFixture.with { fixture in
+            let portfolio = try await Self.portfolio(fixture)
+            let outcomes = try await withThrowingTaskGroup(of: RebalanceRunStore.RequestOutcome.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        try await fixture.runs.request(
+                            portfolio: portfolio.id, user: fixture.userID, trigger: index % 2 == 0 ? .drift : .schedule, dryRun: false)
+                    }
+                }
+                return try await group.reduce(into: [RebalanceRunStore.RequestOutcome]()) { $0.append($1) }
+            }
+            let requested = outcomes.compactMap { outcome -> RebalanceRun? in
+                if case .requested(let run) = outcome { return run }
+                return nil
+            }
+            #expect(requested.count == 1)
+            let run = try #require(requested.first)
+            #expect(outcomes.filter { $0 == .alreadyActive(run.id) }.count == 7)
+            #expect(try await requestMessages(fixture).count == 1)
+
+            let claims = try await withThrowingTaskGroup(of: String?.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        try await fixture.runs.claim(run.id, runner: "r\(index)", lease: .seconds(60)).map { _ in "r\(index)" }
+                    }
+                }
+                return try await group.reduce(into: [String]()) { if let runner = $1 { $0.append(runner) } }
+            }
+            #expect(claims.count == 1)
+            #expect(try await fixture.strings("SELECT runner FROM rebalance_runs") == claims)
+            #expect(try await fixture.strings("SELECT attempts::text FROM rebalance_runs") == ["1"])
+            #expect(try await fixture.events() == [PortfolioEvent.created, PortfolioEvent.rebalanceStarted])
+        }
+    }
+
     @Test("finish by a runner whose run was taken over throws LostLease and rolls back its whole transaction")
     func lostLease() async throws {
         try await PortfolioFixture.with { fixture in
