@@ -251,6 +251,10 @@ struct PortfoliosAPITests {
             #expect(remaining.data.map(\.id) == [second.id])
 
             #expect(try await api.outbox("portfolio.created") == 2)
+            let announced = try await api.database.count(
+                "SELECT count(*)::int8 FROM outbox WHERE type = 'portfolio.created' AND lower(data::jsonb -> 'data' ->> 'id') = \(created.id.lowercased())"
+            )
+            #expect(announced == 1, "the event carries the portfolio")
             #expect(try await api.outbox("portfolio.updated") == 2)
             #expect(try await api.outbox("portfolio.paused") == 1)
             #expect(try await api.outbox("portfolio.resumed") == 1)
@@ -319,6 +323,10 @@ struct PortfoliosAPITests {
                 #expect(reply.status == .badRequest, "\(json): \(reply.text)")
                 #expect(try reply.problem.names == fields, "\(json): \(reply.text)")
             }
+            let satellite = try await api.create("Satellite")
+            let renamed = try await api.call(.patch, "/api/v1/portfolios/\(satellite.id)", json: #"{"name":"CORE"}"#)
+            #expect(renamed.status == .conflict, "\(renamed.text)")
+            #expect(try renamed.problem.names == ["name"])
             #expect(try await api.get(core.id).driftThreshold == "5", "a refused change changes nothing")
             #expect(try await api.outbox("portfolio.updated") == 0)
             let query = try await api.call(.get, "/api/v1/portfolios?limit=0&cursor=nope")

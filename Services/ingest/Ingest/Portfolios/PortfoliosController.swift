@@ -126,7 +126,8 @@ struct PortfoliosController {
         }
         let schedule = input.schedule(changing: current.settings.schedule)
         let settings = input.applied(to: current.settings, schedule: schedule ?? current.settings.schedule)
-        input.check(settings, knownSymbols: try await knownSymbols(settings))
+        // Weights not sent were checked when they were set: a market dropped since then must not block a rename.
+        input.check(settings, knownSymbols: input.targetWeights == nil ? Self.symbols(of: settings) : try await knownSymbols(settings))
         guard input.problems.isEmpty else { throw BodyFields.failure(input.problems) }
         guard let updated = try await Self.refusals({ try await portfolios.update(id, user: user, settings: settings) }) else {
             throw ProblemDetails.notFound("portfolio", "\(id)")
@@ -161,8 +162,13 @@ struct PortfoliosController {
 
     /// The market symbols of `settings`' assets that market-data knows.
     private func knownSymbols(_ settings: PortfolioSettings) async throws -> Set<String> {
-        let symbols = settings.targetWeights.keys.filter { $0 != settings.quoteCurrency }.map { "\($0)-\(settings.quoteCurrency)" }
-        return symbols.isEmpty ? [] : try await portfolios.knownSymbols(symbols)
+        let symbols = Self.symbols(of: settings)
+        return symbols.isEmpty ? [] : try await portfolios.knownSymbols(Array(symbols))
+    }
+
+    /// The market symbols `settings`' assets trade on.
+    private static func symbols(of settings: PortfolioSettings) -> Set<String> {
+        Set(settings.targetWeights.keys.filter { $0 != settings.quoteCurrency }.map { "\($0)-\(settings.quoteCurrency)" })
     }
 
     /// The store's refusals as problems: a name in use is a 409, the others are 400s naming their field.
