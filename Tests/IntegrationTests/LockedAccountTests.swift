@@ -146,6 +146,29 @@ struct LockedAccountTests {
         }
     }
 
+    @Test("a reference whose fill price is not above 0 (0, negative, a dust price the sell slippage rounds to 0) is a rejected order")
+    func priceNotAboveZero() async throws {
+        try await PaperTradingFixture.with(cash: 1_000) { fixture in
+            _ = try await Self.place(fixture, [Self.ticket(fixture, .buy, "2")], reference: dec("100"))
+            let cash = try await fixture.balance("USD").available
+            let zero = try await Self.place(
+                fixture, [Self.ticket(fixture, .buy, "1", id: "free"), Self.ticket(fixture, .sell, "1", id: "given")], reference: dec("0"))
+            #expect(zero.map(\.status) == [.rejected, .rejected])
+            let negative = try await Self.place(
+                fixture, [Self.ticket(fixture, .buy, "1", id: "paid"), Self.ticket(fixture, .sell, "1", id: "paying")], reference: dec("-5")
+            )
+            #expect(negative.map(\.status) == [.rejected, .rejected])
+            // 0.00000001 − 5 bps rounds down to 0: no sale for nothing.
+            let dust = try await Self.place(fixture, [Self.ticket(fixture, .sell, "1", id: "dust")], reference: dec("0.00000001"))
+            #expect(dust.map(\.status) == [.rejected])
+            #expect(try await fixture.database.count("SELECT count(*) FROM fills") == 1)
+            #expect(try await fixture.database.count("SELECT count(*) FROM orders WHERE status = 'rejected'") == 5)
+            #expect(try await fixture.balance("USD").available == cash)
+            #expect(try await fixture.balance(Self.base(fixture)).available == dec("2"))
+            #expect(try await fixture.balancesMatchLedger())
+        }
+    }
+
     @Test("two transactions placing the same client order id at once: one places it, the other fails and places nothing")
     func concurrentSameClientID() async throws {
         try await PaperTradingFixture.with(cash: 100_000) { fixture in

@@ -58,6 +58,9 @@ public struct LockedAccount {
         }
         let pricing = account.pricing
         let price = pricing.takerPrice(ticket.side, reference: reference)
+        guard price > 0 else {
+            return try reject(ticket, reason: "no price above 0 to fill at (reference \(reference))", now: now)
+        }
         var quantity = ticket.quantity
         switch ticket.side {
         case .sell:
