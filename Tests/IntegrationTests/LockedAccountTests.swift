@@ -169,6 +169,25 @@ struct LockedAccountTests {
         }
     }
 
+    @Test("a sell whose proceeds do not cover its fee never takes the cash below 0")
+    func sellFeeBeyondProceeds() async throws {
+        try await PaperTradingFixture.with(cash: 0) { fixture in
+            let accountID = try await fixture.accountID
+            let base = Self.base(fixture)
+            try await fixture.database.transaction(logger: Self.logger) { connection in
+                var locked = try #require(try await LockedAccount.lock(id: accountID, on: connection, logger: Self.logger))
+                try locked.deposit(dec("0.00000003"), of: base)
+                try await locked.write()
+            }
+            // 0.5 − 5 bps = 0.49975; 0.00000001 × 0.49975 rounds down to 0 proceeds, its fee up to 0.00000001.
+            let results = try await Self.place(fixture, [Self.ticket(fixture, .sell, "0.00000001")], reference: dec("0.5"))
+            #expect(results.first?.status == .rejected)
+            #expect(try await fixture.balance("USD").available >= 0)
+            #expect(try await fixture.balance(base).available == dec("0.00000003"))
+            #expect(try await fixture.balancesMatchLedger())
+        }
+    }
+
     @Test("two transactions placing the same client order id at once: one places it, the other fails and places nothing")
     func concurrentSameClientID() async throws {
         try await PaperTradingFixture.with(cash: 100_000) { fixture in

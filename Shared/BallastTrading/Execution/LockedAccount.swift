@@ -80,6 +80,13 @@ public struct LockedAccount {
             let what = ticket.side == .buy ? "no \(instrument.quote) available to buy with" : "no \(instrument.base) available to sell"
             return try reject(ticket, reason: what, now: now)
         }
+        if ticket.side == .sell {
+            // A sell so small its fee (rounded up) is more than its proceeds (rounded down) must not take cash below 0.
+            let proceeds = (quantity * price).rounded(.down) - pricing.fee(quantity: quantity, price: price, liquidity: .taker)
+            guard (state.balances[instrument.quote]?.available ?? 0) + proceeds >= 0 else {
+                return try reject(ticket, reason: "its fee is more than its proceeds and the \(instrument.quote) available", now: now)
+            }
+        }
         var record = OrderRecord(
             id: UUID.random(), accountID: account.id, clientOrderID: ticket.clientOrderID, signalID: nil, symbol: ticket.symbol,
             side: ticket.side, type: .market, timeInForce: .ioc, limitPrice: nil, quantity: quantity, status: .new,
