@@ -18,7 +18,11 @@ public struct FixedDecimal: Sendable, Hashable, Comparable, DecimalText {
     /// rounds, a ninth significant decimal place; refuses `+1`, `1.`, `.5`, exponents, spaces, separators and values
     /// out of range.
     public init?(_ text: some StringProtocol) {
-        guard let (isNegative, magnitude) = parseScaledDecimal(text.utf8, scale: Self.scale, as: UInt64.self),
+        // A native string's bytes are parsed in place: several times faster than through its generic UTF-8 view.
+        let parsed =
+            text.utf8.withContiguousStorageIfAvailable { parseScaledDecimal($0, scale: Self.scale, as: UInt64.self) }
+            ?? parseScaledDecimal(text.utf8, scale: Self.scale, as: UInt64.self)
+        guard let (isNegative, magnitude) = parsed,
             let units = Int64(signedMagnitude: magnitude, isNegative: isNegative)
         else { return nil }
         self.units = units

@@ -32,11 +32,17 @@ public struct DriftMonitor: Sendable {
     public func scan(now: Date = Date()) async throws -> Outcome {
         let started = ContinuousClock.now
         var outcome = Outcome()
-        var after: UUID?
-        while true {
-            let page = try await portfolios.monitored(after: after, limit: Self.pageSize)
+        let portfolios = self.portfolios
+        let pageSize = Self.pageSize
+        // The next page is read while this one is valued: PostgreSQL and the monitor work at the same time.
+        var fetching: Task<[(Portfolio, PortfolioHoldings)], any Error>? = Task {
+            try await portfolios.monitored(after: nil, limit: pageSize)
+        }
+        defer { fetching?.cancel() }
+        while let current = fetching {
+            let page = try await current.value
             guard let last = page.last else { break }
-            after = last.0.id
+            fetching = page.count < pageSize ? nil : Task { try await portfolios.monitored(after: last.0.id, limit: pageSize) }
             let held = Dictionary(uniqueKeysWithValues: page.map { ($0.0.id, Set($0.1.quantities.keys)) })
             let prices = try await valuer.assetPrices(for: page.map(\.0), heldAssets: held)
             var crossings: [DriftCrossing] = []
@@ -44,20 +50,22 @@ public struct DriftMonitor: Sendable {
             for (portfolio, holdings) in page {
                 outcome.scanned += 1
                 let inputs = holdings.inputs(of: portfolio, prices: prices[portfolio.id] ?? [:])
-                guard let report = try? RebalancePlanner.drift(inputs, now: now, maxPriceAge: maxPriceAge) else {
+                // The test alone, without the report, for every portfolio; the report only for a new crossing.
+                guard let isOver = try? RebalancePlanner.isOverThreshold(inputs, now: now, maxPriceAge: maxPriceAge) else {
                     outcome.unvalued += 1
                     continue
                 }
-                if report.isOverThreshold {
+                if isOver {
                     outcome.over += 1
-                    if !portfolio.overThreshold { crossings.append(DriftCrossing(portfolio: portfolio, report: report)) }
+                    if !portfolio.overThreshold, let report = try? RebalancePlanner.drift(inputs, now: now, maxPriceAge: maxPriceAge) {
+                        crossings.append(DriftCrossing(portfolio: portfolio, report: report))
+                    }
                 } else if portfolio.overThreshold {
                     cleared.append(portfolio.id)
                 }
             }
             let runs = try await portfolios.record(crossings: crossings, cleared: cleared, dryRun: dryRun, now: now)
             outcome.runsRequested += runs.count
-            if page.count < Self.pageSize { break }
         }
         let elapsed = ContinuousClock.now - started
         outcome.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -23,25 +23,45 @@ public struct PortfolioMonitorStore: Sendable {
     }
 
     /// Up to `limit` portfolios the drift monitor watches (drift or hybrid, not paused, not deleted) after `id`
-    /// in id order, with their holdings.
+    /// in id order, with their holdings: one statement, whose balances come packed in one text (`PackedPairs`) read
+    /// straight into fixed point (scripts/bench/rebalancer).
     public func monitored(after id: UUID?, limit: Int) async throws -> [(Portfolio, PortfolioHoldings)] {
         let rows = try await database.query(
             """
-            SELECT \(unescaped: PortfolioRow.columns) FROM portfolios p
+            SELECT \(unescaped: PortfolioRow.columns), (a.taker_fee_bps + a.slippage_bps)::text,
+                \(unescaped: PackedPairs.sql(name: "b.asset", value: "b.available::text", from: "balances b WHERE b.account_id = p.account_id"))
+            FROM portfolios p
+            JOIN paper_accounts a ON a.id = p.account_id
             WHERE p.deleted_at IS NULL AND NOT p.paused AND p.method IN ('drift', 'hybrid') AND (\(id)::uuid IS NULL OR p.id > \(id))
             ORDER BY p.id
             LIMIT \(limit)
             """,
             logger: logger)
-        let portfolios = try await PortfolioRow.decode(rows)
-        let holdings = try await PortfolioValuer.holdings(of: portfolios.map(\.accountID), on: database, logger: logger)
-        return portfolios.map { portfolio in
-            (
-                portfolio,
-                holdings[portfolio.accountID] ?? PortfolioHoldings(balances: [:], quoteCurrency: portfolio.quoteCurrency, feeBps: 0)
-            )
+        var page: [(Portfolio, PortfolioHoldings)] = []
+        page.reserveCapacity(limit)
+        var schedules: [String: PortfolioSchedule] = [:]
+        for try await row in rows.decode(MonitoredRow.self) {
+            let (
+                id, userID, accountID, name, quote, weights, method, interval, cron, zone, threshold, relative, to, minimum,
+                maxOrders, dryRun, paused, over, lastAt, nextAt, createdAt, updatedAt, feeText, balancesText
+            ) = row
+            let portfolio = try PortfolioRow.portfolio(
+                (
+                    id, userID, accountID, name, quote, weights, method, interval, cron, zone, threshold, relative, to, minimum,
+                    maxOrders, dryRun, paused, over, lastAt, nextAt, createdAt, updatedAt
+                ), schedules: &schedules)
+            let holdings = PortfolioHoldings(
+                available: PackedPairs.unpack(balancesText), quoteCurrency: quote, feeBasisPoints: feeText)
+            page.append((portfolio, holdings))
         }
+        return page
     }
+
+    /// `PortfolioRow.Columns`, then the account's fee and slippage and its balances.
+    private typealias MonitoredRow = (
+        UUID, UUID, UUID, String, String, String?, String, String, String, String, String, Bool, String, String, Int?, Bool, Bool, Bool,
+        Date?, Date?, Date, Date, String, String?
+    )
 
     /// Records what one scan found: each of `crossings` that was within its band at the last scan is marked over it,
     /// publishes `drift.threshold_exceeded` and gets a run (`trigger: .drift`), in one transaction; the portfolios

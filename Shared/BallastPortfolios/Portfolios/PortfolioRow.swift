@@ -3,21 +3,21 @@ import BallastMarket
 import Foundation
 import PostgresNIO
 
-/// Reads `portfolios` rows: the columns `Portfolio(row:)` decodes, in order. The weights come as two arrays (assets,
-/// weights as text) that PostgreSQL takes out of the JSON, and a page's rows share each schedule they name, so the
-/// drift monitor's pages decode without a JSON parse or a cron parse per row.
+/// Reads `portfolios` rows: the columns `Portfolio(row:)` decodes, in order. The weights come packed in one text
+/// (`PackedPairs`) that PostgreSQL takes out of the JSON, and a page's rows share each schedule they name, so the
+/// drift monitor's pages decode without a JSON parse or a cron parse per row (scripts/bench/rebalancer).
 enum PortfolioRow {
     static let columns = """
         p.id, p.user_id, p.account_id, p.name, p.quote_currency,
-        ARRAY(SELECT w.key FROM jsonb_each_text(p.target_weights) w ORDER BY w.key),
-        ARRAY(SELECT w.value FROM jsonb_each_text(p.target_weights) w ORDER BY w.key), p.method, p.schedule_interval, p.schedule,
+        \(PackedPairs.sql(name: "w.key", value: "w.value", from: "jsonb_each_text(p.target_weights) w")),
+        p.method, p.schedule_interval, p.schedule,
         p.time_zone, p.drift_threshold::text, p.threshold_relative, p.rebalance_to, p.min_trade_value::text, p.max_orders, p.dry_run,
         p.paused, p.over_threshold, p.last_rebalanced_at, p.next_rebalance_at, p.created_at, p.updated_at
         """
 
     typealias Columns = (
-        UUID, UUID, UUID, String, String, [String], [String], String, String, String, String, String, Bool, String, String, Int?, Bool,
-        Bool, Bool, Date?, Date?, Date, Date
+        UUID, UUID, UUID, String, String, String?, String, String, String, String, String, Bool, String, String, Int?, Bool, Bool, Bool,
+        Date?, Date?, Date, Date
     )
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [Portfolio] {
@@ -27,9 +27,9 @@ enum PortfolioRow {
         return portfolios
     }
 
-    private static func portfolio(_ columns: Columns, schedules: inout [String: PortfolioSchedule]) throws -> Portfolio {
+    static func portfolio(_ columns: Columns, schedules: inout [String: PortfolioSchedule]) throws -> Portfolio {
         let (
-            id, userID, accountID, name, quote, assets, weightTexts, methodText, intervalText, cronText, zone, thresholdText, relative,
+            id, userID, accountID, name, quote, weightsText, methodText, intervalText, cronText, zone, thresholdText, relative,
             toText, minimumText, maxOrders, dryRun, paused, over, lastAt, nextAt, createdAt, updatedAt
         ) = columns
         let scheduleKey = "\(intervalText) \(zone) \(cronText)"
@@ -40,13 +40,12 @@ enum PortfolioRow {
         }
         guard let method = RebalanceMethod(rawValue: methodText), let schedule = schedules[scheduleKey],
             let rebalanceTo = RebalanceTarget(rawValue: toText), let threshold = FixedDecimal(thresholdText),
-            let minimum = FixedDecimal(minimumText), assets.count == weightTexts.count
+            let minimum = FixedDecimal(minimumText)
         else { throw PortfolioStoreError.badRow(id) }
         var weights: [String: FixedDecimal] = [:]
-        weights.reserveCapacity(assets.count)
-        for (asset, text) in zip(assets, weightTexts) {
+        for (asset, text) in PackedPairs.unpack(weightsText) {
             guard let weight = FixedDecimal(text) else { throw PortfolioStoreError.badRow(id) }
-            weights[asset] = weight
+            weights[String(asset)] = weight
         }
         return Portfolio(
             id: id, userID: userID, accountID: accountID,

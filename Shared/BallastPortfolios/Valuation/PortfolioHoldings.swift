@@ -31,18 +31,21 @@ public struct PortfolioHoldings: Sendable, Equatable {
 
     /// The holdings of an account whose available balances PostgreSQL gave as text (`available` pairs of asset and
     /// amount): read straight into fixed point, and only an amount finer than 8 decimals through `Decimal`.
-    init(available: [(asset: String, amount: String)], quoteCurrency: String, feeBps: Decimal) {
+    init(available: [(name: Substring, value: Substring)], quoteCurrency: String, feeBasisPoints: String) {
         var quantities: [String: FixedDecimal] = [:]
         var cash = FixedDecimal.zero
         for (asset, text) in available {
-            let amount = FixedDecimal(text) ?? ExactDecimal.parse(text).flatMap { FixedDecimal(truncating: $0) } ?? .zero
+            let amount = FixedDecimal(text) ?? ExactDecimal.parse(String(text)).flatMap { FixedDecimal(truncating: $0) } ?? .zero
             if asset == quoteCurrency {
                 cash = amount.units > 0 ? amount : .zero
             } else if amount.units > 0 {
-                quantities[asset] = amount
+                quantities[String(asset)] = amount
             }
         }
-        self.init(cash: cash, quantities: quantities, feeRate: FixedDecimal(truncating: feeBps / 10_000) ?? .zero)
+        // Basis points to a fraction is a shift of four places: 15 bps (units 15e8) is 0.0015 (units 15e4).
+        let basisPoints =
+            FixedDecimal(feeBasisPoints) ?? ExactDecimal.parse(feeBasisPoints).flatMap { FixedDecimal(truncating: $0) } ?? .zero
+        self.init(cash: cash, quantities: quantities, feeRate: FixedDecimal(units: basisPoints.units / 10_000))
     }
 
     /// The planner's inputs for `portfolio` at `prices` (by asset).

@@ -39,14 +39,17 @@ public struct PortfolioValuer: Sendable {
             }
             for asset in heldAssets[portfolio.id] ?? [] { symbols.insert(portfolio.symbol(of: asset)) }
         }
-        let quotes = try await prices.latest(Array(symbols))
+        // Each price is converted to fixed point once, not once per portfolio that holds the asset.
+        var quotes: [String: AssetPrice] = [:]
+        for (symbol, quote) in try await prices.latest(Array(symbols)) {
+            if let price = FixedDecimal(truncating: quote.price) { quotes[symbol] = AssetPrice(price: price, at: quote.time) }
+        }
         var result: [UUID: [String: AssetPrice]] = [:]
         for portfolio in portfolios {
             var assetPrices: [String: AssetPrice] = [:]
             let assets = Set(portfolio.settings.targetWeights.keys).union(heldAssets[portfolio.id] ?? [])
             for asset in assets where asset != portfolio.quoteCurrency {
-                guard let quote = quotes[portfolio.symbol(of: asset)], let price = FixedDecimal(truncating: quote.price) else { continue }
-                assetPrices[asset] = AssetPrice(price: price, at: quote.time)
+                if let price = quotes[portfolio.symbol(of: asset)] { assetPrices[asset] = price }
             }
             result[portfolio.id] = assetPrices
         }
@@ -58,17 +61,14 @@ public struct PortfolioValuer: Sendable {
         let rows = try await database.query(
             """
             SELECT a.id, a.quote_currency, (a.taker_fee_bps + a.slippage_bps)::text,
-                coalesce(array_agg(b.asset) FILTER (WHERE b.asset IS NOT NULL), '{}'),
-                coalesce(array_agg(b.available::text) FILTER (WHERE b.asset IS NOT NULL), '{}')
-            FROM paper_accounts a LEFT JOIN balances b ON b.account_id = a.id
+                \(unescaped: PackedPairs.sql(name: "b.asset", value: "b.available::text", from: "balances b WHERE b.account_id = a.id"))
+            FROM paper_accounts a
             WHERE a.id = ANY(\(accounts))
-            GROUP BY a.id
             """,
             logger: logger)
         var holdings: [UUID: PortfolioHoldings] = [:]
-        for try await (id, quote, feeText, assets, amounts) in rows.decode((UUID, String, String, [String], [String]).self) {
-            holdings[id] = PortfolioHoldings(
-                available: Array(zip(assets, amounts)), quoteCurrency: quote, feeBps: ExactDecimal.parse(feeText) ?? 0)
+        for try await (id, quote, feeText, balancesText) in rows.decode((UUID, String, String, String?).self) {
+            holdings[id] = PortfolioHoldings(available: PackedPairs.unpack(balancesText), quoteCurrency: quote, feeBasisPoints: feeText)
         }
         return holdings
     }
