@@ -466,9 +466,16 @@ struct PortfolioStoreTests {
             #expect(
                 try await fixture.runs.runs(portfolio: created.id, user: fixture.userID, after: nil, limit: 10)?.items.map(\.id) == [run.id]
             )
-            #expect(try await fixture.events() == [PortfolioEvent.created, PortfolioEvent.deleted])
-            let data = try #require(try await fixture.messages().last?["data"] as? [String: Any])
+            // The run failed like any other: with its rebalance.failed event.
+            #expect(try await fixture.events() == [PortfolioEvent.created, PortfolioEvent.rebalanceFailed, PortfolioEvent.deleted])
+            let messages = try await fixture.messages()
+            let data = try #require(messages.last?["data"] as? [String: Any])
             #expect(uuid(data["id"]) == created.id)
+            let runData = try #require(messages.dropLast().last?["data"] as? [String: Any])
+            #expect(uuid(runData["id"]) == run.id)
+            #expect(runData["status"] as? String == "failed")
+            #expect(runData["errors"] as? [String] == ["the portfolio was deleted before the run started"])
+            #expect(runData["finishedAt"] as? String == "2026-12-07T02:00:00.000Z")
         }
     }
 

@@ -181,13 +181,23 @@ public struct PortfolioStore: Sendable {
         return try await database.transaction(logger: logger) { connection -> Bool in
             guard var current = try await Self.lock(id, user: user, on: connection, logger: logger) else { return false }
             try await connection.query("UPDATE portfolios SET deleted_at = \(now), updated_at = \(now) WHERE id = \(id)", logger: logger)
-            try await connection.query(
+            let failedRows = try await connection.query(
                 """
-                UPDATE rebalance_runs SET status = 'failed', finished_at = \(now),
-                    errors = errors || '["the portfolio was deleted before the run started"]'::jsonb
-                WHERE portfolio_id = \(id) AND status = 'pending'
+                WITH r AS (
+                    UPDATE rebalance_runs SET status = 'failed', finished_at = \(now),
+                        errors = errors || '["the portfolio was deleted before the run started"]'::jsonb
+                    WHERE portfolio_id = \(id) AND status = 'pending'
+                    RETURNING *
+                )
+                SELECT \(unescaped: RebalanceRunRow.columns) FROM r
                 """,
                 logger: logger)
+            // A run that fails here fails like any other: with its rebalance.failed event.
+            for run in try await RebalanceRunRow.decode(failedRows) {
+                let event = try Envelope.event(
+                    PortfolioEvent.rebalanceFailed, userID: run.userID, at: now, data: RebalanceRunView(run, detailed: false))
+                try await Outbox.enqueue(event, to: StreamName.events, on: connection, logger: logger)
+            }
             current.updatedAt = now
             try await Self.publish(PortfolioEvent.deleted, current, at: now, on: connection, logger: logger)
             return true
