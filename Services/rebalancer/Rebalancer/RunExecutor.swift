@@ -35,30 +35,38 @@ struct RunExecutor: Sendable {
     }
 
     func execute(_ request: RebalanceRequest) async throws {
-        // Another rebalancer holding the portfolio is running this same run (one active run per portfolio): it
-        // finishes it, or the recovery job asks again once its lease ended.
-        guard
-            let lock = try await locks.acquire("ballast:lock:portfolio:\(request.portfolioID.uuidString.lowercased())", ttl: settings.lease)
-        else { return }
+        // Another rebalancer holding the portfolio is running this same run (one active run per portfolio). The request
+        // stays unacknowledged: it comes back after the stream's processing timeout, and by then the run is finished
+        // (acknowledged then) or its lease ended with the instance that held it (taken over then), without waiting for
+        // `rebalances.recover`. The lock is extended while the run goes on; lost, the run is cancelled and rolls back.
+        let key = "ballast:lock:portfolio:\(request.portfolioID.uuidString.lowercased())"
+        let served = try await locks.withLock(key, ttl: settings.lease) { _ in
+            try await serve(request)
+            return true
+        }
+        if served == nil { throw RunHeldElsewhere(runID: request.runID) }
+    }
+
+    /// Claims and runs the run of `request`, holding the portfolio's lock.
+    private func serve(_ request: RebalanceRequest) async throws {
+        guard let run = try await runs.claim(request.runID, runner: runner, lease: settings.lease) else {
+            // Finished (a copy of a request already served) or purged: nothing to do. Still active: another holds it.
+            if let status = try await runs.status(of: request.runID), status.isActive { throw RunHeldElsewhere(runID: request.runID) }
+            return
+        }
         do {
-            if let run = try await runs.claim(request.runID, runner: runner, lease: settings.lease) {
-                let finished = try await rebalance(run)
-                RebalancerMetrics.finished(finished)
-                logger.info(
-                    "rebalance finished",
-                    metadata: [
-                        "run_id": "\(run.id)", "portfolio_id": "\(run.portfolioID)", "status": "\(finished.status.rawValue)",
-                        "orders_executed": "\(finished.ordersExecuted)", "orders_failed": "\(finished.ordersFailed)",
-                    ])
-            }
+            let finished = try await rebalance(run)
+            RebalancerMetrics.finished(finished)
+            logger.info(
+                "rebalance finished",
+                metadata: [
+                    "run_id": "\(run.id)", "portfolio_id": "\(run.portfolioID)", "status": "\(finished.status.rawValue)",
+                    "orders_executed": "\(finished.ordersExecuted)", "orders_failed": "\(finished.ordersFailed)",
+                ])
         } catch is RebalanceRunStore.LostLease {
             logger.warning(
                 "a rebalance run was taken over before it finished; its result was not written", metadata: ["run_id": "\(request.runID)"])
-        } catch {
-            _ = try? await locks.release(lock)
-            throw error
         }
-        _ = try? await locks.release(lock)
     }
 
     /// Plans and trades `run` in one transaction, and writes it finished.
@@ -102,4 +110,11 @@ struct RunExecutor: Sendable {
 struct RebalanceFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Another rebalancer holds the run (its lease) or the portfolio (its Redis lock): the request is left
+/// unacknowledged, so that it comes back, to this instance or another, once that one finished or stopped.
+struct RunHeldElsewhere: Error, CustomStringConvertible {
+    var runID: UUID
+    var description: String { "rebalance run \(runID) is held by another rebalancer; its request comes back later" }
 }

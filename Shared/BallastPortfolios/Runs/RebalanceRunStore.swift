@@ -149,6 +149,13 @@ public struct RebalanceRunStore: Sendable {
         }
     }
 
+    /// The status of run `id`, whoever owns it; nil when there is no such run (purged).
+    public func status(of id: UUID) async throws -> RebalanceRunStatus? {
+        let rows = try await database.query("SELECT status FROM rebalance_runs WHERE id = \(id)", logger: logger)
+        for try await text in rows.decode(String.self) { return RebalanceRunStatus(rawValue: text) }
+        return nil
+    }
+
     /// Writes the finished `run` (completed or failed) in the caller's transaction, with its event, only while
     /// `runner` still holds it; throws `LostLease` otherwise, which rolls back everything the transaction did. A
     /// completed run that traded marks the portfolio rebalanced and back within its threshold.

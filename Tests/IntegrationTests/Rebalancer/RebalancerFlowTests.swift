@@ -1,6 +1,7 @@
 import BallastCore
 import BallastMarket
 import BallastPortfolios
+import BallastRedis
 import Foundation
 import PostgresNIO
 import Testing
@@ -127,6 +128,30 @@ struct RebalancerFlowTests {
             try await fixture.executor.execute(request)
             #expect(try await fixture.count("SELECT count(*) FROM orders") == 2)
             #expect(try await fixture.count("SELECT count(*) FROM rebalance_runs") == 1)
+        }
+    }
+
+    @Test("a request for a run another rebalancer holds is not acknowledged, so it comes back until the run is finished")
+    func heldElsewhere() async throws {
+        try await RebalancerFixture.with { fixture in
+            _ = try await fixture.monitor.scan()
+            let run = try #require(try await fixture.runs().first)
+            let request = RebalanceRequest(runID: run.id, portfolioID: fixture.portfolio.id)
+            // Another rebalancer holds the run's lease.
+            _ = try #require(try await fixture.runs.claim(run.id, runner: "another", lease: .seconds(60)))
+            await #expect(throws: RunHeldElsewhere.self) { try await fixture.executor.execute(request) }
+            // Another rebalancer holds the portfolio's lock.
+            let locks = RedisLock(client: fixture.redis)
+            let lease = try #require(
+                try await locks.acquire("ballast:lock:portfolio:\(fixture.portfolio.id.uuidString.lowercased())", ttl: .seconds(60)))
+            await #expect(throws: RunHeldElsewhere.self) { try await fixture.executor.execute(request) }
+            _ = try await locks.release(lease)
+            // Once the run is finished, a late copy of the request is acknowledged and changes nothing.
+            try await fixture.database.query("UPDATE rebalance_runs SET lease_until = now() - interval '1 second' WHERE id = \(run.id)")
+            try await fixture.executor.execute(request)
+            try await fixture.executor.execute(request)
+            #expect(try await fixture.runs(status: "completed").count == 1)
+            #expect(try await fixture.count("SELECT count(*) FROM orders") == 2)
         }
     }
 }
