@@ -144,6 +144,35 @@ struct RebalanceRunStoreTests {
         }
     }
 
+    @Test("a request while the run that traded is being finished waits for it, without a deadlock")
+    func requestDuringFinish() async throws {
+        try await PortfolioFixture.with { fixture in
+            // Widens the window between finish's two statements: the run's row is updated, then a second passes.
+            try await fixture.database.query(
+                """
+                CREATE FUNCTION test_slow_finish() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN IF NEW.status = 'completed' THEN PERFORM pg_sleep(1.5); END IF; RETURN NEW; END $$
+                """)
+            try await fixture.database.query(
+                "CREATE TRIGGER test_slow_finish AFTER UPDATE ON rebalance_runs FOR EACH ROW EXECUTE FUNCTION test_slow_finish()")
+            let portfolio = try await Self.portfolio(fixture)
+            var run = try await Self.requested(fixture, portfolio)
+            run = try #require(try await fixture.runs.claim(run.id, runner: "a", lease: .seconds(60)))
+            let finishing = run
+            async let finished: Void = Self.finish(fixture, finishing, runner: "a", executed: 1, at: Date())
+            try await Task.sleep(for: .milliseconds(500))
+            let outcome = try await fixture.runs.request(portfolio: portfolio.id, user: fixture.userID, trigger: .manual, dryRun: false)
+            try await finished
+            guard case .requested(let next) = outcome else {
+                Issue.record("expected a new run once the first finished, got \(outcome)")
+                return
+            }
+            #expect(next.id != run.id)
+            #expect(try await fixture.runs.run(run.id, user: fixture.userID)?.status == .completed)
+            #expect(try await fixture.store.portfolio(portfolio.id, user: fixture.userID)?.lastRebalancedAt != nil)
+        }
+    }
+
     @Test("finish by a runner whose run was taken over throws LostLease and rolls back its whole transaction")
     func lostLease() async throws {
         try await PortfolioFixture.with { fixture in

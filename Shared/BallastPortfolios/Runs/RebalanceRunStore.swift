@@ -163,6 +163,12 @@ public struct RebalanceRunStore: Sendable {
         _ run: RebalanceRun, runner: String, on connection: PostgresConnection, logger: Logger
     ) async throws {
         let finishedAt = run.finishedAt ?? Date()
+        let marksPortfolio = run.status == .completed && !run.dryRun && run.ordersExecuted > 0
+        if marksPortfolio {
+            // The portfolio before its run, the order `request` takes them in: the other way round, a request waiting on
+            // this run's row while holding the portfolio deadlocks with it.
+            try await connection.query("SELECT 1 FROM portfolios WHERE id = \(run.portfolioID) FOR UPDATE", logger: logger)
+        }
         // The event carries the time the row gets.
         var run = run
         run.finishedAt = finishedAt
@@ -182,7 +188,7 @@ public struct RebalanceRunStore: Sendable {
         var written = false
         for try await _ in rows.decode(Int.self) { written = true }
         guard written else { throw LostLease() }
-        if run.status == .completed, !run.dryRun, run.ordersExecuted > 0 {
+        if marksPortfolio {
             try await connection.query(
                 """
                 UPDATE portfolios SET last_rebalanced_at = \(finishedAt), over_threshold = false WHERE id = \(run.portfolioID)
