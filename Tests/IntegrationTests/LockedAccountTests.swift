@@ -291,6 +291,40 @@ struct LockedAccountTests {
         }
     }
 
+    @Test("a portfolio account's orders, fills and positions stay out of the owner's trading queries, funding and position closing")
+    func portfolioTradesStayApart() async throws {
+        try await PaperTradingFixture.with(cash: 1_000) { fixture in
+            let portfolioAccount = try await fixture.database.transaction(logger: Self.logger) { connection -> UUID in
+                let account = try await PaperAccountStore.openPortfolioAccount(
+                    user: fixture.userID, portfolio: UUID(), quoteCurrency: "USD", on: connection, logger: Self.logger)
+                var locked = try #require(try await LockedAccount.lock(id: account.id, on: connection, logger: Self.logger))
+                try locked.deposit(dec("5000"), of: "USD")
+                _ = try locked.placeMarketOrder(
+                    Self.ticket(fixture, .buy, "2", id: "p-1", strategy: "portfolio"), reference: dec("100"), now: Date())
+                try await locked.write()
+                return account.id
+            }
+            let orderID = try #require(try await fixture.strings("SELECT id::text FROM orders").first.flatMap(UUID.init(uuidString:)))
+            let positionID = try #require(
+                try await fixture.strings("SELECT id::text FROM positions").first.flatMap(UUID.init(uuidString:)))
+            let queries = TradingQueryStore(database: fixture.database, logger: Self.logger)
+            #expect(try await queries.orders(of: fixture.userID, matching: OrderFilter()).items.isEmpty)
+            #expect(try await queries.fills(of: fixture.userID, matching: FillFilter()).items.isEmpty)
+            #expect(try await queries.positions(of: fixture.userID, matching: PositionFilter()).items.isEmpty)
+            #expect(try await queries.order(orderID, of: fixture.userID) == nil)
+            #expect(try await queries.position(positionID, of: fixture.userID) == nil)
+            #expect(
+                try await PositionStore.openPositionSymbol(
+                    positionID, user: fixture.userID, database: fixture.database, logger: Self.logger)
+                    == nil)
+            #expect(try await queries.account(of: fixture.userID)?.id == (try await fixture.accountID))
+            #expect(try await fixture.accounts.fund(user: fixture.userName, asset: nil, amount: dec("1")).available == dec("1001"))
+            #expect(
+                try await fixture.accounts.balances(of: portfolioAccount)["USD"]?.available == dec("5000") - dec("200.1") - dec("0.2001"))
+            #expect(try await fixture.balancesMatchLedger())
+        }
+    }
+
     @Test("write after write writes only what came after the first")
     func writeTwice() async throws {
         try await PaperTradingFixture.with(cash: 100_000) { fixture in
