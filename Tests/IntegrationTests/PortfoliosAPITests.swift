@@ -198,9 +198,7 @@ struct PortfoliosAPITests {
             #expect(created.name == "Core" && created.quoteCurrency == "USD")
             #expect(created.targetWeights == [api.first: "60", api.second: "40"])
             #expect([created.method, created.interval, created.cron] == ["drift", "daily", "0 0 * * *"])
-            withKnownIssue("PortfolioSchedule keeps a TimeZone, whose identifier for UTC is GMT on Linux") {
-                #expect(created.timeZone == "UTC")
-            }
+            #expect(created.timeZone == "UTC")
             #expect([created.driftThreshold, created.minimumTradeValue, created.rebalanceTo] == ["5", "10", "target"])
             #expect(created.maxOrders == nil && !created.dryRun && !created.paused && !created.thresholdRelative)
             #expect(created.nextRebalanceAt == nil, "a drift portfolio follows no schedule")

@@ -35,7 +35,7 @@ public struct PortfolioView: Encodable, Sendable {
         method = settings.method
         interval = settings.schedule.interval
         cron = settings.schedule.cron.description
-        timeZone = settings.schedule.timeZone.identifier
+        timeZone = settings.schedule.timeZoneName
         driftThreshold = settings.driftThreshold
         thresholdRelative = settings.thresholdIsRelative
         rebalanceTo = settings.rebalanceTo

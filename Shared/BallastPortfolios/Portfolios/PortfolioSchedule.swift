@@ -22,6 +22,8 @@ public struct PortfolioSchedule: Sendable, Equatable {
     public var interval: Interval
     public var cron: CronExpression
     public var timeZone: TimeZone
+    /// The zone's name as the owner gave it: `TimeZone(identifier: "UTC")` names itself `GMT` on Linux.
+    public var timeZoneName: String
 
     /// A named interval, or (`.cron`) the expression `cron`; nil with the reason when the expression or time zone is
     /// not valid.
@@ -40,7 +42,9 @@ public struct PortfolioSchedule: Sendable, Equatable {
             return .failure(PortfolioFieldError("cron", "is required when interval is cron"))
         }
         do {
-            return .success(PortfolioSchedule(interval: interval, cron: try CronExpression(text, timeZone: timeZone), timeZone: timeZone))
+            return .success(
+                PortfolioSchedule(
+                    interval: interval, cron: try CronExpression(text, timeZone: timeZone), timeZone: timeZone, timeZoneName: identifier))
         } catch {
             return .failure(PortfolioFieldError("cron", "\(error)"))
         }

@@ -37,7 +37,8 @@ public struct PortfolioStore: Sendable {
                     throw PortfolioStoreError.noTradingAccount
                 }
                 guard trading.account.quoteCurrency == settings.quoteCurrency else {
-                    throw PortfolioStoreError.insufficientFunds(asset: settings.quoteCurrency, available: 0)
+                    throw PortfolioStoreError.currencyMismatch(
+                        tradingCurrency: trading.account.quoteCurrency, quoteCurrency: settings.quoteCurrency)
                 }
                 do {
                     try trading.deposit(-Decimal(amount), of: settings.quoteCurrency)
@@ -60,7 +61,7 @@ public struct PortfolioStore: Sendable {
                         \(id), \(user), \(account.id), \(settings.name), \(settings.quoteCurrency),
                         \(PortfolioRow.weightsJSON(settings.targetWeights))::jsonb, \(settings.method.rawValue),
                         \(settings.schedule.interval.rawValue), \(settings.schedule.cron.description),
-                        \(settings.schedule.timeZone.identifier), \(settings.driftThreshold.description)::numeric,
+                        \(settings.schedule.timeZoneName), \(settings.driftThreshold.description)::numeric,
                         \(settings.thresholdIsRelative), \(settings.rebalanceTo.rawValue), \(settings.minimumTradeValue.description)::numeric,
                         \(settings.maxOrders), \(settings.dryRun), \(next), \(now), \(now))
                     RETURNING *
@@ -131,7 +132,7 @@ public struct PortfolioStore: Sendable {
                     UPDATE portfolios SET
                         name = \(settings.name), target_weights = \(PortfolioRow.weightsJSON(settings.targetWeights))::jsonb,
                         method = \(settings.method.rawValue), schedule_interval = \(settings.schedule.interval.rawValue),
-                        schedule = \(settings.schedule.cron.description), time_zone = \(settings.schedule.timeZone.identifier),
+                        schedule = \(settings.schedule.cron.description), time_zone = \(settings.schedule.timeZoneName),
                         drift_threshold = \(settings.driftThreshold.description)::numeric, threshold_relative = \(settings.thresholdIsRelative),
                         rebalance_to = \(settings.rebalanceTo.rawValue), min_trade_value = \(settings.minimumTradeValue.description)::numeric,
                         max_orders = \(settings.maxOrders), dry_run = \(settings.dryRun), next_rebalance_at = \(next), updated_at = \(now)

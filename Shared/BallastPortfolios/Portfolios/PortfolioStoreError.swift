@@ -5,6 +5,8 @@ public enum PortfolioStoreError: Error, Equatable, CustomStringConvertible {
     case nameTaken(String)
     case quoteCurrencyFixed
     case noTradingAccount
+    /// A transfer from a trading account that keeps cash in another currency than the portfolio's.
+    case currencyMismatch(tradingCurrency: String, quoteCurrency: String)
     case insufficientFunds(asset: String, available: Decimal)
     case badRow(UUID)
 
@@ -13,6 +15,8 @@ public enum PortfolioStoreError: Error, Equatable, CustomStringConvertible {
         case .nameTaken(let name): "a portfolio named '\(name)' exists"
         case .quoteCurrencyFixed: "a portfolio's quote currency cannot change: its account keeps cash in it"
         case .noTradingAccount: "there is no trading account to transfer from; create one with `ballast account create`"
+        case .currencyMismatch(let trading, let quote):
+            "the trading account keeps cash in \(trading), not in the portfolio's quote currency \(quote)"
         case .insufficientFunds(let asset, let available): "the trading account has only \(available) \(asset) available"
         case .badRow(let id): "portfolio \(id) has a stored value this version cannot read"
         }
@@ -23,7 +27,7 @@ public enum PortfolioStoreError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .nameTaken: "name"
         case .quoteCurrencyFixed: "quoteCurrency"
-        case .noTradingAccount, .insufficientFunds: "transferFromAccount"
+        case .noTradingAccount, .insufficientFunds, .currencyMismatch: "transferFromAccount"
         case .badRow: nil
         }
     }

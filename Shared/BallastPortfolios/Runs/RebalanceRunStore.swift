@@ -34,13 +34,15 @@ public struct RebalanceRunStore: Sendable {
         let logger = self.logger
         return try await database.transaction(logger: logger) { connection in
             guard let portfolio = try await PortfolioStore.lock(id, user: user, on: connection, logger: logger) else { return .notFound }
-            if let run = try await Self.request(portfolio, trigger: trigger, dryRun: dryRun, now: now, on: connection, logger: logger) {
-                return .requested(run)
+            // The active run that refused this one can finish before it is looked up: then this one is asked for again.
+            while true {
+                if let run = try await Self.request(portfolio, trigger: trigger, dryRun: dryRun, now: now, on: connection, logger: logger) {
+                    return .requested(run)
+                }
+                let rows = try await connection.query(
+                    "SELECT id FROM rebalance_runs WHERE portfolio_id = \(id) AND status IN ('pending', 'running')", logger: logger)
+                for try await active in rows.decode(UUID.self) { return .alreadyActive(active) }
             }
-            let rows = try await connection.query(
-                "SELECT id FROM rebalance_runs WHERE portfolio_id = \(id) AND status IN ('pending', 'running')", logger: logger)
-            for try await active in rows.decode(UUID.self) { return .alreadyActive(active) }
-            return .notFound
         }
     }
 

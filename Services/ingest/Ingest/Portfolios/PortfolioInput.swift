@@ -85,7 +85,7 @@ struct PortfolioInput {
         }
         let expression = cron ?? (interval == .cron && current?.interval == .cron ? current?.cron.description : nil)
         switch PortfolioSchedule.make(
-            interval: interval, cron: expression, timeZone: timeZone ?? current?.timeZone.identifier ?? "UTC")
+            interval: interval, cron: expression, timeZone: timeZone ?? current?.timeZoneName ?? "UTC")
         {
         case .success(let schedule): return schedule
         case .failure(let problem):
