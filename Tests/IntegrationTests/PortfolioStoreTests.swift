@@ -660,8 +660,8 @@ struct PortfolioValuerTests {
             #expect(inputs.targetWeights == [a: fixed("70"), b: fixed("30")])
             // Truncated to 8 places.
             #expect(inputs.prices == [a: AssetPrice(price: fixed("123.45678901"), at: Date(epochMilliseconds: 1_796_000_000_123))])
-            // Taker 20 + slippage 3 bps, copied from the trading account.
-            #expect(inputs.settings.feeRate == fixed("0.0023"))
+            // Taker 20 bps on a price 3 bps up (copied from the trading account): 1.0003 × 1.002 − 1 = 23.006 bps.
+            #expect(inputs.settings.feeRate == fixed("0.0023006"))
             #expect(throws: PlanningError.missingPrice(asset: b)) { _ = try RebalancePlanner.plan(inputs) }
 
             // A price without its time is no price either.

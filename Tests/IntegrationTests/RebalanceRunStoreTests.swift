@@ -217,6 +217,29 @@ struct RebalanceRunStoreTests {
         }
     }
 
+    @Test("two processes under one instance name: the run taken over is not finished by the claim it was taken from")
+    func sameRunnerName() async throws {
+        try await PortfolioFixture.with { fixture in
+            let portfolio = try await Self.portfolio(fixture)
+            let run = try await Self.requested(fixture, portfolio)
+            let t0 = Date()
+            let first = try #require(try await fixture.runs.claim(run.id, runner: "r", lease: .seconds(5), now: t0))
+            let second = try #require(try await fixture.runs.claim(run.id, runner: "r", lease: .seconds(60), now: t0.addingTimeInterval(6)))
+            #expect(first.attempts == 1 && second.attempts == 2)
+            var done = first
+            done.status = .completed
+            done.finishedAt = t0.addingTimeInterval(7)
+            await #expect(throws: RebalanceRunStore.LostLease.self) {
+                try await fixture.database.transaction(logger: Self.logger) { connection in
+                    try await RebalanceRunStore.finish(done, runner: "r", on: connection, logger: Self.logger)
+                }
+            }
+            #expect(try #require(try await fixture.runs.run(run.id, user: fixture.userID)).status == .running)
+            try await Self.finish(fixture, second, runner: "r", executed: 1, at: t0.addingTimeInterval(8))
+            #expect(try #require(try await fixture.runs.run(run.id, user: fixture.userID)).status == .completed)
+        }
+    }
+
     @Test("a dry run or one that traded nothing leaves lastRebalancedAt alone; fail() records the reason and rebalance.failed")
     func failAndDryRun() async throws {
         try await PortfolioFixture.with { fixture in

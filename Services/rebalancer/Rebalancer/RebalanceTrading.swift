@@ -60,6 +60,6 @@ struct RebalanceTrading {
         let pricing = account.account.pricing
         return PortfolioHoldings(
             balances: account.balances.mapValues(\.available), quoteCurrency: portfolio.quoteCurrency,
-            feeBps: pricing.takerFeeBps + pricing.slippageBps)
+            feeBps: PortfolioHoldings.costBasisPoints(takerFee: pricing.takerFeeBps, slippage: pricing.slippageBps))
     }
 }

@@ -28,7 +28,7 @@ public struct PortfolioMonitorStore: Sendable {
     public func monitored(after id: UUID?, limit: Int) async throws -> [(Portfolio, PortfolioHoldings)] {
         let rows = try await database.query(
             """
-            SELECT \(unescaped: PortfolioRow.columns), (a.taker_fee_bps + a.slippage_bps)::text,
+            SELECT \(unescaped: PortfolioRow.columns), (\(unescaped: PortfolioHoldings.costBasisPointsSQL(account: "a")))::text,
                 \(unescaped: PackedPairs.sql(name: "b.asset", value: "b.available::text", from: "balances b WHERE b.account_id = p.account_id"))
             FROM portfolios p
             JOIN paper_accounts a ON a.id = p.account_id

@@ -183,7 +183,7 @@ public struct RebalanceRunStore: Sendable {
                 value_before = \(run.valueBefore.map { "\($0)" })::numeric, value_after = \(run.valueAfter.map { "\($0)" })::numeric,
                 orders_planned = \(run.ordersPlanned), orders_executed = \(run.ordersExecuted), orders_failed = \(run.ordersFailed),
                 total_value_traded = \("\(run.totalValueTraded)")::numeric
-            WHERE id = \(run.id) AND status = 'running' AND runner = \(runner)
+            WHERE id = \(run.id) AND status = 'running' AND runner = \(runner) AND attempts = \(run.attempts)
             RETURNING 1
             """,
             logger: logger)

@@ -8,7 +8,8 @@ public struct PortfolioHoldings: Sendable, Equatable {
     public var cash: FixedDecimal
     /// Available quantity per asset (the quote currency excepted).
     public var quantities: [String: FixedDecimal]
-    /// Taker fee plus slippage as a fraction of an order's value: what the planner keeps back for each buy.
+    /// What a buy costs beyond its value at the reference price, as a fraction of that value: the taker fee on a
+    /// price moved by slippage, so the planner keeps back enough for each buy.
     public var feeRate: FixedDecimal
 
     public init(cash: FixedDecimal, quantities: [String: FixedDecimal], feeRate: FixedDecimal) {
@@ -17,8 +18,20 @@ public struct PortfolioHoldings: Sendable, Equatable {
         self.feeRate = feeRate
     }
 
-    /// The holdings of an account with `balances` (asset to available amount), in `quoteCurrency`, paying `feeBps`
-    /// (taker fee plus slippage, in basis points). Amounts finer than 8 decimals are cut to 8.
+    /// The basis points a buy costs beyond its reference value at a taker fee and slippage (in basis points): the
+    /// price rises by the slippage and the fee is taken on that price, (1 + s)(1 + f) − 1, rounded up to four places
+    /// so that the rate is exact at eight.
+    public static func costBasisPoints(takerFee: Decimal, slippage: Decimal) -> Decimal {
+        (takerFee + slippage + takerFee * slippage / 10_000).rounded(.up, places: 4)
+    }
+
+    /// `costBasisPoints` in SQL, of the paper account aliased `account`.
+    static func costBasisPointsSQL(account: String) -> String {
+        "ceil((\(account).taker_fee_bps + \(account).slippage_bps + \(account).taker_fee_bps * \(account).slippage_bps / 10000) * 10000) / 10000"
+    }
+
+    /// The holdings of an account with `balances` (asset to available amount), in `quoteCurrency`, whose buys cost
+    /// `feeBps` (`costBasisPoints`) beyond their value. Amounts finer than 8 decimals are cut to 8.
     public init(balances: [String: Decimal], quoteCurrency: String, feeBps: Decimal) {
         var quantities: [String: FixedDecimal] = [:]
         for (asset, amount) in balances where asset != quoteCurrency && amount > 0 {

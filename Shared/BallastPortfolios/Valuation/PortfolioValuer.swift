@@ -60,7 +60,7 @@ public struct PortfolioValuer: Sendable {
     static func holdings(of accounts: [UUID], on database: PostgresClient, logger: Logger) async throws -> [UUID: PortfolioHoldings] {
         let rows = try await database.query(
             """
-            SELECT a.id, a.quote_currency, (a.taker_fee_bps + a.slippage_bps)::text,
+            SELECT a.id, a.quote_currency, (\(unescaped: PortfolioHoldings.costBasisPointsSQL(account: "a")))::text,
                 \(unescaped: PackedPairs.sql(name: "b.asset", value: "b.available::text", from: "balances b WHERE b.account_id = a.id"))
             FROM paper_accounts a
             WHERE a.id = ANY(\(accounts))

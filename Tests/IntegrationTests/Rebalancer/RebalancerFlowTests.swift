@@ -27,6 +27,8 @@ struct RebalancerFlowTests {
             #expect(first.inputs?.cash == RebalancerFixture.fixed("10000"))
             #expect(first.inputs?.prices[fixture.first]?.price == RebalancerFixture.fixed("100"))
             #expect(first.plan?.orders.count == 2)
+            // The plan kept back what the buys cost (fee on a price moved by slippage): none had to be cut down.
+            #expect(first.orders.allSatisfy { $0.reason == nil && $0.filledQuantity == $0.requestedQuantity }, "\(first.orders)")
             #expect(
                 first.orders.allSatisfy { $0.status == .filled && $0.clientOrderID.hasPrefix("rb-\(first.id.uuidString.lowercased())-") })
             // Through the paper ledger: fills, positions, cash spent with fees, never below zero.
