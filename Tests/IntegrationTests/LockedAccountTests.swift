@@ -271,56 +271,30 @@ struct LockedAccountTests {
         }
     }
 
-    @Test("selling an asset held without a position of the ticket's strategy opens no short position")
+    @Test("without short selling, a sell closes at most the long position of its strategy: it never opens a short position")
     func sellWithoutPosition() async throws {
-        await withKnownIssue("bug: a sell of an asset held outside the ticket's strategy's position opens a short position") {
-            try await PaperTradingFixture.with(cash: 1_000) { fixture in
-                let accountID = try await fixture.accountID
-                let base = Self.base(fixture)
-                try await fixture.database.transaction(logger: Self.logger) { connection in
-                    var locked = try #require(try await LockedAccount.lock(id: accountID, on: connection, logger: Self.logger))
-                    try locked.deposit(dec("2"), of: base)
-                    try await locked.write()
-                }
-                _ = try await Self.place(fixture, [Self.ticket(fixture, .buy, "1", strategy: "other")], reference: dec("100"))
-                let sold = try #require(try await Self.place(fixture, [Self.ticket(fixture, .sell, "5")], reference: dec("100")).first)
-                #expect(sold.filledQuantity == dec("3"))
-                #expect(try await fixture.balance(base).available == 0)
-                #expect(try await fixture.database.count("SELECT count(*) FROM positions WHERE status = 'open' AND side = 'short'") == 0)
-            }
-        }
-    }
-
-    @Test("a portfolio account's orders, fills and positions stay out of the owner's trading queries, funding and position closing")
-    func portfolioTradesStayApart() async throws {
         try await PaperTradingFixture.with(cash: 1_000) { fixture in
-            let portfolioAccount = try await fixture.database.transaction(logger: Self.logger) { connection -> UUID in
-                let account = try await PaperAccountStore.openPortfolioAccount(
-                    user: fixture.userID, portfolio: UUID(), quoteCurrency: "USD", on: connection, logger: Self.logger)
-                var locked = try #require(try await LockedAccount.lock(id: account.id, on: connection, logger: Self.logger))
-                try locked.deposit(dec("5000"), of: "USD")
-                _ = try locked.placeMarketOrder(
-                    Self.ticket(fixture, .buy, "2", id: "p-1", strategy: "portfolio"), reference: dec("100"), now: Date())
+            let accountID = try await fixture.accountID
+            let base = Self.base(fixture)
+            try await fixture.database.transaction(logger: Self.logger) { connection in
+                var locked = try #require(try await LockedAccount.lock(id: accountID, on: connection, logger: Self.logger))
+                try locked.deposit(dec("2"), of: base)
                 try await locked.write()
-                return account.id
             }
-            let orderID = try #require(try await fixture.strings("SELECT id::text FROM orders").first.flatMap(UUID.init(uuidString:)))
-            let positionID = try #require(
-                try await fixture.strings("SELECT id::text FROM positions").first.flatMap(UUID.init(uuidString:)))
-            let queries = TradingQueryStore(database: fixture.database, logger: Self.logger)
-            #expect(try await queries.orders(of: fixture.userID, matching: OrderFilter()).items.isEmpty)
-            #expect(try await queries.fills(of: fixture.userID, matching: FillFilter()).items.isEmpty)
-            #expect(try await queries.positions(of: fixture.userID, matching: PositionFilter()).items.isEmpty)
-            #expect(try await queries.order(orderID, of: fixture.userID) == nil)
-            #expect(try await queries.position(positionID, of: fixture.userID) == nil)
-            #expect(
-                try await PositionStore.openPositionSymbol(
-                    positionID, user: fixture.userID, database: fixture.database, logger: Self.logger)
-                    == nil)
-            #expect(try await queries.account(of: fixture.userID)?.id == (try await fixture.accountID))
-            #expect(try await fixture.accounts.fund(user: fixture.userName, asset: nil, amount: dec("1")).available == dec("1001"))
-            #expect(
-                try await fixture.accounts.balances(of: portfolioAccount)["USD"]?.available == dec("5000") - dec("200.1") - dec("0.2001"))
+            // 2 deposited (no position) and 1 bought under another strategy: nothing of the ticket's strategy to sell.
+            _ = try await Self.place(fixture, [Self.ticket(fixture, .buy, "1", strategy: "other")], reference: dec("100"))
+            let refused = try #require(try await Self.place(fixture, [Self.ticket(fixture, .sell, "5")], reference: dec("100")).first)
+            #expect(refused.status == .rejected && refused.filledQuantity == 0)
+            #expect(refused.reason?.contains("long position") == true, "\(refused.reason ?? "")")
+            // Under the strategy that bought it, the sell closes that position and no more.
+            let sold = try #require(
+                try await Self.place(
+                    fixture, [Self.ticket(fixture, .sell, "5", id: "close-other", strategy: "other")], reference: dec("100")
+                )
+                .first)
+            #expect(sold.status == .filled && sold.filledQuantity == dec("1"))
+            #expect(try await fixture.balance(base).available == dec("2"))
+            #expect(try await fixture.database.count("SELECT count(*) FROM positions WHERE status = 'open' AND side = 'short'") == 0)
             #expect(try await fixture.balancesMatchLedger())
         }
     }

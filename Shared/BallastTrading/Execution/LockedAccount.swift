@@ -65,6 +65,12 @@ public struct LockedAccount {
         switch ticket.side {
         case .sell:
             quantity = min(quantity, state.balances[instrument.base]?.available ?? 0)
+            // Without short selling, a sell closes at most the long position of its strategy: selling more would open
+            // a short position beside the asset still held.
+            if !account.allowShort {
+                let long = state.openPosition(symbol: ticket.symbol, strategy: ticket.strategy).map { max($0.signedQuantity, 0) } ?? 0
+                quantity = min(quantity, long)
+            }
         case .buy:
             let cash = state.balances[instrument.quote]?.available ?? 0
             if pricing.buyReservation(quantity: quantity, price: price) > cash {
@@ -77,7 +83,10 @@ public struct LockedAccount {
         }
         quantity = quantity.rounded(.down, places: quantityDecimals)
         guard quantity > 0 else {
-            let what = ticket.side == .buy ? "no \(instrument.quote) available to buy with" : "no \(instrument.base) available to sell"
+            let what =
+                ticket.side == .buy
+                ? "no \(instrument.quote) available to buy with"
+                : "no \(instrument.base) available to sell in a long position of strategy '\(ticket.strategy)'"
             return try reject(ticket, reason: what, now: now)
         }
         if ticket.side == .sell {
