@@ -1,0 +1,70 @@
+import BallastCore
+import BallastMarket
+import BallastPortfolios
+import BallastRedis
+import Foundation
+import PostgresNIO
+import Testing
+
+@testable import Rebalancer
+
+/// Review of issue 18 (portfolios and rebalancing): each test shows one defect, wrapped in `withKnownIssue` so the
+/// suite stays green until it is fixed.
+@Suite("Issue 18 review: rebalancer defects, with real Postgres and Redis")
+struct Issue18ReviewTests {
+    private static func eventCount(_ type: String, _ fixture: RebalancerFixture) async throws -> Int {
+        try await fixture.count("SELECT count(*) FROM outbox WHERE stream = 'ballast:events' AND type = \(type)")
+    }
+
+    /// RebalanceRunStore.finish sets `over_threshold = false` for every completed run that traded, whether or not the
+    /// portfolio is back inside its band. A run held back by `maxOrders` (or cash, or the minimum trade) leaves it
+    /// outside: the next scan takes that as a new crossing, publishes `drift.threshold_exceeded` again and requests
+    /// another run, on every scan until the portfolio is inside. The portfolio never went back inside its band.
+    @Test("a run that traded but left the portfolio outside its band makes the next scan report the same crossing again")
+    func partialRunRepeatsCrossing() async throws {
+        try await RebalancerFixture.with { fixture in
+            try await fixture.database.query("UPDATE portfolios SET max_orders = 1 WHERE id = \(fixture.portfolio.id)")
+            // All cash: both assets 50 points under target. One crossing, one run.
+            #expect(try await fixture.monitor.scan().runsRequested == 1)
+            try await fixture.executePending()
+            let run = try #require(try await fixture.runs(status: "completed").first)
+            #expect(run.ordersExecuted == 1)
+            // Half cash, half one asset: the other asset is still 50 points under its target. Still the same crossing.
+            let outcome = try await fixture.monitor.scan()
+            #expect(outcome.over == 1)
+            withKnownIssue("review: finish clears over_threshold though the portfolio is still outside its band") {
+                #expect(outcome.runsRequested == 0)
+            }
+            let events = try await Self.eventCount("drift.threshold_exceeded", fixture)
+            withKnownIssue("review: drift.threshold_exceeded twice for one crossing") {
+                #expect(events == 1)
+            }
+        }
+    }
+
+    /// A drift run that fails (a price stale at run time, every order rejected, an abandoned run) leaves
+    /// `over_threshold` true: the monitor never asks again while the portfolio stays outside its band, so the
+    /// drift-triggered rebalance is lost until prices happen to bring it back inside and out again.
+    @Test("a failed drift run leaves the portfolio outside its band with no run ever asked for again")
+    func failedDriftRunIsNeverRetried() async throws {
+        try await RebalancerFixture.with(environment: ["BALLAST_REBALANCE_MAX_PRICE_AGE_SECONDS": "60"]) { fixture in
+            #expect(try await fixture.monitor.scan().runsRequested == 1)
+            // The price feed lags just when the run starts: the run fails, nothing traded.
+            try await fixture.setPrice(fixture.second, "50", age: .seconds(600))
+            try await fixture.executePending()
+            #expect(try await fixture.runs(status: "failed").count == 1)
+            // Prices fresh again; the portfolio is all cash, 50 points under each target.
+            try await fixture.setPrice(fixture.second, "50")
+            var requested = 0
+            for _ in 0..<3 {
+                let outcome = try await fixture.monitor.scan()
+                #expect(outcome.over == 1)
+                requested += outcome.runsRequested
+            }
+            withKnownIssue("review: a failed drift run is never followed by another while the drift lasts") {
+                #expect(requested >= 1)
+            }
+            #expect(try await fixture.balance("USD") == 10_000)
+        }
+    }
+}
