@@ -43,13 +43,18 @@ public struct DriftMonitor: Sendable {
             let page = try await current.value
             guard let last = page.last else { break }
             fetching = page.count < pageSize ? nil : Task { try await portfolios.monitored(after: last.0.id, limit: pageSize) }
-            let held = Dictionary(uniqueKeysWithValues: page.map { ($0.0.id, Set($0.1.quantities.keys)) })
-            let prices = try await valuer.assetPrices(for: page.map(\.0), heldAssets: held)
+            var assets: [String: Set<String>] = [:]
+            for (portfolio, holdings) in page {
+                assets[portfolio.quoteCurrency, default: []].formUnion(portfolio.settings.targetWeights.keys)
+                assets[portfolio.quoteCurrency, default: []].formUnion(holdings.quantities.keys)
+            }
+            // One table per currency, shared by the page's portfolios: the planner looks up only the assets it values.
+            let prices = try await valuer.priceTables(of: assets)
             var crossings: [DriftCrossing] = []
             var cleared: [UUID] = []
             for (portfolio, holdings) in page {
                 outcome.scanned += 1
-                let inputs = holdings.inputs(of: portfolio, prices: prices[portfolio.id] ?? [:])
+                let inputs = holdings.inputs(of: portfolio, prices: prices[portfolio.quoteCurrency] ?? [:])
                 // The test alone, without the report, for every portfolio; the report only for a new crossing.
                 guard let isOver = try? RebalancePlanner.isOverThreshold(inputs, now: now, maxPriceAge: maxPriceAge) else {
                     outcome.unvalued += 1

@@ -9,7 +9,7 @@ import PostgresNIO
 enum PortfolioRow {
     static let columns = """
         p.id, p.user_id, p.account_id, p.name, p.quote_currency,
-        \(PackedPairs.sql(name: "w.key", value: "w.value", from: "jsonb_each_text(p.target_weights) w")),
+        \(PackedPairs.sql(weightsOf: "p.target_weights")),
         p.method, p.schedule_interval, p.schedule,
         p.time_zone, p.drift_threshold::text, p.threshold_relative, p.rebalance_to, p.min_trade_value::text, p.max_orders, p.dry_run,
         p.paused, p.over_threshold, p.last_rebalanced_at, p.next_rebalance_at, p.created_at, p.updated_at
@@ -43,7 +43,7 @@ enum PortfolioRow {
             let minimum = FixedDecimal(minimumText)
         else { throw PortfolioStoreError.badRow(id) }
         var weights: [String: FixedDecimal] = [:]
-        for (asset, text) in PackedPairs.unpack(weightsText) {
+        for (asset, text) in PackedPairs.unpackWeights(weightsText) {
             guard let weight = FixedDecimal(text) else { throw PortfolioStoreError.badRow(id) }
             weights[String(asset)] = weight
         }

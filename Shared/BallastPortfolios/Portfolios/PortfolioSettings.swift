@@ -58,7 +58,10 @@ public struct PortfolioSettings: Sendable, Equatable {
             problems.append(PortfolioFieldError("targetWeights", "may name at most \(Self.maxAssets) assets"))
         } else {
             for (asset, weight) in targetWeights.sorted(by: { $0.key < $1.key }) {
-                if weight.units <= 0 || weight.units > 100 * FixedDecimal.unitsPerWhole {
+                if !Self.isAssetName(asset) {
+                    problems.append(
+                        PortfolioFieldError("targetWeights", "'\(asset.prefix(40))' is not an asset name (2 to 10 letters or digits)"))
+                } else if weight.units <= 0 || weight.units > 100 * FixedDecimal.unitsPerWhole {
                     problems.append(PortfolioFieldError("targetWeights.\(asset)", "must be above 0 and at most 100, got \(weight)"))
                 } else if asset != quoteCurrency, !knownSymbols.contains("\(asset)-\(quoteCurrency)") {
                     problems.append(
@@ -83,6 +86,12 @@ public struct PortfolioSettings: Sendable, Equatable {
             problems.append(PortfolioFieldError("maxOrders", "must be 1 to 1000, got \(maxOrders)"))
         }
         return problems
+    }
+
+    /// 2 to 10 ASCII letters or digits, as currencies and the base assets of market symbols are named.
+    public static func isAssetName(_ text: String) -> Bool {
+        (2...10).contains(text.utf8.count)
+            && text.utf8.allSatisfy { (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }
     }
 
     /// The planner's settings for an account that pays `feeRate` (fee and slippage) on each order.

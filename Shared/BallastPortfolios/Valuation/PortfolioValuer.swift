@@ -32,28 +32,45 @@ public struct PortfolioValuer: Sendable {
     /// price is left out (the planner refuses it, naming it).
     public func assetPrices(for portfolios: [Portfolio], heldAssets: [UUID: Set<String>] = [:]) async throws -> [UUID: [String: AssetPrice]]
     {
-        var symbols = Set<String>()
+        var assets: [String: Set<String>] = [:]
         for portfolio in portfolios {
-            for asset in portfolio.settings.targetWeights.keys where asset != portfolio.quoteCurrency {
-                symbols.insert(portfolio.symbol(of: asset))
-            }
-            for asset in heldAssets[portfolio.id] ?? [] { symbols.insert(portfolio.symbol(of: asset)) }
+            assets[portfolio.quoteCurrency, default: []].formUnion(portfolio.settings.targetWeights.keys)
+            assets[portfolio.quoteCurrency, default: []].formUnion(heldAssets[portfolio.id] ?? [])
         }
-        // Each price is converted to fixed point once, not once per portfolio that holds the asset.
-        var quotes: [String: AssetPrice] = [:]
-        for (symbol, quote) in try await prices.latest(Array(symbols)) {
-            if let price = FixedDecimal(truncating: quote.price) { quotes[symbol] = AssetPrice(price: price, at: quote.time) }
-        }
+        let tables = try await priceTables(of: assets)
         var result: [UUID: [String: AssetPrice]] = [:]
         for portfolio in portfolios {
+            let table = tables[portfolio.quoteCurrency] ?? [:]
             var assetPrices: [String: AssetPrice] = [:]
-            let assets = Set(portfolio.settings.targetWeights.keys).union(heldAssets[portfolio.id] ?? [])
-            for asset in assets where asset != portfolio.quoteCurrency {
-                if let price = quotes[portfolio.symbol(of: asset)] { assetPrices[asset] = price }
+            for asset in Set(portfolio.settings.targetWeights.keys).union(heldAssets[portfolio.id] ?? [])
+            where asset != portfolio.quoteCurrency {
+                if let price = table[asset] { assetPrices[asset] = price }
             }
             result[portfolio.id] = assetPrices
         }
         return result
+    }
+
+    /// The last prices of `assets` (by quote currency), by quote currency and asset, each converted to fixed point
+    /// once: the drift monitor's page shares one table per currency instead of one per portfolio. An asset without a
+    /// price is left out.
+    public func priceTables(of assets: [String: Set<String>]) async throws -> [String: [String: AssetPrice]] {
+        var symbols: [String] = []
+        for (quote, names) in assets {
+            for asset in names where asset != quote { symbols.append("\(asset)-\(quote)") }
+        }
+        var tables: [String: [String: AssetPrice]] = [:]
+        for (quote, names) in assets {
+            var table: [String: AssetPrice] = [:]
+            table.reserveCapacity(names.count)
+            tables[quote] = table
+        }
+        for (symbol, last) in try await prices.latest(symbols) {
+            guard let dash = symbol.lastIndex(of: "-"), let price = FixedDecimal(truncating: last.price) else { continue }
+            tables[String(symbol[symbol.index(after: dash)...]), default: [:]][String(symbol[..<dash])] = AssetPrice(
+                price: price, at: last.time)
+        }
+        return tables
     }
 
     /// The holdings of `accounts`, by account.
