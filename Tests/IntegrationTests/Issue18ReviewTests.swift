@@ -67,4 +67,67 @@ struct Issue18ReviewTests {
             #expect(try await fixture.balance("USD") == 10_000)
         }
     }
+
+    /// `RebalanceRunStore.finish` leaves `over_threshold` set after a completed dry run ("a dry run does not end a
+    /// drift crossing") and `PortfolioStore.update` never clears it. An owner who watched dry runs and then turns
+    /// `dryRun` off gets no real rebalance while the drift lasts: the crossing was already reported.
+    @Test("turning a portfolio's dryRun off after a dry-run crossing never brings a real run while the drift lasts")
+    func dryRunOffNeverRebalances() async throws {
+        try await RebalancerFixture.with { fixture in
+            try await fixture.database.query("UPDATE portfolios SET dry_run = true WHERE id = \(fixture.portfolio.id)")
+            #expect(try await fixture.monitor.scan().runsRequested == 1)
+            try await fixture.executePending()
+            #expect(try await fixture.runs(status: "completed").first?.dryRun == true)
+            let store = PortfolioStore(database: fixture.database, logger: TestServers.logger)
+            let current = try #require(try await store.portfolio(fixture.portfolio.id, user: fixture.userID))
+            var settings = current.settings
+            settings.dryRun = false
+            _ = try await store.update(fixture.portfolio.id, user: fixture.userID, settings: settings)
+            var requested = 0
+            for _ in 0..<3 { requested += try await fixture.monitor.scan().runsRequested }
+            withKnownIssue("review: over_threshold survives the change to dryRun false; no real run") {
+                #expect(requested == 1)
+            }
+            #expect(try await fixture.balance("USD") == 10_000)
+        }
+    }
+
+    /// `RunExecutor.rebalance` reads the portfolio before its transaction and never checks it again: the account lock
+    /// and `finish` do not look at `deleted_at`. A `DELETE` that lands while the run waits for the account (or plans)
+    /// answers 204, yet the run then trades the deleted portfolio's account and stamps `last_rebalanced_at` on it;
+    /// the README says deleting a portfolio "stops its monitoring and runs".
+    @Test("a run under way when its portfolio is deleted still trades it after the DELETE succeeded")
+    func deleteDuringRunStillTrades() async throws {
+        try await RebalancerFixture.with { fixture in
+            #expect(try await fixture.monitor.scan().runsRequested == 1)
+            let run = try #require(try await fixture.runs(status: "pending").first)
+            let accountID = fixture.portfolio.accountID
+            let database = fixture.database
+            // Something else (a transfer, another transaction) holds the portfolio's account for a moment.
+            let holder = Task {
+                try await database.withConnection { connection in
+                    try await connection.query("BEGIN")
+                    try await connection.query("SELECT 1 FROM paper_accounts WHERE id = \(accountID) FOR UPDATE")
+                    try await Task.sleep(for: .milliseconds(1_500))
+                    try await connection.query("COMMIT")
+                }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            let executor = fixture.executor
+            let portfolioID = fixture.portfolio.id
+            let running = Task { try await executor.execute(RebalanceRequest(runID: run.id, portfolioID: portfolioID)) }
+            // The run has read its portfolio and waits for the account: the owner deletes the portfolio.
+            try await Task.sleep(for: .milliseconds(500))
+            let store = PortfolioStore(database: fixture.database, logger: TestServers.logger)
+            #expect(try await store.delete(fixture.portfolio.id, user: fixture.userID))
+            try await holder.value
+            try await running.value
+            let orders = try await fixture.count("SELECT count(*) FROM orders WHERE account_id = \(accountID)")
+            let status = try await fixture.runs.status(of: run.id)
+            withKnownIssue("review: a deleted portfolio is traded by the run already under way") {
+                #expect(orders == 0)
+                #expect(status == .failed)
+            }
+        }
+    }
 }
