@@ -130,4 +130,55 @@ struct Issue18ReviewTests {
             }
         }
     }
+
+    /// A manual dry run (a preview) that is pending or running when the portfolio crosses its threshold takes the
+    /// crossing's place: `record` marks the crossing and publishes the event with no run (the one active run is the
+    /// preview), the preview trades nothing and so does not end the crossing, and no real run is ever asked for
+    /// while the drift lasts.
+    @Test("a drift crossing while a manual dry run is active never gets a real run")
+    func crossingDuringPreviewIsLost() async throws {
+        try await RebalancerFixture.with { fixture in
+            let preview = try await fixture.runs.request(
+                portfolio: fixture.portfolio.id, user: fixture.userID, trigger: .manual, dryRun: true)
+            guard case .requested = preview else {
+                Issue.record("expected a requested run, got \(preview)")
+                return
+            }
+            // All cash: a crossing, found while the preview waits.
+            let first = try await fixture.monitor.scan()
+            #expect(first.over == 1 && first.runsRequested == 0)
+            try await fixture.executePending()
+            #expect(try await fixture.runs(status: "completed").first?.dryRun == true)
+            var requested = 0
+            for _ in 0..<3 { requested += try await fixture.monitor.scan().runsRequested }
+            withKnownIssue("review: the crossing went to a dry run; no real rebalance while the drift lasts") {
+                #expect(requested == 1)
+            }
+            #expect(try await fixture.count("SELECT count(*) FROM orders") == 0)
+        }
+    }
+
+    /// `requestDue` moves `next_rebalance_at` on even when the portfolio's active run is a manual dry run: the
+    /// scheduled (real) rebalance is skipped until the next fire time, a month later for a monthly portfolio.
+    @Test("a scheduled time that finds a manual dry run active is skipped: no real run until the next time")
+    func scheduledDuringPreviewIsLost() async throws {
+        try await RebalancerFixture.with(method: .scheduled, interval: .monthly) { fixture in
+            let next = try #require(fixture.portfolio.nextRebalanceAt)
+            let preview = try await fixture.runs.request(
+                portfolio: fixture.portfolio.id, user: fixture.userID, trigger: .manual, dryRun: true)
+            guard case .requested = preview else {
+                Issue.record("expected a requested run, got \(preview)")
+                return
+            }
+            let due = try await fixture.monitorStore.requestDue(now: next.addingTimeInterval(30), dryRun: false, limit: 10)
+            #expect(due.due == 1)
+            try await fixture.executePending()
+            let later = try await fixture.monitorStore.requestDue(now: next.addingTimeInterval(90), dryRun: false, limit: 10)
+            let scheduled = due.runs.count + later.runs.count
+            withKnownIssue("review: the month's scheduled rebalance was swallowed by a dry-run preview") {
+                #expect(scheduled == 1)
+            }
+            #expect(try await fixture.count("SELECT count(*) FROM orders") == 0)
+        }
+    }
 }
