@@ -229,4 +229,20 @@ struct Issue18ReviewTests {
             }
         }
     }
+
+    /// `PortfolioStore.setPaused` leaves a pending drift or scheduled run alone (`delete` fails it), and
+    /// `RunExecutor` never looks at `paused`: a portfolio paused after its crossing was found still trades.
+    @Test("a drift run asked for before the owner paused the portfolio still trades it while paused")
+    func pausedPortfolioStillTrades() async throws {
+        try await RebalancerFixture.with { fixture in
+            #expect(try await fixture.monitor.scan().runsRequested == 1)
+            let store = PortfolioStore(database: fixture.database, logger: TestServers.logger)
+            #expect(try await store.setPaused(fixture.portfolio.id, user: fixture.userID, paused: true)?.paused == true)
+            try await fixture.executePending()
+            let orders = try await fixture.count("SELECT count(*) FROM orders WHERE account_id = \(fixture.portfolio.accountID)")
+            withKnownIssue("review: a paused portfolio is traded by the drift run asked for before the pause") {
+                #expect(orders == 0)
+            }
+        }
+    }
 }
