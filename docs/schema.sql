@@ -210,7 +210,7 @@ DECLARE
     account paper_accounts;
 BEGIN
     IF p_user IS NOT NULL THEN
-        SELECT * INTO account FROM paper_accounts a WHERE a.user_id = p_user FOR UPDATE;
+        SELECT * INTO account FROM paper_accounts a WHERE a.user_id = p_user AND a.portfolio_id IS NULL FOR UPDATE;
     ELSE
         SELECT * INTO account FROM paper_accounts a WHERE a.id = p_account FOR UPDATE;
     END IF;
@@ -584,9 +584,45 @@ CREATE TABLE public.paper_accounts (
     slippage_bps numeric DEFAULT 5 NOT NULL,
     trust_signal_price boolean DEFAULT false NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    portfolio_id uuid,
     CONSTRAINT paper_accounts_maker_fee_bps_check CHECK ((maker_fee_bps >= (0)::numeric)),
     CONSTRAINT paper_accounts_slippage_bps_check CHECK ((slippage_bps >= (0)::numeric)),
     CONSTRAINT paper_accounts_taker_fee_bps_check CHECK ((taker_fee_bps >= (0)::numeric))
+);
+
+--
+-- Name: portfolios; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.portfolios (
+    id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    account_id uuid NOT NULL,
+    name text NOT NULL,
+    quote_currency text NOT NULL,
+    target_weights jsonb NOT NULL,
+    method text NOT NULL,
+    schedule_interval text NOT NULL,
+    schedule text NOT NULL,
+    time_zone text NOT NULL,
+    drift_threshold numeric NOT NULL,
+    threshold_relative boolean DEFAULT false NOT NULL,
+    rebalance_to text NOT NULL,
+    min_trade_value numeric NOT NULL,
+    max_orders integer,
+    dry_run boolean DEFAULT false NOT NULL,
+    paused boolean DEFAULT false NOT NULL,
+    over_threshold boolean DEFAULT false NOT NULL,
+    last_rebalanced_at timestamp with time zone,
+    next_rebalance_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    deleted_at timestamp with time zone,
+    CONSTRAINT portfolios_drift_threshold_check CHECK ((drift_threshold >= (0)::numeric)),
+    CONSTRAINT portfolios_max_orders_check CHECK ((max_orders > 0)),
+    CONSTRAINT portfolios_method_check CHECK ((method = ANY (ARRAY['none'::text, 'drift'::text, 'scheduled'::text, 'hybrid'::text]))),
+    CONSTRAINT portfolios_min_trade_value_check CHECK ((min_trade_value >= (0)::numeric)),
+    CONSTRAINT portfolios_rebalance_to_check CHECK ((rebalance_to = ANY (ARRAY['target'::text, 'band'::text])))
 );
 
 --
@@ -632,6 +668,37 @@ CREATE TABLE public.processed_messages (
     consumer text NOT NULL,
     message_id text NOT NULL,
     processed_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: rebalance_runs; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.rebalance_runs (
+    id uuid NOT NULL,
+    portfolio_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    triggered_by text NOT NULL,
+    dry_run boolean NOT NULL,
+    status text NOT NULL,
+    requested_at timestamp with time zone DEFAULT now() NOT NULL,
+    started_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    runner text,
+    lease_until timestamp with time zone,
+    attempts integer DEFAULT 0 NOT NULL,
+    inputs jsonb,
+    plan jsonb,
+    orders jsonb DEFAULT '[]'::jsonb NOT NULL,
+    errors jsonb DEFAULT '[]'::jsonb NOT NULL,
+    value_before numeric,
+    value_after numeric,
+    orders_planned integer DEFAULT 0 NOT NULL,
+    orders_executed integer DEFAULT 0 NOT NULL,
+    orders_failed integer DEFAULT 0 NOT NULL,
+    total_value_traded numeric DEFAULT 0 NOT NULL,
+    CONSTRAINT rebalance_runs_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'running'::text, 'completed'::text, 'failed'::text]))),
+    CONSTRAINT rebalance_runs_triggered_by_check CHECK ((triggered_by = ANY (ARRAY['schedule'::text, 'drift'::text, 'manual'::text, 'api'::text])))
 );
 
 --
@@ -1021,11 +1088,25 @@ ALTER TABLE ONLY public.paper_accounts
     ADD CONSTRAINT paper_accounts_pkey PRIMARY KEY (id);
 
 --
--- Name: paper_accounts paper_accounts_user_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+-- Name: paper_accounts paper_accounts_portfolio_id_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.paper_accounts
-    ADD CONSTRAINT paper_accounts_user_id_key UNIQUE (user_id);
+    ADD CONSTRAINT paper_accounts_portfolio_id_key UNIQUE (portfolio_id);
+
+--
+-- Name: portfolios portfolios_account_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portfolios
+    ADD CONSTRAINT portfolios_account_id_key UNIQUE (account_id);
+
+--
+-- Name: portfolios portfolios_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portfolios
+    ADD CONSTRAINT portfolios_pkey PRIMARY KEY (id);
 
 --
 -- Name: positions positions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1040,6 +1121,13 @@ ALTER TABLE ONLY public.positions
 
 ALTER TABLE ONLY public.processed_messages
     ADD CONSTRAINT processed_messages_pkey PRIMARY KEY (consumer, message_id);
+
+--
+-- Name: rebalance_runs rebalance_runs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.rebalance_runs
+    ADD CONSTRAINT rebalance_runs_pkey PRIMARY KEY (id);
 
 --
 -- Name: risk_limits risk_limits_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1242,6 +1330,36 @@ CREATE INDEX outbox_sent_at ON public.outbox USING btree (sent_at) WHERE (sent_a
 CREATE INDEX outbox_unsent ON public.outbox USING btree (id) WHERE (sent_at IS NULL);
 
 --
+-- Name: paper_accounts_trading_account; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX paper_accounts_trading_account ON public.paper_accounts USING btree (user_id) WHERE (portfolio_id IS NULL);
+
+--
+-- Name: portfolios_by_user; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX portfolios_by_user ON public.portfolios USING btree (user_id, created_at, id) WHERE (deleted_at IS NULL);
+
+--
+-- Name: portfolios_due; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX portfolios_due ON public.portfolios USING btree (next_rebalance_at) WHERE ((deleted_at IS NULL) AND (NOT paused) AND (method = ANY (ARRAY['scheduled'::text, 'hybrid'::text])));
+
+--
+-- Name: portfolios_monitored; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX portfolios_monitored ON public.portfolios USING btree (id) WHERE ((deleted_at IS NULL) AND (NOT paused) AND (method = ANY (ARRAY['drift'::text, 'hybrid'::text])));
+
+--
+-- Name: portfolios_name_per_user; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX portfolios_name_per_user ON public.portfolios USING btree (user_id, lower(name)) WHERE (deleted_at IS NULL);
+
+--
 -- Name: positions_account; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1264,6 +1382,30 @@ CREATE INDEX positions_open_by_symbol ON public.positions USING btree (symbol) W
 --
 
 CREATE INDEX processed_messages_processed_at ON public.processed_messages USING btree (processed_at);
+
+--
+-- Name: rebalance_runs_active; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX rebalance_runs_active ON public.rebalance_runs USING btree (lease_until) WHERE (status = ANY (ARRAY['pending'::text, 'running'::text]));
+
+--
+-- Name: rebalance_runs_by_portfolio; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX rebalance_runs_by_portfolio ON public.rebalance_runs USING btree (portfolio_id, requested_at DESC, id DESC);
+
+--
+-- Name: rebalance_runs_finished; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX rebalance_runs_finished ON public.rebalance_runs USING btree (finished_at) WHERE (status = ANY (ARRAY['completed'::text, 'failed'::text]));
+
+--
+-- Name: rebalance_runs_one_active; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX rebalance_runs_one_active ON public.rebalance_runs USING btree (portfolio_id) WHERE (status = ANY (ARRAY['pending'::text, 'running'::text]));
 
 --
 -- Name: signal_decisions_user; Type: INDEX; Schema: public; Owner: -
@@ -1368,11 +1510,32 @@ ALTER TABLE ONLY public.paper_accounts
     ADD CONSTRAINT paper_accounts_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
 --
+-- Name: portfolios portfolios_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portfolios
+    ADD CONSTRAINT portfolios_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.paper_accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: portfolios portfolios_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.portfolios
+    ADD CONSTRAINT portfolios_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+--
 -- Name: positions positions_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.positions
     ADD CONSTRAINT positions_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.paper_accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: rebalance_runs rebalance_runs_portfolio_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.rebalance_runs
+    ADD CONSTRAINT rebalance_runs_portfolio_id_fkey FOREIGN KEY (portfolio_id) REFERENCES public.portfolios(id) ON DELETE CASCADE;
 
 --
 -- Name: risk_limits risk_limits_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
