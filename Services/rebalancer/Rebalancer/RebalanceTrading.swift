@@ -15,8 +15,14 @@ struct RebalanceTrading {
         finished.dryRun = run.dryRun || settings.forceDryRun
         finished.orders = []
         finished.errors = []
-        let inputs = holdings(of: account).inputs(of: portfolio, prices: prices)
+        let held = holdings(of: account)
+        let inputs = held.inputs(of: portfolio, prices: prices)
         finished.inputs = inputs
+        if let asset = held.outOfRange.sorted().first {
+            finished.status = .failed
+            finished.errors.append("\(PlanningError.outOfRange(asset: asset))")
+            return finished
+        }
         let plan: RebalancePlan
         do {
             plan = try RebalancePlanner.plan(inputs, now: now, maxPriceAge: settings.maxPriceAge)

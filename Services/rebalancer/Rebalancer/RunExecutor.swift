@@ -71,45 +71,40 @@ struct RunExecutor: Sendable {
 
     /// Plans and trades `run` in one transaction, and writes it finished.
     private func rebalance(_ run: RebalanceRun) async throws -> RebalanceRun {
-        let runner = self.runner
-        let logger = self.logger
         guard let portfolio = try await portfolios.portfolio(run.portfolioID) else {
-            var failed = run
-            failed.status = .failed
-            failed.finishedAt = Date()
-            failed.errors.append("the portfolio was deleted")
-            try await database.transaction(logger: logger) { connection in
-                try await RebalanceRunStore.finish(failed, runner: runner, on: connection, logger: logger)
-            }
-            return failed
+            return try await runs.fail(run, runner: runner, reason: "the portfolio was deleted")
         }
         // Prices come from Redis before the account is locked, so a slow Redis never holds the lock.
         var prices = try await valuer.assetPrices(for: [portfolio])[portfolio.id] ?? [:]
+        let runner = self.runner
+        let logger = self.logger
         let settings = self.settings
         let valuer = self.valuer
         return try await database.transaction(logger: logger) { connection in
-            guard var account = try await LockedAccount.lock(id: portfolio.accountID, on: connection, logger: logger) else {
-                throw RebalanceFailure("the portfolio's account \(portfolio.accountID) does not exist")
+            var finished: RebalanceRun
+            if var account = try await LockedAccount.lock(id: portfolio.accountID, on: connection, logger: logger) {
+                // The portfolio as it is now: deleted or paused while the run waited, it is not traded.
+                if let refusal = try await PortfolioMonitorStore.refusal(of: run, on: connection, logger: logger) {
+                    finished = run.failed(refusal, at: Date())
+                } else {
+                    let held = Set(account.balances.filter { $0.key != portfolio.quoteCurrency && $0.value.available > 0 }.keys)
+                    let unpriced = held.subtracting(prices.keys)
+                    if !unpriced.isEmpty {
+                        let more = try await valuer.assetPrices(for: [portfolio], heldAssets: [portfolio.id: unpriced])[portfolio.id] ?? [:]
+                        prices.merge(more) { current, _ in current }
+                    }
+                    finished = RebalanceTrading(portfolio: portfolio, settings: settings).run(
+                        run, on: &account, prices: prices, now: Date())
+                    if finished.status == .completed, !finished.dryRun { try await account.write() }
+                    finished.finishedAt = Date()
+                }
+            } else {
+                finished = run.failed("the portfolio's account \(portfolio.accountID) does not exist", at: Date())
             }
-            let held = Set(account.balances.filter { $0.key != portfolio.quoteCurrency && $0.value.available > 0 }.keys)
-            let unpriced = held.subtracting(prices.keys)
-            if !unpriced.isEmpty {
-                let more = try await valuer.assetPrices(for: [portfolio], heldAssets: [portfolio.id: unpriced])[portfolio.id] ?? [:]
-                prices.merge(more) { current, _ in current }
-            }
-            var finished = RebalanceTrading(portfolio: portfolio, settings: settings).run(run, on: &account, prices: prices, now: Date())
-            if finished.status == .completed, !finished.dryRun { try await account.write() }
-            finished.finishedAt = Date()
             try await RebalanceRunStore.finish(finished, runner: runner, on: connection, logger: logger)
             return finished
         }
     }
-}
-
-/// A run that cannot go on, with the reason it records.
-struct RebalanceFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// Another rebalancer holds the run (its lease) or the portfolio (its Redis lock): the request is left

@@ -56,7 +56,9 @@ public struct DriftMonitor: Sendable {
                 outcome.scanned += 1
                 let inputs = holdings.inputs(of: portfolio, prices: prices[portfolio.quoteCurrency] ?? [:])
                 // The test alone, without the report, for every portfolio; the report only for a new crossing.
-                guard let isOver = try? RebalancePlanner.isOverThreshold(inputs, now: now, maxPriceAge: maxPriceAge) else {
+                guard holdings.outOfRange.isEmpty,
+                    let isOver = try? RebalancePlanner.isOverThreshold(inputs, now: now, maxPriceAge: maxPriceAge)
+                else {
                     outcome.unvalued += 1
                     continue
                 }

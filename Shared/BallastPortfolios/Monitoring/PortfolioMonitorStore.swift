@@ -22,6 +22,20 @@ public struct PortfolioMonitorStore: Sendable {
         return try await PortfolioRow.decode(rows).first
     }
 
+    /// Why portfolio `id` must not be traded by `run` now, read under the portfolio's lock in the caller's transaction
+    /// (after its account's, the order every run takes them in): deleted, or paused for a run the owner did not ask
+    /// for by hand. Nil when it may be traded.
+    public static func refusal(of run: RebalanceRun, on connection: PostgresConnection, logger: Logger) async throws -> String? {
+        let rows = try await connection.query(
+            "SELECT paused, deleted_at IS NOT NULL FROM portfolios WHERE id = \(run.portfolioID) FOR UPDATE", logger: logger)
+        for try await (paused, deleted) in rows.decode((Bool, Bool).self) {
+            if deleted { return "the portfolio was deleted" }
+            if paused, run.triggeredBy != .manual { return "the portfolio is paused" }
+            return nil
+        }
+        return "the portfolio was deleted"
+    }
+
     /// Up to `limit` portfolios the drift monitor watches (drift or hybrid, not paused, not deleted) after `id`
     /// in id order, with their holdings: one statement, whose balances come packed in one text (`PackedPairs`) read
     /// straight into fixed point (scripts/bench/rebalancer).
@@ -66,7 +80,8 @@ public struct PortfolioMonitorStore: Sendable {
     /// Records what one scan found: each of `crossings` that was within its band at the last scan is marked over it,
     /// publishes `drift.threshold_exceeded` and gets a run (`trigger: .drift`), in one transaction; the portfolios
     /// of `cleared` are marked back within. A crossing already recorded changes nothing: drift is reported once
-    /// per crossing. Returns the runs requested.
+    /// per crossing. A portfolio that already has an active run (a manual preview, say) is neither marked nor
+    /// reported: the next scan after that run finds the crossing again. Returns the runs requested.
     public func record(crossings: [DriftCrossing], cleared: [UUID], dryRun: Bool, now: Date = Date()) async throws -> [RebalanceRun] {
         guard !crossings.isEmpty || !cleared.isEmpty else { return [] }
         let logger = self.logger
@@ -85,9 +100,17 @@ public struct PortfolioMonitorStore: Sendable {
                 logger: logger)
             var newlyOver = Set<UUID>()
             for try await id in marked.decode(UUID.self) { newlyOver.insert(id) }
-            let newCrossings = crossings.filter { newlyOver.contains($0.portfolio.id) }
             let runs = try await RebalanceRunStore.request(
-                newCrossings.map(\.portfolio), trigger: .drift, dryRun: dryRun, now: now, on: connection, logger: logger)
+                crossings.filter { newlyOver.contains($0.portfolio.id) }.map(\.portfolio), trigger: .drift, dryRun: dryRun, now: now,
+                on: connection, logger: logger)
+            // A portfolio whose active run (a manual preview, say) kept this one out is not marked: the next scan finds
+            // the crossing again, once that run is over.
+            let withoutRun = newlyOver.subtracting(runs.keys)
+            if !withoutRun.isEmpty {
+                try await connection.query(
+                    "UPDATE portfolios SET over_threshold = false WHERE id = ANY(\(Array(withoutRun)))", logger: logger)
+            }
+            let newCrossings = crossings.filter { runs[$0.portfolio.id] != nil }
             let events = try newCrossings.map { crossing in
                 try Envelope.event(
                     PortfolioEvent.driftThresholdExceeded, userID: crossing.portfolio.userID, at: now,
@@ -100,8 +123,8 @@ public struct PortfolioMonitorStore: Sendable {
 
     /// Requests a run (`trigger: .schedule`) for each scheduled or hybrid portfolio whose time has come, at most
     /// `limit`, and moves its next time to the schedule's next fire time after `now` (times missed while nothing ran
-    /// are not made up one by one). A portfolio whose last run is still active gets no second one. Returns the runs
-    /// requested and how many portfolios were due.
+    /// are not made up one by one). A portfolio whose last run is still active is left due until that run is over.
+    /// Returns the runs requested and how many portfolios were due.
     public func requestDue(now: Date = Date(), dryRun: Bool, limit: Int) async throws -> (runs: [RebalanceRun], due: Int) {
         let logger = self.logger
         return try await database.transaction(logger: logger) { connection in
@@ -109,6 +132,7 @@ public struct PortfolioMonitorStore: Sendable {
                 """
                 SELECT \(unescaped: PortfolioRow.columns) FROM portfolios p
                 WHERE p.deleted_at IS NULL AND NOT p.paused AND p.method IN ('scheduled', 'hybrid') AND p.next_rebalance_at <= \(now)
+                  AND NOT EXISTS (SELECT 1 FROM rebalance_runs r WHERE r.portfolio_id = p.id AND r.status IN ('pending', 'running'))
                 ORDER BY p.next_rebalance_at
                 LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED
@@ -117,7 +141,8 @@ public struct PortfolioMonitorStore: Sendable {
             let due = try await PortfolioRow.decode(rows)
             let runs = try await RebalanceRunStore.request(
                 due, trigger: .schedule, dryRun: dryRun, now: now, on: connection, logger: logger)
-            for portfolio in due {
+            // A portfolio whose active run kept this one out keeps its time: it is due again at the next tick.
+            for portfolio in due where runs[portfolio.id] != nil {
                 let next = portfolio.settings.schedule.next(after: now)
                 try await connection.query("UPDATE portfolios SET next_rebalance_at = \(next) WHERE id = \(portfolio.id)", logger: logger)
             }

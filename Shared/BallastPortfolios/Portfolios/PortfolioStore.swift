@@ -113,11 +113,18 @@ public struct PortfolioStore: Sendable {
 
     /// Replaces the settings of portfolio `id` (its quote currency cannot change). The next scheduled time is
     /// computed again from the schedule; nil when nothing is found.
-    public func update(_ id: UUID, user: UUID, settings: PortfolioSettings, now: Date = Date()) async throws -> Portfolio? {
+    ///
+    /// With `unchangedSince` (the `updatedAt` the new settings were made from), a portfolio changed since then is not
+    /// overwritten: `changedMeanwhile` is thrown, and a partial change is made again from what is stored now. Any
+    /// change ends a reported drift crossing, so the monitor weighs the portfolio again by its new settings.
+    public func update(
+        _ id: UUID, user: UUID, settings: PortfolioSettings, unchangedSince: Date? = nil, now: Date = Date()
+    ) async throws -> Portfolio? {
         let logger = self.logger
         return try await database.transaction(logger: logger) { connection -> Portfolio? in
             try await Self.lockNames(of: user, on: connection, logger: logger)
             guard let current = try await Self.lock(id, user: user, on: connection, logger: logger) else { return nil }
+            if let unchangedSince, current.updatedAt != unchangedSince { throw PortfolioStoreError.changedMeanwhile }
             guard settings.quoteCurrency == current.quoteCurrency else { throw PortfolioStoreError.quoteCurrencyFixed }
             try await Self.checkName(settings.name, user: user, except: id, on: connection, logger: logger)
             let scheduleChanged = settings.schedule != current.settings.schedule || settings.method != current.settings.method
@@ -135,7 +142,8 @@ public struct PortfolioStore: Sendable {
                         schedule = \(settings.schedule.cron.description), time_zone = \(settings.schedule.timeZoneName),
                         drift_threshold = \(settings.driftThreshold.description)::numeric, threshold_relative = \(settings.thresholdIsRelative),
                         rebalance_to = \(settings.rebalanceTo.rawValue), min_trade_value = \(settings.minimumTradeValue.description)::numeric,
-                        max_orders = \(settings.maxOrders), dry_run = \(settings.dryRun), next_rebalance_at = \(next), updated_at = \(now)
+                        max_orders = \(settings.maxOrders), dry_run = \(settings.dryRun), next_rebalance_at = \(next), updated_at = \(now),
+                        over_threshold = false
                     WHERE id = \(id)
                     RETURNING *
                 )

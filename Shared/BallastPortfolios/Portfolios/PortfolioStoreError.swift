@@ -9,6 +9,8 @@ public enum PortfolioStoreError: Error, Equatable, CustomStringConvertible {
     case currencyMismatch(tradingCurrency: String, quoteCurrency: String)
     case insufficientFunds(asset: String, available: Decimal)
     case badRow(UUID)
+    /// The portfolio changed after the settings of an update were read from it.
+    case changedMeanwhile
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum PortfolioStoreError: Error, Equatable, CustomStringConvertible {
             "the trading account keeps cash in \(trading), not in the portfolio's quote currency \(quote)"
         case .insufficientFunds(let asset, let available): "the trading account has only \(available) \(asset) available"
         case .badRow(let id): "portfolio \(id) has a stored value this version cannot read"
+        case .changedMeanwhile: "the portfolio changed while this change was being made; send it again"
         }
     }
 
@@ -28,7 +31,7 @@ public enum PortfolioStoreError: Error, Equatable, CustomStringConvertible {
         case .nameTaken: "name"
         case .quoteCurrencyFixed: "quoteCurrency"
         case .noTradingAccount, .insufficientFunds, .currencyMismatch: "transferFromAccount"
-        case .badRow: nil
+        case .badRow, .changedMeanwhile: nil
         }
     }
 }

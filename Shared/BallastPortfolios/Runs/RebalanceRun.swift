@@ -31,4 +31,13 @@ public struct RebalanceRun: Sendable, Equatable {
         guard let startedAt, let finishedAt else { return nil }
         return Int64(((finishedAt.timeIntervalSince1970 - startedAt.timeIntervalSince1970) * 1_000).rounded())
     }
+
+    /// This run ended as failed at `time`, `reason` added to its errors.
+    public func failed(_ reason: String, at time: Date) -> RebalanceRun {
+        var failed = self
+        failed.status = .failed
+        failed.finishedAt = time
+        failed.errors.append(reason)
+        return failed
+    }
 }

@@ -160,13 +160,17 @@ public struct RebalanceRunStore: Sendable {
 
     /// Writes the finished `run` (completed or failed) in the caller's transaction, with its event, only while
     /// `runner` still holds it; throws `LostLease` otherwise, which rolls back everything the transaction did. A
-    /// completed run that traded marks the portfolio rebalanced and back within its threshold.
+    /// completed run that traded marks the portfolio rebalanced. A failed drift run ends its crossing, so that the
+    /// next scan that still finds the portfolio out of its band asks again; a run that traded leaves the crossing to
+    /// the monitor, which ends it when the portfolio is back inside (a run held back by `maxOrders` or cash is not
+    /// taken for a new crossing).
     public static func finish(
         _ run: RebalanceRun, runner: String, on connection: PostgresConnection, logger: Logger
     ) async throws {
         let finishedAt = run.finishedAt ?? Date()
         let marksPortfolio = run.status == .completed && !run.dryRun && run.ordersExecuted > 0
-        if marksPortfolio {
+        let endsCrossing = run.status == .failed && run.triggeredBy == .drift
+        if marksPortfolio || endsCrossing {
             // The portfolio before its run, the order `request` takes them in: the other way round, a request waiting on
             // this run's row while holding the portfolio deadlocks with it.
             try await connection.query("SELECT 1 FROM portfolios WHERE id = \(run.portfolioID) FOR UPDATE", logger: logger)
@@ -192,26 +196,24 @@ public struct RebalanceRunStore: Sendable {
         guard written else { throw LostLease() }
         if marksPortfolio {
             try await connection.query(
-                """
-                UPDATE portfolios SET last_rebalanced_at = \(finishedAt), over_threshold = false WHERE id = \(run.portfolioID)
-                """,
-                logger: logger)
+                "UPDATE portfolios SET last_rebalanced_at = \(finishedAt) WHERE id = \(run.portfolioID)", logger: logger)
+        } else if endsCrossing {
+            try await connection.query("UPDATE portfolios SET over_threshold = false WHERE id = \(run.portfolioID)", logger: logger)
         }
         let type = run.status == .completed ? PortfolioEvent.rebalanceCompleted : PortfolioEvent.rebalanceFailed
         let event = try Envelope.event(type, userID: run.userID, at: finishedAt, data: RebalanceRunView(run, detailed: false))
         try await Outbox.enqueue(event, to: StreamName.events, on: connection, logger: logger)
     }
 
-    /// Ends `run` as failed with `reason`, in its own transaction, if `runner` still holds it.
-    public func fail(_ run: RebalanceRun, runner: String, reason: String, now: Date = Date()) async throws {
-        var failed = run
-        failed.status = .failed
-        failed.finishedAt = now
-        failed.errors.append(reason)
+    /// Ends `run` as failed with `reason`, in its own transaction, if `runner` still holds it; returns it as written.
+    @discardableResult
+    public func fail(_ run: RebalanceRun, runner: String, reason: String, now: Date = Date()) async throws -> RebalanceRun {
+        let failed = run.failed(reason, at: now)
         let logger = self.logger
         try await database.transaction(logger: logger) { connection in
             try await Self.finish(failed, runner: runner, on: connection, logger: logger)
         }
+        return failed
     }
 
     /// Runs left behind: pending ones requested more than `pendingFor` ago (their message may have gone to the
@@ -231,10 +233,7 @@ public struct RebalanceRunStore: Sendable {
             let abandoned = try await RebalanceRunRow.decode(failedRows)
             for run in abandoned {
                 try await connection.query("UPDATE rebalance_runs SET runner = 'recovery' WHERE id = \(run.id)", logger: logger)
-                var failed = run
-                failed.status = .failed
-                failed.finishedAt = now
-                failed.errors.append("abandoned: \(run.attempts) rebalancers stopped while running it")
+                let failed = run.failed("abandoned: \(run.attempts) rebalancers stopped while running it", at: now)
                 try await Self.finish(failed, runner: "recovery", on: connection, logger: logger)
             }
             let stuck = try await connection.query(

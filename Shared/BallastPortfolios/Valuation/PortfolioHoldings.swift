@@ -11,6 +11,9 @@ public struct PortfolioHoldings: Sendable, Equatable {
     /// What a buy costs beyond its value at the reference price, as a fraction of that value: the taker fee on a
     /// price moved by slippage, so the planner keeps back enough for each buy.
     public var feeRate: FixedDecimal
+    /// Assets (or the quote currency) whose amount is beyond what a plan can hold exactly: such holdings cannot be
+    /// valued, and a plan made without them would be wrong.
+    public var outOfRange: Set<String> = []
 
     public init(cash: FixedDecimal, quantities: [String: FixedDecimal], feeRate: FixedDecimal) {
         self.cash = cash
@@ -31,24 +34,25 @@ public struct PortfolioHoldings: Sendable, Equatable {
     }
 
     /// The holdings of an account with `balances` (asset to available amount), in `quoteCurrency`, whose buys cost
-    /// `feeBps` (`costBasisPoints`) beyond their value. Amounts finer than 8 decimals are cut to 8.
+    /// `feeBps` (`costBasisPoints`) beyond their value.
     public init(balances: [String: Decimal], quoteCurrency: String, feeBps: Decimal) {
-        var quantities: [String: FixedDecimal] = [:]
-        for (asset, amount) in balances where asset != quoteCurrency && amount > 0 {
-            quantities[asset] = FixedDecimal(truncating: amount) ?? .zero
-        }
         self.init(
-            cash: FixedDecimal(truncating: max(balances[quoteCurrency] ?? 0, 0)) ?? .zero, quantities: quantities,
-            feeRate: FixedDecimal(truncating: feeBps / 10_000) ?? .zero)
+            available: balances.map { (name: Substring($0.key), value: Substring("\($0.value)")) }, quoteCurrency: quoteCurrency,
+            feeBasisPoints: "\(feeBps)")
     }
 
     /// The holdings of an account whose available balances PostgreSQL gave as text (`available` pairs of asset and
-    /// amount): read straight into fixed point, and only an amount finer than 8 decimals through `Decimal`.
+    /// amount): read straight into fixed point, and only an amount finer than 8 decimals through `Decimal` (cut to
+    /// 8). An amount beyond fixed point's range (about 9.2e10) is named in `outOfRange`, never read as another value.
     init(available: [(name: Substring, value: Substring)], quoteCurrency: String, feeBasisPoints: String) {
         var quantities: [String: FixedDecimal] = [:]
         var cash = FixedDecimal.zero
+        var outOfRange: Set<String> = []
         for (asset, text) in available {
-            let amount = FixedDecimal(text) ?? ExactDecimal.parse(String(text)).flatMap { FixedDecimal(truncating: $0) } ?? .zero
+            guard let amount = FixedDecimal(text) ?? ExactDecimal.parse(String(text)).flatMap({ FixedDecimal(truncating: $0) }) else {
+                outOfRange.insert(String(asset))
+                continue
+            }
             if asset == quoteCurrency {
                 cash = amount.units > 0 ? amount : .zero
             } else if amount.units > 0 {
@@ -59,6 +63,7 @@ public struct PortfolioHoldings: Sendable, Equatable {
         let basisPoints =
             FixedDecimal(feeBasisPoints) ?? ExactDecimal.parse(feeBasisPoints).flatMap { FixedDecimal(truncating: $0) } ?? .zero
         self.init(cash: cash, quantities: quantities, feeRate: FixedDecimal(units: basisPoints.units / 10_000))
+        self.outOfRange = outOfRange
     }
 
     /// The planner's inputs for `portfolio` at `prices` (by asset).

@@ -74,11 +74,7 @@ public struct LockedAccount {
         case .buy:
             let cash = state.balances[instrument.quote]?.available ?? 0
             if pricing.buyReservation(quantity: quantity, price: price) > cash {
-                let perUnit = price * (1 + .basisPoints(pricing.takerFeeBps))
-                quantity = (cash / perUnit).rounded(.down, places: quantityDecimals)
-                while quantity > 0, pricing.buyReservation(quantity: quantity, price: price) > cash {
-                    quantity -= Decimal(sign: .plus, exponent: -quantityDecimals, significand: 1)
-                }
+                quantity = Self.largestAffordable(below: quantity, price: price, cash: cash, pricing: pricing, decimals: quantityDecimals)
             }
         }
         quantity = quantity.rounded(.down, places: quantityDecimals)
@@ -117,6 +113,25 @@ public struct LockedAccount {
             value: ticket.side == .buy ? notional + outcome.fill.fee : notional - outcome.fill.fee, reason: record.reason)
         placed[ticket.clientOrderID] = result
         return result
+    }
+
+    /// The largest quantity under `limit`, in steps of `decimals`, whose notional and fee (each rounded up) `cash`
+    /// pays: a binary search over the steps, since a step of a low-priced asset is worth almost nothing and the
+    /// round-ups would take millions of steps to undo one at a time.
+    static func largestAffordable(below limit: Decimal, price: Decimal, cash: Decimal, pricing: ExecutionPricing, decimals: Int) -> Decimal
+    {
+        let step = Decimal(sign: .plus, exponent: -decimals, significand: 1)
+        let estimate = (cash / (price * (1 + .basisPoints(pricing.takerFeeBps)))).rounded(.down, places: decimals)
+        var high = min(limit.rounded(.down, places: decimals), estimate) / step
+        var low = Decimal(0)
+        // `low` steps are affordable, `high + 1` are not (or exceed the limit).
+        if pricing.buyReservation(quantity: high * step, price: price) <= cash { return high * step }
+        high -= 1
+        while low < high {
+            let middle = ((low + high + 1) / 2).rounded(.down, places: 0)
+            if pricing.buyReservation(quantity: middle * step, price: price) <= cash { low = middle } else { high = middle - 1 }
+        }
+        return low * step
     }
 
     /// Writes the orders, fills, ledger entries, positions and events since the last `write`, in the caller's transaction.

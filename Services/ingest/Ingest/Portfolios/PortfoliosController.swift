@@ -119,20 +119,34 @@ struct PortfoliosController {
         let user = try context.requireUser()
         let id = try context.pathID(of: "portfolio")
         let body = try await JSONRequestBody.read(request, maxBytes: Self.maxBodyBytes).value
-        var input = PortfolioInput(body, fields: PortfolioInput.updateFields)
-        guard let current = try await portfolios.portfolio(id, user: user) else { throw ProblemDetails.notFound("portfolio", "\(id)") }
-        if let quote = input.quoteCurrency, quote != current.quoteCurrency {
-            input.report("quoteCurrency", "cannot change (it is \(current.quoteCurrency)): the portfolio's account keeps cash in it")
+        // The sent fields are applied to the portfolio as read; a change stored meanwhile (another PATCH) is not
+        // overwritten: the fields are applied again to what is stored now.
+        return try await Self.refusals {
+            var attempt = 1
+            while true {
+                var input = PortfolioInput(body, fields: PortfolioInput.updateFields)
+                guard let current = try await portfolios.portfolio(id, user: user) else {
+                    throw ProblemDetails.notFound("portfolio", "\(id)")
+                }
+                if let quote = input.quoteCurrency, quote != current.quoteCurrency {
+                    input.report(
+                        "quoteCurrency", "cannot change (it is \(current.quoteCurrency)): the portfolio's account keeps cash in it")
+                }
+                let schedule = input.schedule(changing: current.settings.schedule)
+                let settings = input.applied(to: current.settings, schedule: schedule ?? current.settings.schedule)
+                // Weights not sent were checked when they were set: a market dropped since then must not block a rename.
+                input.check(
+                    settings, knownSymbols: input.targetWeights == nil ? Self.symbols(of: settings) : try await knownSymbols(settings))
+                guard input.problems.isEmpty else { throw BodyFields.failure(input.problems) }
+                do {
+                    guard let updated = try await portfolios.update(id, user: user, settings: settings, unchangedSince: current.updatedAt)
+                    else { throw ProblemDetails.notFound("portfolio", "\(id)") }
+                    return updated
+                } catch PortfolioStoreError.changedMeanwhile where attempt < 5 {
+                    attempt += 1
+                }
+            }
         }
-        let schedule = input.schedule(changing: current.settings.schedule)
-        let settings = input.applied(to: current.settings, schedule: schedule ?? current.settings.schedule)
-        // Weights not sent were checked when they were set: a market dropped since then must not block a rename.
-        input.check(settings, knownSymbols: input.targetWeights == nil ? Self.symbols(of: settings) : try await knownSymbols(settings))
-        guard input.problems.isEmpty else { throw BodyFields.failure(input.problems) }
-        guard let updated = try await Self.refusals({ try await portfolios.update(id, user: user, settings: settings) }) else {
-            throw ProblemDetails.notFound("portfolio", "\(id)")
-        }
-        return updated
     }
 
     private func setPaused(_ paused: Bool, _ context: IngestRequestContext) async throws -> PortfolioView {
@@ -182,6 +196,8 @@ struct PortfoliosController {
             case .nameTaken:
                 throw ProblemDetails(
                     status: .conflict, detail: refusal.description, invalidParams: [.init(name: "name", reason: refusal.description)])
+            case .changedMeanwhile:
+                throw ProblemDetails(status: .conflict, detail: refusal.description)
             default:
                 guard let field = refusal.field else { throw refusal }
                 throw BodyFields.failure([.init(name: field, reason: refusal.description)])
