@@ -51,22 +51,7 @@ public struct RebalanceRunStore: Sendable {
     public static func request(
         _ portfolio: Portfolio, trigger: RebalanceTrigger, dryRun: Bool, now: Date, on connection: PostgresConnection, logger: Logger
     ) async throws -> RebalanceRun? {
-        let id = UUID.random()
-        let rows = try await connection.query(
-            """
-            WITH r AS (
-                INSERT INTO rebalance_runs (id, portfolio_id, user_id, triggered_by, dry_run, status, requested_at)
-                VALUES (\(id), \(portfolio.id), \(portfolio.userID), \(trigger.rawValue), \(dryRun || portfolio.settings.dryRun), 'pending', \(now))
-                ON CONFLICT (portfolio_id) WHERE status IN ('pending', 'running') DO NOTHING
-                RETURNING *
-            )
-            SELECT \(unescaped: RebalanceRunRow.columns) FROM r
-            """,
-            logger: logger)
-        guard let run = try await RebalanceRunRow.decode(rows).first else { return nil }
-        let request = RebalanceRequest(runID: run.id, portfolioID: portfolio.id)
-        try await Outbox.enqueue(try request.envelope, to: StreamName.rebalanceRequests, on: connection, logger: logger)
-        return run
+        try await request([portfolio], trigger: trigger, dryRun: dryRun, now: now, on: connection, logger: logger)[portfolio.id]
     }
 
     /// `request` for many portfolios with one statement for the runs and one for their messages; returns the runs

@@ -21,17 +21,22 @@ public struct LockedAccount {
 
     /// Locks account `id` until the transaction on `connection` ends; nil when there is no such account.
     public static func lock(id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> LockedAccount? {
-        guard let snapshot = try await AccountSnapshot.lock(account: id, on: connection, logger: logger) else { return nil }
-        return LockedAccount(
-            connection: connection, logger: logger, state: snapshot.state, unwritten: Unwritten(AccountWrites(account: snapshot.account)))
+        try await AccountSnapshot.lock(account: id, on: connection, logger: logger).map {
+            LockedAccount($0, on: connection, logger: logger)
+        }
     }
 
     /// Locks the signal trading account of user `user` (not a portfolio's); nil when the user has none. A transaction
     /// that locks it and a portfolio's account locks this one first.
     public static func lockTradingAccount(of user: UUID, on connection: PostgresConnection, logger: Logger) async throws -> LockedAccount? {
-        guard let snapshot = try await AccountSnapshot.lock(user: user, on: connection, logger: logger) else { return nil }
-        return LockedAccount(
-            connection: connection, logger: logger, state: snapshot.state, unwritten: Unwritten(AccountWrites(account: snapshot.account)))
+        try await AccountSnapshot.lock(user: user, on: connection, logger: logger).map { LockedAccount($0, on: connection, logger: logger) }
+    }
+
+    private init(_ snapshot: AccountSnapshot, on connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+        state = snapshot.state
+        unwritten = Unwritten(AccountWrites(account: snapshot.account))
     }
 
     /// Adds `amount` of `asset` to the available balance (negative: takes it away). Taking more than is available
