@@ -5,12 +5,15 @@ import Foundation
 
 /// One run's plan and orders against a locked account, in memory: the inputs from the account's balances and the
 /// prices, the plan, each planned order placed as a market order whose client order id is the run's id and the
-/// order's place in the plan, and the portfolio valued again at the same prices afterwards.
+/// order's place in the plan, and the portfolio valued again at the same prices afterwards (whether it is back inside
+/// its band tells `RebalanceRunStore.finish` to end the drift crossing).
 struct RebalanceTrading {
     let portfolio: Portfolio
     let settings: RebalancerSettings
 
-    func run(_ run: RebalanceRun, on account: inout LockedAccount, prices: [String: AssetPrice], now: Date) -> RebalanceRun {
+    func run(
+        _ run: RebalanceRun, on account: inout LockedAccount, prices: [String: AssetPrice], now: Date
+    ) -> (run: RebalanceRun, insideBand: Bool) {
         var finished = run
         finished.dryRun = run.dryRun || settings.forceDryRun
         finished.orders = []
@@ -21,7 +24,7 @@ struct RebalanceTrading {
         if let asset = held.outOfRange.sorted().first {
             finished.status = .failed
             finished.errors.append("\(PlanningError.outOfRange(asset: asset))")
-            return finished
+            return (finished, false)
         }
         let plan: RebalancePlan
         do {
@@ -29,13 +32,13 @@ struct RebalanceTrading {
         } catch {
             finished.status = .failed
             finished.errors.append("\(error)")
-            return finished
+            return (finished, false)
         }
         finished.plan = plan
         finished.valueBefore = Decimal(plan.before.portfolioValue)
         finished.ordersPlanned = plan.orders.count
         finished.status = .completed
-        guard !finished.dryRun else { return finished }
+        guard !finished.dryRun else { return (finished, false) }
         for (index, order) in plan.orders.enumerated() {
             let ticket = MarketOrderTicket(
                 clientOrderID: "rb-\(run.id.uuidString.lowercased())-\(index + 1)", symbol: portfolio.symbol(of: order.asset),
@@ -58,8 +61,9 @@ struct RebalanceTrading {
         }
         if finished.ordersExecuted == 0, finished.ordersPlanned > 0 { finished.status = .failed }
         let after = holdings(of: account).inputs(of: portfolio, prices: prices)
-        if let report = try? RebalancePlanner.drift(after, now: now) { finished.valueAfter = Decimal(report.portfolioValue) }
-        return finished
+        guard let report = try? RebalancePlanner.drift(after, now: now) else { return (finished, false) }
+        finished.valueAfter = Decimal(report.portfolioValue)
+        return (finished, !report.isOverThreshold)
     }
 
     private func holdings(of account: LockedAccount) -> PortfolioHoldings {

@@ -82,6 +82,7 @@ struct RunExecutor: Sendable {
         let valuer = self.valuer
         return try await database.transaction(logger: logger) { connection in
             var finished: RebalanceRun
+            var insideBand = false
             if var account = try await LockedAccount.lock(id: portfolio.accountID, on: connection, logger: logger) {
                 // The portfolio as it is now: deleted or paused while the run waited, it is not traded.
                 if let refusal = try await PortfolioMonitorStore.refusal(of: run, on: connection, logger: logger) {
@@ -93,7 +94,7 @@ struct RunExecutor: Sendable {
                         let more = try await valuer.assetPrices(for: [portfolio], heldAssets: [portfolio.id: unpriced])[portfolio.id] ?? [:]
                         prices.merge(more) { current, _ in current }
                     }
-                    finished = RebalanceTrading(portfolio: portfolio, settings: settings).run(
+                    (finished, insideBand) = RebalanceTrading(portfolio: portfolio, settings: settings).run(
                         run, on: &account, prices: prices, now: Date())
                     if finished.status == .completed, !finished.dryRun { try await account.write() }
                     finished.finishedAt = Date()
@@ -101,7 +102,7 @@ struct RunExecutor: Sendable {
             } else {
                 finished = run.failed("the portfolio's account \(portfolio.accountID) does not exist", at: Date())
             }
-            try await RebalanceRunStore.finish(finished, runner: runner, on: connection, logger: logger)
+            try await RebalanceRunStore.finish(finished, runner: runner, backInsideBand: insideBand, on: connection, logger: logger)
             return finished
         }
     }

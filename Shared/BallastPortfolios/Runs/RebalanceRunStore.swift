@@ -145,12 +145,12 @@ public struct RebalanceRunStore: Sendable {
 
     /// Writes the finished `run` (completed or failed) in the caller's transaction, with its event, only while
     /// `runner` still holds it; throws `LostLease` otherwise, which rolls back everything the transaction did. A
-    /// completed run that traded marks the portfolio rebalanced. A failed drift run ends its crossing, so that the
-    /// next scan that still finds the portfolio out of its band asks again; a run that traded leaves the crossing to
-    /// the monitor, which ends it when the portfolio is back inside (a run held back by `maxOrders` or cash is not
-    /// taken for a new crossing).
+    /// completed run that traded marks the portfolio rebalanced, and ends its drift crossing when it left the
+    /// portfolio `backInsideBand` (one held back by `maxOrders` or cash leaves it to the monitor, which ends it once the
+    /// portfolio is back inside, so the same crossing is not reported again). A failed drift run ends its crossing,
+    /// so that the next scan that still finds the portfolio out of its band asks again.
     public static func finish(
-        _ run: RebalanceRun, runner: String, on connection: PostgresConnection, logger: Logger
+        _ run: RebalanceRun, runner: String, backInsideBand: Bool = false, on connection: PostgresConnection, logger: Logger
     ) async throws {
         let finishedAt = run.finishedAt ?? Date()
         let marksPortfolio = run.status == .completed && !run.dryRun && run.ordersExecuted > 0
@@ -181,7 +181,11 @@ public struct RebalanceRunStore: Sendable {
         guard written else { throw LostLease() }
         if marksPortfolio {
             try await connection.query(
-                "UPDATE portfolios SET last_rebalanced_at = \(finishedAt) WHERE id = \(run.portfolioID)", logger: logger)
+                """
+                UPDATE portfolios SET last_rebalanced_at = \(finishedAt), over_threshold = over_threshold AND NOT \(backInsideBand)
+                WHERE id = \(run.portfolioID)
+                """,
+                logger: logger)
         } else if endsCrossing {
             try await connection.query("UPDATE portfolios SET over_threshold = false WHERE id = \(run.portfolioID)", logger: logger)
         }

@@ -39,6 +39,8 @@ struct RebalancerFlowTests {
             #expect(firstQuantity > 49 && firstQuantity <= 50)
             // The owner's trading account (none here) and other accounts are untouched: one account traded.
             #expect(try await fixture.count("SELECT count(DISTINCT account_id) FROM orders") == 1)
+            // The run left it inside its band: the crossing ends with the run, so a move before the next scan is a new one.
+            #expect(try await fixture.count("SELECT count(*) FROM portfolios WHERE over_threshold") == 0)
             // Back within the band: a scan finds nothing.
             outcome = try await fixture.monitor.scan()
             #expect(outcome.over == 0 && outcome.runsRequested == 0)
