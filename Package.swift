@@ -164,6 +164,19 @@ let package = Package(
             path: "Shared/BallastWebhooks",
             swiftSettings: swiftSettings
         ),
+        // Blockchains as deposits sees them: JSON-RPC clients of Bitcoin Core and Ethereum-style nodes, and simulated
+        // nodes that speak the same protocol (tests, `ballast chain simulate`).
+        .target(
+            name: "BallastChains",
+            dependencies: [
+                "BallastCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/BallastChains",
+            swiftSettings: swiftSettings
+        ),
         // Users and their API keys: ingest authenticates against them, the CLI creates them.
         .target(
             name: "BallastUsers",
@@ -190,6 +203,7 @@ let package = Package(
                 "BallastTrading",
                 "BallastWebhooks",
                 "BallastRedis",
+                "BallastChains",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/ballast",
@@ -295,6 +309,11 @@ let package = Package(
             dependencies: [
                 "BallastWebhooks", "BallastCore", .product(name: "PropertyBased", package: "swift-property-based"), "BallastTestSupport",
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChainsTests",
+            dependencies: ["BallastChains", "BallastCore", "BallastTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
