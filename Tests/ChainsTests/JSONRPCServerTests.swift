@@ -70,6 +70,22 @@ struct JSONRPCServerTests {
         #expect(answers.map { $0["id"] } == [.integer(1), .integer(2), .integer(3)])
     }
 
+    @Test("2.0 notifications are run and not answered; a 1.0 request without an id is answered")
+    func notifications() async throws {
+        let counter = Counter()
+        let server = JSONRPCServer(handlers: ["count": { _ in .integer(await counter.increment()) }])
+        let single = await server.answer(Array(#"{"jsonrpc":"2.0","method":"count"}"#.utf8))
+        #expect(single.status == 204)
+        #expect(single.body.isEmpty)
+        let batch = await server.answer(Array(#"[{"jsonrpc":"2.0","method":"count"},{"jsonrpc":"2.0","id":9,"method":"count"}]"#.utf8))
+        let answers = try JSONValue(parsing: Array(batch.body.utf8))
+        #expect(answers.arrayValue?.count == 1)
+        #expect(answers.arrayValue?.first?["id"] == .integer(9))
+        let legacy = await server.answer(Array(#"{"method":"count"}"#.utf8))
+        #expect(try JSONValue(parsing: Array(legacy.body.utf8))["result"] == .integer(4))
+        #expect(await counter.value == 4)
+    }
+
     @Test("the client and the server agree over real HTTP, and an RPC error reaches the caller with its code")
     func overHTTP() async throws {
         try await server.withRunning { url throws in
@@ -80,5 +96,13 @@ struct JSONRPCServerTests {
                 try await client.call("missing")
             }
         }
+    }
+}
+
+private actor Counter {
+    private(set) var value = 0
+    func increment() -> Int {
+        value += 1
+        return value
     }
 }

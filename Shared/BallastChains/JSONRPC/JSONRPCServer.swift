@@ -18,7 +18,8 @@ public final class JSONRPCServer: Sendable {
     }
 
     /// The HTTP status and body answering `body`. Callers of version 1.0 (no `jsonrpc` member) get Bitcoin Core's
-    /// statuses: 500 for an error, 404 for an unknown method; 2.0 callers and batches always get 200.
+    /// statuses: 500 for an error, 404 for an unknown method; 2.0 callers and batches always get 200. Notifications
+    /// (2.0 requests without an id) are run and not answered: 204 and an empty body when nothing else is left.
     public func answer(_ body: [UInt8]) async -> (status: Int, body: String) {
         let document: JSONValue
         do {
@@ -32,16 +33,19 @@ public final class JSONRPCServer: Sendable {
                 return (200, JSONRPCResponse(id: .null, outcome: .error(.invalidRequest("empty batch"))).json(version2: true).serialized)
             }
             var answers: [JSONValue] = []
-            for request in requests { answers.append(await answerOne(request)) }
-            return (200, JSONValue.array(answers).serialized)
+            for request in requests {
+                if let answer = await answerOne(request) { answers.append(answer) }
+            }
+            return answers.isEmpty ? (204, "") : (200, JSONValue.array(answers).serialized)
         }
-        let answer = await answerOne(document)
+        guard let answer = await answerOne(document) else { return (204, "") }
         let isVersion2 = document["jsonrpc"] == .string("2.0")
         guard !isVersion2, case .object = answer, let error = answer["error"], error != .null else { return (200, answer.serialized) }
         return (error["code"] == .integer(JSONRPCErrorObject.methodNotFoundCode) ? 404 : 500, answer.serialized)
     }
 
-    private func answerOne(_ document: JSONValue) async -> JSONValue {
+    /// The answer to one request of a body; nil for a notification, which is run and not answered.
+    private func answerOne(_ document: JSONValue) async -> JSONValue? {
         let isVersion2 = document["jsonrpc"] == .string("2.0")
         let request: JSONRPCRequest
         do {
@@ -49,6 +53,12 @@ public final class JSONRPCServer: Sendable {
         } catch {
             return JSONRPCResponse(id: document["id"] ?? .null, outcome: .error(error)).json(version2: isVersion2)
         }
+        let answer = await outcome(of: request, version2: isVersion2)
+        // A 1.0 request without an id is still answered, as Bitcoin Core answers it.
+        return isVersion2 && request.id == nil ? nil : answer
+    }
+
+    private func outcome(of request: JSONRPCRequest, version2 isVersion2: Bool) async -> JSONValue {
         let id = request.id ?? .null
         guard let handler = handlers[request.method] else {
             return JSONRPCResponse(id: id, outcome: .error(.methodNotFound(request.method))).json(version2: isVersion2)
