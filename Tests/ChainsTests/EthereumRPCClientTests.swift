@@ -178,6 +178,39 @@ struct EthereumRPCClientTests {
         }
     }
 
+    @Test("a node answering another height than the one asked for is refused")
+    func wrongHeight() async throws {
+        let server = JSONRPCServer(handlers: ["eth_getBlockByNumber": { _ in Self.malformedBlock(value: "0x1") }])
+        try await server.withRunning { url in
+            let client = EthereumRPCClient(rpc: JSONRPCClient(url: url))
+            let asked = try await client.block(.number(1))
+            #expect(asked?.number == 1)
+            await #expect(
+                throws: JSONRPCError.unexpectedResult(method: "eth_getBlockByNumber", reason: "asked for block 2, the node sent block 1")
+            ) {
+                try await client.block(.number(2))
+            }
+        }
+    }
+
+    @Test("the node mines on a timer until its task is cancelled")
+    func timerMining() async throws {
+        try await withNode { node, client in
+            let miner = Task { await node.mineEvery(.milliseconds(20)) }
+            defer { miner.cancel() }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while try await client.blockNumber() < 3, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(try await client.blockNumber() >= 3)
+            miner.cancel()
+            _ = await miner.value
+            let stopped = try await client.blockNumber()
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(try await client.blockNumber() == stopped)
+        }
+    }
+
     @Test(
         "a node answering malformed values gets a clear error naming what was wrong, not a crash",
         arguments: [

@@ -32,7 +32,12 @@ public struct EthereumRPCClient: Sendable {
         let method = "eth_getBlockByNumber"
         let result = try await rpc.call(method, [.string(tag.parameter), .bool(true)])
         if result == .null { return nil }
-        return try Self.reading(method) { () throws(EthereumResponseError) in try EthereumBlock(json: result) }
+        let block = try Self.reading(method) { () throws(EthereumResponseError) in try EthereumBlock(json: result) }
+        // A scanner stores the hash under the height it asked for: another height would corrupt its cursor.
+        if case .number(let height) = tag, block.number != height {
+            throw .unexpectedResult(method: method, reason: "asked for block \(height), the node sent block \(block.number)")
+        }
+        return block
     }
 
     /// The ERC-20 transfers emitted by `tokens` in blocks `fromBlock...toBlock`, in chain order.

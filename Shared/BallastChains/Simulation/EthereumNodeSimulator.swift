@@ -46,6 +46,20 @@ public final class EthereumNodeSimulator: Sendable {
         while (try? await Task.sleep(for: interval)) != nil { mine() }
     }
 
+    /// Serves the JSON-RPC on `host`:`port` until the task is cancelled, mining a block every
+    /// `blockInterval` when given; `onListening` gets the bound port.
+    public func run(
+        host: String = "127.0.0.1", port: Int = 0, blockInterval: Duration? = nil,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if let blockInterval { group.addTask { await self.mineEvery(blockInterval) } }
+            group.addTask { try await self.server.run(host: host, port: port, onListening: onListening) }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
     /// The JSON-RPC endpoint; run it with `run(host:port:)` or `withRunning`.
     public var server: JSONRPCServer {
         JSONRPCServer(handlers: handlers)
