@@ -16,11 +16,15 @@ struct ChainCommand: AsyncParsableCommand {
             discussion: """
                 bitcoin answers getblockcount, getblockhash, getbestblockhash, getblock (verbosity 0-2) and \
                 generatetoaddress as Bitcoin Core does, plus the simulator's own ballast_pay (address, amount in BTC) and \
-                ballast_reorg (depth, keep_transactions). The chain starts with its genesis block and is lost on exit.
+                ballast_reorg (depth, keep_transactions). ethereum answers eth_blockNumber, eth_getBlockByNumber (a height, \
+                latest, or finalized 64 blocks behind the tip) and eth_getLogs (ERC-20 Transfer) as an Ethereum node does, \
+                plus ballast_mine (count), ballast_pay (to, wei in hex), ballast_transferToken (contract, to, amount in hex) \
+                and ballast_reorg (depth, reincluding); give it --port 8545, an Ethereum node's usual port. The chain \
+                starts with its genesis block and is lost on exit.
                 """
         )
 
-        @Option(help: "The node's dialect: bitcoin (ethereum is not served by this command yet).")
+        @Option(help: "The node's dialect: bitcoin or ethereum.")
         var kind: ChainKind = .bitcoin
 
         @Option(help: "Address to listen on.")
@@ -37,19 +41,23 @@ struct ChainCommand: AsyncParsableCommand {
             if let blockInterval, !(blockInterval > 0 && blockInterval <= 86_400) {
                 throw ValidationError("--block-interval must be more than 0 and at most 86400 seconds")
             }
-            guard kind == .bitcoin else { throw ValidationError("--kind \(kind.rawValue) is not simulated by this command yet") }
         }
 
         func run() async throws {
-            let node = BitcoinNodeSimulator()
-            let host = self.host
+            let (host, kind) = (self.host, self.kind)
             let interval = blockInterval.map { Duration.milliseconds(Int64(($0 * 1_000).rounded())) }
+            let announce: @Sendable (Int) async -> Void = { boundPort in
+                let every = interval.map { ", a block every \($0)" } ?? ", blocks on demand"
+                // Unbuffered: scripts wait for this line through a pipe, where print's output stays in a buffer.
+                let line = "simulated \(kind.rawValue) node on http://\(host):\(boundPort)/\(every); Ctrl-C stops\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            }
             do {
-                try await node.run(host: host, port: port, blockInterval: interval) { boundPort in
-                    let every = interval.map { ", a block every \($0)" } ?? ", blocks on demand"
-                    // Unbuffered: scripts wait for this line through a pipe, where print's output stays in a buffer.
-                    let line = "simulated \(ChainKind.bitcoin.rawValue) node on http://\(host):\(boundPort)/\(every); Ctrl-C stops\n"
-                    FileHandle.standardOutput.write(Data(line.utf8))
+                switch kind {
+                case .bitcoin:
+                    try await BitcoinNodeSimulator().run(host: host, port: port, blockInterval: interval, onListening: announce)
+                case .ethereum:
+                    try await EthereumNodeSimulator().run(host: host, port: port, blockInterval: interval, onListening: announce)
                 }
             } catch {
                 throw CommandFailure.exit("cannot serve on \(host):\(port): \(error)", code: 1)
