@@ -14,7 +14,7 @@ public final class EthereumNodeSimulator: Sendable {
     public init(finalityDepth: UInt64 = 64) {
         chain = Mutex(
             EthereumSimulatedChain(
-                finalityDepth: finalityDepth, genesisTimestamp: UInt64(Date().timeIntervalSince1970)))
+                finalityDepth: finalityDepth, genesisTimestamp: Self.now))
     }
 
     public var height: UInt64 { chain.withLock { $0.tip.number } }
@@ -33,12 +33,14 @@ public final class EthereumNodeSimulator: Sendable {
 
     /// Mines `count` blocks and returns their hashes.
     @discardableResult
-    public func mine(_ count: Int = 1) -> [String] { chain.withLock { $0.mine(count) } }
+    public func mine(_ count: Int = 1) -> [String] { chain.withLock { $0.mine(count, now: Self.now) } }
 
     /// Replaces the last `depth` blocks (see `EthereumSimulatedChain.reorganize`). Unlike a real
     /// chain it may go below the finalized block, to test what a scanner does then.
     public func reorganize(depth: Int, reincluding: Bool = true) throws(EthereumSimulatorError) {
-        try chain.withLock { (chain) throws(EthereumSimulatorError) in try chain.reorganize(depth: depth, reincluding: reincluding) }
+        try chain.withLock { (chain) throws(EthereumSimulatorError) in
+            try chain.reorganize(depth: depth, reincluding: reincluding, now: Self.now)
+        }
     }
 
     /// Mines a block every `interval` until the task is cancelled, like a chain's slot clock.
@@ -59,6 +61,8 @@ public final class EthereumNodeSimulator: Sendable {
             try await group.next()
         }
     }
+
+    private static var now: UInt64 { UInt64(Date().timeIntervalSince1970) }
 
     /// The JSON-RPC endpoint; run it with `run(host:port:)` or `withRunning`.
     public var server: JSONRPCServer {

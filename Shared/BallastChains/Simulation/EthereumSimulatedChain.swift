@@ -35,9 +35,6 @@ struct EthereumSimulatedChain: Sendable {
 
     /// Where the simulated payments come from: an account that is never one of ours.
     static let faucet = try! EthereumAddress("0x000000000000000000000000000000000000fa0c")
-    /// Mainnet's slot time, so that timestamps look like a real chain's.
-    static let secondsPerBlock: UInt64 = 12
-
     private(set) var blocks: [Block]
     private(set) var pending: [Transaction] = []
     /// How many blocks the `finalized` tag stays behind the tip.
@@ -72,13 +69,14 @@ struct EthereumSimulatedChain: Sendable {
         return transaction.hash
     }
 
-    /// Mines `count` blocks; the first takes every pending transaction.
-    mutating func mine(_ count: Int) -> [String] {
+    /// Mines `count` blocks stamped `now`; the first takes every pending transaction. A block's
+    /// time is at least its parent's plus one second, as consensus rules demand.
+    mutating func mine(_ count: Int, now: UInt64) -> [String] {
         (0..<count).map { _ in
             let parent = tip
             let block = Block(
                 number: parent.number + 1, hash: Self.randomHash(), parentHash: parent.hash,
-                timestamp: parent.timestamp + Self.secondsPerBlock, transactions: pending)
+                timestamp: max(parent.timestamp + 1, now), transactions: pending)
             pending = []
             blocks.append(block)
             return block.hash
@@ -88,14 +86,14 @@ struct EthereumSimulatedChain: Sendable {
     /// Replaces the last `depth` blocks by as many new ones with other hashes. Their
     /// transactions go back to the mempool and into the first new block when `reincluding`,
     /// or vanish (a double spend won the other branch) when not.
-    mutating func reorganize(depth: Int, reincluding: Bool) throws(EthereumSimulatorError) {
+    mutating func reorganize(depth: Int, reincluding: Bool, now: UInt64) throws(EthereumSimulatorError) {
         guard depth >= 1, depth < blocks.count else {
             throw .reorganizationTooDeep(depth: depth, height: tip.number)
         }
         let orphaned = blocks.suffix(depth).flatMap(\.transactions)
         blocks.removeLast(depth)
         pending = reincluding ? orphaned + pending : pending
-        _ = mine(depth)
+        _ = mine(depth, now: now)
     }
 
     /// The Transfer logs of `contracts` (every contract when empty) in `range`, in chain order.
