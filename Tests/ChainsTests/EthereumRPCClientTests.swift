@@ -126,6 +126,14 @@ struct EthereumRPCClientTests {
             #expect(reincluded.map(\.transactionHash) == [transfer])
             #expect(reincluded.first?.blockHash == after.hash)
 
+            // Logs asked for by block hash: the orphaned block is unknown, its replacement has the transfer.
+            #expect(try await client.transfers(of: [Self.usdc], blockHash: after.hash).map(\.transactionHash) == [transfer])
+            await #expect {
+                try await client.transfers(of: [Self.usdc], blockHash: before.hash)
+            } throws: { error in
+                (error as? JSONRPCError)?.rpcCode == -32000 && "\(error)".contains("unknown block")
+            }
+
             try node.reorganize(depth: 3, reincluding: false)
             #expect(try await client.transfers(of: [Self.usdc], fromBlock: 0, toBlock: 5).isEmpty)
             for height in UInt64(3)...5 {

@@ -45,14 +45,32 @@ public struct EthereumRPCClient: Sendable {
     public func transfers(
         of tokens: [EthereumAddress], fromBlock: UInt64, toBlock: UInt64
     ) async throws(JSONRPCError) -> [ERC20Transfer] {
+        try await transfers(
+            of: tokens,
+            in: [
+                ("fromBlock", .string(EthereumBlockTag.number(fromBlock).parameter)),
+                ("toBlock", .string(EthereumBlockTag.number(toBlock).parameter)),
+            ])
+    }
+
+    /// The ERC-20 transfers of `tokens` in exactly the block with `blockHash` (EIP-234). A scanner
+    /// that read a block uses it to get that block's logs and no other's: between its two calls
+    /// a reorganisation may have put another block at the same height. A hash no longer in the
+    /// chain is an RPC error (geth: -32000 "unknown block").
+    public func transfers(of tokens: [EthereumAddress], blockHash: String) async throws(JSONRPCError) -> [ERC20Transfer] {
+        try await transfers(of: tokens, in: [("blockHash", .string(blockHash))])
+    }
+
+    private func transfers(
+        of tokens: [EthereumAddress], in blocks: [(key: String, value: JSONValue)]
+    ) async throws(JSONRPCError) -> [ERC20Transfer] {
         let method = "eth_getLogs"
         guard !tokens.isEmpty else { return [] }
-        let filter: JSONValue = .object([
-            ("fromBlock", .string(EthereumBlockTag.number(fromBlock).parameter)),
-            ("toBlock", .string(EthereumBlockTag.number(toBlock).parameter)),
-            ("address", .array(tokens.map { .string($0.lowercased) })),
-            ("topics", .array([.string(ERC20Transfer.eventTopic)])),
-        ])
+        let filter: JSONValue = .object(
+            blocks + [
+                ("address", .array(tokens.map { .string($0.lowercased) })),
+                ("topics", .array([.string(ERC20Transfer.eventTopic)])),
+            ])
         let result = try await rpc.call(method, [filter])
         guard let logs = result.arrayValue else {
             throw .unexpectedResult(method: method, reason: "the logs are not an array")

@@ -62,6 +62,9 @@ public final class EthereumNodeSimulator: Sendable {
         }
     }
 
+    /// The code geth gives the errors of the node itself, such as an unknown block.
+    static let serverErrorCode = -32000
+
     private static var now: UInt64 { UInt64(Date().timeIntervalSince1970) }
 
     /// The JSON-RPC endpoint; run it with `run(host:port:)` or `withRunning`.
@@ -131,11 +134,24 @@ public final class EthereumNodeSimulator: Sendable {
         }
         let wantsTransfers = try Self.firstTopicAdmitsTransfer(filter["topics"])
         return try chain.withLock { (chain) throws(JSONRPCErrorObject) -> JSONValue in
-            let from = try Self.height(of: filter["fromBlock"]?.stringValue ?? "latest", in: chain)
-            let to = try Self.height(of: filter["toBlock"]?.stringValue ?? "latest", in: chain)
-            guard from <= to else { throw .invalidParams("invalid block range params") }
+            let range: ClosedRange<UInt64>
+            if let blockHash = filter["blockHash"]?.stringValue {
+                guard filter["fromBlock"] == nil, filter["toBlock"] == nil else {
+                    throw .invalidParams("cannot specify both BlockHash and FromBlock/ToBlock, choose one or the other")
+                }
+                // Only the canonical chain is kept: the hash of a reorganised block is unknown, as on geth.
+                guard let block = chain.blocks.first(where: { $0.hash == blockHash.lowercased() }) else {
+                    throw JSONRPCErrorObject(code: Self.serverErrorCode, message: "unknown block")
+                }
+                range = block.number...block.number
+            } else {
+                let from = try Self.height(of: filter["fromBlock"]?.stringValue ?? "latest", in: chain)
+                let to = try Self.height(of: filter["toBlock"]?.stringValue ?? "latest", in: chain)
+                guard from <= to else { throw .invalidParams("invalid block range params") }
+                range = from...to
+            }
             guard wantsTransfers else { return .array([]) }
-            return .array(chain.logs(in: from...to, contracts: contracts).map(Self.json))
+            return .array(chain.logs(in: range, contracts: contracts).map(Self.json))
         }
     }
 
