@@ -164,6 +164,11 @@ struct EthereumRPCClientTests {
             await #expect { try await rpc.call("eth_sendRawTransaction", [.string("0x00")]) } throws: {
                 ($0 as? JSONRPCError)?.rpcCode == JSONRPCErrorObject.methodNotFoundCode
             }
+            await #expect { try await rpc.call("ballast_pay", [.string(Self.alice.lowercased), .string("1.5")]) } throws: {
+                guard case .rpc(_, let code, let message)? = $0 as? JSONRPCError else { return false }
+                return code == JSONRPCErrorObject.invalidParamsCode
+                    && message == "wei must be a hex quantity such as 0x2a, got \"1.5\""
+            }
             await #expect { try await rpc.call("ballast_reorg", [.integer(1)]) } throws: {
                 ($0 as? JSONRPCError)?.rpcCode == JSONRPCErrorObject.invalidParamsCode
             }

@@ -205,13 +205,11 @@ public final class EthereumNodeSimulator: Sendable {
     private static func quantity(
         _ params: JSONRPCParameters, _ position: Int, _ name: String
     ) throws(JSONRPCErrorObject) -> EthereumQuantity {
-        do {
-            return try EthereumQuantity(hex: params.string(position, name))
-        } catch let error as EthereumResponseError {
-            throw .invalidParams("\(name): \(error.description)")
-        } catch {
-            throw .invalidParams("\(name): \(error)")
+        let text = try params.string(position, name)
+        guard let quantity = try? EthereumQuantity(hex: text) else {
+            throw .invalidParams("\(name) must be a hex quantity such as 0x2a, got \(JSONValue.quoted(String(text.prefix(80))))")
         }
+        return quantity
     }
 
     private static func json(_ block: EthereumSimulatedChain.Block, fullTransactions: Bool) -> JSONValue {
