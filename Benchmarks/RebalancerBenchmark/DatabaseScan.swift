@@ -35,7 +35,8 @@ func runDatabaseScan(databaseURL: String, redisURL: String, environment: [String
         }
         print(
             String(
-                format: "seeded %d portfolios x %d assets in %.1f s", portfolioCount, assetCount, seconds(ContinuousClock.now - seedStart)))
+                format: "seeded %d portfolios x %d assets in %.1f s", portfolioCount, assetCount,
+                (ContinuousClock.now - seedStart).inSeconds))
         try await database.query("VACUUM ANALYZE balances", logger: logger)
         try await database.query("VACUUM ANALYZE portfolios", logger: logger)
 
@@ -55,12 +56,12 @@ func runDatabaseScan(databaseURL: String, redisURL: String, environment: [String
             try await database.query(PostgresQuery(unsafeSQL: "VACUUM ANALYZE \(table)"), logger: logger)
         }
         let (second, secondCPU) = try await measured { try await monitor.scan() }
-        print(String(format: "baseline_full_read_of_balances_seconds %.3f", seconds(baseline)))
+        print(String(format: "baseline_full_read_of_balances_seconds %.3f", baseline.inSeconds))
         print(
             String(
                 format: "db_drift_scan_seconds %.3f (first scan: %d valued, %d over, %d crossings recorded; target < 2 for 100,000 x 10)",
                 first.seconds, first.scanned, first.over, first.runsRequested))
-        print(String(format: "db_drift_scan_ratio_to_baseline %.2f", first.seconds / seconds(baseline)))
+        print(String(format: "db_drift_scan_ratio_to_baseline %.2f", first.seconds / baseline.inSeconds))
         print(
             String(
                 format: "cpu_us_per_portfolio first scan: monitor %.1f postgres %.1f", firstCPU.monitor * 1e6 / Double(portfolioCount),

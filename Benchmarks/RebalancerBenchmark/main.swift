@@ -8,7 +8,3 @@ runPlanningPass(environment: environment)
 if let databaseURL = environment["BENCH_DATABASE_URL"], let redisURL = environment["BENCH_REDIS_URL"] {
     try await runDatabaseScan(databaseURL: databaseURL, redisURL: redisURL, environment: environment)
 }
-
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}

@@ -33,19 +33,19 @@ struct ChainCommand: AsyncParsableCommand {
         @Option(help: "Port to listen on (0: any free port; Bitcoin Core's regtest uses 18443).")
         var port = 18443
 
-        @Option(name: .customLong("block-interval"), help: "Mine a block every this many seconds (default: only on demand).")
-        var blockInterval: Double?
+        @Option(name: .customLong("block-interval"), help: "Mine a block every this many whole seconds (default: only on demand).")
+        var blockInterval: Int?
 
         func validate() throws {
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535, got \(port)") }
-            if let blockInterval, !(blockInterval > 0 && blockInterval <= 86_400) {
-                throw ValidationError("--block-interval must be more than 0 and at most 86400 seconds")
+            if let blockInterval, !(1...86_400).contains(blockInterval) {
+                throw ValidationError("--block-interval must be 1 to 86400 seconds, got \(blockInterval)")
             }
         }
 
         func run() async throws {
             let (host, kind) = (self.host, self.kind)
-            let interval = blockInterval.map { Duration.milliseconds(Int64(($0 * 1_000).rounded())) }
+            let interval = blockInterval.map { Duration.seconds($0) }
             let announce: @Sendable (Int) async -> Void = { boundPort in
                 let every = interval.map { ", a block every \($0)" } ?? ", blocks on demand"
                 // Unbuffered: scripts wait for this line through a pipe, where print's output stays in a buffer.

@@ -58,7 +58,7 @@ public enum Rebalancer {
                     }
                 },
                 try Job("rebalances.purge", schedule: "17 * * * *", timeout: .seconds(300)) { run in
-                    let cutoff = run.tick.addingTimeInterval(-Double(settings.retention.components.seconds))
+                    let cutoff = run.tick.addingTimeInterval(-settings.retention.inSeconds)
                     var deleted = 0
                     while true {
                         let batch = try await runs.purge(finishedBefore: cutoff, limit: 1_000)

@@ -2,7 +2,7 @@ import BallastCore
 import Foundation
 
 /// Bitcoin Core writes amounts as JSON numbers in BTC with 8 decimals (`0.00100000`). They are converted to whole
-/// satoshis from the number's text, never through `Double`, which cannot hold most of them exactly.
+/// satoshis from the number's text, never through binary floating point, which cannot hold most of them exactly.
 public enum BitcoinAmount {
     public static let satoshisPerBitcoin: Int64 = 100_000_000
     /// 21 million BTC: no output can carry more.

@@ -1,6 +1,6 @@
 /// An unsigned integer of up to 256 bits as Ethereum nodes send it: a hex string with `0x`.
 ///
-/// Wei values and ERC-20 amounts are `uint256` on chain; a `Double` would round them and a
+/// Wei values and ERC-20 amounts are `uint256` on chain; binary floating point would round them and a
 /// `UInt64` overflows at about 18.4 ETH, so the value is kept exact in two 128-bit halves.
 public struct EthereumQuantity: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let high: UInt128

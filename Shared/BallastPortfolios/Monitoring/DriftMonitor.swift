@@ -1,3 +1,4 @@
+import BallastCore
 import Foundation
 
 /// The drift monitor: values every watched portfolio (drift or hybrid, not paused) at the last prices, a page at a
@@ -75,7 +76,7 @@ public struct DriftMonitor: Sendable {
             outcome.runsRequested += runs.count
         }
         let elapsed = ContinuousClock.now - started
-        outcome.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        outcome.seconds = elapsed.inSeconds
         return outcome
     }
 }

@@ -113,7 +113,7 @@ public struct RebalanceRunStore: Sendable {
     /// rebalancer holds it.
     public func claim(_ id: UUID, runner: String, lease: Duration, now: Date = Date()) async throws -> RebalanceRun? {
         let logger = self.logger
-        let leaseUntil = now.addingTimeInterval(Double(lease.wholeMilliseconds) / 1_000)
+        let leaseUntil = now.addingTimeInterval(lease.inSeconds)
         return try await database.transaction(logger: logger) { connection -> RebalanceRun? in
             let rows = try await connection.query(
                 """
@@ -210,7 +210,7 @@ public struct RebalanceRunStore: Sendable {
     /// the others get a new request message. Returns how many of each.
     public func recover(pendingFor: Duration, maxAttempts: Int, now: Date = Date()) async throws -> (requeued: Int, failed: Int) {
         let logger = self.logger
-        let pendingBefore = now.addingTimeInterval(-Double(pendingFor.wholeMilliseconds) / 1_000)
+        let pendingBefore = now.addingTimeInterval(-pendingFor.inSeconds)
         return try await database.transaction(logger: logger) { connection in
             let failedRows = try await connection.query(
                 """
