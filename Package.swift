@@ -15,7 +15,7 @@ let services: [(folder: String, library: String, executable: String, dependencie
     ("signal-processor", "SignalProcessor", "signal-processor", ["BallastMarket", "BallastTrading"]),
     ("rebalancer", "Rebalancer", "rebalancer", ["BallastPortfolios", "BallastTrading", "BallastMarket"]),
     ("market-data", "MarketData", "market-data", ["BallastMarket"]),
-    ("deposits", "Deposits", "deposits", []),
+    ("deposits", "Deposits", "deposits", ["BallastDeposits"]),
     ("notifier", "Notifier", "notifier", ["BallastWebhooks"]),
 ]
 
@@ -175,6 +175,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Shared/BallastChains",
+            swiftSettings: swiftSettings
+        ),
+        // Deposits: the address pool, chain scanning with reorganisations, crediting the paper ledger exactly once.
+        .target(
+            name: "BallastDeposits",
+            dependencies: ["BallastCore", "BallastPostgres", "BallastTrading", "BallastChains"],
+            path: "Shared/BallastDeposits",
             swiftSettings: swiftSettings
         ),
         // Users and their API keys: ingest authenticates against them, the CLI creates them.

@@ -39,5 +39,6 @@ extension Migration {
         .m0023Webhooks,
         .m0024AdminAPIKeys,
         .m0025Portfolios,
+        .m0026Deposits,
     ]
 }

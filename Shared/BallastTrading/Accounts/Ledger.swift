@@ -3,7 +3,11 @@ import Foundation
 /// One ledger line: an amount added to (or, negative, taken from) an asset's available or locked bucket.
 public struct LedgerEntry: Sendable, Equatable {
     public enum Bucket: String, Sendable { case available, locked }
-    public enum Kind: String, Sendable { case deposit, trade, fee, lock, unlock }
+    public enum Kind: String, Sendable {
+        case deposit, trade, fee, lock, unlock
+        /// Takes back a deposit credit that a blockchain reorganisation undid.
+        case reversal
+    }
 
     public var asset: String
     public var bucket: Bucket

@@ -1,0 +1,236 @@
+import BallastCore
+import BallastPostgres
+import BallastTrading
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The deposits table's passes and queries: confirmations from a chain's tip, crediting exactly once, manual retries,
+/// the stuck report and statistics. Each pass is set-based (a few statements per thousands of deposits) and writes
+/// its events in the same transaction as its change.
+public struct DepositStore: Sendable {
+    public struct ConfirmationOutcome: Sendable, Equatable {
+        public var updated = 0
+        public var confirmed = 0
+    }
+
+    public struct CreditOutcome: Sendable, Equatable {
+        public var credited = 0
+        /// Deposits whose user has no trading account: failed with that reason, retried by hand.
+        public var failed = 0
+    }
+
+    /// Why a retry was refused.
+    public enum RetryRefusal: Error, Equatable, Sendable {
+        case notFound
+        case notFailed(DepositStatus)
+    }
+
+    let database: PostgresClient
+    let logger: Logger
+
+    public init(database: PostgresClient, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
+    /// Sets the confirmations of `chain`'s deposits in blocks to `tip.height − height + 1`, and confirms those that
+    /// reach `required` (or lie at or below the finalized block), each with a `deposit.confirmed` event. Deposits above
+    /// the tip (a node that fell behind) are left as they are.
+    public func updateConfirmations(
+        chain: String, tip: ChainTip, required: Int, fence: Fence = { _ in }
+    ) async throws -> ConfirmationOutcome {
+        let finalized = tip.finalizedHeight ?? -1
+        return try await database.transaction(logger: logger) { connection in
+            try await fence(connection)
+            let rows = try await connection.query(
+                """
+                WITH changed AS (
+                    UPDATE deposits d
+                    SET confirmations = least(\(tip.height) - d.block_height + 1, 2147483647),
+                        required_confirmations = \(required),
+                        status = CASE WHEN \(tip.height) - d.block_height + 1 >= \(required) OR d.block_height <= \(finalized)
+                                      THEN 'confirmed' ELSE 'confirming' END,
+                        confirmed_at = CASE WHEN \(tip.height) - d.block_height + 1 >= \(required) OR d.block_height <= \(finalized)
+                                            THEN now() END,
+                        updated_at = now()
+                    WHERE d.chain = \(chain) AND d.status = 'confirming' AND d.block_height <= \(tip.height)
+                      AND (d.confirmations <> least(\(tip.height) - d.block_height + 1, 2147483647)
+                           OR d.required_confirmations <> \(required) OR d.block_height <= \(finalized))
+                    RETURNING d.*
+                )
+                SELECT count(*), count(*) FILTER (WHERE status = 'confirmed'),
+                       enqueue_deposit_events('deposit.confirmed', array_agg(ROW(c.*)::deposits) FILTER (WHERE c.status = 'confirmed'))
+                FROM changed c
+                """,
+                logger: logger)
+            var outcome = ConfirmationOutcome()
+            for try await (updated, confirmed, _) in rows.decode((Int, Int, Int).self) {
+                outcome = ConfirmationOutcome(updated: updated, confirmed: confirmed)
+            }
+            return outcome
+        }
+    }
+
+    /// Credits up to `limit` confirmed deposits, oldest confirmation first: in one transaction each becomes `credited`,
+    /// its amount is posted to its user's trading account (`DepositPosting`) and `deposit.credited` is queued. Rows are
+    /// claimed `FOR UPDATE SKIP LOCKED` and changed only from `confirmed`, so instances crediting at once share the
+    /// work and a crash at any point leaves each deposit either credited with its entry or still confirmed.
+    public func creditConfirmed(limit: Int = 2_000, fence: Fence = { _ in }) async throws -> CreditOutcome {
+        try await database.transaction(logger: logger) { connection in
+            try await fence(connection)
+            let rows = try await connection.query(
+                """
+                SELECT d.id, d.asset, d.amount::text, a.id
+                FROM deposits d
+                LEFT JOIN paper_accounts a ON a.user_id = d.user_id AND a.portfolio_id IS NULL
+                WHERE d.status = 'confirmed'
+                ORDER BY d.confirmed_at, d.id
+                LIMIT \(limit)
+                FOR UPDATE OF d SKIP LOCKED
+                """,
+                logger: logger)
+            var postings: [DepositPosting] = []
+            var withoutAccount: [UUID] = []
+            for try await (id, asset, amountText, account) in rows.decode((UUID, String, String, UUID?).self) {
+                guard let account, let amount = ExactDecimal.parse(amountText) else {
+                    withoutAccount.append(id)
+                    continue
+                }
+                postings.append(DepositPosting(depositID: id, accountID: account, asset: asset, amount: amount))
+            }
+            guard !postings.isEmpty || !withoutAccount.isEmpty else { return CreditOutcome() }
+            try await DepositPosting.post(postings, on: connection, logger: logger)
+            try await connection.query(
+                """
+                WITH credited AS (
+                    UPDATE deposits d
+                    SET status = 'credited', account_id = c.account_id, credited_at = now(), updated_at = now(), reason = NULL
+                    FROM unnest(\(postings.map(\.depositID))::uuid[], \(postings.map(\.accountID))::uuid[]) AS c(id, account_id)
+                    WHERE d.id = c.id AND d.status = 'confirmed'
+                    RETURNING d.*
+                ), failed AS (
+                    UPDATE deposits d
+                    SET status = 'failed', updated_at = now(),
+                        reason = 'the user has no trading account to credit: create one (ballast account create), then retry'
+                    WHERE d.id = ANY(\(withoutAccount)) AND d.status = 'confirmed'
+                    RETURNING d.*
+                )
+                SELECT enqueue_deposit_events('deposit.credited', (SELECT array_agg(ROW(c.*)::deposits ORDER BY c.confirmed_at, c.id) FROM credited c)),
+                       enqueue_deposit_events('deposit.failed', (SELECT array_agg(ROW(f.*)::deposits) FROM failed f))
+                """,
+                logger: logger)
+            return CreditOutcome(credited: postings.count, failed: withoutAccount.count)
+        }
+    }
+
+    /// Sends a failed deposit back to where its chain data puts it: `confirmed` (credited on the next pass),
+    /// `confirming`, or `pending` when a reorganisation left it out of the chain. `user` nil: any user's (an operator).
+    public func retry(_ id: UUID, user: UUID?) async throws -> Result<DepositView, RetryRefusal> {
+        try await database.transaction(logger: logger) { connection in
+            let current = try await connection.query(
+                "SELECT status, user_id FROM deposits WHERE id = \(id) FOR UPDATE", logger: logger)
+            var found: (String, UUID)?
+            for try await row in current.decode((String, UUID).self) { found = row }
+            guard let (statusText, owner) = found, user == nil || user == owner else { return .failure(.notFound) }
+            guard statusText == DepositStatus.failed.rawValue else {
+                return .failure(.notFailed(DepositStatus(rawValue: statusText) ?? .failed))
+            }
+            let rows = try await connection.query(
+                """
+                UPDATE deposits
+                SET status = CASE WHEN block_hash IS NULL THEN 'pending'
+                                  WHEN confirmations >= required_confirmations THEN 'confirmed' ELSE 'confirming' END,
+                    confirmed_at = CASE WHEN block_hash IS NOT NULL AND confirmations >= required_confirmations
+                                        THEN now() END,
+                    reason = NULL, updated_at = now()
+                WHERE id = \(id)
+                RETURNING deposit_json(deposits)::text
+                """,
+                logger: logger)
+            for try await json in rows.decode(String.self) { return .success(try DepositView(json: json)) }
+            return .failure(.notFound)
+        }
+    }
+
+    /// Deposits neither credited nor failed `age` after they were seen, not reported before: each gets one
+    /// `deposit.stuck` event. Returns them, and how many are stuck in all (reported before or not).
+    public func reportStuck(olderThan age: Duration, now: Date = Date()) async throws -> (newlyReported: [DepositView], stuck: Int) {
+        let cutoff = now.addingTimeInterval(-age.inSeconds)
+        return try await database.transaction(logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                WITH reported AS (
+                    UPDATE deposits SET stuck_reported_at = now()
+                    WHERE status IN ('pending', 'confirming', 'confirmed') AND detected_at < \(cutoff) AND stuck_reported_at IS NULL
+                    RETURNING *
+                ), events AS (
+                    SELECT enqueue_deposit_events('deposit.stuck', array_agg(ROW(r.*)::deposits)) FROM reported r
+                )
+                SELECT deposit_json(ROW(r.*)::deposits)::text FROM reported r, events
+                """,
+                logger: logger)
+            var reported: [DepositView] = []
+            for try await json in rows.decode(String.self) { reported.append(try DepositView(json: json)) }
+            let count = try await connection.query(
+                """
+                SELECT count(*) FROM deposits
+                WHERE status IN ('pending', 'confirming', 'confirmed') AND detected_at < \(cutoff)
+                """,
+                logger: logger)
+            var stuck = 0
+            for try await value in count.decode(Int.self) { stuck = value }
+            return (reported, stuck)
+        }
+    }
+
+    public func deposit(_ id: UUID, user: UUID?) async throws -> DepositView? {
+        let rows = try await database.query(
+            "SELECT deposit_json(d)::text FROM deposits d WHERE d.id = \(id) AND (\(user)::uuid IS NULL OR d.user_id = \(user))",
+            logger: logger)
+        for try await json in rows.decode(String.self) { return try DepositView(json: json) }
+        return nil
+    }
+
+    /// A user's deposits (nil: everyone's), newest first, filtered by status and chain, after the page cursor
+    /// `before` (the last row's `detectedAt` and id).
+    public func list(
+        user: UUID?, status: DepositStatus? = nil, chain: String? = nil, before: (Date, UUID)? = nil, limit: Int = 100
+    ) async throws -> [DepositView] {
+        let rows = try await database.query(
+            """
+            SELECT deposit_json(d)::text FROM deposits d
+            WHERE (\(user)::uuid IS NULL OR d.user_id = \(user))
+              AND (\(status?.rawValue)::text IS NULL OR d.status = \(status?.rawValue))
+              AND (\(chain)::text IS NULL OR d.chain = \(chain))
+              AND (\(before?.0)::timestamptz IS NULL OR (d.detected_at, d.id) < (\(before?.0), \(before?.1)))
+            ORDER BY d.detected_at DESC, d.id DESC
+            LIMIT \(limit)
+            """,
+            logger: logger)
+        var deposits: [DepositView] = []
+        for try await json in rows.decode(String.self) { deposits.append(try DepositView(json: json)) }
+        return deposits
+    }
+
+    /// Counts and sums per chain, asset and status (`user` nil: everyone's), and how many are stuck past `stuckAfter`.
+    public func statistics(user: UUID?, stuckAfter: Duration = .seconds(86_400), now: Date = Date()) async throws -> DepositStatistics {
+        let cutoff = now.addingTimeInterval(-stuckAfter.inSeconds)
+        let rows = try await database.query(
+            """
+            SELECT chain, asset, status, count(*), trim_scale(sum(amount))::text,
+                   count(*) FILTER (WHERE status IN ('pending', 'confirming', 'confirmed') AND detected_at < \(cutoff))
+            FROM deposits
+            WHERE \(user)::uuid IS NULL OR user_id = \(user)
+            GROUP BY chain, asset, status
+            ORDER BY chain, asset, status
+            """,
+            logger: logger)
+        var statistics = DepositStatistics()
+        for try await (chain, asset, status, count, total, stuck) in rows.decode((String, String, String, Int, String, Int).self) {
+            statistics.add(chain: chain, asset: asset, status: DepositStatus(rawValue: status) ?? .pending, count: count, total: total)
+            statistics.stuck += stuck
+        }
+        return statistics
+    }
+}

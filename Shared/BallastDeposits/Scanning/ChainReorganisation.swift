@@ -1,0 +1,14 @@
+/// A reorganisation a scanner undid: where the chains forked, how many of our blocks were replaced, what it did to our
+/// deposits.
+public struct ChainReorganisation: Sendable, Equatable {
+    public var chain: String
+    public var forkHeight: Int64
+    /// Blocks of ours replaced (scanned height − fork height).
+    public var depth: Int
+    /// Deposits taken out of the chain and not yet credited: `pending` until mined again.
+    public var orphaned: Int
+    /// Deposits already credited: reversed with a compensating ledger entry and `deposit.reversed`.
+    public var reversed: [DepositView]
+    /// Deeper than the confirmations the chain requires: what was credited as safe was not.
+    public var deeperThanConfirmations: Bool
+}
