@@ -252,6 +252,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "DepositsBenchmark",
+            dependencies: ["BallastDeposits", "BallastPostgres", "BallastTrading", "BallastCore"],
+            path: "Benchmarks/DepositsBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "WebhookSink",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
