@@ -9,7 +9,7 @@ let services: [(folder: String, library: String, executable: String, dependencie
         "ingest", "Ingest", "ingest",
         [
             .product(name: "Crypto", package: "swift-crypto"), "BallastMarket", "BallastTrading", "BallastWebhooks", "BallastUsers",
-            "BallastPortfolios",
+            "BallastPortfolios", "BallastDeposits",
         ]
     ),
     ("signal-processor", "SignalProcessor", "signal-processor", ["BallastMarket", "BallastTrading"]),
@@ -211,6 +211,7 @@ let package = Package(
                 "BallastWebhooks",
                 "BallastRedis",
                 "BallastChains",
+                "BallastDeposits",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/ballast",

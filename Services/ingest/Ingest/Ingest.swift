@@ -1,4 +1,5 @@
 import BallastCore
+import BallastDeposits
 import BallastPortfolios
 import BallastPostgres
 import BallastRedis
@@ -77,6 +78,8 @@ public enum Ingest {
                 accounts: PaperAccountStore(database: database, logger: logger),
                 maxPriceAge: configuration.rebalanceMaxPriceAge
             ),
+            deposits: DepositStore(database: database, logger: logger),
+            depositAddresses: DepositAddressStore(database: database, logger: logger),
             configuration: configuration,
             rateLimiter: rateLimiter
         )
@@ -92,6 +95,8 @@ public enum Ingest {
         webhooks: WebhookEndpointsController,
         scheduler: JobStore,
         portfolios: PortfoliosController,
+        deposits: DepositStore,
+        depositAddresses: DepositAddressStore,
         configuration: IngestConfiguration,
         rateLimiter: WebhookRateLimiter? = nil
     ) -> Router<IngestRequestContext> {
@@ -115,6 +120,8 @@ public enum Ingest {
         SchedulerController(jobs: scheduler).addRoutes(to: api.group("scheduler"))
         portfolios.addRoutes(to: api.group("portfolios"))
         RebalancesController(runs: portfolios.runs).addRoutes(to: api.group("rebalances"))
+        DepositAddressesController(addresses: depositAddresses).addRoutes(to: api.group("deposit-addresses"))
+        DepositsController(deposits: deposits).addRoutes(to: api.group("deposits"))
         // The seed system's path for the same endpoints, so that its clients work unchanged.
         webhooks.addRoutes(to: router.group("api/webhooks").add(middleware: APIKeyMiddleware(users: users)))
         OpenAPIDocument.addRoute(to: router)

@@ -64,6 +64,16 @@ public struct WebhookEventType: Sendable, Encodable, Equatable {
         rebalance("rebalance.completed", "A run finished: its orders were placed (or planned only, for a dry run).", status: "completed"),
         rebalance(
             "rebalance.failed", "A run failed (a price missing or stale, the portfolio deleted...); nothing was traded.", status: "failed"),
+        deposit("deposit.detected", "A payment to one of your deposit addresses was seen on chain.", status: "confirming", at: 1),
+        deposit(
+            "deposit.confirmed", "A deposit reached the confirmations its chain requires; it is credited next.", status: "confirmed", at: 6),
+        deposit("deposit.credited", "A deposit was credited to your trading account, once.", status: "credited", at: 6),
+        deposit(
+            "deposit.failed", "A deposit cannot be credited (the reason says why); it can be retried by hand.", status: "failed", at: 6),
+        deposit(
+            "deposit.reversed", "A reorganisation removed a credited deposit from the chain; its credit was taken back.",
+            status: "reversed", at: 0),
+        deposit("deposit.stuck", "A deposit is neither credited nor failed a day after it was seen.", status: "confirming", at: 2),
         WebhookEventType(
             name: disabled, description: "One of your endpoints was disabled after repeated failed deliveries.",
             exampleData:
@@ -127,6 +137,33 @@ public struct WebhookEventType: Sendable, Encodable, Equatable {
         "side":"buy","status":"filled","requestedQuantity":"0.2174","filledQuantity":"0.2174","price":"2948.75","fee":"0.64",\#
         "value":"641.7","reason":null}]
         """#
+
+    /// A deposit as `deposit_json` (migration 26) writes it, at `confirmations` of its chain's 6.
+    private static func deposit(_ name: String, _ description: String, status: String, at confirmations: Int) -> WebhookEventType {
+        let inBlock = confirmations > 0
+        let confirmed = ["confirmed", "credited", "failed"].contains(status)
+        let reason: String =
+            switch status {
+            case "failed": #""the user has no trading account to credit: create one (ballast account create), then retry""#
+            case "reversed": #""removed by a reorganisation at height 840117 after its credit""#
+            default: "null"
+            }
+        return WebhookEventType(
+            name: name, description: description,
+            exampleData: #"""
+                {"id":"2b7e4c1a-9d3f-4e8a-b6c5-1f0e2d3c4b5a","chain":"bitcoin",\#
+                "txid":"4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b","outputIndex":0,\#
+                "address":"bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq","asset":"BTC","amount":"0.05",\#
+                "blockHeight":\#(inBlock ? "840120" : "null"),\#
+                "blockHash":\#(inBlock ? #""00000000000000000001c2a9e5b7f3d4c6e8a0b2d4f6a8c0e2b4d6f8a0c2e4f6""# : "null"),\#
+                "confirmations":\#(confirmations),"requiredConfirmations":6,"status":"\#(status)","reason":\#(reason),\#
+                "accountId":\#(status == "credited" || status == "reversed" ? #""3f2a9c1d-5b6e-4f70-8a91-b2c3d4e5f607""# : "null"),\#
+                "detectedAt":"2026-12-06T12:00:00.000Z",\#
+                "confirmedAt":\#(confirmed || status == "reversed" ? #""2026-12-06T12:50:00.000Z""# : "null"),\#
+                "creditedAt":\#(status == "credited" || status == "reversed" ? #""2026-12-06T12:50:10.000Z""# : "null"),\#
+                "updatedAt":"2026-12-06T12:50:10.000Z"}
+                """#)
+    }
 
     private static func position(_ name: String, _ description: String) -> WebhookEventType {
         WebhookEventType(
