@@ -12,12 +12,22 @@ public struct DepositStore: Sendable {
     public struct ConfirmationOutcome: Sendable, Equatable {
         public var updated = 0
         public var confirmed = 0
+
+        public init(updated: Int = 0, confirmed: Int = 0) {
+            self.updated = updated
+            self.confirmed = confirmed
+        }
     }
 
     public struct CreditOutcome: Sendable, Equatable {
         public var credited = 0
         /// Deposits whose user has no trading account: failed with that reason, retried by hand.
         public var failed = 0
+
+        public init(credited: Int = 0, failed: Int = 0) {
+            self.credited = credited
+            self.failed = failed
+        }
     }
 
     /// Why a retry was refused.
@@ -56,7 +66,8 @@ public struct DepositStore: Sendable {
                         updated_at = now()
                     WHERE d.chain = \(chain) AND d.status = 'confirming' AND d.block_height <= \(tip.height)
                       AND (d.confirmations <> least(\(tip.height) - d.block_height + 1, 2147483647)
-                           OR d.required_confirmations <> \(required) OR d.block_height <= \(finalized))
+                           OR d.required_confirmations <> \(required) OR \(tip.height) - d.block_height + 1 >= \(required)
+                           OR d.block_height <= \(finalized))
                     RETURNING d.*
                 )
                 SELECT count(*), count(*) FILTER (WHERE status = 'confirmed'),

@@ -44,6 +44,15 @@ public struct ChainScanStore: Sendable {
         return try await self.cursor(chain: chain) ?? cursor
     }
 
+    /// How far each deposit on `chain` is confirmed: the scanned block (not the node's tip, which may lead blocks not
+    /// checked yet), and the node's finalized block where it is at or below it. Nil before the first scan.
+    public func confirmedThrough(chain: String) async throws -> ChainTip? {
+        let rows = try await database.query(
+            "SELECT height, CASE WHEN finalized_height IS NOT NULL THEN least(finalized_height, height) END FROM chain_cursors WHERE chain = \(chain)", logger: logger)
+        for try await (height, finalized) in rows.decode((Int64, Int64?).self) { return ChainTip(height: height, finalizedHeight: finalized) }
+        return nil
+    }
+
     /// Remembers what the node said its tip was (the API's and metrics' view of each chain).
     public func recordTip(chain: String, tip: ChainTip) async throws {
         try await database.query(
