@@ -116,7 +116,8 @@ struct DepositsCommand: AsyncParsableCommand {
             let deposits = try await withDatabase { client, logger in
                 let owner = try await user.asyncMap { try await DepositsCommand.userID($0, client: client, logger: logger) }
                 return try await DepositStore(database: client, logger: logger).list(
-                    user: owner, status: status, chain: chain, limit: limit)
+                    user: owner, status: status, chain: chain, limit: limit
+                ).items
             }
             guard !deposits.isEmpty else { return print("no deposits") }
             print(
@@ -265,10 +266,7 @@ struct DepositsCommand: AsyncParsableCommand {
     /// The address form of a chain Ballast knows by name (`bitcoin`, `ethereum`, `bsc`, `polygon`), or of one the
     /// environment configures with `BALLAST_CHAIN_<NAME>_KIND`, read through the deposits service's own settings.
     static func wellKnownKind(of chain: String) -> ChainKind? {
-        let prefix = "BALLAST_CHAIN_" + chain.uppercased().replacingOccurrences(of: "-", with: "_") + "_"
-        var values = ["BALLAST_CHAINS": chain, prefix + "URL": "http://127.0.0.1"]
-        values[prefix + "KIND"] = ProcessInfo.processInfo.environment[prefix + "KIND"]
-        return (try? ChainSettings.all(from: EnvironmentReader(values)))?.first?.kind
+        ChainSettings.defaultKind(of: chain)
     }
 
     /// A user by name or id; an unknown one ends the command.

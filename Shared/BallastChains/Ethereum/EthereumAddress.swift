@@ -6,7 +6,7 @@ public struct EthereumAddress: Sendable, Hashable, CustomStringConvertible {
 
     public init(_ text: String) throws(EthereumResponseError) {
         let lower = text.lowercased()
-        guard lower.count == 42, lower.hasPrefix("0x"), lower.dropFirst(2).allSatisfy(\.isHexDigit) else {
+        guard lower.count == 42, lower.hasPrefix("0x"), lower.dropFirst(2).allSatisfy({ $0.isASCII && $0.isHexDigit }) else {
             throw .malformedAddress(text)
         }
         lowercased = lower
@@ -15,7 +15,7 @@ public struct EthereumAddress: Sendable, Hashable, CustomStringConvertible {
     /// The address held in the last 20 bytes of a 32-byte log topic.
     init(topic: String) throws(EthereumResponseError) {
         let digits = topic.lowercased().dropFirst(2)
-        guard topic.count == 66, topic.lowercased().hasPrefix("0x"), digits.allSatisfy(\.isHexDigit),
+        guard topic.count == 66, topic.lowercased().hasPrefix("0x"), digits.allSatisfy({ $0.isASCII && $0.isHexDigit }),
             digits.prefix(24).allSatisfy({ $0 == "0" })
         else { throw .malformedAddress(topic) }
         lowercased = "0x" + digits.suffix(40)

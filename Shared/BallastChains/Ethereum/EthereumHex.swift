@@ -17,7 +17,7 @@ enum EthereumHex {
     static func hash(_ object: JSONValue, _ field: String) throws(EthereumResponseError) -> String {
         let text = try string(object, field)
         let lower = text.lowercased()
-        guard lower.count == 66, lower.hasPrefix("0x"), lower.dropFirst(2).allSatisfy(\.isHexDigit) else {
+        guard lower.count == 66, lower.hasPrefix("0x"), lower.dropFirst(2).allSatisfy({ $0.isASCII && $0.isHexDigit }) else {
             throw .malformedHash(text)
         }
         return lower

@@ -77,6 +77,9 @@ public struct ChainSettings: Sendable, Equatable {
         "polygon": Defaults(kind: .ethereum, asset: "POL", decimals: 18, confirmations: 128, useFinalized: false),
     ]
 
+    /// The dialect of a chain Ballast knows by name (`bitcoin`, `ethereum`, `bsc`, `polygon`); nil for any other.
+    public static func defaultKind(of name: String) -> ChainKind? { wellKnown[name]?.kind }
+
     /// Confirmations the seed requires for chains Ballast has no adapter for yet (Solana: 32), so a configuration
     /// naming one says what is missing instead of silently crediting at another count.
     static let unsupported: Set<String> = ["solana"]
@@ -103,7 +106,8 @@ public struct ChainSettings: Sendable, Equatable {
         }
         let prefix = "BALLAST_CHAIN_" + name.uppercased().replacingOccurrences(of: "-", with: "_") + "_"
         if Self.unsupported.contains(name) {
-            throw ConfigurationError(variable: "BALLAST_CHAINS", reason: "'\(name)' has no adapter yet (Bitcoin- and Ethereum-style nodes only)")
+            throw ConfigurationError(
+                variable: "BALLAST_CHAINS", reason: "'\(name)' has no adapter yet (Bitcoin- and Ethereum-style nodes only)")
         }
         let defaults = Self.wellKnown[name]
         let kind: ChainKind
@@ -115,7 +119,8 @@ public struct ChainSettings: Sendable, Equatable {
         } else if let known = defaults?.kind {
             kind = known
         } else {
-            throw ConfigurationError(variable: prefix + "KIND", reason: "required for a chain Ballast has no defaults for (bitcoin or ethereum)")
+            throw ConfigurationError(
+                variable: prefix + "KIND", reason: "required for a chain Ballast has no defaults for (bitcoin or ethereum)")
         }
         guard let url = environment.string(prefix + "URL"), url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw ConfigurationError(variable: prefix + "URL", reason: "required: the node's JSON-RPC URL (http:// or https://)")

@@ -25,7 +25,8 @@ struct EthereumChainAdapter: ChainAdapter {
         for transaction in block.transactions {
             guard let to = transaction.to, transaction.value > .zero else { continue }
             guard let amount = Self.amount(transaction.value, decimals: settings.decimals) else { continue }
-            payments.append(ChainPayment(txid: transaction.hash, outputIndex: -1, address: to.lowercased, asset: settings.asset, amount: amount))
+            payments.append(
+                ChainPayment(txid: transaction.hash, outputIndex: -1, address: to.lowercased, asset: settings.asset, amount: amount))
         }
         if !settings.tokens.isEmpty {
             let contracts = try settings.tokens.map { token throws(JSONRPCError) -> EthereumAddress in

@@ -48,8 +48,11 @@ public struct ChainScanStore: Sendable {
     /// checked yet), and the node's finalized block where it is at or below it. Nil before the first scan.
     public func confirmedThrough(chain: String) async throws -> ChainTip? {
         let rows = try await database.query(
-            "SELECT height, CASE WHEN finalized_height IS NOT NULL THEN least(finalized_height, height) END FROM chain_cursors WHERE chain = \(chain)", logger: logger)
-        for try await (height, finalized) in rows.decode((Int64, Int64?).self) { return ChainTip(height: height, finalizedHeight: finalized) }
+            "SELECT height, CASE WHEN finalized_height IS NOT NULL THEN least(finalized_height, height) END FROM chain_cursors WHERE chain = \(chain)",
+            logger: logger)
+        for try await (height, finalized) in rows.decode((Int64, Int64?).self) {
+            return ChainTip(height: height, finalizedHeight: finalized)
+        }
         return nil
     }
 
@@ -127,7 +130,9 @@ public struct ChainScanStore: Sendable {
     /// Undoes the blocks above `fork` after a reorganisation replaced them: the cursor goes back to the fork, their hashes
     /// are dropped, their deposits leave the chain (`pending` until mined again), and a credit already made is reversed
     /// with a compensating ledger entry (`reversal`) and `deposit.reversed`, in one transaction.
-    public func rewind(chain: ChainSettings, from cursor: ChainCursor, to fork: ChainCursor, fence: Fence) async throws -> ChainReorganisation {
+    public func rewind(
+        chain: ChainSettings, from cursor: ChainCursor, to fork: ChainCursor, fence: Fence
+    ) async throws -> ChainReorganisation {
         let depth = Int(cursor.height - fork.height)
         return try await database.transaction(logger: logger) { connection in
             try await fence(connection)

@@ -1,4 +1,5 @@
 import BallastCore
+import BallastPostgres
 import Foundation
 import Logging
 import PostgresNIO
@@ -27,8 +28,7 @@ public struct DepositPosting: Sendable, Equatable {
     public static func post(_ postings: [DepositPosting], on connection: PostgresConnection, logger: Logger) async throws {
         guard !postings.isEmpty else { return }
         let accounts = Array(Set(postings.map(\.accountID)))
-        try await connection.query(
-            "SELECT 1 FROM paper_accounts WHERE id = ANY(\(accounts)) ORDER BY id FOR UPDATE", logger: logger)
+        try await connection.execute("SELECT 1 FROM paper_accounts WHERE id = ANY(\(accounts)) ORDER BY id FOR UPDATE", logger: logger)
         let amounts = postings.map { "\($0.kind == .reversal ? -$0.amount : $0.amount)" }
         try await connection.query(
             """

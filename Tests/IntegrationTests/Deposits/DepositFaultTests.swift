@@ -36,7 +36,8 @@ struct DepositFaultTests {
         ])
         try await faulty.withRunning { url in
             let settings = ChainSettings(
-                name: "bitcoin", kind: .bitcoin, url: url, asset: "BTC", decimals: 8, confirmations: 1, startHeight: 4, timeout: .seconds(1))
+                name: "bitcoin", kind: .bitcoin, url: url, asset: "BTC", decimals: 8, confirmations: 1, startHeight: 4, timeout: .seconds(1)
+            )
             try await DepositsFixture.with(settings, address: "bcrt1q" + DepositsFixture.bech32(38), account: true) { fixture in
                 do {
                     _ = try await fixture.scanner.scan()
@@ -66,7 +67,8 @@ struct DepositFaultTests {
             try await other.withRunning { url in
                 var settings = fixture.settings
                 settings.url = url
-                let scanner = ChainScanner(settings: settings, adapter: settings.makeAdapter(), store: fixture.scans, logger: TestServers.logger)
+                let scanner = ChainScanner(
+                    settings: settings, adapter: settings.makeAdapter(), store: fixture.scans, logger: TestServers.logger)
                 await #expect(throws: ChainScanError.heightWentBackwards(chain: "bitcoin", nodeHeight: 2, scannedHeight: 5)) {
                     try await scanner.scan()
                 }
@@ -99,7 +101,9 @@ struct DepositFaultTests {
             #expect(deposits.count == 40)
             #expect(deposits.allSatisfy { $0.status == .credited })
             #expect(try await fixture.database.count("SELECT count(*) FROM ledger_entries WHERE deposit_id IS NOT NULL") == 40)
-            #expect(try await fixture.database.count("SELECT count(DISTINCT deposit_id) FROM ledger_entries WHERE deposit_id IS NOT NULL") == 40)
+            #expect(
+                try await fixture.database.count("SELECT count(DISTINCT deposit_id) FROM ledger_entries WHERE deposit_id IS NOT NULL") == 40
+            )
             #expect(try await fixture.database.count("SELECT count(*) FROM outbox WHERE type = 'deposit.credited'") == 40)
             let expected = (0..<8).reduce(Decimal(0)) { sum, block in
                 sum + (0..<5).reduce(Decimal(0)) { $0 + Decimal(1_000 + block * 10 + $1) / 100_000_000 }
@@ -108,26 +112,41 @@ struct DepositFaultTests {
         }
     }
 
-    @Test("a credit transaction that dies before its commit leaves every deposit confirmed; the next pass credits each once")
+    @Test(
+        "a credit transaction that dies after its ledger entries, before the status change: nothing stays; the next pass credits each once")
     func crashMidCredit() async throws {
         try await DepositsFixture.bitcoin(confirmations: 1) { fixture, node in
             for satoshis: Int64 in [100, 200, 300] { await node.pay(address: fixture.address, satoshis: satoshis) }
             await node.mine(blocks: 1)
             _ = try await fixture.scanner.scan()
             try await fixture.confirm()
-            // The fence is the first statement of the credit transaction: here it kills its own database session, as a
-            // crash of the process or of PostgreSQL would end it.
-            await #expect(throws: (any Error).self) {
-                _ = try await fixture.deposits.creditConfirmed(fence: { connection in
-                    try await connection.query("SELECT pg_terminate_backend(pg_backend_pid())", logger: TestServers.logger)
-                })
-            }
+            // The exchange's classic failure: the credit is written, then the process dies before "mark credited". Here
+            // the statement that marks them fails, after the ledger and balances were written in the same transaction.
+            try await fixture.database.query(
+                """
+                CREATE FUNCTION die_before_marking() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'the process died here'; END $$
+                """)
+            try await fixture.database.query(
+                """
+                CREATE TRIGGER die_before_marking BEFORE UPDATE ON deposits FOR EACH ROW
+                WHEN (NEW.status = 'credited') EXECUTE FUNCTION die_before_marking()
+                """)
+            do {
+                let outcome = try await fixture.deposits.creditConfirmed()
+                Issue.record("the credit went through the failing statement: \(outcome)")
+            } catch {}
             #expect(try await fixture.all().allSatisfy { $0.status == .confirmed })
             #expect(try await fixture.database.count("SELECT count(*) FROM ledger_entries WHERE deposit_id IS NOT NULL") == 0)
+            #expect(try await fixture.balance("BTC") == 0)
+            #expect(try await fixture.database.count("SELECT count(*) FROM outbox WHERE type = 'deposit.credited'") == 0)
+
+            try await fixture.database.query("DROP TRIGGER die_before_marking ON deposits")
             let outcome = try await fixture.deposits.creditConfirmed()
             #expect(outcome.credited == 3)
             #expect(try await fixture.deposits.creditConfirmed().credited == 0)
             #expect(try await fixture.balance("BTC") == Decimal(string: "0.000006"))
+            #expect(try await fixture.database.count("SELECT count(*) FROM ledger_entries WHERE deposit_id IS NOT NULL") == 3)
         }
     }
 

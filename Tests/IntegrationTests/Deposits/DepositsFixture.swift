@@ -93,7 +93,7 @@ struct DepositsFixture {
     }
 
     func all() async throws -> [DepositView] {
-        try await deposits.list(user: userID)
+        try await deposits.list(user: userID, limit: 1_000).items
     }
 
     func only() async throws -> DepositView {

@@ -23,10 +23,8 @@ struct DepositsController {
             let limit = reader.limit(1...500, default: 100)
             let cursor = reader.cursor()
             try reader.check()
-            let rows = try await deposits.list(
-                user: context.isAdmin ? owner : user, status: status, chain: chain, before: cursor.map { ($0.date, $0.id) },
-                limit: limit + 1)
-            let page = Page(rows.map { ($0, PageCursor(date: $0.detectedAt, id: $0.id)) }, limit: limit)
+            let page = try await deposits.list(
+                user: context.isAdmin ? owner : user, status: status, chain: chain, after: cursor, limit: limit)
             return ListResponse(data: page.items.map(DepositDocument.init), nextCursor: page.next?.text)
         }
         // Before `{id}`, so that the literal path wins.
