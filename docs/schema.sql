@@ -188,6 +188,79 @@ END
 $$;
 
 --
+-- Name: deposits; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.deposits (
+    id uuid NOT NULL,
+    chain text NOT NULL,
+    txid text NOT NULL,
+    output_index integer NOT NULL,
+    user_id uuid NOT NULL,
+    address text NOT NULL,
+    asset text NOT NULL,
+    amount numeric NOT NULL,
+    block_height bigint,
+    block_hash text,
+    confirmations integer DEFAULT 0 NOT NULL,
+    required_confirmations integer NOT NULL,
+    status text NOT NULL,
+    reason text,
+    account_id uuid,
+    orphaned_at_height bigint,
+    detected_at timestamp with time zone DEFAULT now() NOT NULL,
+    confirmed_at timestamp with time zone,
+    credited_at timestamp with time zone,
+    stuck_reported_at timestamp with time zone,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT deposits_amount_check CHECK ((amount > (0)::numeric)),
+    CONSTRAINT deposits_check CHECK (((block_height IS NULL) = (block_hash IS NULL))),
+    CONSTRAINT deposits_required_confirmations_check CHECK ((required_confirmations > 0)),
+    CONSTRAINT deposits_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'confirming'::text, 'confirmed'::text, 'credited'::text, 'failed'::text, 'reversed'::text])))
+);
+
+--
+-- Name: deposit_json(public.deposits); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.deposit_json(d public.deposits) RETURNS json
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT json_build_object(
+        'id', d.id, 'chain', d.chain, 'txid', d.txid, 'outputIndex', d.output_index, 'address', d.address,
+        'asset', d.asset, 'amount', trim_scale(d.amount)::text, 'blockHeight', d.block_height,
+        'blockHash', d.block_hash, 'confirmations', d.confirmations,
+        'requiredConfirmations', d.required_confirmations, 'status', d.status, 'reason', d.reason,
+        'accountId', d.account_id,
+        'detectedAt', to_char(d.detected_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        'confirmedAt', to_char(d.confirmed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        'creditedAt', to_char(d.credited_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        'updatedAt', to_char(d.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+$$;
+
+--
+-- Name: enqueue_deposit_events(text, public.deposits[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.enqueue_deposit_events(p_type text, p_deposits public.deposits[]) RETURNS bigint
+    LANGUAGE sql
+    AS $$
+    WITH queued AS (
+        INSERT INTO outbox (message_id, stream, type, version, occurred_at, data)
+        SELECT gen_random_uuid()::text, 'ballast:events', p_type, 1, now(),
+               json_build_object(
+                   'event', p_type,
+                   'timestamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                   'userId', d.user_id,
+                   'data', deposit_json(d))::text
+        FROM unnest(p_deposits) AS d
+        ORDER BY d.detected_at, d.id
+        RETURNING 1
+    )
+    SELECT count(*) FROM queued
+$$;
+
+--
 -- Name: ledger_entries_append_only(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -387,6 +460,44 @@ CREATE TABLE public.candles (
 );
 
 --
+-- Name: chain_blocks; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.chain_blocks (
+    chain text NOT NULL,
+    height bigint NOT NULL,
+    hash text NOT NULL,
+    parent_hash text NOT NULL
+);
+
+--
+-- Name: chain_cursors; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.chain_cursors (
+    chain text NOT NULL,
+    height bigint NOT NULL,
+    hash text NOT NULL,
+    tip_height bigint,
+    finalized_height bigint,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: deposit_addresses; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.deposit_addresses (
+    chain text NOT NULL,
+    address text NOT NULL,
+    label text,
+    user_id uuid,
+    imported_at timestamp with time zone DEFAULT now() NOT NULL,
+    assigned_at timestamp with time zone,
+    CONSTRAINT deposit_addresses_check CHECK (((user_id IS NULL) = (assigned_at IS NULL)))
+);
+
+--
 -- Name: fills; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -462,9 +573,10 @@ CREATE TABLE public.ledger_entries (
     order_id uuid,
     fill_id uuid,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    deposit_id uuid,
     CONSTRAINT ledger_entries_amount_check CHECK ((amount <> (0)::numeric)),
     CONSTRAINT ledger_entries_bucket_check CHECK ((bucket = ANY (ARRAY['available'::text, 'locked'::text]))),
-    CONSTRAINT ledger_entries_kind_check CHECK ((kind = ANY (ARRAY['deposit'::text, 'trade'::text, 'fee'::text, 'lock'::text, 'unlock'::text])))
+    CONSTRAINT ledger_entries_kind_check CHECK ((kind = ANY (ARRAY['deposit'::text, 'trade'::text, 'fee'::text, 'lock'::text, 'unlock'::text, 'reversal'::text])))
 );
 
 --
@@ -1011,6 +1123,41 @@ ALTER TABLE ONLY public.candles
     ADD CONSTRAINT candles_pkey PRIMARY KEY (symbol, "interval", open_time);
 
 --
+-- Name: chain_blocks chain_blocks_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.chain_blocks
+    ADD CONSTRAINT chain_blocks_pkey PRIMARY KEY (chain, height);
+
+--
+-- Name: chain_cursors chain_cursors_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.chain_cursors
+    ADD CONSTRAINT chain_cursors_pkey PRIMARY KEY (chain);
+
+--
+-- Name: deposit_addresses deposit_addresses_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.deposit_addresses
+    ADD CONSTRAINT deposit_addresses_pkey PRIMARY KEY (chain, address);
+
+--
+-- Name: deposits deposits_chain_txid_output_index_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.deposits
+    ADD CONSTRAINT deposits_chain_txid_output_index_key UNIQUE (chain, txid, output_index);
+
+--
+-- Name: deposits deposits_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.deposits
+    ADD CONSTRAINT deposits_pkey PRIMARY KEY (id);
+
+--
 -- Name: fills fills_order_id_market_trade_id_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1276,6 +1423,42 @@ ALTER TABLE ONLY public.webhook_events
 CREATE INDEX candles_recent_minutes ON public.candles USING btree (updated_at) WHERE ("interval" = '1m'::text);
 
 --
+-- Name: deposit_addresses_free; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deposit_addresses_free ON public.deposit_addresses USING btree (chain, imported_at, address) WHERE (user_id IS NULL);
+
+--
+-- Name: deposit_addresses_one_per_chain; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX deposit_addresses_one_per_chain ON public.deposit_addresses USING btree (user_id, chain) WHERE (user_id IS NOT NULL);
+
+--
+-- Name: deposits_by_block; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deposits_by_block ON public.deposits USING btree (chain, block_height);
+
+--
+-- Name: deposits_by_user; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deposits_by_user ON public.deposits USING btree (user_id, detected_at DESC, id DESC);
+
+--
+-- Name: deposits_open; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deposits_open ON public.deposits USING btree (chain, block_height) WHERE (status = ANY (ARRAY['pending'::text, 'confirming'::text]));
+
+--
+-- Name: deposits_to_credit; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX deposits_to_credit ON public.deposits USING btree (confirmed_at, id) WHERE (status = 'confirmed'::text);
+
+--
 -- Name: fills_account; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1304,6 +1487,12 @@ CREATE INDEX job_runs_running ON public.job_runs USING btree (job) WHERE (finish
 --
 
 CREATE INDEX ledger_entries_account ON public.ledger_entries USING btree (account_id, asset);
+
+--
+-- Name: ledger_entries_deposit; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ledger_entries_deposit ON public.ledger_entries USING btree (deposit_id) WHERE (deposit_id IS NOT NULL);
 
 --
 -- Name: orders_account; Type: INDEX; Schema: public; Owner: -
@@ -1480,6 +1669,20 @@ ALTER TABLE ONLY public.api_keys
 
 ALTER TABLE ONLY public.balances
     ADD CONSTRAINT balances_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.paper_accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: deposit_addresses deposit_addresses_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.deposit_addresses
+    ADD CONSTRAINT deposit_addresses_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: deposits deposits_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.deposits
+    ADD CONSTRAINT deposits_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
 --
 -- Name: fills fills_order_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
