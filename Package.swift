@@ -369,7 +369,9 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
+                "BallastChains",
                 "BallastCore",
+                "BallastDeposits",
                 "BallastPostgres",
                 "BallastRedis",
                 "BallastMarket",
