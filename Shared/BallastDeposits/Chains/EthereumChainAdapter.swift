@@ -59,8 +59,11 @@ struct EthereumChainAdapter: ChainAdapter {
     }
 
     /// `value` base units as an exact decimal of `decimals` places; nil beyond what a Decimal holds exactly (38
-    /// significant digits: more than any real payment).
+    /// significant digits, trailing zeros not counted: more than any real payment).
     static func amount(_ value: EthereumQuantity, decimals: Int) -> Decimal? {
-        ExactDecimal.parse(decimals == 0 ? value.decimalString : value.decimalString + "e-\(decimals)")
+        let digits = value.decimalString
+        let significant = digits.count > 1 ? String(digits.reversed().drop { $0 == "0" }.reversed()) : digits
+        let exponent = digits.count - significant.count - decimals
+        return ExactDecimal.parse(significant.isEmpty ? "0" : significant + "e\(exponent)")
     }
 }

@@ -44,15 +44,22 @@ public struct DepositStore: Sendable {
         self.logger = logger
     }
 
-    /// Sets the confirmations of `chain`'s deposits in blocks to `tip.height − height + 1`, and confirms those that
-    /// reach `required` (or lie at or below the finalized block), each with a `deposit.confirmed` event. Deposits above
-    /// the tip (a node that fell behind) are left as they are.
+    /// Sets the confirmations of `chain`'s deposits in blocks to `tip − height + 1`, and confirms those that reach
+    /// `required` (or lie at or below the finalized block), each with a `deposit.confirmed` event. The tip is never
+    /// above the scanner's cursor as it stands in this transaction. Deposits above the tip are left as they are.
     public func updateConfirmations(
-        chain: String, tip: ChainTip, required: Int, fence: Fence = { _ in }
+        chain: String, tip reported: ChainTip, required: Int, fence: Fence = { _ in }
     ) async throws -> ConfirmationOutcome {
-        let finalized = tip.finalizedHeight ?? -1
-        return try await database.transaction(logger: logger) { connection in
+        try await database.transaction(logger: logger) { connection in
             try await fence(connection)
+            // The scanned height as it is now, locked against a scan moving it until this pass commits: one read
+            // before the transaction could count blocks a rewind has since undone.
+            let cursor = try await connection.query(
+                "SELECT height FROM chain_cursors WHERE chain = \(chain) FOR SHARE", logger: logger)
+            var height = reported.height
+            for try await scanned in cursor.decode(Int64.self) { height = min(height, scanned) }
+            let tip = ChainTip(height: height)
+            let finalized = min(reported.finalizedHeight ?? -1, height)
             let rows = try await connection.query(
                 """
                 WITH changed AS (
@@ -107,16 +114,17 @@ public struct DepositStore: Sendable {
             var locations: [String] = []
             var withoutAccount: [UUID] = []
             for try await (id, asset, amountText, account, location) in rows.decode((UUID, String, String, UUID?, String).self) {
-                guard let account, let amount = ExactDecimal.parse(amountText) else {
+                guard let account else {
                     withoutAccount.append(id)
                     continue
                 }
+                guard let amount = ExactDecimal.parse(amountText) else { throw DepositAmountError(deposit: id, amount: amountText) }
                 postings.append(DepositPosting(depositID: id, accountID: account, asset: asset, amount: amount))
                 locations.append(location)
             }
             guard !postings.isEmpty || !withoutAccount.isEmpty else { return CreditOutcome() }
             try await DepositPosting.post(postings, on: connection, logger: logger)
-            try await connection.execute(
+            let marked = try await connection.query(
                 """
                 WITH credited AS (
                     UPDATE deposits d
@@ -132,10 +140,18 @@ public struct DepositStore: Sendable {
                     WHERE d.id = ANY(\(withoutAccount)) AND d.status = 'confirmed'
                     RETURNING d.*
                 )
-                SELECT enqueue_deposit_events('deposit.credited', (SELECT array_agg(ROW(c.*)::deposits ORDER BY c.confirmed_at, c.id) FROM credited c)),
+                SELECT (SELECT count(*) FROM credited),
+                       enqueue_deposit_events('deposit.credited', (SELECT array_agg(ROW(c.*)::deposits ORDER BY c.confirmed_at, c.id) FROM credited c)),
                        enqueue_deposit_events('deposit.failed', (SELECT array_agg(ROW(f.*)::deposits) FROM failed f))
                 """,
                 logger: logger)
+            var markedCount = 0
+            for try await (count, _, _) in marked.decode((Int, Int, Int).self) { markedCount = count }
+            // Rows claimed and locked in this transaction are all still `confirmed`; anything else would leave a ledger
+            // entry beside a deposit the next pass credits again.
+            guard markedCount == postings.count else {
+                throw DepositCreditMismatch(posted: postings.count, marked: markedCount)
+            }
             return CreditOutcome(credited: postings.count, failed: withoutAccount.count)
         }
     }

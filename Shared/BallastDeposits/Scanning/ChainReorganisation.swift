@@ -9,6 +9,7 @@ public struct ChainReorganisation: Sendable, Equatable {
     public var orphaned: Int
     /// Deposits already credited: reversed with a compensating ledger entry and `deposit.reversed`.
     public var reversed: [DepositView]
-    /// Deeper than the confirmations the chain requires: what was credited as safe was not.
+    /// As deep as the confirmations the chain requires, or undoing a credit (one confirmed by the finalized block):
+    /// what was taken as safe was not.
     public var deeperThanConfirmations: Bool
 }

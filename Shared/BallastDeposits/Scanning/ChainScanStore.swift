@@ -138,16 +138,19 @@ public struct ChainScanStore: Sendable {
             try await fence(connection)
             try await moveCursor(chain.name, from: cursor, to: fork, on: connection)
             try await connection.query("DELETE FROM chain_blocks WHERE chain = \(chain.name) AND height > \(fork.height)", logger: logger)
-            let credited = try await connection.query(
+            // Every affected row is locked before anything is decided: a credit pass that claimed one of them commits
+            // first, and the reversal is decided from the status it left.
+            let affected = try await connection.query(
                 """
-                SELECT id, account_id, asset, amount::text FROM deposits
-                WHERE chain = \(chain.name) AND block_height > \(fork.height) AND status = 'credited' AND account_id IS NOT NULL
+                SELECT id, status, account_id, asset, amount::text FROM deposits
+                WHERE chain = \(chain.name) AND block_height > \(fork.height)
                 ORDER BY id FOR UPDATE
                 """,
                 logger: logger)
             var reversals: [DepositPosting] = []
-            for try await (id, account, asset, amountText) in credited.decode((UUID, UUID, String, String).self) {
-                guard let amount = ExactDecimal.parse(amountText) else { continue }
+            for try await (id, status, account, asset, amountText) in affected.decode((UUID, String, UUID?, String, String).self) {
+                guard status == DepositStatus.credited.rawValue, let account else { continue }
+                guard let amount = ExactDecimal.parse(amountText) else { throw DepositAmountError(deposit: id, amount: amountText) }
                 reversals.append(DepositPosting(depositID: id, accountID: account, asset: asset, amount: amount, reversal: true))
             }
             try await DepositPosting.post(reversals, on: connection, logger: logger)
@@ -180,7 +183,7 @@ public struct ChainScanStore: Sendable {
             }
             return ChainReorganisation(
                 chain: chain.name, forkHeight: fork.height, depth: depth, orphaned: orphaned, reversed: reversed,
-                deeperThanConfirmations: depth >= chain.confirmations)
+                deeperThanConfirmations: depth >= chain.confirmations || !reversed.isEmpty)
         }
     }
 

@@ -41,16 +41,28 @@ public struct ChainScanner: Sendable {
             cursor = try await store.start(chain: chain, at: try await startingCursor(tip: tip))
             logger.info("chain scanning starts", metadata: ["chain": "\(chain)", "after_height": "\(cursor.height)"])
         }
-        try await store.recordTip(chain: chain, tip: tip)
         guard tip.height >= cursor.height else {
             throw ChainScanError.heightWentBackwards(chain: chain, nodeHeight: tip.height, scannedHeight: cursor.height)
         }
+        // The finalized height counts only once our blocks are known to be on the node's chain (below).
+        try await store.recordTip(chain: chain, tip: ChainTip(height: tip.height))
         var outcome = Outcome(tip: tip, cursor: cursor)
         while cursor.height < tip.height && outcome.blocksScanned < settings.maxBlocksPerScan {
             let height = cursor.height + 1
             let block = try await node { try await adapter.block(at: height) }
             if cursor.height >= 0 && block.parentHash != cursor.hash {
                 let fork = try await findFork(below: cursor)
+                // Our last block is still the node's, yet the next one names another parent: the node contradicts
+                // itself (a block without its parent hash, two nodes behind one balancer). Not a reorganisation.
+                guard fork != cursor else {
+                    throw ChainScanError.node(
+                        chain: chain,
+                        .unexpectedResult(
+                            method: settings.kind == .bitcoin ? "getblock" : "eth_getBlockByNumber",
+                            reason:
+                                "block \(height) names parent '\(block.parentHash)', but the node's block \(cursor.height) is \(cursor.hash)"
+                        ))
+                }
                 let reorganisation = try await store.rewind(chain: settings, from: cursor, to: fork, fence: fence)
                 report(reorganisation)
                 outcome.reorganisations.append(reorganisation)
@@ -62,6 +74,11 @@ public struct ChainScanner: Sendable {
             outcome.blocksScanned += 1
         }
         outcome.cursor = cursor
+        if let finalized = tip.finalizedHeight, cursor.height >= 0,
+            try await node({ try await adapter.blockHash(at: cursor.height) }) == cursor.hash
+        {
+            try await store.recordTip(chain: chain, tip: ChainTip(height: tip.height, finalizedHeight: min(finalized, cursor.height)))
+        }
         if outcome.caughtUp {
             outcome.orphansFailed = try await store.failOrphans(chain: chain, scannedThrough: cursor.height, fence: fence)
         }

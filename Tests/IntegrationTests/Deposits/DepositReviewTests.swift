@@ -7,9 +7,8 @@ import PostgresNIO
 import Synchronization
 import Testing
 
-/// Review of issue 19 (deposits): each test shows one defect found in review, against the simulated nodes and real
-/// PostgreSQL. The assertion that fails today is wrapped in `withKnownIssue`, so the suite stays green and a fix makes
-/// the known issue disappear (and the test fail until the wrapper is removed).
+/// Defects found in review of the deposits code, each reproduced against the simulated nodes and real PostgreSQL
+/// (these tests failed before the fixes).
 @Suite("Deposits: review findings")
 struct DepositReviewTests {
     /// A rewind racing a credit pass. The credit pass has claimed a confirmed deposit (row locked) and waits for the
@@ -56,10 +55,8 @@ struct DepositReviewTests {
             #expect(deposit.status == .reversed)
             let reversals = try await fixture.ledgerEntries(deposit.id, kind: "reversal")
             let balance = try await fixture.balance("BTC")
-            withKnownIssue("defect: rewind marks a concurrently credited deposit reversed without a compensating entry") {
-                #expect(reversals == 1)
-                #expect(balance == 0, "the user keeps 0.3 BTC from a payment a reorganisation removed")
-            }
+            #expect(reversals == 1)
+            #expect(balance == 0, "the user keeps 0.3 BTC from a payment a reorganisation removed")
         }
     }
 
@@ -95,11 +92,9 @@ struct DepositReviewTests {
 
                 let deposit = try await fixture.only()
                 let balance = try await fixture.balance("BTC")
-                withKnownIssue("defect: updateConfirmations trusts a scanned height read outside its transaction") {
-                    #expect(deposit.confirmations <= 1, "block 2 is the scanned tip: 1 confirmation")
-                    #expect(deposit.status == .confirming)
-                    #expect(balance == 0)
-                }
+                #expect(deposit.confirmations <= 1, "block 2 is the scanned tip: 1 confirmation")
+                #expect(deposit.status == .confirming)
+                #expect(balance == 0)
             }
         }
     }
@@ -132,10 +127,8 @@ struct DepositReviewTests {
             _ = try await fixture.deposits.creditConfirmed()
             let deposit = try await fixture.only()
             let balance = try await fixture.balance("ETH")
-            withKnownIssue("defect: recordTip runs before the height check and before the chain is verified") {
-                #expect(deposit.status == .confirming)
-                #expect(balance == 0)
-            }
+            #expect(deposit.status == .confirming)
+            #expect(balance == 0)
         }
     }
 
@@ -175,10 +168,8 @@ struct DepositReviewTests {
                     } catch ChainScanError.node {
                         failedAsNode = true
                     }
-                    withKnownIssue("defect: findFork returning the cursor itself is taken as a reorganisation of depth 0") {
-                        #expect(failedAsNode)
-                        #expect(zeroDepth == 0, "\(zeroDepth) reorganisations of depth 0 were recorded and logged")
-                    }
+                    #expect(failedAsNode)
+                    #expect(zeroDepth == 0, "\(zeroDepth) reorganisations of depth 0 were recorded and logged")
                 }
             }
         }

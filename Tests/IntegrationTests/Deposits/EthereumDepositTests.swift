@@ -78,3 +78,20 @@ struct EthereumDepositTests {
         }
     }
 }
+
+@Suite("Deposits: large Ethereum amounts")
+struct EthereumLargeAmountTests {
+    @Test("a payment of 10^38 wei is 10^20 ETH exactly: trailing zeros do not count against Decimal's 38 digits")
+    func trailingZeros() async throws {
+        try await DepositsFixture.ethereum(confirmations: 1) { fixture, node in
+            var wei: UInt128 = 1
+            for _ in 0..<38 { wei *= 10 }
+            _ = node.pay(to: try EthereumAddress(fixture.address), wei: EthereumQuantity(wei))
+            node.mine(1)
+            try await fixture.cycle()
+            let deposit = try await fixture.only()
+            #expect(deposit.amount == "100000000000000000000")
+            #expect(deposit.status == .credited)
+        }
+    }
+}
