@@ -195,6 +195,7 @@ CREATE TABLE public.deposits (
     id uuid NOT NULL,
     chain text NOT NULL,
     txid text NOT NULL,
+    contract text DEFAULT ''::text NOT NULL,
     output_index integer NOT NULL,
     user_id uuid NOT NULL,
     address text NOT NULL,
@@ -227,7 +228,8 @@ CREATE FUNCTION public.deposit_json(d public.deposits) RETURNS json
     LANGUAGE sql STABLE
     AS $$
     SELECT json_build_object(
-        'id', d.id, 'chain', d.chain, 'txid', d.txid, 'outputIndex', d.output_index, 'address', d.address,
+        'id', d.id, 'chain', d.chain, 'txid', d.txid, 'contract', nullif(d.contract, ''),
+        'outputIndex', d.output_index, 'address', d.address,
         'asset', d.asset, 'amount', trim_scale(d.amount)::text, 'blockHeight', d.block_height,
         'blockHash', d.block_hash, 'confirmations', d.confirmations,
         'requiredConfirmations', d.required_confirmations, 'status', d.status, 'reason', d.reason,
@@ -1144,11 +1146,11 @@ ALTER TABLE ONLY public.deposit_addresses
     ADD CONSTRAINT deposit_addresses_pkey PRIMARY KEY (chain, address);
 
 --
--- Name: deposits deposits_chain_txid_output_index_key; Type: CONSTRAINT; Schema: public; Owner: -
+-- Name: deposits deposits_chain_txid_contract_output_index_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.deposits
-    ADD CONSTRAINT deposits_chain_txid_output_index_key UNIQUE (chain, txid, output_index);
+    ADD CONSTRAINT deposits_chain_txid_contract_output_index_key UNIQUE (chain, txid, contract, output_index);
 
 --
 -- Name: deposits deposits_pkey; Type: CONSTRAINT; Schema: public; Owner: -

@@ -37,15 +37,16 @@ struct EthereumChainAdapter: ChainAdapter {
             let transfers = try await client.transfers(of: contracts, blockHash: block.hash).sorted { $0.logIndex < $1.logIndex }
             var positionInTransaction: [String: Int] = [:]
             for transfer in transfers {
-                let position = positionInTransaction[transfer.transactionHash, default: 0]
-                positionInTransaction[transfer.transactionHash] = position + 1
+                let key = transfer.transactionHash + " " + transfer.token.lowercased
+                let position = positionInTransaction[key, default: 0]
+                positionInTransaction[key] = position + 1
                 guard let token = settings.tokens.first(where: { $0.contract == transfer.token.lowercased }), transfer.amount > .zero,
                     let amount = Self.amount(transfer.amount, decimals: token.decimals)
                 else { continue }
                 payments.append(
                     ChainPayment(
-                        txid: transfer.transactionHash, outputIndex: position, address: transfer.to.lowercased, asset: token.asset,
-                        amount: amount))
+                        txid: transfer.transactionHash, contract: token.contract, outputIndex: position, address: transfer.to.lowercased,
+                        asset: token.asset, amount: amount))
             }
         }
         return ScannedBlock(height: height, hash: block.hash, parentHash: block.parentHash, payments: payments)

@@ -7,6 +7,8 @@ public struct DepositView: Codable, Sendable, Equatable {
     public var id: UUID
     public var chain: String
     public var txid: String
+    /// The ERC-20 contract of a token deposit; nil for the chain's own asset.
+    public var contract: String?
     public var outputIndex: Int
     public var address: String
     public var asset: String

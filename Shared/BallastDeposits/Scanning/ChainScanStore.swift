@@ -98,20 +98,20 @@ public struct ChainScanStore: Sendable {
             let rows = try await connection.query(
                 """
                 WITH owned AS (
-                    SELECT DISTINCT ON (p.txid, p.output_index) p.*, a.user_id
-                    FROM unnest(\(payments.map(\.txid))::text[], \(payments.map(\.outputIndex))::int4[],
+                    SELECT DISTINCT ON (p.txid, p.contract, p.output_index) p.*, a.user_id
+                    FROM unnest(\(payments.map(\.txid))::text[], \(payments.map(\.contract))::text[], \(payments.map(\.outputIndex))::int4[],
                                 \(payments.map(\.address))::text[], \(payments.map(\.asset))::text[],
-                                \(payments.map { "\($0.amount)" })::text[]) AS p(txid, output_index, address, asset, amount)
+                                \(payments.map { "\($0.amount)" })::text[]) AS p(txid, contract, output_index, address, asset, amount)
                     JOIN deposit_addresses a ON a.chain = \(chain.name) AND a.address = p.address AND a.user_id IS NOT NULL
-                    ORDER BY p.txid, p.output_index
+                    ORDER BY p.txid, p.contract, p.output_index
                 ), detected AS (
                     INSERT INTO deposits AS d (
-                        id, chain, txid, output_index, user_id, address, asset, amount, block_height, block_hash, confirmations,
+                        id, chain, txid, contract, output_index, user_id, address, asset, amount, block_height, block_hash, confirmations,
                         required_confirmations, status)
-                    SELECT gen_random_uuid(), \(chain.name), txid, output_index, user_id, address, asset, amount::numeric,
+                    SELECT gen_random_uuid(), \(chain.name), txid, contract, output_index, user_id, address, asset, amount::numeric,
                            \(block.height), \(block.hash), 1, \(chain.confirmations), 'confirming'
                     FROM owned
-                    ON CONFLICT (chain, txid, output_index) DO UPDATE
+                    ON CONFLICT (chain, txid, contract, output_index) DO UPDATE
                     SET block_height = excluded.block_height, block_hash = excluded.block_hash, confirmations = 1,
                         status = 'confirming', reason = NULL, orphaned_at_height = NULL, confirmed_at = NULL, updated_at = now()
                     WHERE d.block_hash IS NULL
@@ -187,8 +187,9 @@ public struct ChainScanStore: Sendable {
         }
     }
 
-    /// Fails the deposits a reorganisation took out of the chain that were not mined again by `height` (the scanner has
-    /// caught up with the node), each with `deposit.failed`. One mined later comes back by itself (`record`).
+    /// Fails the deposits a reorganisation took out of the chain that were not mined again within as many blocks as they
+    /// need confirmations, by `height` (the scanner has caught up with the node), each with `deposit.failed`. One mined
+    /// later still comes back by itself (`record`).
     public func failOrphans(chain: String, scannedThrough height: Int64, fence: Fence) async throws -> Int {
         try await database.transaction(logger: logger) { connection in
             try await fence(connection)
@@ -199,7 +200,8 @@ public struct ChainScanStore: Sendable {
                     SET status = 'failed', updated_at = now(),
                         reason = 'taken out of the chain by a reorganisation at height ' || orphaned_at_height
                             || ' and not mined again by height ' || \(height)
-                    WHERE chain = \(chain) AND status = 'pending' AND block_hash IS NULL AND orphaned_at_height <= \(height)
+                    WHERE chain = \(chain) AND status = 'pending' AND block_hash IS NULL
+                      AND orphaned_at_height + required_confirmations <= \(height)
                     RETURNING *
                 )
                 SELECT enqueue_deposit_events('deposit.failed', array_agg(ROW(f.*)::deposits)) FROM failed f

@@ -2,10 +2,11 @@ extension Migration {
     /// Deposits: a pool of addresses per chain handed to users, the payments found to them on chain, and where each
     /// chain's scanner stands.
     ///
-    /// A deposit is unique by `(chain, txid, output_index)`: the Bitcoin output (`vout`), or for an Ethereum-style chain
-    /// -1 for the transaction's own value and the position of the token `Transfer` log within its transaction (not the
-    /// block's log index, which changes when a reorganisation puts the transaction in another block). A payment seen
-    /// again after a reorganisation is therefore the same row.
+    /// A deposit is unique by `(chain, txid, contract, output_index)`: the Bitcoin output (`vout`, contract ''), an
+    /// Ethereum-style transaction's own value (contract '', -1), or a token transfer: its contract and its position
+    /// among that contract's `Transfer` logs in the transaction (not the block's log index, which changes when a
+    /// reorganisation puts the transaction in another block, nor a position among the configured tokens' logs, which a
+    /// change of configuration would shift). A payment seen again after a reorganisation is therefore the same row.
     ///
     /// `chain_blocks` keeps the hashes of the last blocks scanned, so a scanner that meets a block whose parent is not
     /// the hash it stored walks back to the fork. Ledger entries name the deposit they credit or reverse
@@ -34,6 +35,8 @@ extension Migration {
                 id                     uuid        PRIMARY KEY,
                 chain                  text        NOT NULL,
                 txid                   text        NOT NULL,
+                -- The ERC-20 contract of a token transfer (lower case); '' for the chain's own asset.
+                contract               text        NOT NULL DEFAULT '',
                 output_index           int4        NOT NULL,
                 user_id                uuid        NOT NULL REFERENCES users (id) ON DELETE CASCADE,
                 address                text        NOT NULL,
@@ -56,7 +59,7 @@ extension Migration {
                 credited_at            timestamptz,
                 stuck_reported_at      timestamptz,
                 updated_at             timestamptz NOT NULL DEFAULT now(),
-                UNIQUE (chain, txid, output_index),
+                UNIQUE (chain, txid, contract, output_index),
                 CHECK ((block_height IS NULL) = (block_hash IS NULL))
             )
             """,
@@ -97,7 +100,8 @@ extension Migration {
             """
             CREATE FUNCTION deposit_json(d deposits) RETURNS json LANGUAGE sql STABLE AS $$
                 SELECT json_build_object(
-                    'id', d.id, 'chain', d.chain, 'txid', d.txid, 'outputIndex', d.output_index, 'address', d.address,
+                    'id', d.id, 'chain', d.chain, 'txid', d.txid, 'contract', nullif(d.contract, ''),
+                    'outputIndex', d.output_index, 'address', d.address,
                     'asset', d.asset, 'amount', trim_scale(d.amount)::text, 'blockHeight', d.block_height,
                     'blockHash', d.block_hash, 'confirmations', d.confirmations,
                     'requiredConfirmations', d.required_confirmations, 'status', d.status, 'reason', d.reason,

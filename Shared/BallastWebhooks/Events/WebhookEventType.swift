@@ -152,7 +152,7 @@ public struct WebhookEventType: Sendable, Encodable, Equatable {
             name: name, description: description,
             exampleData: #"""
                 {"id":"2b7e4c1a-9d3f-4e8a-b6c5-1f0e2d3c4b5a","chain":"bitcoin",\#
-                "txid":"4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b","outputIndex":0,\#
+                "txid":"4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b","contract":null,"outputIndex":0,\#
                 "address":"bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq","asset":"BTC","amount":"0.05",\#
                 "blockHeight":\#(inBlock ? "840120" : "null"),\#
                 "blockHash":\#(inBlock ? #""00000000000000000001c2a9e5b7f3d4c6e8a0b2d4f6a8c0e2b4d6f8a0c2e4f6""# : "null"),\#

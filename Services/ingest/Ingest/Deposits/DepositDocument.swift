@@ -12,7 +12,7 @@ struct DepositDocument: ResponseEncodable, Sendable {
     init(_ deposit: DepositView) { self.deposit = deposit }
 
     enum CodingKeys: String, CodingKey {
-        case id, chain, txid, outputIndex, address, asset, amount, blockHeight, blockHash, confirmations, requiredConfirmations
+        case id, chain, txid, contract, outputIndex, address, asset, amount, blockHeight, blockHash, confirmations, requiredConfirmations
         case status, reason, accountId, detectedAt, confirmedAt, creditedAt, updatedAt
     }
 
@@ -21,6 +21,7 @@ struct DepositDocument: ResponseEncodable, Sendable {
         try container.encode(deposit.id.uuidString.lowercased(), forKey: .id)
         try container.encode(deposit.chain, forKey: .chain)
         try container.encode(deposit.txid, forKey: .txid)
+        try container.encode(deposit.contract, forKey: .contract)
         try container.encode(deposit.outputIndex, forKey: .outputIndex)
         try container.encode(deposit.address, forKey: .address)
         try container.encode(deposit.asset, forKey: .asset)
