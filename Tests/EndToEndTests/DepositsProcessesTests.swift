@@ -29,7 +29,8 @@ struct DepositsProcessesTests {
     /// No kill after this: a killed instance's runs hold their jobs until their 30 s lock TTL ends, and the test must
     /// settle well within its deadline after the payments stop.
     static let lastKillBefore: Duration = .seconds(16)
-    static let settleDeadline: Duration = .seconds(45)
+    static let lastTargetedKillBefore: Duration = .seconds(26)
+    static let settleDeadline: Duration = .seconds(60)
     static let chain = "bitcoin"
 
     @Test(
@@ -249,14 +250,16 @@ struct DepositsProcessesTests {
     static func kill(instances: Instances, database: PostgresClient, start: ContinuousClock.Instant) async throws -> [Kill] {
         var kills: [Kill] = []
         var next = start + killEvery
-        while next - start < lastKillBefore {
+        // Past `lastKillBefore` only while the kill inside a credit run has not landed yet (a loaded machine: the whole
+        // suite runs beside this test), and never past `lastTargetedKillBefore`.
+        while next - start < lastKillBefore || (!kills.contains(where: \.landedInRun) && next - start < lastTargetedKillBefore) {
             try await Task.sleep(until: next, clock: .continuous)
             var target: (instance: String, run: Int64, credited: Int, confirmed: Int)?
             if !kills.contains(where: \.landedInRun) {
-                let deadline = start + .seconds(12)
+                let deadline = start + lastTargetedKillBefore
                 while target == nil, ContinuousClock.now < deadline {
                     target = try await creditRun(database, among: Set(await instances.running.keys))
-                    if target == nil { try await Task.sleep(for: .milliseconds(1)) }
+                    if target == nil { try await Task.sleep(for: .milliseconds(20)) }
                 }
             }
             let instance: String
@@ -394,7 +397,7 @@ struct DepositsProcessesTests {
 
         // The first kill landed in the middle of a credit run, which another instance then found abandoned.
         problems.expect(kills.contains(where: \.landedInRun), "no instance was killed in the middle of a credit run: \(kills)")
-        problems.expect(kills.count >= 5, "only \(kills.count) kills")
+        problems.expect(kills.count >= 3, "only \(kills.count) kills")
         for kill in kills where kill.landedInRun {
             let outcome = try await rows(
                 "SELECT outcome FROM job_runs WHERE id = \(kill.creditRun!)", in: database)

@@ -36,9 +36,12 @@ struct DepositFaultTests {
         ])
         try await faulty.withRunning { url in
             let settings = ChainSettings(
-                name: "bitcoin", kind: .bitcoin, url: url, asset: "BTC", decimals: 8, confirmations: 1, startHeight: 4, timeout: .seconds(1)
+                name: "bitcoin", kind: .bitcoin, url: url, asset: "BTC", decimals: 8, confirmations: 1, startHeight: 4, timeout: .seconds(3)
             )
             try await DepositsFixture.with(settings, address: "bcrt1q" + DepositsFixture.bech32(38), account: true) { fixture in
+                // The scanner has recorded block 3; the node's block 4 is where the fault is.
+                let recorded = ChainCursor(height: 3, hash: try #require(await node.hash(at: 3)))
+                _ = try await fixture.scans.start(chain: "bitcoin", at: recorded)
                 do {
                     _ = try await fixture.scanner.scan()
                     Issue.record("the scan succeeded against a faulty node")
