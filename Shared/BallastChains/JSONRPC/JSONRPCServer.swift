@@ -82,11 +82,8 @@ public final class JSONRPCServer: Sendable {
         let answer: @Sendable (Request) async throws -> Response = { request in
             let bytes = try await request.body.collect(upTo: 16 << 20)
             let (status, body) = await self.answer(Array(bytes.readableBytesView))
-            // One request per connection: a client's idle keep-alive connection would otherwise hold up the server's
-            // stop until the client's pool drops it (tests start and stop hundreds of these servers).
             return Response(
-                status: .init(code: status), headers: [.contentType: "application/json", .connection: "close"],
-                body: .init(byteBuffer: ByteBuffer(string: body)))
+                status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         // Bitcoin Core also serves wallets under /wallet/<name>: any path is the same endpoint here.
         router.post("/") { request, _ in try await answer(request) }
