@@ -307,10 +307,11 @@ struct NotifierDeliveryTests {
             }) { receiver in
                 let user = try await NotifierHarness.user(database)
                 let closing = try ClosingServer()
+                let closed = try ClosedPort()
                 let cases: [(url: String, reason: String)] = [
                     (receiver.url("/moved"), "redirect not followed (301 to http://169.254.169.254/)"),
                     ("http://nowhere.invalid/hook", "nowhere.invalid"),
-                    ("http://127.0.0.1:\(try freePort())/hook", "refused"),
+                    ("http://127.0.0.1:\(closed.port)/hook", "refused"),
                     (receiver.url("/hang"), "timed out"),
                     (closing.url(), "closed the connection"),
                 ]
@@ -324,6 +325,7 @@ struct NotifierDeliveryTests {
                             try await database.count("SELECT count(*) FROM webhook_deliveries WHERE status = 'failed'") == cases.count
                         })
                 }
+                withExtendedLifetime(closed) {}
                 for (endpoint, item) in zip(endpoints, cases) {
                     let attempts = try await NotifierHarness.attempts(of: endpoint, in: database)
                     #expect(attempts.count == 1)
