@@ -114,7 +114,7 @@ public struct ChainScanner: Sendable {
             "deposits_orphaned": "\(reorganisation.orphaned)", "credits_reversed": "\(reorganisation.reversed.count)",
         ]
         if !reorganisation.reversed.isEmpty {
-            metadata["reversed_deposits"] = "\(reorganisation.reversed.map(\.id.uuidString).joined(separator: ","))"
+            metadata["reversed_deposits"] = "\(reorganisation.reversed.map { $0.id.uuidString.lowercased() }.joined(separator: ","))"
         }
         if reorganisation.deeperThanConfirmations {
             logger.error("reorganisation deeper than the confirmations required: credited deposits reversed", metadata: metadata)
