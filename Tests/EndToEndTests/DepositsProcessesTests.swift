@@ -38,20 +38,7 @@ struct DepositsProcessesTests {
     )
     func killedWhileCrediting() async throws {
         // A database of its own: the deposits services that other tests start would scan and credit these deposits.
-        let name = "deposits_e2e_\(UUID().uuidString.prefix(8).lowercased())"
-        _ = try await withTestDatabase { database in try await database.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")) }
-        do {
-            try await killedWhileCrediting(databaseURL: try testDatabaseURL(named: name))
-        } catch {
-            try? await NotifierProcessesTests.drop(name)
-            throw error
-        }
-        // BALLAST_E2E_KEEP_DATABASE=1 keeps it to look into.
-        if ProcessInfo.processInfo.environment["BALLAST_E2E_KEEP_DATABASE"] == "1" {
-            print("deposits e2e: database \(name) kept")
-        } else {
-            try await NotifierProcessesTests.drop(name)
-        }
+        try await withOwnDatabase("deposits_e2e") { url in try await killedWhileCrediting(databaseURL: url) }
     }
 
     func killedWhileCrediting(databaseURL: String) async throws {

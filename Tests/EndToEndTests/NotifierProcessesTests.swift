@@ -12,21 +12,7 @@ struct NotifierProcessesTests {
     func killMidAttempt() async throws {
         // A database of its own: notifiers that other tests start against the shared one would claim this test's
         // delivery when its lease ends.
-        let name = "notifier_e2e_\(UUID().uuidString.prefix(8).lowercased())"
-        try await withTestDatabase { database in try await database.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")) }
-        do {
-            try await killMidAttempt(databaseURL: try testDatabaseURL(named: name))
-        } catch {
-            try? await Self.drop(name)
-            throw error
-        }
-        try await Self.drop(name)
-    }
-
-    static func drop(_ name: String) async throws {
-        try await withTestDatabase { database in
-            try await database.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
-        }
+        try await withOwnDatabase("notifier_e2e") { url in try await killMidAttempt(databaseURL: url) }
     }
 
     func killMidAttempt(databaseURL: String) async throws {

@@ -18,20 +18,7 @@ struct RebalancerProcessesTests {
     @Test("portfolios are rebalanced once per crossing, never twice at once; what a killed instance held is finished, no order twice")
     func threeInstances() async throws {
         // A database of its own, so that no other test's rebalancer sees these portfolios.
-        let name = "rebalancer_e2e_\(UUID().uuidString.prefix(8).lowercased())"
-        try await withTestDatabase { database in try await database.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")) }
-        do {
-            try await threeInstances(databaseURL: try testDatabaseURL(named: name))
-        } catch {
-            try? await NotifierProcessesTests.drop(name)
-            throw error
-        }
-        // BALLAST_E2E_KEEP_DATABASE=1 keeps it to look into.
-        if ProcessInfo.processInfo.environment["BALLAST_E2E_KEEP_DATABASE"] == "1" {
-            print("rebalancer e2e: database \(name) kept")
-        } else {
-            try await NotifierProcessesTests.drop(name)
-        }
+        try await withOwnDatabase("rebalancer_e2e") { url in try await threeInstances(databaseURL: url) }
     }
 
     func threeInstances(databaseURL: String) async throws {

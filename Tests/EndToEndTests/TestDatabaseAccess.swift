@@ -40,3 +40,28 @@ func count(_ query: PostgresQuery, in database: PostgresClient) async throws -> 
     for try await value in rows.decode(Int.self) { return value }
     return 0
 }
+
+/// Runs `body` with the URL of a database of its own, `<prefix>_<random>`, migrated by nobody yet; drops it afterwards,
+/// unless `BALLAST_E2E_KEEP_DATABASE=1` asks to keep it to look into (its name is printed then). A test whose services
+/// must not meet those other tests start against the shared database uses one.
+func withOwnDatabase(_ prefix: String, _ body: (_ url: String) async throws -> Void) async throws {
+    let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
+    try await withTestDatabase { database in try await database.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")) }
+    do {
+        try await body(try testDatabaseURL(named: name))
+    } catch {
+        try? await dropOwnDatabase(name)
+        throw error
+    }
+    if ProcessInfo.processInfo.environment["BALLAST_E2E_KEEP_DATABASE"] == "1" {
+        print("end-to-end test: database \(name) kept")
+    } else {
+        try await dropOwnDatabase(name)
+    }
+}
+
+private func dropOwnDatabase(_ name: String) async throws {
+    try await withTestDatabase { database in
+        try await database.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
+    }
+}
