@@ -225,7 +225,7 @@ struct DepositsCommand: AsyncParsableCommand {
                 guard let chain = chainName(chainText) else {
                     return .failure(Problem(line: number, reason: "'\(chainText.prefix(40))' is not a chain name (letters, digits, '-')"))
                 }
-                let knownKind = DepositsCommand.wellKnownKind(of: chain)
+                let knownKind = ChainSettings.defaultKind(of: chain)
                 if let kind, let knownKind, kind != knownKind {
                     return .failure(
                         Problem(line: number, reason: "chain '\(chain)' has \(knownKind.rawValue) addresses, not \(kind.rawValue)"))
@@ -261,12 +261,6 @@ struct DepositsCommand: AsyncParsableCommand {
             var reason: String
             var description: String { "\(line): \(reason)" }
         }
-    }
-
-    /// The address form of a chain Ballast knows by name (`bitcoin`, `ethereum`, `bsc`, `polygon`), or of one the
-    /// environment configures with `BALLAST_CHAIN_<NAME>_KIND`, read through the deposits service's own settings.
-    static func wellKnownKind(of chain: String) -> ChainKind? {
-        ChainSettings.defaultKind(of: chain)
     }
 
     /// A user by name or id; an unknown one ends the command.

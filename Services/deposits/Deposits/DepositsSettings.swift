@@ -22,22 +22,12 @@ struct DepositsSettings: Sendable {
 
     init(environment: EnvironmentReader = EnvironmentReader()) throws {
         chains = try ChainSettings.all(from: environment)
-        scanSchedule = try Self.schedule("BALLAST_DEPOSITS_SCAN_SCHEDULE", default: "*/10 * * * * *", environment)
-        confirmationsSchedule = try Self.schedule("BALLAST_DEPOSITS_CONFIRMATIONS_SCHEDULE", default: "*/30 * * * * *", environment)
-        creditSchedule = try Self.schedule("BALLAST_DEPOSITS_CREDIT_SCHEDULE", default: "*/10 * * * * *", environment)
-        statsSchedule = try Self.schedule("BALLAST_DEPOSITS_STATS_SCHEDULE", default: "*/5 * * * *", environment)
-        stuckSchedule = try Self.schedule("BALLAST_DEPOSITS_STUCK_SCHEDULE", default: "0 * * * *", environment)
+        scanSchedule = try environment.cronSchedule("BALLAST_DEPOSITS_SCAN_SCHEDULE", default: "*/10 * * * * *")
+        confirmationsSchedule = try environment.cronSchedule("BALLAST_DEPOSITS_CONFIRMATIONS_SCHEDULE", default: "*/30 * * * * *")
+        creditSchedule = try environment.cronSchedule("BALLAST_DEPOSITS_CREDIT_SCHEDULE", default: "*/10 * * * * *")
+        statsSchedule = try environment.cronSchedule("BALLAST_DEPOSITS_STATS_SCHEDULE", default: "*/5 * * * *")
+        stuckSchedule = try environment.cronSchedule("BALLAST_DEPOSITS_STUCK_SCHEDULE", default: "0 * * * *")
         stuckAfter = .seconds(try environment.integer("BALLAST_DEPOSITS_STUCK_AFTER_HOURS", default: 24, range: 1...8_760) * 3_600)
         creditBatch = try environment.integer("BALLAST_DEPOSITS_CREDIT_BATCH", default: 2_000, range: 1...50_000)
-    }
-
-    private static func schedule(_ variable: String, default fallback: String, _ environment: EnvironmentReader) throws -> String {
-        let text = environment.string(variable, default: fallback)
-        do {
-            _ = try CronExpression(text)
-        } catch {
-            throw ConfigurationError(variable: variable, reason: "\(error)")
-        }
-        return text
     }
 }

@@ -18,12 +18,7 @@ struct RebalancerSettings: Sendable {
     var retention: Duration
 
     init(environment: EnvironmentReader = EnvironmentReader()) throws {
-        driftMonitorSchedule = environment.string("BALLAST_DRIFT_MONITOR_SCHEDULE", default: "*/5 * * * *")
-        do {
-            _ = try CronExpression(driftMonitorSchedule)
-        } catch {
-            throw ConfigurationError(variable: "BALLAST_DRIFT_MONITOR_SCHEDULE", reason: "\(error)")
-        }
+        driftMonitorSchedule = try environment.cronSchedule("BALLAST_DRIFT_MONITOR_SCHEDULE", default: "*/5 * * * *")
         driftMonitorEnabled = try environment.boolean("BALLAST_DRIFT_MONITOR_ENABLED", default: true)
         forceDryRun = try environment.boolean("BALLAST_SCHEDULER_DRY_RUN", default: false)
         maxPriceAge = .seconds(try environment.integer("BALLAST_REBALANCE_MAX_PRICE_AGE_SECONDS", default: 300, range: 1...86_400))

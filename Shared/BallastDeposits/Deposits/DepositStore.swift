@@ -78,7 +78,7 @@ public struct DepositStore: Sendable {
                     RETURNING d.*
                 )
                 SELECT count(*), count(*) FILTER (WHERE status = 'confirmed'),
-                       enqueue_deposit_events('deposit.confirmed', array_agg(ROW(c.*)::deposits) FILTER (WHERE c.status = 'confirmed'))
+                       enqueue_deposit_events(\(DepositEvent.confirmed), array_agg(ROW(c.*)::deposits) FILTER (WHERE c.status = 'confirmed'))
                 FROM changed c
                 """,
                 logger: logger)
@@ -141,8 +141,8 @@ public struct DepositStore: Sendable {
                     RETURNING d.*
                 )
                 SELECT (SELECT count(*) FROM credited),
-                       enqueue_deposit_events('deposit.credited', (SELECT array_agg(ROW(c.*)::deposits ORDER BY c.confirmed_at, c.id) FROM credited c)),
-                       enqueue_deposit_events('deposit.failed', (SELECT array_agg(ROW(f.*)::deposits) FROM failed f))
+                       enqueue_deposit_events(\(DepositEvent.credited), (SELECT array_agg(ROW(c.*)::deposits ORDER BY c.confirmed_at, c.id) FROM credited c)),
+                       enqueue_deposit_events(\(DepositEvent.failed), (SELECT array_agg(ROW(f.*)::deposits) FROM failed f))
                 """,
                 logger: logger)
             var markedCount = 0
@@ -197,7 +197,7 @@ public struct DepositStore: Sendable {
                     WHERE status IN ('pending', 'confirming', 'confirmed') AND detected_at < \(cutoff) AND stuck_reported_at IS NULL
                     RETURNING *
                 ), events AS (
-                    SELECT enqueue_deposit_events('deposit.stuck', array_agg(ROW(r.*)::deposits)) FROM reported r
+                    SELECT enqueue_deposit_events(\(DepositEvent.stuck), array_agg(ROW(r.*)::deposits)) FROM reported r
                 )
                 SELECT deposit_json(ROW(r.*)::deposits)::text FROM reported r, events
                 """,

@@ -26,8 +26,6 @@ public struct DepositView: Codable, Sendable, Equatable {
     public var creditedAt: Date?
     public var updatedAt: Date
 
-    public var exactAmount: Decimal? { ExactDecimal.parse(amount) }
-
     /// Reads `deposit_json` text.
     public init(json: String) throws {
         self = try JSONCoding.decoder.decode(DepositView.self, from: Data(json.utf8))

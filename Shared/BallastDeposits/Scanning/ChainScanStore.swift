@@ -117,7 +117,7 @@ public struct ChainScanStore: Sendable {
                     WHERE d.block_hash IS NULL
                     RETURNING d.*
                 )
-                SELECT enqueue_deposit_events('deposit.detected', array_agg(ROW(d.*)::deposits ORDER BY d.txid, d.output_index))
+                SELECT enqueue_deposit_events(\(DepositEvent.detected), array_agg(ROW(d.*)::deposits ORDER BY d.txid, d.output_index))
                 FROM detected d
                 """,
                 logger: logger)
@@ -170,7 +170,7 @@ public struct ChainScanStore: Sendable {
                     RETURNING d.*
                 )
                 SELECT count(*) FILTER (WHERE o.status <> 'reversed'),
-                       enqueue_deposit_events('deposit.reversed', array_agg(ROW(o.*)::deposits) FILTER (WHERE o.status = 'reversed')),
+                       enqueue_deposit_events(\(DepositEvent.reversed), array_agg(ROW(o.*)::deposits) FILTER (WHERE o.status = 'reversed')),
                        coalesce(json_agg(deposit_json(ROW(o.*)::deposits)) FILTER (WHERE o.status = 'reversed'), '[]')::text
                 FROM orphaned o
                 """,
@@ -204,7 +204,7 @@ public struct ChainScanStore: Sendable {
                       AND orphaned_at_height + required_confirmations <= \(height)
                     RETURNING *
                 )
-                SELECT enqueue_deposit_events('deposit.failed', array_agg(ROW(f.*)::deposits)) FROM failed f
+                SELECT enqueue_deposit_events(\(DepositEvent.failed), array_agg(ROW(f.*)::deposits)) FROM failed f
                 """,
                 logger: logger)
             var failed = 0
