@@ -12,9 +12,9 @@ let services: [(folder: String, library: String, executable: String, dependencie
             "BallastPortfolios", "BallastDeposits",
         ]
     ),
-    ("signal-processor", "SignalProcessor", "signal-processor", ["BallastMarket", "BallastTrading"]),
-    ("rebalancer", "Rebalancer", "rebalancer", ["BallastPortfolios", "BallastTrading", "BallastMarket"]),
-    ("market-data", "MarketData", "market-data", ["BallastMarket"]),
+    ("signal-processor", "SignalProcessor", "signal-processor", ["BallastMarket", "BallastTrading", "BallastVenues"]),
+    ("rebalancer", "Rebalancer", "rebalancer", ["BallastPortfolios", "BallastTrading", "BallastMarket", "BallastVenues"]),
+    ("market-data", "MarketData", "market-data", ["BallastMarket", "BallastVenues"]),
     ("deposits", "Deposits", "deposits", ["BallastDeposits"]),
     ("notifier", "Notifier", "notifier", ["BallastWebhooks"]),
 ]
@@ -60,6 +60,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -184,6 +186,23 @@ let package = Package(
             path: "Shared/BallastDeposits",
             swiftSettings: swiftSettings
         ),
+        // Exchanges Ballast trades on beside its paper venue: Kraken's REST API (signed requests, symbol rules, errors),
+        // its WebSocket trade feed, account credentials sealed at rest, and a simulated Kraken that speaks the same
+        // protocol (tests, `ballast venue simulate kraken`).
+        .target(
+            name: "BallastVenues",
+            dependencies: [
+                "BallastCore", "BallastPostgres", "BallastMarket", "BallastTrading", "BallastService",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/BallastVenues",
+            swiftSettings: swiftSettings
+        ),
         // Users and their API keys: ingest authenticates against them, the CLI creates them.
         .target(
             name: "BallastUsers",
@@ -212,6 +231,7 @@ let package = Package(
                 "BallastRedis",
                 "BallastChains",
                 "BallastDeposits",
+                "BallastVenues",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/ballast",
@@ -331,6 +351,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "VenuesTests",
+            dependencies: ["BallastVenues", "BallastTrading", "BallastCore", "BallastTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PortfoliosTests",
             dependencies: [
                 "BallastPortfolios", "BallastCore", "BallastMarket", .product(name: "PropertyBased", package: "swift-property-based"),
@@ -360,6 +385,8 @@ let package = Package(
                 "Deposits",
                 "BallastDeposits",
                 "BallastChains",
+                "BallastVenues",
+                "SignalProcessor",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "PropertyBased", package: "swift-property-based"), "BallastTestSupport",
