@@ -47,7 +47,7 @@ struct RebalanceTrading {
                 let result = try account.placeMarketOrder(
                     ticket, reference: Decimal(order.price), quantityDecimals: inputs.settings.quantityDecimals[order.asset] ?? 8, now: now)
                 finished.orders.append(result)
-                if result.status == .filled {
+                if result.status == .filled || result.status == .submitted {
                     finished.ordersExecuted += 1
                     finished.totalValueTraded += (result.filledQuantity * (result.price ?? 0))
                 } else {

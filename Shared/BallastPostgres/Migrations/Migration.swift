@@ -40,5 +40,6 @@ extension Migration {
         .m0024AdminAPIKeys,
         .m0025Portfolios,
         .m0026Deposits,
+        .m0027Venues,
     ]
 }

@@ -14,6 +14,7 @@ public enum TradingEvent {
     public static let positionClosed = "position.closed"
     public static let signalRejected = "signal.rejected"
     public static let balanceUnlocked = "balance.unlocked"
+    public static let balanceMismatch = "balance.mismatch"
 
     static func envelope(_ type: String, userID: UUID, at time: Date, data: some Encodable) throws -> Envelope {
         try Envelope.event(type, userID: userID, at: time, data: data)

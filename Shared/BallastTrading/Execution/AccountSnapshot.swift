@@ -34,11 +34,13 @@ struct AccountSnapshot {
             "SELECT * FROM lock_account_snapshot(\(user), \(account), \(signals)::uuid[], \(symbols)::text[])", logger: logger)
         var snapshot: AccountSnapshot?
         for try await (
-            id, userID, currency, allowShort, takerFee, makerFee, slippage, trustPrice, decided, known, balances, positions, limits
+            id, userID, currency, allowShort, takerFee, makerFee, slippage, trustPrice, venue, decided, known, balances, positions,
+            limits
         )
-            in rows.decode((UUID, UUID, String, Bool, Decimal, Decimal, Decimal, Bool, [UUID], [String], String?, String?, String?).self)
+            in rows.decode(
+                (UUID, UUID, String, Bool, Decimal, Decimal, Decimal, Bool, String, [UUID], [String], String?, String?, String?).self)
         {
-            let account = PaperAccount(row: (id, userID, currency, allowShort, takerFee, makerFee, slippage, trustPrice))
+            let account = PaperAccount(row: (id, userID, currency, allowShort, takerFee, makerFee, slippage, trustPrice, venue))
             snapshot = AccountSnapshot(
                 state: AccountState(
                     account: account, balances: try Self.balances(balances), positions: try Self.positions(positions, account: id)),

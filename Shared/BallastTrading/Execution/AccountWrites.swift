@@ -18,10 +18,15 @@ struct AccountWrites {
     private var positionSequence: [UUID] = []
     private var decisions: [[String: String?]] = []
     private(set) var events: [Envelope] = []
+    /// Orders of an exchange account, to be placed there once this transaction commits.
+    private var exchangeOrders: [OrderRecord] = []
 
     init(account: PaperAccount) { self.account = account }
 
-    var isEmpty: Bool { orders.isEmpty && fills.isEmpty && ledger.isEmpty && positions.isEmpty && decisions.isEmpty && events.isEmpty }
+    var isEmpty: Bool {
+        orders.isEmpty && fills.isEmpty && ledger.isEmpty && positions.isEmpty && decisions.isEmpty && events.isEmpty
+            && exchangeOrders.isEmpty
+    }
 
     /// A new order (`isNew`) or the latest state of a stored one; the last call for an id wins.
     mutating func save(_ order: OrderRecord, isNew: Bool) {
@@ -60,6 +65,9 @@ struct AccountWrites {
 
     mutating func publish(_ event: Envelope) { events.append(event) }
 
+    /// Hands `order` (saved new in these writes) to `VenueOrderDispatcher`: a `venue_orders` row written with it.
+    mutating func placeAtExchange(_ order: OrderRecord) { exchangeOrders.append(order) }
+
     /// Writes everything with one call of `write_account_changes` (migration 11), which runs the inserts and
     /// updates in the order the constraints need. Fewer decisions inserted than made means another
     /// transaction decided a signal first, and this one must roll back.
@@ -82,6 +90,21 @@ struct AccountWrites {
         var inserted = 0
         for try await count in rows.decode(Int.self) { inserted = count }
         guard inserted == decisions.count else { throw DecidedMeanwhile() }
+        if !exchangeOrders.isEmpty { try await writeExchangeOrders(on: connection, logger: logger) }
+    }
+
+    /// The exchange's client order id is the order's own when that is a UUID (a signal's id), else a UUID made from
+    /// it (`md5`): Kraken takes a UUID or a short text as `cl_ord_id`, and a rebalance's ids are longer than that.
+    private func writeExchangeOrders(on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.execute(
+            """
+            INSERT INTO venue_orders (order_id, account_id, venue, client_order_id)
+            SELECT o.id, \(account.id), \(account.venue.rawValue),
+                CASE WHEN o.client ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN o.client
+                    ELSE md5(o.client)::uuid::text END
+            FROM unnest(\(exchangeOrders.map(\.id))::uuid[], \(exchangeOrders.map { $0.clientOrderID.lowercased() })::text[]) AS o (id, client)
+            """,
+            logger: logger)
     }
 
     // MARK: Rows as JSON

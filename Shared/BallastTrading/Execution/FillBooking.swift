@@ -19,9 +19,11 @@ struct FillBooking {
 
     func book(
         quantity: Decimal, price: Decimal, liquidity: Liquidity, marketTradeID: TradeID?, order: inout OrderRecord,
-        position: PositionRecord?, closeReason: CloseReason = .signal, at time: Date, into writes: inout AccountWrites
+        position: PositionRecord?, closeReason: CloseReason = .signal, fee exchangeFee: Decimal? = nil, at time: Date,
+        into writes: inout AccountWrites
     ) throws -> Outcome {
-        let fee = account.pricing.fee(quantity: quantity, price: price, liquidity: liquidity)
+        // An exchange's fill carries the fee it charged; a paper fill is charged the account's own.
+        let fee = exchangeFee ?? account.pricing.fee(quantity: quantity, price: price, liquidity: liquidity)
         let fill = FillRecord(
             id: UUID.random(), orderID: order.id, accountID: account.id, symbol: order.symbol, side: order.side, price: price,
             quantity: quantity, fee: fee, feeAsset: account.quoteCurrency, liquidity: liquidity, marketTradeID: marketTradeID,
@@ -49,6 +51,10 @@ struct FillBooking {
                 release = order.lockedAmount
             } else if lockedAsset == instrument.quote, let limit = order.limitPrice {
                 release = min(order.lockedAmount, account.pricing.buyReservation(quantity: fill.quantity, price: limit))
+            } else if lockedAsset == instrument.quote {
+                // An exchange's market buy locked cash at its expected price: released in proportion to the part filled.
+                let remainingBefore = order.remainingQuantity + fill.quantity
+                release = min(order.lockedAmount, (order.lockedAmount * fill.quantity / remainingBefore).rounded(.up))
             } else {
                 release = min(order.lockedAmount, fill.quantity)
             }

@@ -49,7 +49,8 @@ public struct LockedAccount {
         state.apply(entries)
     }
 
-    /// Places `ticket` as a market order filled at once at `reference` with the account's slippage and taker fee.
+    /// Places `ticket` as a market order filled at once at `reference` with the account's slippage and taker fee (on an
+    /// exchange account: sent to the exchange after the commit, `.submitted`).
     /// A buy the available cash cannot pay in full is filled for what it can pay (rounded down at
     /// `quantityDecimals`); a sell of more than is held sells what is held; nothing at all is a rejected order. A
     /// ticket whose client order id was placed before in this transaction returns that outcome and places nothing;
@@ -102,6 +103,7 @@ public struct LockedAccount {
             side: ticket.side, type: .market, timeInForce: .ioc, limitPrice: nil, quantity: quantity, status: .new,
             reason: quantity < ticket.quantity ? "reduced from \(ticket.quantity) to what the account holds" : nil,
             strategy: ticket.strategy, stopLoss: nil, takeProfit: nil, receivedAt: now)
+        if account.venue.isExchange { return try submit(record, ticket: ticket, expectedPrice: price, now: now) }
         unwritten.writes.publish(
             try TradingEvent.envelope(TradingEvent.orderCreated, userID: account.userID, at: now, data: OrderView(record)))
         let ledgerBefore = unwritten.writes.ledger.count
@@ -116,6 +118,26 @@ public struct LockedAccount {
             clientOrderID: ticket.clientOrderID, orderID: record.id, symbol: ticket.symbol, side: ticket.side, status: .filled,
             requestedQuantity: ticket.quantity, filledQuantity: quantity, price: price, fee: outcome.fill.fee,
             value: ticket.side == .buy ? notional + outcome.fill.fee : notional - outcome.fill.fee, reason: record.reason)
+        placed[ticket.clientOrderID] = result
+        return result
+    }
+
+    /// An exchange account's order: recorded and handed to the exchange (`ExchangeOrderBooking`), valued at `expectedPrice`
+    /// until its fills are reported.
+    private mutating func submit(_ order: OrderRecord, ticket: MarketOrderTicket, expectedPrice: Decimal, now: Date) throws
+        -> MarketOrderResult
+    {
+        var record = order
+        guard let instrument = Instrument(symbol: record.symbol) else { return try reject(ticket, reason: "no market \(record.symbol)", now: now) }
+        let ledgerBefore = unwritten.writes.ledger.count
+        try ExchangeOrderBooking.book(
+            &record, expectedPrice: expectedPrice, position: state.openPosition(symbol: ticket.symbol, strategy: ticket.strategy),
+            account: account, instrument: instrument, at: now, into: &unwritten.writes)
+        state.apply(Array(unwritten.writes.ledger[ledgerBefore...]))
+        let notional = (record.quantity * expectedPrice).rounded(ticket.side == .buy ? .up : .down)
+        let result = MarketOrderResult(
+            clientOrderID: ticket.clientOrderID, orderID: record.id, symbol: ticket.symbol, side: ticket.side, status: .submitted,
+            requestedQuantity: ticket.quantity, filledQuantity: 0, price: expectedPrice, fee: 0, value: notional, reason: record.reason)
         placed[ticket.clientOrderID] = result
         return result
     }

@@ -5,6 +5,8 @@ import Foundation
 public struct MarketOrderResult: Sendable, Codable, Equatable {
     public enum Status: String, Sendable, Codable {
         case filled
+        /// Sent to an exchange account's exchange: filled when the exchange reports it.
+        case submitted
         case rejected
     }
 

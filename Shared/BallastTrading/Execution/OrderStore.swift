@@ -39,6 +39,8 @@ enum OrderStore {
             SELECT id, account_id FROM orders
             WHERE symbol = \(symbol) AND status IN ('new', 'partially_filled') AND type = 'limit'
               AND ((side = 'buy' AND limit_price >= \(low)) OR (side = 'sell' AND limit_price <= \(high)))
+              -- An exchange fills its own orders and reports the fills.
+              AND NOT EXISTS (SELECT 1 FROM venue_orders v WHERE v.order_id = orders.id)
             ORDER BY created_at
             """,
             logger: logger
@@ -54,6 +56,8 @@ enum OrderStore {
             """
             SELECT id, account_id FROM orders
             WHERE status IN ('new', 'partially_filled') AND expires_at <= \(now)
+              -- An exchange expires its own orders and reports it.
+              AND NOT EXISTS (SELECT 1 FROM venue_orders v WHERE v.order_id = orders.id)
             ORDER BY expires_at LIMIT 10000
             """,
             logger: logger

@@ -33,6 +33,8 @@ enum PositionStore {
               AND (stop_loss IS NOT NULL OR take_profit IS NOT NULL OR trailing_stop_percent IS NOT NULL)
               -- An exit that could not be paid for is tried again a minute later, not on every trade.
               AND (exit_failed_at IS NULL OR exit_failed_at < now() - \(exitRetryInterval)::interval)
+              -- Paper exits only: closing at an exchange is an order there, which a trader places with a signal.
+              AND account_id IN (SELECT a.id FROM paper_accounts a WHERE a.venue = 'paper')
             """,
             logger: logger
         )

@@ -254,7 +254,8 @@ private struct SignalBatchRun {
     }
 
     /// Places the order: a marketable one fills at once and is booked, an `ioc` limit the market is not at ends
-    /// canceled, any other limit rests and holds back what it can use, so other orders cannot spend it.
+    /// canceled, any other limit rests and holds back what it can use, so other orders cannot spend it. An exchange
+    /// account's order is recorded and goes to the exchange after the commit (`ExchangeOrderBooking`).
     private func place(
         _ order: OrderRequest, signal: SignalDocument, fill: ExpectedFill, position: PositionRecord?, instrument: Instrument,
         account: PaperAccount, state: inout AccountState, writes: inout AccountWrites, now: Date
@@ -266,6 +267,15 @@ private struct SignalBatchRun {
             stopLoss: order.stopLoss, takeProfit: order.takeProfit,
             trailingStopPercent: order.trailingStopPercent, expiresAt: expiry(of: order, now: now), receivedAt: order.receivedAt
         )
+        if account.venue.isExchange {
+            let ledgerBefore = writes.ledger.count
+            try ExchangeOrderBooking.book(
+                &record, expectedPrice: fill.takerPrice, position: position, account: account, instrument: instrument, at: now,
+                into: &writes)
+            state.apply(Array(writes.ledger[ledgerBefore...]))
+            try writes.decide(signal, status: "accepted", orderID: record.id, reasons: [])
+            return .ordered(orderID: record.id, status: record.status)
+        }
         let resting = !fill.marketable && order.timeInForce != .ioc
         if resting {
             let lock = OrderLocks.reservation(for: record, position: position, pricing: account.pricing, instrument: instrument)

@@ -6,7 +6,10 @@ import Foundation
 public struct SecretsKey: Sendable {
     public static let environmentVariable = "BALLAST_SECRETS_KEY"
 
-    let key: SymmetricKey
+    /// The bytes, not a `SymmetricKey`, which is not `Sendable`.
+    private let bytes: Data
+
+    private var key: SymmetricKey { SymmetricKey(data: bytes) }
 
     public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
         case missing
@@ -31,7 +34,7 @@ public struct SecretsKey: Sendable {
             throw .malformed("not base64")
         }
         guard bytes.count == 32 else { throw .malformed("\(bytes.count) bytes, expected 32") }
-        key = SymmetricKey(data: bytes)
+        self.bytes = bytes
     }
 
     /// The key from the environment.
