@@ -1,0 +1,54 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The simulated Kraken's HTTP server: Kraken's REST paths (`/0/public/<method>`, `/0/private/<method>`) and the
+/// control routes under `/ballast/`, a path Kraken never uses. Every answer is JSON with status 200, as Kraken
+/// answers its API errors; a dropped call gets no answer at all.
+struct KrakenSimulatorServer {
+    let simulator: KrakenSimulator
+
+    func buildRouter() -> Router<KrakenSimulatorRequestContext> {
+        let router = Router(context: KrakenSimulatorRequestContext.self)
+        let simulator = self.simulator
+        router.get("/0/public/:method") { request, context in
+            let form = KrakenSimulatorForm(urlEncoded: request.uri.query ?? "") ?? KrakenSimulatorForm()
+            return Self.json(simulator.answerPublic(method: context.parameters.get("method") ?? "", form: form))
+        }
+        router.post("/0/public/:method") { request, context in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let form =
+                body.readableBytes > 0
+                ? KrakenSimulatorForm(body: Array(body.readableBytesView)) : KrakenSimulatorForm(urlEncoded: request.uri.query ?? "")
+            return Self.json(simulator.answerPublic(method: context.parameters.get("method") ?? "", form: form ?? KrakenSimulatorForm()))
+        }
+        router.post("/0/private/:method") { request, context in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let answer = await simulator.answerPrivate(
+                method: context.parameters.get("method") ?? "", path: request.uri.path,
+                apiKey: request.headers[HTTPField.Name("API-Key")!], signature: request.headers[HTTPField.Name("API-Sign")!],
+                body: Array(body.readableBytesView))
+            switch answer {
+            case .body(let text):
+                return Self.json(text)
+            case .drop:
+                try? await context.channel.close()
+                return Response(status: .ok)
+            }
+        }
+        KrakenSimulatorControlRoutes(simulator: simulator).addRoutes(to: router.group("ballast"))
+        return router
+    }
+
+    static func json(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// Serves until the task is cancelled; `onListening` gets the bound port.
+    func run(host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void) async throws {
+        let application = Application(
+            router: buildRouter(), configuration: .init(address: .hostname(host, port: port)),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) }, logger: simulator.logger)
+        try await application.run()
+    }
+}
