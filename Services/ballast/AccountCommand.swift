@@ -1,16 +1,29 @@
 import ArgumentParser
+import BallastCore
+import BallastService
 import BallastTrading
+import BallastVenues
 import Foundation
 
 struct AccountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "account",
-        abstract: "Manage paper trading accounts (one per user).",
+        abstract: "Manage trading accounts (one per user): paper, or on an exchange.",
         subcommands: [Create.self, Fund.self, Show.self]
     )
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a user's paper account and deposit its starting cash.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a user's trading account: paper with its starting cash, or an exchange account (--venue kraken).",
+            discussion: """
+                With --venue kraken the account trades on Kraken with the API key in --api-key-file (lines api_key=... and \
+                api_secret=...; the key needs the permissions to query funds, query and create orders, and cancel them). The \
+                key and secret are sealed with BALLAST_SECRETS_KEY (32 bytes in base64: `openssl rand -base64 32`; every \
+                service that trades the account needs the same value) and never shown again. The command asks Kraken for the \
+                account's balances, which become the ledger's opening entries; BALLAST_KRAKEN_URL points it at another \
+                server (the simulated Kraken of `scripts/dev up --venue kraken`). --cash does not apply.
+                """
+        )
 
         @Argument(help: "The user's name.")
         var user: String
@@ -18,8 +31,14 @@ struct AccountCommand: AsyncParsableCommand {
         @Option(help: "The currency cash is kept in; symbols quoted in another currency are refused.")
         var currency = "USD"
 
-        @Option(help: "Starting cash, deposited at once.")
+        @Option(help: "Starting cash, deposited at once (paper accounts).")
         var cash = "100000"
+
+        @Option(help: "Where orders execute: paper (simulated fills, the default) or kraken.")
+        var venue: VenueKind = .paper
+
+        @Option(help: "With --venue kraken: the file holding the API key and secret.")
+        var apiKeyFile: String?
 
         @Flag(help: "Allow selling more than a position holds (short positions).")
         var allowShort = false
@@ -67,19 +86,61 @@ struct AccountCommand: AsyncParsableCommand {
                 }
                 return amount
             }
+            let exchange = try await exchangeAccount()
             let (user, allowShort, trustSignalPrice) = (self.user, self.allowShort, self.trustSignalPrice)
             let account = try await withDatabase { client, logger in
                 do {
                     return try await PaperAccountStore(database: client, logger: logger).create(
                         user: user, quoteCurrency: currency, startingCash: cash, allowShort: allowShort, pricing: pricing,
-                        trustSignalPrice: trustSignalPrice, defaultOrderNotional: defaultNotional
+                        trustSignalPrice: trustSignalPrice, defaultOrderNotional: defaultNotional, exchange: exchange
                     )
                 } catch let failure as PaperAccountStore.Failure {
                     throw CommandFailure.exit(failure.description, code: 1)
                 }
             }
             let sizing = defaultNotional.map { ", orders without a quantity of \($0) \(currency)" } ?? ""
-            print("created paper account \(account.id.uuidString.lowercased()) for \(user) with \(cash) \(currency)\(sizing)")
+            if let exchange {
+                let holdings = exchange.balances.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                print(
+                    "created \(venue.rawValue) account \(account.id.uuidString.lowercased()) for \(user) (key \(exchange.credentials.keyHint)) "
+                        + "holding \(holdings.isEmpty ? "nothing" : holdings)\(sizing)")
+            } else {
+                print("created paper account \(account.id.uuidString.lowercased()) for \(user) with \(cash) \(currency)\(sizing)")
+            }
+        }
+
+        /// With an exchange venue: the new account's id, its sealed credentials and the exchange's balances, which also
+        /// prove the key works before anything is stored.
+        private func exchangeAccount() async throws -> (
+            id: UUID, venue: VenueKind, credentials: SealedCredentials, balances: [String: Decimal]
+        )? {
+            guard venue.isExchange else {
+                if apiKeyFile != nil { throw CommandFailure.exit("--api-key-file is for an exchange venue (--venue kraken)", code: 2) }
+                return nil
+            }
+            guard let apiKeyFile else { throw CommandFailure.exit("--venue \(venue.rawValue) needs --api-key-file FILE", code: 2) }
+            let file: ExchangeCredentialsFile
+            let exchanges: ExchangeVenues
+            do {
+                file = try ExchangeCredentialsFile(contentsOf: apiKeyFile)
+                exchanges = try ExchangeVenues()
+            } catch {
+                throw CommandFailure.exit("\(error)", code: 2)
+            }
+            guard let secrets = exchanges.secrets else { throw CommandFailure.exit("\(SecretsKey.Failure.missing)", code: 2) }
+            let logger = ServiceMain.bootstrapLogging(label: "ballast", format: .logfmt, level: .warning)
+            let balances: [String: Decimal]
+            do {
+                balances = try await exchanges.open(venue, apiKey: file.apiKey, secret: file.secret, logger: logger).balances()
+            } catch {
+                throw CommandFailure.exit("\(venue.rawValue) did not give the account's balances: \(error)", code: 1)
+            }
+            let id = UUID()
+            let context = id.uuidString.lowercased()
+            let credentials = SealedCredentials(
+                apiKey: try secrets.seal(file.apiKey, context: context), secret: try secrets.seal(file.secret, context: context),
+                keyHint: file.keyHint)
+            return (id, venue, credentials, balances)
         }
     }
 
@@ -140,3 +201,5 @@ struct AccountCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension VenueKind: ExpressibleByArgument {}

@@ -4,6 +4,7 @@ import BallastRedis
 import BallastScheduler
 import BallastService
 import BallastTrading
+import BallastVenues
 import Foundation
 
 /// Keeps portfolios at their target weights. Runs asked for on `ballast:rebalance.requests` (by ingest's API, the
@@ -24,8 +25,13 @@ public enum Rebalancer {
         let requests = ConcurrentMessageHandler(maxConcurrency: context.configuration.consumer.concurrency) { message in
             try await executor.handle(message)
         }
+        // A Kraken-backed portfolio's orders are recorded with its run and placed at Kraken right after (any instance of
+        // the rebalancer or the signal-processor may place them: the dispatcher locks each account).
+        let dispatcher = VenueOrderDispatcher(
+            database: context.database, redis: context.redis, connections: try ExchangeVenues().connections(logger: logger),
+            settings: try VenueDispatchSettings(environment: EnvironmentReader()), logger: logger)
         return ServiceDefinition(
-            services: [context.makeConsumer(of: StreamName.rebalanceRequests, handler: requests)],
+            services: [context.makeConsumer(of: StreamName.rebalanceRequests, handler: requests), dispatcher],
             consumedStreams: [StreamName.rebalanceRequests],
             jobs: [
                 try Job("portfolios.drift-monitor", schedule: settings.driftMonitorSchedule, timeout: .seconds(240)) { run in

@@ -4,6 +4,7 @@ import BallastRedis
 import BallastScheduler
 import BallastService
 import BallastTrading
+import BallastVenues
 
 /// Turns signals into risk-checked paper orders, fills and positions, as they arrive on `ballast:signals`.
 /// Tickers are resolved to market symbols through `KnownSymbols` (`BALLAST_BASE_ALIASES`, `BALLAST_QUOTE_ALIASES`).
@@ -24,10 +25,17 @@ public enum SignalProcessor {
             executor: executor, maxConcurrentUsers: context.configuration.consumer.concurrency, logger: context.logger)
         let trades = TradeWatcher(database: context.database, logger: context.logger)
         let expiry = OrderExpiry(database: context.database, logger: context.logger)
+        let exchanges = try ExchangeVenues().connections(logger: context.logger)
+        let dispatcher = VenueOrderDispatcher(
+            database: context.database, redis: context.redis, connections: exchanges,
+            settings: try VenueDispatchSettings(environment: EnvironmentReader()), logger: context.logger)
+        let reconciler = VenueBalanceReconciler(database: context.database, connections: exchanges, logger: context.logger)
+        let reconcileSchedule = try EnvironmentReader().cronSchedule("BALLAST_VENUE_RECONCILE_CRON", default: "*/5 * * * *")
         return ServiceDefinition(
             services: [
                 context.makeConsumer(of: StreamName.signals, handler: signals),
                 context.makeConsumer(of: StreamName.trades, handler: trades),
+                dispatcher,
             ],
             consumedStreams: [StreamName.signals, StreamName.trades],
             jobs: [
@@ -35,7 +43,11 @@ public enum SignalProcessor {
                     "orders.expire", schedule: "*/10 * * * * *", timeout: .seconds(9), catchUp: .runOnce(startingDeadline: .seconds(3600))
                 ) {
                     run in try await expiry.expire(now: run.tick, run: run)
-                }
+                },
+                // Exchange accounts' balances against their ledgers: a difference is reported, never corrected.
+                try Job("venues.reconcile", schedule: reconcileSchedule, timeout: .seconds(120)) { run in
+                    try await reconciler.reconcileAll(now: run.tick)
+                },
             ]
         )
     }

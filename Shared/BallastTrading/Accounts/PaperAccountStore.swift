@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import NIOCore
+import NIOFoundationCompat
 import PostgresNIO
 
 /// Creates, funds and reads paper accounts and their balances (the `ballast account` commands and the API).
@@ -49,9 +51,14 @@ public struct PaperAccountStore: Sendable {
 
     /// Creates the account of user `name`, deposits `startingCash` of its currency and, with `defaultOrderNotional`,
     /// sets that risk limit, in one transaction.
+    ///
+    /// An exchange account (`exchange`) is made with account id `id` (its credentials are sealed for that id) and its
+    /// sealed credentials, and its ledger opens with the exchange's balances (`startingCash` is not used): from then on
+    /// the ledger follows its fills, and reconciliation reports where the exchange disagrees.
     public func create(
         user name: String, quoteCurrency: String, startingCash: Decimal, allowShort: Bool = false, pricing: ExecutionPricing? = nil,
-        trustSignalPrice: Bool = false, defaultOrderNotional: Decimal? = nil
+        trustSignalPrice: Bool = false, defaultOrderNotional: Decimal? = nil,
+        exchange: (id: UUID, venue: VenueKind, credentials: SealedCredentials, balances: [String: Decimal])? = nil
     ) async throws -> PaperAccount {
         let logger = self.logger
         return try await database.transaction(logger: logger) { connection in
@@ -59,9 +66,10 @@ public struct PaperAccountStore: Sendable {
             let pricing = pricing ?? ExecutionPricing(takerFeeBps: 10, makerFeeBps: 5, slippageBps: 5)
             let rows = try await connection.query(
                 """
-                INSERT INTO paper_accounts (user_id, quote_currency, allow_short, taker_fee_bps, maker_fee_bps, slippage_bps, trust_signal_price)
-                VALUES (\(userID), \(quoteCurrency), \(allowShort), \(pricing.takerFeeBps), \(pricing.makerFeeBps), \(pricing.slippageBps),
-                    \(trustSignalPrice))
+                INSERT INTO paper_accounts (id, user_id, quote_currency, allow_short, taker_fee_bps, maker_fee_bps, slippage_bps,
+                    trust_signal_price, venue)
+                VALUES (coalesce(\(exchange?.id), gen_random_uuid()), \(userID), \(quoteCurrency), \(allowShort), \(pricing.takerFeeBps),
+                    \(pricing.makerFeeBps), \(pricing.slippageBps), \(trustSignalPrice), \(exchange?.venue.rawValue ?? VenueKind.paper.rawValue))
                 ON CONFLICT (user_id) WHERE portfolio_id IS NULL DO NOTHING
                 RETURNING \(unescaped: PaperAccount.columns)
                 """,
@@ -70,10 +78,23 @@ public struct PaperAccountStore: Sendable {
             var created: PaperAccount?
             for try await row in rows.decode(PaperAccount.Row.self) { created = PaperAccount(row: row) }
             guard let created else { throw Failure.accountExists(name) }
-            if startingCash > 0 {
+            let opening: [String: Decimal] = exchange?.balances ?? (startingCash > 0 ? [quoteCurrency: startingCash] : [:])
+            if !opening.isEmpty {
                 var writes = AccountWrites(account: created)
-                writes.post([LedgerEntry(asset: quoteCurrency, bucket: .available, amount: startingCash, kind: .deposit)])
+                writes.post(
+                    opening.sorted { $0.key < $1.key }.filter { $0.value != 0 }.map {
+                        LedgerEntry(asset: $0.key, bucket: .available, amount: $0.value, kind: .deposit)
+                    })
                 try await writes.flush(on: connection, logger: logger)
+            }
+            if let exchange {
+                let credentials = exchange.credentials
+                try await connection.execute(
+                    """
+                    INSERT INTO venue_credentials (account_id, api_key_sealed, secret_sealed, key_hint)
+                    VALUES (\(created.id), \(ByteBuffer(data: credentials.apiKey)), \(ByteBuffer(data: credentials.secret)), \(credentials.keyHint))
+                    """,
+                    logger: logger)
             }
             if let defaultOrderNotional {
                 try await RiskLimitsStore.save(

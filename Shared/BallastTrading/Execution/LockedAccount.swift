@@ -124,11 +124,15 @@ public struct LockedAccount {
 
     /// An exchange account's order: recorded and handed to the exchange (`ExchangeOrderBooking`), valued at `expectedPrice`
     /// until its fills are reported.
-    private mutating func submit(_ order: OrderRecord, ticket: MarketOrderTicket, expectedPrice: Decimal, now: Date) throws
+    private mutating func submit(
+        _ order: OrderRecord, ticket: MarketOrderTicket, expectedPrice: Decimal, now: Date
+    ) throws
         -> MarketOrderResult
     {
         var record = order
-        guard let instrument = Instrument(symbol: record.symbol) else { return try reject(ticket, reason: "no market \(record.symbol)", now: now) }
+        guard let instrument = Instrument(symbol: record.symbol) else {
+            return try reject(ticket, reason: "no market \(record.symbol)", now: now)
+        }
         let ledgerBefore = unwritten.writes.ledger.count
         try ExchangeOrderBooking.book(
             &record, expectedPrice: expectedPrice, position: state.openPosition(symbol: ticket.symbol, strategy: ticket.strategy),

@@ -47,11 +47,29 @@ public struct ExchangeAccountBooking: Sendable {
         }
     }
 
+    /// `order` was canceled before it was sent: it ends canceled, what it holds released, and is never sent.
+    public func cancelUnsent(_ order: ExchangeOrder, reason: String) async throws {
+        let logger = self.logger
+        try await database.transaction(logger: logger) { connection in
+            guard let state = try await AccountSnapshot.lock(account: order.accountID, on: connection, logger: logger)?.state,
+                var record = try await OrderStore.order(order.orderID, account: order.accountID, on: connection, logger: logger)
+            else { return }
+            if record.status.isOpen {
+                var writes = AccountWrites(account: state.account)
+                try OrderRelease.end(&record, as: .canceled, reason: reason, account: state.account, at: Date(), into: &writes)
+                try await writes.flush(on: connection, logger: logger)
+            }
+            try await connection.execute(
+                "UPDATE venue_orders SET state = 'done', updated_at = now() WHERE order_id = \(order.orderID)", logger: logger)
+        }
+    }
+
     /// The signal decision that placed `order` becomes a rejection with the exchange's reason; a rebalance run that placed
     /// it (client order id `rb-<run>-<n>`) counts it failed and lists the reason.
     private static func tellWhoPlaced(_ order: OrderRecord, reason: String, on connection: PostgresConnection, logger: Logger) async throws
     {
-        let reasons = String(decoding: try JSONCoding.encoder.encode([RiskViolation(rule: "venue_rejected", message: reason)]), as: UTF8.self)
+        let reasons = String(
+            decoding: try JSONCoding.encoder.encode([RiskViolation(rule: "venue_rejected", message: reason)]), as: UTF8.self)
         try await connection.execute(
             "UPDATE signal_decisions SET status = 'rejected', reasons = \(reasons)::jsonb WHERE order_id = \(order.id)", logger: logger)
         let client = order.clientOrderID

@@ -32,6 +32,14 @@ public struct ExchangeOrderStore: Sendable {
         return accounts
     }
 
+    /// Every exchange account.
+    public func exchangeAccounts() async throws -> [UUID] {
+        let rows = try await database.query("SELECT id FROM paper_accounts WHERE venue <> 'paper' ORDER BY id", logger: logger)
+        var accounts: [UUID] = []
+        for try await account in rows.decode(UUID.self) { accounts.append(account) }
+        return accounts
+    }
+
     /// The exchange and the sealed credentials of account `account`; nil for a paper account or one without credentials.
     public func credentials(of account: UUID) async throws -> (venue: VenueKind, credentials: SealedCredentials)? {
         let rows = try await database.query(
@@ -62,10 +70,13 @@ public struct ExchangeOrderStore: Sendable {
         for try await row in rows.decode(
             (UUID, UUID, String, String, String, String, String, Decimal, Decimal?, String, String?, Bool, Int, Date?, Date).self)
         {
-            let (id, account, venue, client, symbol, side, type, quantity, limit, state, venueID, cancel, attempts, submitted, created) = row
+            let (id, account, venue, client, symbol, side, type, quantity, limit, state, venueID, cancel, attempts, submitted, created) =
+                row
             guard let venue = VenueKind(rawValue: venue), let side = OrderSide(rawValue: side), let type = OrderType(rawValue: type),
                 let state = ExchangeOrder.State(rawValue: state)
-            else { throw StoredValueError("venue_orders row \(id) has venue '\(venue)', side '\(side)', type '\(type)' or state '\(state)'") }
+            else {
+                throw StoredValueError("venue_orders row \(id) has venue '\(venue)', side '\(side)', type '\(type)' or state '\(state)'")
+            }
             orders.append(
                 ExchangeOrder(
                     orderID: id, accountID: account, venue: venue, clientOrderID: client, symbol: symbol, side: side, type: type,

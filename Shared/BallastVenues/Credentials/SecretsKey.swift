@@ -38,7 +38,8 @@ public struct SecretsKey: Sendable {
     }
 
     /// The key from the environment.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(Failure) -> SecretsKey {
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(Failure) -> SecretsKey
+    {
         guard let text = environment[environmentVariable], !text.isEmpty else { throw .missing }
         return try SecretsKey(base64: text)
     }

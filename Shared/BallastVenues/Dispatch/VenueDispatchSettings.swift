@@ -1,0 +1,44 @@
+import BallastCore
+
+/// How `VenueOrderDispatcher` paces its work, from the environment.
+public struct VenueDispatchSettings: Sendable {
+    /// How often it looks for work when nothing wakes it (`BALLAST_VENUE_POLL_MILLISECONDS`, 500).
+    public var pollInterval: Duration
+    /// How often an open order's fills are asked for (`BALLAST_VENUE_FILL_CHECK_MILLISECONDS`, 1,000).
+    public var fillCheckInterval: Duration
+    /// The first wait after a lost answer or a busy exchange, doubled per attempt up to `maximumBackoff`.
+    public var firstBackoff: Duration
+    public var maximumBackoff: Duration
+    /// Attempts before an order the exchange keeps answering busy is given up and rejected
+    /// (`BALLAST_VENUE_MAX_ATTEMPTS`, 8).
+    public var maximumAttempts: Int
+    /// How long an account's Redis lock is held at most without being extended.
+    public var lockTTL: Duration
+
+    public init(
+        pollInterval: Duration = .milliseconds(500), fillCheckInterval: Duration = .seconds(1), firstBackoff: Duration = .seconds(1),
+        maximumBackoff: Duration = .seconds(60), maximumAttempts: Int = 8, lockTTL: Duration = .seconds(30)
+    ) {
+        self.pollInterval = pollInterval
+        self.fillCheckInterval = fillCheckInterval
+        self.firstBackoff = firstBackoff
+        self.maximumBackoff = maximumBackoff
+        self.maximumAttempts = maximumAttempts
+        self.lockTTL = lockTTL
+    }
+
+    public init(environment reader: EnvironmentReader) throws {
+        self.init(
+            pollInterval: .milliseconds(try reader.integer("BALLAST_VENUE_POLL_MILLISECONDS", default: 500, range: 10...60_000)),
+            fillCheckInterval: .milliseconds(
+                try reader.integer("BALLAST_VENUE_FILL_CHECK_MILLISECONDS", default: 1000, range: 100...600_000)),
+            maximumAttempts: try reader.integer("BALLAST_VENUE_MAX_ATTEMPTS", default: 8, range: 1...100))
+    }
+
+    /// The wait before attempt `attempts + 1`.
+    func backoff(after attempts: Int) -> Duration {
+        var wait = firstBackoff
+        for _ in 1..<max(attempts, 1) where wait < maximumBackoff { wait *= 2 }
+        return min(wait, maximumBackoff)
+    }
+}
