@@ -7,4 +7,7 @@ public enum PortfolioFunding: Sendable, Equatable {
     case initialCash(FixedDecimal)
     /// Moved from the owner's signal trading account (same currency).
     case transfer(FixedDecimal)
+    /// None: the portfolio trades the owner's signal trading account itself, all it holds. For an exchange account that
+    /// is the exchange's whole balance, as a Kraken user's rebalancer keeps it.
+    case tradingAccount
 }

@@ -47,8 +47,13 @@ public struct PortfolioStore: Sendable {
                 }
                 try await trading.write()
             }
-            let account = try await PaperAccountStore.openPortfolioAccount(
-                user: user, portfolio: id, quoteCurrency: settings.quoteCurrency, on: connection, logger: logger)
+            let account: PaperAccount
+            if case .tradingAccount = funding {
+                account = try await Self.wholeTradingAccount(of: user, currency: settings.quoteCurrency, on: connection, logger: logger)
+            } else {
+                account = try await PaperAccountStore.openPortfolioAccount(
+                    user: user, portfolio: id, quoteCurrency: settings.quoteCurrency, on: connection, logger: logger)
+            }
             let next = settings.method.followsSchedule ? settings.schedule.next(after: now) : nil
             let rows = try await connection.query(
                 """
@@ -80,11 +85,28 @@ public struct PortfolioStore: Sendable {
                     try locked.deposit(Decimal(amount), of: settings.quoteCurrency)
                     try await locked.write()
                 }
-            case .none: break
+            case .none, .tradingAccount: break
             }
             try await Self.publish(PortfolioEvent.created, portfolio, at: now, on: connection, logger: logger)
             return portfolio
         }
+    }
+
+    /// The owner's trading account, locked, for a portfolio that trades all of it: in the portfolio's currency, and not
+    /// another live portfolio's already.
+    private static func wholeTradingAccount(
+        of user: UUID, currency: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> PaperAccount {
+        guard let trading = try await LockedAccount.lockTradingAccount(of: user, on: connection, logger: logger)?.account else {
+            throw PortfolioStoreError.noTradingAccount
+        }
+        guard trading.quoteCurrency == currency else {
+            throw PortfolioStoreError.currencyMismatch(tradingCurrency: trading.quoteCurrency, quoteCurrency: currency)
+        }
+        let rows = try await connection.query(
+            "SELECT 1 FROM portfolios WHERE account_id = \(trading.id) AND deleted_at IS NULL", logger: logger)
+        for try await _ in rows.decode(Int.self) { throw PortfolioStoreError.tradingAccountTaken }
+        return trading
     }
 
     /// `user`'s portfolios, newest first.

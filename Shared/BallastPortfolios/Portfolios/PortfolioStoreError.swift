@@ -8,6 +8,8 @@ public enum PortfolioStoreError: Error, Equatable, CustomStringConvertible {
     /// A transfer from a trading account that keeps cash in another currency than the portfolio's.
     case currencyMismatch(tradingCurrency: String, quoteCurrency: String)
     case insufficientFunds(asset: String, available: Decimal)
+    /// Another portfolio already trades the whole trading account.
+    case tradingAccountTaken
     case badRow(UUID)
     /// The portfolio changed after the settings of an update were read from it.
     case changedMeanwhile
@@ -20,6 +22,7 @@ public enum PortfolioStoreError: Error, Equatable, CustomStringConvertible {
         case .currencyMismatch(let trading, let quote):
             "the trading account keeps cash in \(trading), not in the portfolio's quote currency \(quote)"
         case .insufficientFunds(let asset, let available): "the trading account has only \(available) \(asset) available"
+        case .tradingAccountTaken: "another portfolio already trades your whole trading account"
         case .badRow(let id): "portfolio \(id) has a stored value this version cannot read"
         case .changedMeanwhile: "the portfolio changed while this change was being made; send it again"
         }
@@ -31,6 +34,7 @@ public enum PortfolioStoreError: Error, Equatable, CustomStringConvertible {
         case .nameTaken: "name"
         case .quoteCurrencyFixed: "quoteCurrency"
         case .noTradingAccount, .insufficientFunds, .currencyMismatch: "transferFromAccount"
+        case .tradingAccountTaken: "useTradingAccount"
         case .badRow, .changedMeanwhile: nil
         }
     }

@@ -75,6 +75,10 @@ extension Migration {
                 PRIMARY KEY (account_id, asset)
             )
             """,
+            // A portfolio may trade its owner's whole trading account (an exchange account's holdings); a deleted one
+            // gives the account back.
+            "ALTER TABLE portfolios DROP CONSTRAINT portfolios_account_id_key",
+            "CREATE UNIQUE INDEX portfolios_account ON portfolios (account_id) WHERE deleted_at IS NULL",
             "DROP FUNCTION lock_account_snapshot(uuid, uuid, uuid[], text[])",
             """
             CREATE FUNCTION lock_account_snapshot(p_user uuid, p_account uuid, p_signals uuid[], p_symbols text[])

@@ -178,7 +178,8 @@ public struct VenueOrderDispatcher: Service {
                 try await reject(order, reason: "\(code): the exchange stayed busy through \(order.attempts) attempts")
                 return
             }
-            let wait = max(Duration.seconds(seconds), settings.backoff(after: order.attempts))
+            // The exchange's own advice, within the dispatcher's longest wait.
+            let wait = min(max(Duration.seconds(seconds), settings.backoff(after: order.attempts)), settings.maximumBackoff)
             // Nothing was done there: the order may go again as it is.
             try await orders.retry(order, as: .pending, error: code, at: later(wait))
         case .unknown(let what):

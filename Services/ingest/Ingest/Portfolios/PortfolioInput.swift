@@ -14,7 +14,7 @@ struct PortfolioInput {
         "name", "quoteCurrency", "targetWeights", "method", "interval", "cron", "timeZone", "driftThreshold", "thresholdRelative",
         "rebalanceTo", "minimumTradeValue", "maxOrders", "dryRun",
     ]
-    static let createFields = updateFields + ["initialCash", "transferFromAccount"]
+    static let createFields = updateFields + ["initialCash", "transferFromAccount", "useTradingAccount"]
     static let maxNameLength = 1_000
 
     var name: String?
@@ -124,6 +124,17 @@ struct PortfolioInput {
         guard body["initialCash"] == nil || body["transferFromAccount"] == nil else {
             report("transferFromAccount", "cannot be sent with initialCash: a portfolio is funded one way")
             return
+        }
+        switch body["useTradingAccount"] {
+        case nil, .null?, .bool(false)?: break
+        case .bool(true)?:
+            guard body["initialCash"] == nil, body["transferFromAccount"] == nil else {
+                report("useTradingAccount", "cannot be sent with initialCash or transferFromAccount: the account is funded already")
+                return
+            }
+            funding = .tradingAccount
+            return
+        default: report("useTradingAccount", "must be true or false")
         }
         if let cash = amount("initialCash", body["initialCash"]) {
             funding = .initialCash(cash)

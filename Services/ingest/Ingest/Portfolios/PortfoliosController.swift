@@ -97,12 +97,17 @@ struct PortfoliosController {
         }
         let trading = try await accounts.account(of: user)
         let quote = input.quoteCurrency ?? trading?.quoteCurrency ?? "USD"
-        if case .transfer = input.funding {
+        let fundingField: String? =
+            switch input.funding {
+            case .transfer: "transferFromAccount"
+            case .tradingAccount: "useTradingAccount"
+            case .none, .initialCash: nil
+            }
+        if let fundingField {
             if let trading, trading.quoteCurrency != quote {
-                input.report(
-                    "transferFromAccount", "your trading account keeps cash in \(trading.quoteCurrency), this portfolio in \(quote)")
+                input.report(fundingField, "your trading account keeps cash in \(trading.quoteCurrency), this portfolio in \(quote)")
             } else if trading == nil {
-                input.report("transferFromAccount", PortfolioStoreError.noTradingAccount.description)
+                input.report(fundingField, PortfolioStoreError.noTradingAccount.description)
             }
         }
         let schedule = input.schedule(changing: nil)
@@ -193,9 +198,10 @@ struct PortfoliosController {
             throw BodyFields.failure([.init(name: problem.field, reason: problem.message)])
         } catch let refusal as PortfolioStoreError {
             switch refusal {
-            case .nameTaken:
+            case .nameTaken, .tradingAccountTaken:
                 throw ProblemDetails(
-                    status: .conflict, detail: refusal.description, invalidParams: [.init(name: "name", reason: refusal.description)])
+                    status: .conflict, detail: refusal.description,
+                    invalidParams: [.init(name: refusal.field ?? "name", reason: refusal.description)])
             case .changedMeanwhile:
                 throw ProblemDetails(status: .conflict, detail: refusal.description)
             default:
