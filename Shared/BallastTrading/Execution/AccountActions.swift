@@ -51,6 +51,12 @@ public struct AccountActions: Sendable {
                 throw Failure.notFound
             }
             guard order.status.isOpen else { throw Failure.notOpen(order.status) }
+            if account.venue.isExchange {
+                // At an exchange the order is canceled there: it stays open until the exchange confirms, and may fill
+                // meanwhile. The dispatcher sends the cancel and books the end.
+                _ = try await ExchangeOrderStore.requestCancel([id], account: account.id, on: connection, logger: logger)
+                return OrderView(order)
+            }
             var writes = AccountWrites(account: account)
             try OrderRelease.end(&order, as: .canceled, reason: "canceled by its owner", account: account, at: Date(), into: &writes)
             try await writes.flush(on: connection, logger: logger)
@@ -77,6 +83,14 @@ public struct AccountActions: Sendable {
                 throw Failure.notFound
             }
             var writes = AccountWrites(account: account)
+            if account.venue.isExchange {
+                // An exchange account closes with a market order there; the position closes when its fill is booked.
+                let view = try await PositionExit.submitClose(
+                    position, reference: quote.price, state: state, instrument: instrument, at: Date(), on: connection, logger: logger,
+                    into: &writes)
+                try await writes.flush(on: connection, logger: logger)
+                return view
+            }
             do {
                 let closed = try PositionExit.close(
                     position, reason: .manual, reference: quote.price, state: state, instrument: instrument, at: Date(), into: &writes)

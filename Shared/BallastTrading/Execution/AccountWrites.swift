@@ -68,6 +68,13 @@ struct AccountWrites {
     /// Hands `order` (saved new in these writes) to `VenueOrderDispatcher`: a `venue_orders` row written with it.
     mutating func placeAtExchange(_ order: OrderRecord) { exchangeOrders.append(order) }
 
+    /// Takes back those of `orders` handed to the exchange in these writes (not sent yet); returns their ids.
+    mutating func withdrawFromExchange(_ orders: [UUID]) -> [UUID] {
+        let withdrawn = exchangeOrders.filter { orders.contains($0.id) }.map(\.id)
+        exchangeOrders.removeAll { withdrawn.contains($0.id) }
+        return withdrawn
+    }
+
     /// Writes everything with one call of `write_account_changes` (migration 11), which runs the inserts and
     /// updates in the order the constraints need. Fewer decisions inserted than made means another
     /// transaction decided a signal first, and this one must roll back.

@@ -1,5 +1,7 @@
 import BallastCore
 import Foundation
+import Logging
+import PostgresNIO
 
 /// Closes a position with a market order of its whole quantity, in the caller's transaction. The order is
 /// `exit-<position id>` when a rule closes it and `close-<position id>` when its owner does, unique per
@@ -42,6 +44,36 @@ enum PositionExit {
         writes.save(order, isNew: true)
         guard let closed = outcome.closed else { throw StoredValueError("closing position \(position.id) did not close it") }
         return PositionView(closed, status: "closed", closeReason: reason.rawValue)
+    }
+
+    /// An exchange account's owner closes `position`: a market order of its whole quantity goes to the exchange (its
+    /// client order id `close-<position id>-<n>`, the n-th close asked for), unless one is still on its way. The position
+    /// is returned as it stands: it closes when the exchange's fill is booked.
+    static func submitClose(
+        _ position: PositionRecord, reference: Decimal, state: AccountState, instrument: Instrument, at time: Date,
+        on connection: PostgresConnection, logger: Logger, into writes: inout AccountWrites
+    ) async throws -> PositionView {
+        let prefix = clientOrderID(of: position, reason: .manual) + "-"
+        var earlier = 0
+        var pending = false
+        for try await status in try await connection.query(
+            "SELECT status FROM orders WHERE account_id = \(position.accountID) AND starts_with(client_order_id, \(prefix))", logger: logger
+        ).decode(String.self) {
+            earlier += 1
+            if OrderStatus(rawValue: status)?.isOpen == true { pending = true }
+        }
+        let view = PositionView(position, status: "open", closeReason: nil)
+        guard !pending else { return view }
+        let account = state.account
+        let side = position.state.side.closingSide
+        var order = OrderRecord(
+            id: UUID.random(), accountID: account.id, clientOrderID: prefix + String(earlier + 1), signalID: nil, symbol: position.symbol,
+            side: side, type: .market, timeInForce: .ioc, limitPrice: nil, quantity: position.state.quantity, status: .new,
+            reason: CloseReason.manual.rawValue, strategy: position.strategy, stopLoss: nil, takeProfit: nil, receivedAt: nil)
+        try ExchangeOrderBooking.book(
+            &order, expectedPrice: account.pricing.takerPrice(side, reference: reference), position: position, account: account,
+            instrument: instrument, at: time, into: &writes)
+        return view
     }
 
     /// An exit rule fired but the close cannot be paid for: the attempt is kept as a rejected order (its own

@@ -340,6 +340,20 @@ private struct SignalBatchRun {
         }
         var canceling = open.values.filter { $0.status.isOpen }
         canceling.sort { ($0.receivedAt ?? .distantPast, $0.id.uuidString) < ($1.receivedAt ?? .distantPast, $1.id.uuidString) }
+        if account.venue.isExchange {
+            // Orders sent to the exchange are canceled there and end when it confirms (they may fill meanwhile); one of
+            // this batch has not left yet and simply does not go.
+            let unsent = Set(writes.withdrawFromExchange(canceling.map(\.id)))
+            _ = try await ExchangeOrderStore.requestCancel(
+                canceling.map(\.id).filter { !unsent.contains($0) }, account: account.id, on: connection, logger: logger)
+            canceling = canceling.filter { unsent.contains($0.id) }
+            let ledgerBefore = writes.ledger.count
+            for var canceled in canceling {
+                try OrderRelease.end(&canceled, as: .canceled, reason: reason, account: account, at: now, into: &writes)
+            }
+            state.apply(Array(writes.ledger[ledgerBefore...]))
+            return open.values.filter { $0.status.isOpen }.map(\.id).sorted { $0.uuidString < $1.uuidString }
+        }
         let ledgerBefore = writes.ledger.count
         for var canceled in canceling {
             try OrderRelease.end(&canceled, as: .canceled, reason: reason, account: account, at: now, into: &writes)

@@ -20,7 +20,8 @@ struct KrakenRebalanceTests {
             let settings = PortfolioSettings(
                 name: "kraken", quoteCurrency: "USD",
                 targetWeights: [fixture.base: FixedDecimal("50")!, "USD": FixedDecimal("50")!],
-                schedule: try PortfolioSchedule.make(interval: .daily, cron: nil, timeZone: "UTC").get(), driftThreshold: FixedDecimal("5")!)
+                schedule: try PortfolioSchedule.make(interval: .daily, cron: nil, timeZone: "UTC").get(), driftThreshold: FixedDecimal("5")!
+            )
             let portfolio = try await PortfolioStore(database: database, logger: logger).create(
                 settings, user: fixture.paper.userID, funding: .tradingAccount)
             #expect(try await portfolio.accountID == fixture.paper.accountID)
@@ -44,7 +45,8 @@ struct KrakenRebalanceTests {
             let runID = try #require(
                 try await fixture.paper.strings("SELECT id::text FROM rebalance_runs WHERE portfolio_id = \(portfolio.id)").first)
             try await executor.execute(RebalanceRequest(runID: UUID(uuidString: runID)!, portfolioID: portfolio.id))
-            let run = try #require(try await runs.runs(portfolio: portfolio.id, user: fixture.paper.userID, after: nil, limit: 10)?.items.first)
+            let run = try #require(
+                try await runs.runs(portfolio: portfolio.id, user: fixture.paper.userID, after: nil, limit: 10)?.items.first)
             #expect(run.status == .completed && run.ordersPlanned == 1 && run.ordersExecuted == 1, "\(run)")
             #expect(run.orders.map(\.status) == [.submitted])
             // Nothing is at Kraken until the run's transaction committed; the dispatcher then places it.
@@ -74,7 +76,8 @@ struct KrakenRebalanceTests {
             let settings = PortfolioSettings(
                 name: "kraken", quoteCurrency: "USD",
                 targetWeights: [fixture.base: FixedDecimal("50")!, "USD": FixedDecimal("50")!],
-                schedule: try PortfolioSchedule.make(interval: .daily, cron: nil, timeZone: "UTC").get(), driftThreshold: FixedDecimal("5")!)
+                schedule: try PortfolioSchedule.make(interval: .daily, cron: nil, timeZone: "UTC").get(), driftThreshold: FixedDecimal("5")!
+            )
             let portfolio = try await PortfolioStore(database: database, logger: logger).create(
                 settings, user: fixture.paper.userID, funding: .tradingAccount)
             let rebalancerSettings = try RebalancerSettings(environment: EnvironmentReader([:]))
@@ -84,14 +87,17 @@ struct KrakenRebalanceTests {
             let executor = RunExecutor(
                 database: database, runs: runs, portfolios: monitorStore, valuer: valuer, locks: RedisLock(client: fixture.paper.redis),
                 settings: rebalancerSettings, runner: "test-runner", logger: logger)
-            #expect(try await DriftMonitor(portfolios: monitorStore, valuer: valuer, maxPriceAge: .seconds(60), dryRun: false).scan().runsRequested == 1)
+            #expect(
+                try await DriftMonitor(portfolios: monitorStore, valuer: valuer, maxPriceAge: .seconds(60), dryRun: false).scan()
+                    .runsRequested == 1)
             let runID = try #require(
                 try await fixture.paper.strings("SELECT id::text FROM rebalance_runs WHERE portfolio_id = \(portfolio.id)").first)
             try await executor.execute(RebalanceRequest(runID: UUID(uuidString: runID)!, portfolioID: portfolio.id))
             try await fixture.dispatch {
                 try await fixture.paper.strings("SELECT status FROM orders").first == "rejected"
             }
-            let run = try #require(try await runs.runs(portfolio: portfolio.id, user: fixture.paper.userID, after: nil, limit: 10)?.items.first)
+            let run = try #require(
+                try await runs.runs(portfolio: portfolio.id, user: fixture.paper.userID, after: nil, limit: 10)?.items.first)
             #expect(run.ordersExecuted == 0 && run.ordersFailed == 1, "\(run)")
             #expect(run.orders.map(\.status) == [.rejected])
             #expect(run.errors.contains { $0.contains("EOrder:Insufficient funds") }, "\(run.errors)")

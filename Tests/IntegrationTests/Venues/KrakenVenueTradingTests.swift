@@ -170,4 +170,28 @@ struct KrakenVenueTradingTests {
             #expect(try await fixture.database.count("SELECT count(*) FROM venue_balance_differences") == 0)
         }
     }
+
+    @Test("a resting limit order is canceled at Kraken by a cancel signal: it ends when Kraken confirms, its hold released")
+    func cancelAtKraken() async throws {
+        try await KrakenTradingFixture.with { fixture in
+            guard
+                case .ordered(let orderID, _) = try await fixture.paper.executor.execute(
+                    fixture.paper.signal("buy", quantity: "0.5", orderType: "limit", price: "40000"))
+            else {
+                Issue.record("expected an order")
+                return
+            }
+            try await fixture.dispatch { try await fixture.venueState(of: orderID) == "open" }
+            #expect(try await fixture.paper.balance("USD").locked > 0)
+            let cancel = try await fixture.paper.executor.execute(fixture.paper.signal("cancel", quantity: nil))
+            #expect(cancel == .canceled(orderIDs: [orderID]))
+            // Still open until Kraken says it is canceled.
+            #expect(try await fixture.orderStatus(orderID) == "new")
+            try await fixture.dispatch { try await fixture.orderStatus(orderID) == "canceled" }
+            #expect(fixture.simulator.orders.first?.status == .canceled)
+            #expect(try await fixture.paper.balance("USD").locked == 0)
+            #expect(try await fixture.venueState(of: orderID) == "done")
+            #expect(try await fixture.paper.balancesMatchLedger())
+        }
+    }
 }
