@@ -8,7 +8,7 @@ struct BallastCommand: AsyncParsableCommand {
         discussion: "Reads the same BALLAST_* environment variables as the services (see docs/configuration.md).",
         subcommands: [
             MigrateCommand.self, UserCommand.self, APIKeyCommand.self, AccountCommand.self, CronCommand.self, MarketCommand.self,
-            TradesCommand.self, WebhooksCommand.self, ChainCommand.self, DepositsCommand.self,
+            TradesCommand.self, WebhooksCommand.self, ChainCommand.self, DepositsCommand.self, VenueCommand.self,
         ]
     )
 }

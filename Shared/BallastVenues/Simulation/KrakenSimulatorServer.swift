@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 /// The simulated Kraken's HTTP server: Kraken's REST paths (`/0/public/<method>`, `/0/private/<method>`) and the
 /// control routes under `/ballast/`, a path Kraken never uses. Every answer is JSON with status 200, as Kraken
@@ -44,11 +45,21 @@ struct KrakenSimulatorServer {
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    /// Serves until the task is cancelled; `onListening` gets the bound port.
+    /// Serves until the task is cancelled, then shuts down gracefully: open connections are closed, not left
+    /// half-alive for a pooled client to send into, and answers in progress are finished (held ones end at once).
+    /// `onListening` gets the bound port.
     func run(host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void) async throws {
         let application = Application(
             router: buildRouter(), configuration: .init(address: .hostname(host, port: port)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) }, logger: simulator.logger)
-        try await application.run()
+        let services = ServiceGroup(services: [application], gracefulShutdownSignals: [], cancellationSignals: [], logger: simulator.logger)
+        // Cancellation reaching the service group would cancel the server outright; it runs apart from this task and is
+        // asked to shut down instead.
+        let serving = Task { try await services.run() }
+        try await withTaskCancellationHandler {
+            try await serving.value
+        } onCancel: {
+            Task { await services.triggerGracefulShutdown() }
+        }
     }
 }
