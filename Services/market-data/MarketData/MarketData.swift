@@ -3,11 +3,14 @@ import BallastMarket
 import BallastRedis
 import BallastScheduler
 import BallastService
+import BallastVenues
+import ServiceLifecycle
 
 /// Builds candles and last prices from the trades on `ballast:trades`. Several instances share the
 /// stream through the consumer group; their candle updates merge in Postgres. One instance per minute
 /// gives the buckets that ended without trades their flat candle; one instance every 5 s writes the
-/// 24 h tickers to Redis.
+/// 24 h tickers to Redis. With `BALLAST_KRAKEN_FEED_SYMBOLS` set, it also puts Kraken's trades of those symbols on
+/// `ballast:trades` (`KrakenTradeFeed`), so candles and tickers follow the real market.
 public enum MarketData {
     public static func buildServices(_ context: ServiceContext) throws -> ServiceDefinition {
         let consumer = TradeConsumer(
@@ -17,8 +20,10 @@ public enum MarketData {
         )
         let gaps = CandleGapFiller(database: context.database, logger: context.logger)
         let tickers = TickerBook(database: context.database, redis: context.redis, logger: context.logger)
+        var services: [any Service] = context.makeConsumers(of: StreamName.trades, handler: consumer)
+        if let feed = try krakenTradeFeed(context) { services.append(feed) }
         return ServiceDefinition(
-            services: context.makeConsumers(of: StreamName.trades, handler: consumer),
+            services: services,
             consumedStreams: [StreamName.trades],
             jobs: [
                 // A few seconds into the minute, so that trades of the minute that just ended are in.
@@ -33,5 +38,18 @@ public enum MarketData {
                 try RetentionJobs.tradesPurge(context),
             ]
         )
+    }
+
+    /// The Kraken trade feed when `BALLAST_KRAKEN_FEED_SYMBOLS` names symbols; nil when it is unset. Every instance
+    /// that runs it subscribes, and the feed's per-symbol last trade id in Redis keeps each trade on the stream once.
+    static func krakenTradeFeed(
+        _ context: ServiceContext, environment: EnvironmentReader = EnvironmentReader()
+    ) throws(ConfigurationError)
+        -> KrakenTradeFeed?
+    {
+        guard var configuration = try KrakenTradeFeedConfiguration.fromEnvironment(environment) else { return nil }
+        configuration.streamMaxLength = context.configuration.streamMaxLength
+        return KrakenTradeFeed(
+            configuration: configuration, redis: context.redis, logger: context.logger, onEvent: KrakenFeedMetrics.record)
     }
 }
