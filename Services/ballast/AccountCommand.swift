@@ -4,6 +4,7 @@ import BallastService
 import BallastTrading
 import BallastVenues
 import Foundation
+import Logging
 
 struct AccountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -128,7 +129,8 @@ struct AccountCommand: AsyncParsableCommand {
                 throw CommandFailure.exit("\(error)", code: 2)
             }
             guard let secrets = exchanges.secrets else { throw CommandFailure.exit("\(SecretsKey.Failure.missing)", code: 2) }
-            let logger = ServiceMain.bootstrapLogging(label: "ballast", format: .logfmt, level: .warning)
+            // `withDatabase` sets up logging for the process afterwards; this logger only names the exchange's calls.
+            let logger = Logger(label: "ballast.account")
             let balances: [String: Decimal]
             do {
                 balances = try await exchanges.open(venue, apiKey: file.apiKey, secret: file.secret, logger: logger).balances()

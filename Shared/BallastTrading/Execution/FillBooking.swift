@@ -19,8 +19,8 @@ struct FillBooking {
 
     func book(
         quantity: Decimal, price: Decimal, liquidity: Liquidity, marketTradeID: TradeID?, order: inout OrderRecord,
-        position: PositionRecord?, closeReason: CloseReason = .signal, fee exchangeFee: Decimal? = nil, at time: Date,
-        into writes: inout AccountWrites
+        position: PositionRecord?, closeReason: CloseReason = .signal, fee exchangeFee: Decimal? = nil, cost exchangeCost: Decimal? = nil,
+        at time: Date, into writes: inout AccountWrites
     ) throws -> Outcome {
         // An exchange's fill carries the fee it charged; a paper fill is charged the account's own.
         let fee = exchangeFee ?? account.pricing.fee(quantity: quantity, price: price, liquidity: liquidity)
@@ -31,7 +31,7 @@ struct FillBooking {
         )
         writes.add(fill)
         order.record(fillOf: quantity, at: price, fee: fee)
-        writes.post(ledgerEntries(for: fill, order: &order))
+        writes.post(ledgerEntries(for: fill, cost: exchangeCost, order: &order))
         writes.publish(try TradingEvent.envelope(TradingEvent.tradeExecuted, userID: account.userID, at: time, data: FillView(fill)))
         if order.status == .filled {
             writes.publish(try TradingEvent.envelope(TradingEvent.orderFilled, userID: account.userID, at: time, data: OrderView(order)))
@@ -43,7 +43,7 @@ struct FillBooking {
 
     /// Cash and asset move with the fill; a resting order's lock is released for the part filled (all of
     /// it once the order is done), so the fill is paid from available funds.
-    private func ledgerEntries(for fill: FillRecord, order: inout OrderRecord) -> [LedgerEntry] {
+    private func ledgerEntries(for fill: FillRecord, cost: Decimal?, order: inout OrderRecord) -> [LedgerEntry] {
         var entries: [LedgerEntry] = []
         if let lockedAsset = order.lockedAsset, order.lockedAmount > 0 {
             let release: Decimal
@@ -61,7 +61,8 @@ struct FillBooking {
             entries += LedgerEntry.move(release, of: lockedAsset, locking: false, orderID: order.id)
             order.lockedAmount -= release
         }
-        let notional = (fill.quantity * fill.price).rounded(fill.side == .buy ? .up : .down)
+        // An exchange's fill moves the cash the exchange says it moved.
+        let notional = cost ?? (fill.quantity * fill.price).rounded(fill.side == .buy ? .up : .down)
         let sign: Decimal = fill.side == .buy ? 1 : -1
         entries.append(
             LedgerEntry(

@@ -125,6 +125,7 @@ public struct ExchangeAccountBooking: Sendable {
                     let outcome = try booking.book(
                         quantity: quantity, price: fill.price, liquidity: fill.maker ? .maker : .taker, marketTradeID: nil,
                         order: &record, position: state.openPosition(symbol: record.symbol, strategy: record.strategy), fee: fill.fee,
+                        cost: quantity == fill.quantity ? fill.cost : nil,
                         at: fill.time, into: &writes)
                     state.apply(outcome)
                     state.apply(Array(writes.ledger[ledgerBefore...]))

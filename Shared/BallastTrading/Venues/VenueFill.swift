@@ -12,12 +12,15 @@ public struct VenueFill: Sendable, Equatable {
     public var quantity: Decimal
     /// The fee the exchange charged, in the quote asset.
     public var fee: Decimal
+    /// What the trade cost (a buy) or paid (a sell) in the quote asset before the fee, as the exchange rounded it; nil
+    /// when it does not say (then price × quantity).
+    public var cost: Decimal?
     public var maker: Bool
     public var time: Date
 
     public init(
         tradeID: String, venueOrderID: String, symbol: String, side: OrderSide, price: Decimal, quantity: Decimal, fee: Decimal,
-        maker: Bool, time: Date
+        cost: Decimal? = nil, maker: Bool, time: Date
     ) {
         self.tradeID = tradeID
         self.venueOrderID = venueOrderID
@@ -26,6 +29,7 @@ public struct VenueFill: Sendable, Equatable {
         self.price = price
         self.quantity = quantity
         self.fee = fee
+        self.cost = cost
         self.maker = maker
         self.time = time
     }

@@ -12,6 +12,8 @@ struct KrakenTrade: Sendable, Equatable {
     var price: Decimal
     var quantity: Decimal
     var fee: Decimal
+    /// What the trade cost or paid in the quote asset, as Kraken rounds it: the ledger books this, not price × volume.
+    var cost: Decimal?
     var maker: Bool
     var time: Date
 
@@ -28,6 +30,7 @@ struct KrakenTrade: Sendable, Equatable {
         self.price = price
         self.quantity = quantity
         fee = json["fee"]?.krakenDecimal ?? 0
+        cost = json["cost"]?.krakenDecimal
         maker = json["maker"]?.krakenBool ?? false
         self.time = time
     }
@@ -35,6 +38,6 @@ struct KrakenTrade: Sendable, Equatable {
     func fill(symbol: String) -> VenueFill {
         VenueFill(
             tradeID: tradeID, venueOrderID: orderID, symbol: symbol, side: side, price: price, quantity: quantity, fee: fee,
-            maker: maker, time: time)
+            cost: cost, maker: maker, time: time)
     }
 }

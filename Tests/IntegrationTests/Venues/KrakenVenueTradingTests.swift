@@ -194,4 +194,22 @@ struct KrakenVenueTradingTests {
             #expect(try await fixture.paper.balancesMatchLedger())
         }
     }
+
+    @Test("the ledger moves the cash Kraken says a trade cost (its rounding), so reconciliation finds no difference")
+    func costAsKrakenRoundsIt() async throws {
+        try await KrakenTradingFixture.with { fixture in
+            try fixture.simulator.setLastPrice(dec("50000.1"), pair: fixture.pair)
+            try await fixture.paper.setPrice("50000.1")
+            guard
+                case .ordered(let orderID, _) = try await fixture.paper.executor.execute(
+                    fixture.paper.signal("buy", quantity: "0.12345679"))
+            else {
+                Issue.record("expected an order")
+                return
+            }
+            try await fixture.dispatch { try await fixture.orderStatus(orderID) == "filled" }
+            #expect(try await fixture.reconciler.reconcileAll().isEmpty)
+            #expect(try await fixture.paper.balance("USD").available == fixture.simulator.balance("USD"))
+        }
+    }
 }
