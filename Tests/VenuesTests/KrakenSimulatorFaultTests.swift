@@ -131,6 +131,13 @@ struct KrakenSimulatorFaultTests {
             #expect(state.result?["orders"]?.simArray?.first?["status"] == .string("closed"))
             #expect(state.result?["trades"]?.simArray?.first?["maker"] == .bool(true))
             #expect(state.result?["balances"]?["XETH"] == .string("0.5"))
+
+            #expect(try await kraken.control("rate-limit", ["maximum": "1", "decay_per_second": "0"]).errors == [])
+            #expect(try await kraken.call("Balance").errors == [])
+            #expect(try await kraken.call("Balance").errors == ["EAPI:Rate limit exceeded"])
+            #expect(try await kraken.control("rate-limit", ["tier": "off"]).errors == [])
+            #expect(try await kraken.call("Balance").errors == [])
+            #expect(try await kraken.control("rate-limit", ["tier": "gold"]).errors == ["EGeneral:Invalid arguments:tier"])
         }
     }
 

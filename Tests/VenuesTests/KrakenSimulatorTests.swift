@@ -211,6 +211,46 @@ struct KrakenSimulatorTests {
         }
     }
 
+    @Test("orders are found by txid or cl_ord_id, and canceled by txid or userref; canceling releases the hold")
+    func queriesAndCancels() async throws {
+        try await withSimulator(balances: ["USD": 1_000, "SOL": 10]) { (simulator, kraken) async throws in
+            let buy = try await kraken.call(
+                "AddOrder", ["pair": "SOLUSD", "type": "buy", "ordertype": "limit", "price": "100.00", "volume": "5", "userref": "42"])
+            let buyID = try #require(buy.result?["txid"]?.simArray?.first?.simText)
+            let sell = try await kraken.call(
+                "AddOrder",
+                ["pair": "SOL/USD", "type": "sell", "ordertype": "limit", "price": "200.00", "volume": "4", "cl_ord_id": "sell-sol"])
+            let sellID = try #require(sell.result?["txid"]?.simArray?.first?.simText)
+            let both = try await kraken.call("QueryOrders", ["txid": "\(buyID),\(sellID),OAAAAA-AAAAA-AAAAAA"])
+            #expect(both.result?.simMembers.map(\.key) == [buyID, sellID])
+            #expect(both.result?[buyID]?["userref"] == .number("42"))
+            #expect(both.result?[buyID]?["descr"]?["order"] == .string("buy 5.00000000 SOLUSD @ limit 100.00"))
+            #expect(try await kraken.call("QueryOrders", ["cl_ord_id": "sell-sol"]).result?.simMembers.map(\.key) == [sellID])
+            #expect(try await kraken.call("OpenOrders", ["userref": "42"]).result?["open"]?.simMembers.map(\.key) == [buyID])
+            #expect(try await kraken.call("BalanceEx").result?["SOL"]?["hold_trade"] == .string("4.0000000000"))
+
+            #expect(try await kraken.call("CancelOrder", ["txid": "42"]).result?["count"] == .number("1"))
+            #expect(try await kraken.call("CancelOrder", ["txid": sellID]).result?["count"] == .number("1"))
+            #expect(try await kraken.call("CancelOrder", ["txid": sellID]).errors == ["EOrder:Unknown order"])
+            #expect(simulator.orders.map(\.status) == [.canceled, .canceled])
+            let extended = try await kraken.call("BalanceEx")
+            #expect(extended.result?["ZUSD"]?["hold_trade"] == .string("0.0000"))
+            #expect(extended.result?["SOL"]?["hold_trade"] == .string("0.0000000000"))
+            #expect(try await kraken.call("ClosedOrders").result?["count"] == .number("2"))
+        }
+    }
+
+    @Test("a JSON body is read as Kraken reads it, signed over its exact bytes; an oversized body gets the envelope")
+    func jsonAndOversizedBodies() async throws {
+        try await withSimulator(balances: ["USD": 1_000]) { (simulator, kraken) async throws in
+            let body = #"{"nonce":"5000","pair":"XBTUSD","type":"buy","ordertype":"market","volume":"0.001"}"#
+            #expect(try await kraken.call("AddOrder", rawBody: body, nonceText: "5000").errors == [])
+            #expect(simulator.placedOrderCount == 1)
+            let huge = "nonce=6000&pad=" + String(repeating: "x", count: 2 << 20)
+            #expect(try await kraken.call("Balance", rawBody: huge).errors == ["EGeneral:Invalid arguments"])
+        }
+    }
+
     @Test("TradesHistory answers 50 trades a page, most recent first, with the total count; start is exclusive")
     func tradesHistoryPages() async throws {
         try await withSimulator(balances: ["USD": 100_000]) { (simulator, kraken) async throws in
@@ -320,7 +360,7 @@ final class KrakenTestCaller: Sendable {
 
     func call(
         _ method: String, _ parameters: [String: String] = [:], nonce: UInt64? = nil, apiKey: String? = nil, secret: String? = nil,
-        signedPath: String? = nil, rawBody: String? = nil, timeout: TimeAmount = .seconds(10)
+        signedPath: String? = nil, rawBody: String? = nil, nonceText: String? = nil, timeout: TimeAmount = .seconds(10)
     ) async throws -> Answer {
         let nonce =
             nonce
@@ -334,7 +374,9 @@ final class KrakenTestCaller: Sendable {
             .joined(separator: "&")
         // A raw body is signed with the nonce it carries, or none, as a client sending it would sign it.
         let nonceText =
-            rawBody.map { body in body.split(separator: "&").first { $0.hasPrefix("nonce=") }.map { String($0.dropFirst(6)) } ?? "" }
+            nonceText ?? rawBody.map { body in
+                body.split(separator: "&").first { $0.hasPrefix("nonce=") }.map { String($0.dropFirst(6)) } ?? ""
+            }
             ?? "\(nonce)"
         let path = "/0/private/\(method)"
         var request = HTTPClientRequest(url: baseURL + path)

@@ -20,7 +20,7 @@ struct KrakenSimulatorControlRoutes {
     func addRoutes(to group: RouterGroup<KrakenSimulatorRequestContext>) {
         let simulator = self.simulator
         group.post("balance") { request, _ in
-            try await Self.answer(request) { form throws(KrakenSimulatorError) in
+            await Self.answer(request) { form throws(KrakenSimulatorError) in
                 guard let asset = form["asset"], !asset.isEmpty else { throw .invalidArguments("asset") }
                 let amount = try Self.decimal(form, "amount")
                 simulator.setBalance(amount, asset: asset)
@@ -28,13 +28,13 @@ struct KrakenSimulatorControlRoutes {
             }
         }
         group.post("price") { request, _ in
-            try await Self.answer(request) { form throws(KrakenSimulatorError) in
+            await Self.answer(request) { form throws(KrakenSimulatorError) in
                 try simulator.setLastPrice(try Self.decimal(form, "price"), pair: form["pair"] ?? "")
                 return .object([])
             }
         }
         group.post("market-trade") { request, _ in
-            try await Self.answer(request) { form throws(KrakenSimulatorError) in
+            await Self.answer(request) { form throws(KrakenSimulatorError) in
                 guard let side = OrderSide(rawValue: form["side"] ?? "buy") else { throw .invalidArguments("side") }
                 try simulator.publishMarketTrade(
                     pair: form["pair"] ?? "", price: try Self.decimal(form, "price"), volume: try Self.decimal(form, "volume"), side: side)
@@ -42,7 +42,7 @@ struct KrakenSimulatorControlRoutes {
             }
         }
         group.post("fault") { request, _ in
-            try await Self.answer(request) { form throws(KrakenSimulatorError) in
+            await Self.answer(request) { form throws(KrakenSimulatorError) in
                 guard let method = form["method"], KrakenSimulator.privateMethods.contains(method) else {
                     throw .invalidArguments("method")
                 }
@@ -64,13 +64,13 @@ struct KrakenSimulatorControlRoutes {
             }
         }
         group.post("faults/clear") { request, _ in
-            try await Self.answer(request) { _ throws(KrakenSimulatorError) in
+            await Self.answer(request) { _ throws(KrakenSimulatorError) in
                 simulator.clearFaults()
                 return .object([])
             }
         }
         group.post("rate-limit") { request, _ in
-            try await Self.answer(request) { form throws(KrakenSimulatorError) in
+            await Self.answer(request) { form throws(KrakenSimulatorError) in
                 switch form["tier"] {
                 case "starter": simulator.setRateLimit(.starter)
                 case "intermediate": simulator.setRateLimit(.intermediate)
@@ -92,11 +92,9 @@ struct KrakenSimulatorControlRoutes {
 
     private static func answer(
         _ request: Request, _ action: (KrakenSimulatorForm) throws(KrakenSimulatorError) -> JSONValue
-    ) async throws -> Response {
-        let body = try await request.body.collect(upTo: 1 << 20)
-        let form =
-            body.readableBytes > 0
-            ? KrakenSimulatorForm(body: Array(body.readableBytesView)) : KrakenSimulatorForm(urlEncoded: request.uri.query ?? "")
+    ) async -> Response {
+        let body = await KrakenSimulatorServer.body(of: request)
+        let form = body.flatMap { $0.isEmpty ? KrakenSimulatorForm(urlEncoded: request.uri.query ?? "") : KrakenSimulatorForm(body: $0) }
         guard let form else { return KrakenSimulatorServer.json(KrakenSimulatorJSON.failure(.invalidArguments())) }
         do throws(KrakenSimulatorError) {
             return KrakenSimulatorServer.json(KrakenSimulatorJSON.success(try action(form)))

@@ -17,18 +17,16 @@ struct KrakenSimulatorServer {
             return Self.json(simulator.answerPublic(method: context.parameters.get("method") ?? "", form: form))
         }
         router.post("/0/public/:method") { request, context in
-            let body = try await request.body.collect(upTo: 1 << 20)
-            let form =
-                body.readableBytes > 0
-                ? KrakenSimulatorForm(body: Array(body.readableBytesView)) : KrakenSimulatorForm(urlEncoded: request.uri.query ?? "")
+            guard let body = await Self.body(of: request) else { return Self.json(KrakenSimulatorJSON.failure(.invalidArguments())) }
+            let form = body.isEmpty ? KrakenSimulatorForm(urlEncoded: request.uri.query ?? "") : KrakenSimulatorForm(body: body)
             return Self.json(simulator.answerPublic(method: context.parameters.get("method") ?? "", form: form ?? KrakenSimulatorForm()))
         }
         router.post("/0/private/:method") { request, context in
-            let body = try await request.body.collect(upTo: 1 << 20)
+            guard let body = await Self.body(of: request) else { return Self.json(KrakenSimulatorJSON.failure(.invalidArguments())) }
             let answer = await simulator.answerPrivate(
                 method: context.parameters.get("method") ?? "", path: request.uri.path,
                 apiKey: request.headers[HTTPField.Name("API-Key")!], signature: request.headers[HTTPField.Name("API-Sign")!],
-                body: Array(body.readableBytesView))
+                body: body)
             switch answer {
             case .body(let text):
                 return Self.json(text)
@@ -39,6 +37,14 @@ struct KrakenSimulatorServer {
         }
         KrakenSimulatorControlRoutes(simulator: simulator).addRoutes(to: router.group("ballast"))
         return router
+    }
+
+    /// The request's body, up to 1 MiB (far above any Kraken call); nil past that or when it cannot be read, which is
+    /// answered with Kraken's envelope rather than an HTTP error.
+    static func body(of request: Request) async -> [UInt8]? {
+        var request = request
+        guard let buffer = try? await request.collectBody(upTo: 1 << 20) else { return nil }
+        return Array(buffer.readableBytesView)
     }
 
     static func json(_ text: String) -> Response {
