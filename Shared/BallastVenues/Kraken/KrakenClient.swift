@@ -26,9 +26,10 @@ public final class KrakenClient: Sendable {
     private let logger: Logger
 
     /// A client for one API key. A `secret` that is not base64 is accepted here and refuses every private call, so a
-    /// bad credential is reported where it is used, like a wrong one.
+    /// bad credential is reported where it is used, like a wrong one. `tier` sets the call counter private calls wait
+    /// for; nil keeps none (a server without Kraken's limits, as in tests).
     public init(
-        baseURL: String = KrakenClient.defaultBaseURL, apiKey: String, secret: Secret, tier: KrakenRateTier = .starter,
+        baseURL: String = KrakenClient.defaultBaseURL, apiKey: String, secret: Secret, tier: KrakenRateTier? = .starter,
         timeout: Duration = .seconds(10), maximumResponseBytes: Int = 16 << 20, httpClient: HTTPClient = .shared,
         logger: Logger = Logger(label: "ballast.kraken")
     ) {

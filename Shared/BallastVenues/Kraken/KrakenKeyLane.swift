@@ -7,20 +7,21 @@ import Synchronization
 /// Every `KrakenVenue` for the same key and server shares one lane (`shared(...)`), however many are built.
 actor KrakenKeyLane {
     let nonces: KrakenNonceSource
-    private var counter: KrakenCallCounter
+    /// nil: calls do not wait for the counter (a server without Kraken's limits).
+    private var counter: KrakenCallCounter?
     private let origin = ContinuousClock.now
     private var isBusy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    init(tier: KrakenRateTier, nonces: KrakenNonceSource = KrakenNonceSource()) {
+    init(tier: KrakenRateTier?, nonces: KrakenNonceSource = KrakenNonceSource()) {
         self.nonces = nonces
-        counter = KrakenCallCounter(tier: tier)
+        counter = tier.map { KrakenCallCounter(tier: $0) }
     }
 
     private static let lanes = Mutex<[String: KrakenKeyLane]>([:])
 
     /// The lane of `apiKey` at `server`; the first caller's `tier` sets the lane's counter.
-    static func shared(server: String, apiKey: String, tier: KrakenRateTier) -> KrakenKeyLane {
+    static func shared(server: String, apiKey: String, tier: KrakenRateTier?) -> KrakenKeyLane {
         lanes.withLock { lanes in
             let name = server + "\n" + apiKey
             if let lane = lanes[name] { return lane }
@@ -34,7 +35,7 @@ actor KrakenKeyLane {
     func run<Value: Sendable>(cost: Int, _ call: @Sendable (UInt64) async throws -> Value) async throws -> Value {
         await acquire()
         defer { release() }
-        let wait = counter.reserve(cost: cost, at: ContinuousClock.now - origin)
+        let wait = counter?.reserve(cost: cost, at: ContinuousClock.now - origin) ?? .zero
         if wait > .zero { try await Task.sleep(for: wait) }
         try Task.checkCancellation()
         return try await call(nonces.next())
@@ -43,8 +44,8 @@ actor KrakenKeyLane {
     /// Kraken answered `EAPI:Rate limit exceeded`: the counter is taken as full. Returns how long until a call fits.
     func noteRateLimitExceeded() -> Duration {
         let now = ContinuousClock.now - origin
-        counter.noteExceeded(at: now)
-        var probe = counter
+        counter?.noteExceeded(at: now)
+        guard var probe = counter else { return .seconds(5) }
         return probe.reserve(cost: 1, at: now)
     }
 

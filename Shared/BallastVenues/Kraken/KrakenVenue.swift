@@ -21,7 +21,7 @@ public struct KrakenVenue: ExchangeVenue {
 
     public init(
         baseURL: String = KrakenClient.defaultBaseURL, apiKey: String, secret: Secret, httpClient: HTTPClient = .shared,
-        timeout: Duration = .seconds(10), tier: KrakenRateTier = .starter, pairsTimeToLive: Duration = .seconds(3600),
+        timeout: Duration = .seconds(10), tier: KrakenRateTier? = .starter, pairsTimeToLive: Duration = .seconds(3600),
         logger: Logger = Logger(label: "ballast.kraken")
     ) {
         let client = KrakenClient(
