@@ -1,6 +1,7 @@
 import BallastCore
 import BallastMarket
 import BallastRedis
+import BallastTestSupport
 import BallastTrading
 import BallastVenues
 import Foundation
@@ -175,6 +176,50 @@ struct KrakenTradeFeedTests {
             failures.first?.1
                 == "Kraken refused the trade subscription of \(symbols[1]): Currency pair not supported \(pairs[1])")
         #expect(!events.all.contains(.subscribed))
+    }
+
+    @Test("an outage is one warning with what failed; its later attempts are debug lines; the end says how many attempts failed")
+    func oneWarningPerOutage() async throws {
+        let redis = RedisClient(endpoint: try TestServers.redis)
+        let simulator = KrakenWebSocketSimulator(pairs: pairs, logger: TestServers.logger)
+        let events = Recorder<KrakenTradeFeedEvent>()
+        let log = CapturedLog()
+        simulator.refuseConnections(for: .seconds(1))
+        try await simulator.withRunning { url in
+            let feed = KrakenTradeFeed(
+                configuration: try feedConfiguration(url: url), redis: redis, logger: log.logger(), onEvent: events.append)
+            try await whileFeeding(feed) {
+                #expect(await eventually { events.all.contains(.subscribed) })
+            }
+        }
+        let attempts = events.all.filter { if case .disconnected = $0 { true } else { false } }.count
+        #expect(attempts >= 2)
+        let lines = log.text.split(separator: "\n")
+        let warnings = lines.filter { $0.hasPrefix("Kraken trade feed connection failed; reconnecting with backoff") }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains("attempt=1") == true)
+        #expect(warnings.first?.contains("error=WebSocket upgrade failed") == true)
+        #expect(warnings.first?.contains("symbols=\(symbols.joined(separator: ","))") == true)
+        #expect(lines.filter { $0.hasPrefix("Kraken trade feed reconnect failed") }.count == attempts - 1)
+        #expect(lines.contains { $0.hasPrefix("Kraken trade feed subscribed again after \(attempts) failed attempts") })
+    }
+
+    @Test("a refused connection is named in the reason")
+    func connectionRefused() async throws {
+        let redis = RedisClient(endpoint: try TestServers.redis)
+        let closed = try ClosedPort()
+        let events = Recorder<KrakenTradeFeedEvent>()
+        let feed = KrakenTradeFeed(
+            configuration: try feedConfiguration(url: "ws://127.0.0.1:\(closed.port)/v2"), redis: redis, logger: TestServers.logger,
+            onEvent: events.append)
+        try await whileFeeding(feed) {
+            #expect(await eventually { !events.all.isEmpty })
+        }
+        guard case .disconnected(1, let reason)? = events.all.first else {
+            Issue.record("no failed attempt: \(events.all)")
+            return
+        }
+        #expect(reason.lowercased().contains("refused"), "\(reason)")
     }
 
     @Test("a burst of trades, one frame each, reaches the stream once each")
