@@ -65,10 +65,11 @@ import Testing
             first
                 == VenueFill(
                     tradeID: "THVRQM-33VKH-UCI7BS", venueOrderID: "OQCLML-BW3P3-BUCMWZ", symbol: "BTC-USD", side: .buy,
-                    price: Decimal(string: "30010")!, quantity: Decimal(string: "0.02")!, fee: 0, maker: true,
+                    price: Decimal(string: "30010")!, quantity: Decimal(string: "0.02")!, fee: 0,
+                    cost: Decimal(string: "600.2")!, maker: true,
                     time: Date(timeIntervalSince1970: 1_688_667_796 + TimeInterval(880_200) / 1_000_000)))
         #expect(trades[1].side == .sell && !trades[1].maker && trades[1].fee == Decimal(string: "0.78026")!)
-        #expect(trades[1].price == Decimal(string: "30010.1")!)
+        #expect(trades[1].price == Decimal(string: "30010.1")! && trades[1].cost == Decimal(string: "300.101")!)
         #expect(result["count"]?.krakenInteger == 2)
     }
 
