@@ -41,6 +41,15 @@ import Testing
         }
     }
 
+    @Test func theTickerGivesBestPricesAroundTheLastTrade() async throws {
+        try await Self.withVenue { simulator, venue in
+            try simulator.setLastPrice(Decimal(string: "61234.5")!, pair: "XBTUSD")
+            let ticker = try await venue.ticker(for: "BTC-USD")
+            #expect(ticker.symbol == "BTC-USD" && ticker.bid <= ticker.last && ticker.last <= ticker.ask)
+            #expect(ticker.bid > 60_000 && ticker.ask < 62_000)
+        }
+    }
+
     @Test func aMarketOrderIsPlacedFilledAndFoundByItsClientOrderID() async throws {
         try await Self.withVenue { simulator, venue in
             let before = Date().addingTimeInterval(-1)
