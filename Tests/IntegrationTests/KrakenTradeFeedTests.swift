@@ -48,7 +48,7 @@ struct KrakenTradeFeedTests {
         configuration.lastTradeIDsKey = lastTradeIDs
         configuration.initialBackoff = .milliseconds(100)
         configuration.maximumBackoff = .milliseconds(400)
-        configuration.silenceTimeout = .seconds(2)
+        configuration.silenceTimeout = .seconds(3)
         return configuration
     }
 
@@ -95,13 +95,15 @@ struct KrakenTradeFeedTests {
                 #expect(await eventually { try await redis.length(of: stream) == 35 })
 
                 // Refused for a while: the trades made meanwhile come with the next snapshot.
-                simulator.refuseConnections(for: .milliseconds(800))
+                simulator.refuseConnections(for: .seconds(30))
                 simulator.dropConnections()
                 market.trade(pairs[0], count: 5)
+                #expect(await eventually { events.all.contains { "\($0)".contains("WebSocket upgrade failed") } })
+                simulator.refuseConnections(for: .zero)
                 #expect(await eventually { try await redis.length(of: stream) == 40 })
 
                 // Silent: the watchdog drops the connection, the trades sent into the void come with the next snapshot.
-                simulator.stall(for: .seconds(3))
+                simulator.stall(for: .seconds(4))
                 market.trade(pairs[1], count: 5)
                 #expect(await eventually(timeout: .seconds(10)) { try await redis.length(of: stream) == 45 })
             }
@@ -110,7 +112,7 @@ struct KrakenTradeFeedTests {
                 return nil
             }
             #expect(reasons.contains("Kraken closed the connection"))
-            #expect(reasons.contains { $0.contains("nothing from Kraken for 2 s") })
+            #expect(reasons.contains { $0.contains("nothing from Kraken for 3 s") })
             #expect(reasons.contains { $0.contains("upgrade") })
 
             // A restarted feed with the same last ids skips the whole snapshot.
@@ -172,9 +174,9 @@ struct KrakenTradeFeedTests {
         }
         #expect(failures.first?.0 == 1)
         #expect(failures.map(\.0) == Array(1...failures.count))
-        #expect(
-            failures.first?.1
-                == "Kraken refused the trade subscription of \(symbols[1]): Currency pair not supported \(pairs[1])")
+        // Kraken's reason, with the symbol (on a loaded machine an attempt may also time out before the answer comes).
+        let refusal = "Kraken refused the trade subscription of \(symbols[1]): Currency pair not supported \(pairs[1])"
+        #expect(failures.contains { $0.1 == refusal }, "\(failures)")
         #expect(!events.all.contains(.subscribed))
     }
 
@@ -184,16 +186,18 @@ struct KrakenTradeFeedTests {
         let simulator = KrakenWebSocketSimulator(pairs: pairs, logger: TestServers.logger)
         let events = Recorder<KrakenTradeFeedEvent>()
         let log = CapturedLog()
-        simulator.refuseConnections(for: .seconds(1))
+        simulator.refuseConnections(for: .seconds(30))
         try await simulator.withRunning { url in
             let feed = KrakenTradeFeed(
                 configuration: try feedConfiguration(url: url), redis: redis, logger: log.logger(), onEvent: events.append)
             try await whileFeeding(feed) {
+                #expect(await eventually { events.all.count >= 3 })
+                simulator.refuseConnections(for: .zero)
                 #expect(await eventually { events.all.contains(.subscribed) })
             }
         }
         let attempts = events.all.filter { if case .disconnected = $0 { true } else { false } }.count
-        #expect(attempts >= 2)
+        #expect(attempts >= 2, "\(events.all)")
         let lines = log.text.split(separator: "\n")
         let warnings = lines.filter { $0.hasPrefix("Kraken trade feed connection failed; reconnecting with backoff") }
         #expect(warnings.count == 1)

@@ -86,7 +86,8 @@ public final class KrakenWebSocketSimulator: Sendable {
         }
     }
 
-    /// Answers WebSocket upgrades with 405 for `duration`; connections already open stay.
+    /// Answers WebSocket upgrades with 405 for `duration` from now (`.zero` ends a refusal); connections already open
+    /// stay.
     public func refuseConnections(for duration: Duration) {
         state.withLock { $0.refusingUntil = .now + duration }
     }
