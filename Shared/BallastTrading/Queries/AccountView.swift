@@ -1,6 +1,6 @@
 import Foundation
 
-/// A paper account as JSON: its settings and balances, amounts as exact decimal strings.
+/// A trading account as JSON: its settings and balances, amounts as exact decimal strings.
 public struct AccountView: Encodable, Sendable, Equatable {
     public struct BalanceView: Encodable, Sendable, Equatable {
         public var asset: String
@@ -17,6 +17,8 @@ public struct AccountView: Encodable, Sendable, Equatable {
     public var id: UUID
     public var quoteCurrency: String
     public var allowShort: Bool
+    /// `paper`, or the exchange it trades on (`kraken`); its credentials are never shown.
+    public var venue: String
     public var takerFeeBps: String
     public var makerFeeBps: String
     public var slippageBps: String
@@ -28,6 +30,7 @@ public struct AccountView: Encodable, Sendable, Equatable {
         id = account.id
         quoteCurrency = account.quoteCurrency
         allowShort = account.allowShort
+        venue = account.venue.rawValue
         takerFeeBps = account.pricing.takerFeeBps.plainText
         makerFeeBps = account.pricing.makerFeeBps.plainText
         slippageBps = account.pricing.slippageBps.plainText

@@ -12,18 +12,24 @@ public struct VenueDispatchSettings: Sendable {
     /// Attempts before an order the exchange keeps answering busy is given up and rejected
     /// (`BALLAST_VENUE_MAX_ATTEMPTS`, 8).
     public var maximumAttempts: Int
+    /// How long after a request whose answer was lost an order not found at the exchange is taken as never arrived
+    /// and sent again: a request still queued at the exchange must not be overtaken by its copy
+    /// (`BALLAST_VENUE_LOOKUP_GRACE_SECONDS`, 15).
+    public var lookupGrace: Duration
     /// How long an account's Redis lock is held at most without being extended.
     public var lockTTL: Duration
 
     public init(
         pollInterval: Duration = .milliseconds(500), fillCheckInterval: Duration = .seconds(1), firstBackoff: Duration = .seconds(1),
-        maximumBackoff: Duration = .seconds(60), maximumAttempts: Int = 8, lockTTL: Duration = .seconds(30)
+        maximumBackoff: Duration = .seconds(60), maximumAttempts: Int = 8, lookupGrace: Duration = .seconds(15),
+        lockTTL: Duration = .seconds(30)
     ) {
         self.pollInterval = pollInterval
         self.fillCheckInterval = fillCheckInterval
         self.firstBackoff = firstBackoff
         self.maximumBackoff = maximumBackoff
         self.maximumAttempts = maximumAttempts
+        self.lookupGrace = lookupGrace
         self.lockTTL = lockTTL
     }
 
@@ -32,7 +38,8 @@ public struct VenueDispatchSettings: Sendable {
             pollInterval: .milliseconds(try reader.integer("BALLAST_VENUE_POLL_MILLISECONDS", default: 500, range: 10...60_000)),
             fillCheckInterval: .milliseconds(
                 try reader.integer("BALLAST_VENUE_FILL_CHECK_MILLISECONDS", default: 1000, range: 100...600_000)),
-            maximumAttempts: try reader.integer("BALLAST_VENUE_MAX_ATTEMPTS", default: 8, range: 1...100))
+            maximumAttempts: try reader.integer("BALLAST_VENUE_MAX_ATTEMPTS", default: 8, range: 1...100),
+            lookupGrace: .seconds(try reader.integer("BALLAST_VENUE_LOOKUP_GRACE_SECONDS", default: 15, range: 0...3600)))
     }
 
     /// The wait before attempt `attempts + 1`.

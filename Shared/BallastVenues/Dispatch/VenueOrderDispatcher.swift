@@ -119,6 +119,13 @@ public struct VenueOrderDispatcher: Service {
                     try await orders.markOpen(order, venueOrderID: found.venueOrderID, checkAt: Date())
                     return
                 }
+                if let sent = order.submittedAt, Date().timeIntervalSince(sent) < settings.lookupGrace.inSeconds {
+                    // Not there yet, but the request may still be queued at the exchange: look again before sending a copy.
+                    try await orders.retry(
+                        order, as: .submitting, error: "not found at the exchange yet",
+                        at: sent.addingTimeInterval(settings.lookupGrace.inSeconds))
+                    return
+                }
             } catch {
                 try await orders.retry(
                     order, as: .submitting, error: "looking it up: \(error)", at: later(settings.backoff(after: order.attempts)))

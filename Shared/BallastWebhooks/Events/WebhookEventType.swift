@@ -45,6 +45,13 @@ public struct WebhookEventType: Sendable, Encodable, Equatable {
             exampleData:
                 #"{"accountId":"3f2a9c1d-5b6e-4f70-8a91-b2c3d4e5f607","orderId":"0c6f8a52-93ad-4c8e-9d5e-1f0c2b7d8e11","asset":"USD","amount":"960.19"}"#
         ),
+        WebhookEventType(
+            name: "balance.mismatch",
+            description:
+                "An exchange account's balance at the exchange differs from its ledger (sent when found and when it changes; never corrected).",
+            exampleData:
+                #"{"accountId":"3f2a9c1d-5b6e-4f70-8a91-b2c3d4e5f607","asset":"USD","venueAmount":"99750","ledgerAmount":"100000","difference":"-250"}"#
+        ),
         portfolio("portfolio.created", "A portfolio was created, with its own paper account (funded as asked)."),
         portfolio("portfolio.updated", "A portfolio's settings changed; the data is the portfolio as it is now."),
         portfolio("portfolio.deleted", "A portfolio was deleted; it is no longer monitored or rebalanced, its history stays."),

@@ -24,7 +24,7 @@ struct KrakenTradingFixture {
 
     static let settings = VenueDispatchSettings(
         pollInterval: .milliseconds(20), fillCheckInterval: .zero, firstBackoff: .milliseconds(50), maximumBackoff: .milliseconds(200),
-        maximumAttempts: 3)
+        maximumAttempts: 3, lookupGrace: .milliseconds(300))
 
     static func with(
         usd: Decimal = 100_000, timeout: Duration = .seconds(5), wrongSecret: Bool = false,
