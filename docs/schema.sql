@@ -278,7 +278,7 @@ $$;
 -- Name: lock_account_snapshot(uuid, uuid, uuid[], text[]); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.lock_account_snapshot(p_user uuid, p_account uuid, p_signals uuid[], p_symbols text[]) RETURNS TABLE(id uuid, user_id uuid, quote_currency text, allow_short boolean, taker_fee_bps numeric, maker_fee_bps numeric, slippage_bps numeric, trust_signal_price boolean, decided uuid[], known_symbols text[], balances text, positions text, limits text)
+CREATE FUNCTION public.lock_account_snapshot(p_user uuid, p_account uuid, p_signals uuid[], p_symbols text[]) RETURNS TABLE(id uuid, user_id uuid, quote_currency text, allow_short boolean, taker_fee_bps numeric, maker_fee_bps numeric, slippage_bps numeric, trust_signal_price boolean, venue text, decided uuid[], known_symbols text[], balances text, positions text, limits text)
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -294,7 +294,7 @@ BEGIN
     END IF;
     RETURN QUERY SELECT
         account.id, account.user_id, account.quote_currency, account.allow_short, account.taker_fee_bps,
-        account.maker_fee_bps, account.slippage_bps, account.trust_signal_price,
+        account.maker_fee_bps, account.slippage_bps, account.trust_signal_price, account.venue,
         ARRAY(SELECT d.signal_id FROM signal_decisions d WHERE d.signal_id = ANY(p_signals)),
         ARRAY(SELECT m.symbol FROM market_symbols m WHERE m.symbol = ANY(p_symbols)),
         (SELECT json_agg(json_build_array(b.asset, b.available::text, b.locked::text))
@@ -699,9 +699,11 @@ CREATE TABLE public.paper_accounts (
     trust_signal_price boolean DEFAULT false NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     portfolio_id uuid,
+    venue text DEFAULT 'paper'::text NOT NULL,
     CONSTRAINT paper_accounts_maker_fee_bps_check CHECK ((maker_fee_bps >= (0)::numeric)),
     CONSTRAINT paper_accounts_slippage_bps_check CHECK ((slippage_bps >= (0)::numeric)),
-    CONSTRAINT paper_accounts_taker_fee_bps_check CHECK ((taker_fee_bps >= (0)::numeric))
+    CONSTRAINT paper_accounts_taker_fee_bps_check CHECK ((taker_fee_bps >= (0)::numeric)),
+    CONSTRAINT paper_accounts_venue_check CHECK ((venue = ANY (ARRAY['paper'::text, 'kraken'::text])))
 );
 
 --
@@ -1002,6 +1004,64 @@ CREATE TABLE public.users (
 );
 
 --
+-- Name: venue_balance_differences; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.venue_balance_differences (
+    account_id uuid NOT NULL,
+    asset text NOT NULL,
+    venue_amount numeric NOT NULL,
+    ledger_amount numeric NOT NULL,
+    first_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: venue_credentials; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.venue_credentials (
+    account_id uuid NOT NULL,
+    api_key_sealed bytea NOT NULL,
+    secret_sealed bytea NOT NULL,
+    key_hint text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: venue_fills; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.venue_fills (
+    account_id uuid NOT NULL,
+    venue_trade_id text NOT NULL,
+    order_id uuid NOT NULL,
+    fill_id uuid NOT NULL,
+    booked_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: venue_orders; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.venue_orders (
+    order_id uuid NOT NULL,
+    account_id uuid NOT NULL,
+    venue text NOT NULL,
+    client_order_id text NOT NULL,
+    venue_order_id text,
+    state text DEFAULT 'pending'::text NOT NULL,
+    cancel_requested boolean DEFAULT false NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    next_attempt_at timestamp with time zone DEFAULT now() NOT NULL,
+    submitted_at timestamp with time zone,
+    last_error text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT venue_orders_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'submitting'::text, 'open'::text, 'done'::text])))
+);
+
+--
 -- Name: webhook_attempts; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1244,13 +1304,6 @@ ALTER TABLE ONLY public.paper_accounts
     ADD CONSTRAINT paper_accounts_portfolio_id_key UNIQUE (portfolio_id);
 
 --
--- Name: portfolios portfolios_account_id_key; Type: CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.portfolios
-    ADD CONSTRAINT portfolios_account_id_key UNIQUE (account_id);
-
---
 -- Name: portfolios portfolios_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1382,6 +1435,41 @@ ALTER TABLE ONLY public.users
 
 ALTER TABLE ONLY public.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+--
+-- Name: venue_balance_differences venue_balance_differences_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.venue_balance_differences
+    ADD CONSTRAINT venue_balance_differences_pkey PRIMARY KEY (account_id, asset);
+
+--
+-- Name: venue_credentials venue_credentials_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.venue_credentials
+    ADD CONSTRAINT venue_credentials_pkey PRIMARY KEY (account_id);
+
+--
+-- Name: venue_fills venue_fills_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.venue_fills
+    ADD CONSTRAINT venue_fills_pkey PRIMARY KEY (account_id, venue_trade_id);
+
+--
+-- Name: venue_orders venue_orders_account_id_client_order_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.venue_orders
+    ADD CONSTRAINT venue_orders_account_id_client_order_id_key UNIQUE (account_id, client_order_id);
+
+--
+-- Name: venue_orders venue_orders_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.venue_orders
+    ADD CONSTRAINT venue_orders_pkey PRIMARY KEY (order_id);
 
 --
 -- Name: webhook_attempts webhook_attempts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1527,6 +1615,12 @@ CREATE INDEX outbox_unsent ON public.outbox USING btree (id) WHERE (sent_at IS N
 CREATE UNIQUE INDEX paper_accounts_trading_account ON public.paper_accounts USING btree (user_id) WHERE (portfolio_id IS NULL);
 
 --
+-- Name: portfolios_account; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX portfolios_account ON public.portfolios USING btree (account_id) WHERE (deleted_at IS NULL);
+
+--
 -- Name: portfolios_by_user; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1627,6 +1721,18 @@ CREATE INDEX signals_recent_by_fingerprint ON public.signals USING btree (source
 --
 
 CREATE INDEX trades_traded_at ON public.trades USING btree (traded_at);
+
+--
+-- Name: venue_orders_due; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX venue_orders_due ON public.venue_orders USING btree (next_attempt_at) WHERE (state <> 'done'::text);
+
+--
+-- Name: venue_orders_venue_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX venue_orders_venue_id ON public.venue_orders USING btree (account_id, venue_order_id) WHERE (venue_order_id IS NOT NULL);
 
 --
 -- Name: webhook_deliveries_by_endpoint; Type: INDEX; Schema: public; Owner: -
@@ -1762,6 +1868,48 @@ ALTER TABLE ONLY public.signal_sources
 
 ALTER TABLE ONLY public.signals
     ADD CONSTRAINT signals_source_id_fkey FOREIGN KEY (source_id) REFERENCES public.signal_sources(id) ON DELETE CASCADE;
+
+--
+-- Name: venue_balance_differences venue_balance_differences_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.venue_balance_differences
+    ADD CONSTRAINT venue_balance_differences_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.paper_accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: venue_credentials venue_credentials_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.venue_credentials
+    ADD CONSTRAINT venue_credentials_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.paper_accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: venue_fills venue_fills_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.venue_fills
+    ADD CONSTRAINT venue_fills_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.paper_accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: venue_fills venue_fills_order_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.venue_fills
+    ADD CONSTRAINT venue_fills_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders(id) ON DELETE CASCADE;
+
+--
+-- Name: venue_orders venue_orders_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.venue_orders
+    ADD CONSTRAINT venue_orders_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.paper_accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: venue_orders venue_orders_order_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.venue_orders
+    ADD CONSTRAINT venue_orders_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders(id) ON DELETE CASCADE;
 
 --
 -- Name: webhook_attempts webhook_attempts_delivery_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
