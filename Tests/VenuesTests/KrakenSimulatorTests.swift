@@ -324,7 +324,7 @@ struct KrakenSimulatorTests {
         #expect(mode == 0o600)
         #expect(try KrakenSimulatorCredential.read(from: path) == credential)
         try Data("api_key=abc\n".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(throws: KrakenSimulatorCredential.FileError.missingLine(path: path, name: "api_secret")) {
+        #expect(throws: KrakenSimulatorCredential.FileError.invalid(path: path, .missing("api_secret"))) {
             try KrakenSimulatorCredential.read(from: path)
         }
     }

@@ -7,7 +7,8 @@ import Testing
 
     @Test func sealedSecretOpensWithTheSameKeyAndContext() throws {
         let key = try SecretsKey(base64: Self.keyText)
-        let sealed = try key.seal("kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg==", context: "account-1")
+        let secret = "kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg=="
+        let sealed = try key.seal(secret, context: "account-1")
         #expect(!String(decoding: sealed, as: UTF8.self).contains("kQH5HW"))
         #expect(try key.open(sealed, context: "account-1").hasPrefix("kQH5HW"))
     }

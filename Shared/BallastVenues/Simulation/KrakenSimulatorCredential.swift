@@ -23,42 +23,37 @@ public struct KrakenSimulatorCredential: Sendable, Equatable {
     /// Why a credentials file cannot be used.
     public enum FileError: Error, Equatable, CustomStringConvertible {
         case unreadable(path: String, reason: String)
-        case missingLine(path: String, name: String)
+        /// The file's own problem, as `ExchangeCredentialsFile` reads it.
+        case invalid(path: String, ExchangeCredentialsFile.Failure)
         case secretNotBase64(path: String)
 
         public var description: String {
             switch self {
             case .unreadable(let path, let reason): "cannot read \(path): \(reason)"
-            case .missingLine(let path, let name): "\(path) has no \(name)=... line"
+            case .invalid(_, let failure): "\(failure)"
             case .secretNotBase64(let path): "the api_secret in \(path) is not base64"
             }
         }
     }
 
-    /// Reads `api_key=` and `api_secret=` lines (blank lines and `#` comments are skipped).
+    /// Reads the file `ballast account create --venue kraken --api-key-file` reads (`ExchangeCredentialsFile`), whose
+    /// secret must be base64 as Kraken's are.
     public static func read(from path: String) throws(FileError) -> KrakenSimulatorCredential {
-        let text: String
+        let file: ExchangeCredentialsFile
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            file = try ExchangeCredentialsFile(contentsOf: path)
+        } catch .unreadable(_, let reason) {
+            throw .unreadable(path: path, reason: reason)
         } catch {
-            throw .unreadable(path: path, reason: error.localizedDescription)
+            throw .invalid(path: path, error)
         }
-        var values: [String: String] = [:]
-        for line in text.split(whereSeparator: \.isNewline) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.hasPrefix("#"), let equals = trimmed.firstIndex(of: "=") else { continue }
-            let name = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
-            values[name] = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-        }
-        guard let apiKey = values["api_key"], !apiKey.isEmpty else { throw .missingLine(path: path, name: "api_key") }
-        guard let secret = values["api_secret"], !secret.isEmpty else { throw .missingLine(path: path, name: "api_secret") }
-        guard Data(base64Encoded: secret) != nil else { throw .secretNotBase64(path: path) }
-        return KrakenSimulatorCredential(apiKey: apiKey, secret: secret)
+        guard Data(base64Encoded: file.secret) != nil else { throw .secretNotBase64(path: path) }
+        return KrakenSimulatorCredential(apiKey: file.apiKey, secret: file.secret)
     }
 
-    /// Writes the two lines to a new file at `path` readable by its owner only (0600): it holds a secret.
+    /// Writes the file to a new file at `path` readable by its owner only (0600): it holds a secret.
     public func write(to path: String) throws(FileError) {
-        let text = "api_key=\(apiKey)\napi_secret=\(secret)\n"
+        let text = ExchangeCredentialsFile(apiKey: apiKey, secret: secret).text
         guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw .unreadable(path: path, reason: "the file cannot be created")
         }

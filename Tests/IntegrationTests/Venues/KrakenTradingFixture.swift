@@ -85,6 +85,13 @@ struct KrakenTradingFixture {
         Issue.record("the dispatcher did not get there in \(rounds) rounds")
     }
 
+    /// The order `signal` became; the test fails when it became none.
+    func order(_ signal: SignalDocument) async throws -> UUID {
+        let outcome = try await paper.executor.execute(signal)
+        guard case .ordered(let orderID, _) = outcome else { throw TestSetupError("expected an order, got \(outcome)") }
+        return orderID
+    }
+
     func venueState(of order: UUID) async throws -> String? {
         try await paper.strings("SELECT state FROM venue_orders WHERE order_id = \(order)").first
     }

@@ -55,11 +55,7 @@ struct KrakenVenueTradingTests {
     func lostAnswerStall() async throws {
         try await KrakenTradingFixture.with(timeout: .milliseconds(500)) { fixture in
             fixture.simulator.injectFault(.processThenStall(hold: .seconds(5)), method: "AddOrder")
-            guard case .ordered(let orderID, _) = try await fixture.paper.executor.execute(fixture.paper.signal("buy", quantity: "0.5"))
-            else {
-                Issue.record("expected an order")
-                return
-            }
+            let orderID = try await fixture.order(fixture.paper.signal("buy", quantity: "0.5"))
             try await fixture.dispatcher.dispatchDue()
             #expect(try await fixture.venueState(of: orderID) == "submitting")
             try await fixture.dispatch { try await fixture.orderStatus(orderID) == "filled" }
@@ -73,11 +69,7 @@ struct KrakenVenueTradingTests {
     func lostAnswerDrop() async throws {
         try await KrakenTradingFixture.with { fixture in
             fixture.simulator.injectFault(.processThenDrop, method: "AddOrder")
-            guard case .ordered(let orderID, _) = try await fixture.paper.executor.execute(fixture.paper.signal("buy", quantity: "0.5"))
-            else {
-                Issue.record("expected an order")
-                return
-            }
+            let orderID = try await fixture.order(fixture.paper.signal("buy", quantity: "0.5"))
             try await fixture.dispatch { try await fixture.orderStatus(orderID) == "filled" }
             #expect(fixture.simulator.placedOrderCount == 1)
         }
@@ -87,11 +79,7 @@ struct KrakenVenueTradingTests {
     func neverArrived() async throws {
         try await KrakenTradingFixture.with(timeout: .milliseconds(500)) { fixture in
             fixture.simulator.injectFault(.stallWithoutProcessing(hold: .seconds(5)), method: "AddOrder")
-            guard case .ordered(let orderID, _) = try await fixture.paper.executor.execute(fixture.paper.signal("buy", quantity: "0.5"))
-            else {
-                Issue.record("expected an order")
-                return
-            }
+            let orderID = try await fixture.order(fixture.paper.signal("buy", quantity: "0.5"))
             try await fixture.dispatch { try await fixture.orderStatus(orderID) == "filled" }
             #expect(fixture.simulator.placedOrderCount == 1)
         }
@@ -112,11 +100,7 @@ struct KrakenVenueTradingTests {
                 _ = try await fixture.paper.accounts.fund(user: fixture.paper.userName, asset: "USD", amount: 100_000)
             }
             let quantity = name == "minimum" ? "0.00005" : "0.5"
-            guard case .ordered(let orderID, _) = try await fixture.paper.executor.execute(fixture.paper.signal("buy", quantity: quantity))
-            else {
-                Issue.record("expected an order")
-                return
-            }
+            let orderID = try await fixture.order(fixture.paper.signal("buy", quantity: quantity))
             try await fixture.dispatch { try await fixture.orderStatus(orderID) == "rejected" }
             let reason = try #require(try await fixture.paper.strings("SELECT reason FROM orders WHERE id = \(orderID)").first)
             #expect(reason.contains(code))
@@ -138,11 +122,7 @@ struct KrakenVenueTradingTests {
     func busy() async throws {
         try await KrakenTradingFixture.with { fixture in
             fixture.simulator.injectFault(.error("EAPI:Rate limit exceeded"), method: "AddOrder")
-            guard case .ordered(let orderID, _) = try await fixture.paper.executor.execute(fixture.paper.signal("buy", quantity: "0.5"))
-            else {
-                Issue.record("expected an order")
-                return
-            }
+            let orderID = try await fixture.order(fixture.paper.signal("buy", quantity: "0.5"))
             try await fixture.dispatch { try await fixture.orderStatus(orderID) == "filled" }
             #expect(fixture.simulator.placedOrderCount == 1)
         }
@@ -174,13 +154,7 @@ struct KrakenVenueTradingTests {
     @Test("a resting limit order is canceled at Kraken by a cancel signal: it ends when Kraken confirms, its hold released")
     func cancelAtKraken() async throws {
         try await KrakenTradingFixture.with { fixture in
-            guard
-                case .ordered(let orderID, _) = try await fixture.paper.executor.execute(
-                    fixture.paper.signal("buy", quantity: "0.5", orderType: "limit", price: "40000"))
-            else {
-                Issue.record("expected an order")
-                return
-            }
+            let orderID = try await fixture.order(fixture.paper.signal("buy", quantity: "0.5", orderType: "limit", price: "40000"))
             try await fixture.dispatch { try await fixture.venueState(of: orderID) == "open" }
             #expect(try await fixture.paper.balance("USD").locked > 0)
             let cancel = try await fixture.paper.executor.execute(fixture.paper.signal("cancel", quantity: nil))
@@ -200,13 +174,7 @@ struct KrakenVenueTradingTests {
         try await KrakenTradingFixture.with { fixture in
             try fixture.simulator.setLastPrice(dec("50000.1"), pair: fixture.pair)
             try await fixture.paper.setPrice("50000.1")
-            guard
-                case .ordered(let orderID, _) = try await fixture.paper.executor.execute(
-                    fixture.paper.signal("buy", quantity: "0.12345679"))
-            else {
-                Issue.record("expected an order")
-                return
-            }
+            let orderID = try await fixture.order(fixture.paper.signal("buy", quantity: "0.12345679"))
             try await fixture.dispatch { try await fixture.orderStatus(orderID) == "filled" }
             #expect(try await fixture.reconciler.reconcileAll().isEmpty)
             #expect(try await fixture.paper.balance("USD").available == fixture.simulator.balance("USD"))
