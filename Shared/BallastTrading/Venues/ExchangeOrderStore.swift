@@ -87,8 +87,9 @@ public struct ExchangeOrderStore: Sendable {
     }
 
     /// Records that `order` is about to be sent with `quantity` (its quantity within the exchange's lot size), and when to
-    /// look again if no answer is recorded by then; committed before the request leaves. False when another instance
-    /// finished it meanwhile.
+    /// look again if no answer is recorded by then; committed before the request leaves. False when the order is no
+    /// longer as `order` read it (another instance, whose account lock this one outlived, worked it meanwhile) or a
+    /// cancel was asked for since: the Redis lock bounds overlap, this is the fence.
     public func markSubmitting(_ order: ExchangeOrder, quantity: Decimal, retryAt: Date) async throws -> Bool {
         let logger = self.logger
         return try await database.transaction(logger: logger) { connection in
@@ -96,7 +97,8 @@ public struct ExchangeOrderStore: Sendable {
                 """
                 UPDATE venue_orders SET state = 'submitting', attempts = attempts + 1, submitted_at = now(), next_attempt_at = \(retryAt),
                     updated_at = now()
-                WHERE order_id = \(order.orderID) AND state IN ('pending', 'submitting')
+                WHERE order_id = \(order.orderID) AND state = \(order.state.rawValue) AND attempts = \(order.attempts)
+                    AND NOT cancel_requested
                 RETURNING 1
                 """,
                 logger: logger)

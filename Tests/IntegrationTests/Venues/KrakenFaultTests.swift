@@ -1,0 +1,115 @@
+import BallastCore
+import BallastRedis
+import BallastVenues
+import Foundation
+import PostgresNIO
+import Synchronization
+import Testing
+
+@testable import BallastTrading
+
+/// The exactly-once promise against an adversary: another service's dispatcher between this one's reading of an order
+/// and its sending, a request that reaches Kraken late, a refused signal that had asked for cancels, a trade between
+/// the balances asked for and their comparison.
+@Suite("Kraken trading under faults (simulated Kraken, real Postgres and Redis)")
+struct KrakenFaultTests {
+    @Test("two services' dispatchers on one account (the first's Redis lock lapsed): an order both read pending is sent once")
+    func staleDispatcherSendsNothing() async throws {
+        try await KrakenTradingFixture.with { fixture in
+            guard case .ordered(let orderID, _) = try await fixture.paper.executor.execute(fixture.paper.signal("buy", quantity: "0.5"))
+            else {
+                Issue.record("expected an order")
+                return
+            }
+            let lock = "ballast:lock:venue-account:\(try await fixture.paper.accountID.uuidString.lowercased())"
+            let once = OneShot()
+            let first = fixture.dispatcher(wrapping: { venue in
+                HookedVenue(
+                    inner: venue,
+                    beforeRules: {
+                        guard once.take() else { return }
+                        // The first instance read the order pending; its lock lapses (a pause, Redis out of reach) and
+                        // a second service takes the account, sends the order, and loses Kraken's answer.
+                        _ = try await fixture.paper.redis.send("DEL", lock)
+                        fixture.simulator.injectFault(.processThenDrop, method: "AddOrder")
+                        try await fixture.dispatcher.dispatchDue()
+                        #expect(try await fixture.venueState(of: orderID) == "submitting")
+                    })
+            })
+            try await first.dispatchDue()
+            #expect(fixture.simulator.placedOrderCount == 1)
+            try await fixture.dispatch { try await fixture.orderStatus(orderID) == "filled" }
+            #expect(fixture.simulator.placedOrderCount == 1)
+            #expect(fixture.simulator.balance(fixture.base) == dec("0.5"))
+            #expect(try await fixture.paper.balance(fixture.base).available == dec("0.5"))
+            #expect(try await fixture.paper.balancesMatchLedger())
+        }
+    }
+}
+
+/// An exchange that runs a test's step at a chosen point of a call, then makes the call.
+struct HookedVenue: ExchangeVenue {
+    let inner: any ExchangeVenue
+    var beforeRules: @Sendable () async throws -> Void = {}
+    var beforePlace: @Sendable (VenueOrderRequest) async throws -> Void = { _ in }
+    var afterBalances: @Sendable () async throws -> Void = {}
+
+    var kind: VenueKind { inner.kind }
+
+    func rules(for symbol: String) async throws -> VenueSymbolRules {
+        try await beforeRules()
+        return try await inner.rules(for: symbol)
+    }
+
+    func place(_ order: VenueOrderRequest) async throws -> VenuePlacement {
+        try await beforePlace(order)
+        return try await inner.place(order)
+    }
+
+    func cancel(venueOrderID: String) async throws { try await inner.cancel(venueOrderID: venueOrderID) }
+
+    func order(clientOrderID: String) async throws -> VenueOrderState? { try await inner.order(clientOrderID: clientOrderID) }
+
+    func orders(venueOrderIDs: [String]) async throws -> [VenueOrderState] { try await inner.orders(venueOrderIDs: venueOrderIDs) }
+
+    func fills(since start: Date) async throws -> [VenueFill] { try await inner.fills(since: start) }
+
+    func balances() async throws -> [String: Decimal] {
+        let balances = try await inner.balances()
+        try await afterBalances()
+        return balances
+    }
+}
+
+/// True the first time only.
+final class OneShot: Sendable {
+    private let taken = Mutex(false)
+
+    func take() -> Bool {
+        taken.withLock { taken in
+            defer { taken = true }
+            return !taken
+        }
+    }
+}
+
+extension KrakenTradingFixture {
+    /// Another dispatcher of the fixture's account (another service), whose exchange is `wrap` of the fixture's.
+    func dispatcher(wrapping wrap: @escaping @Sendable (any ExchangeVenue) -> any ExchangeVenue) -> VenueOrderDispatcher {
+        let exchanges = self.exchanges
+        let connections = VenueConnections(secrets: exchanges.secrets) { kind, key, secret in
+            wrap(try exchanges.open(kind, apiKey: key, secret: secret, logger: TestServers.logger))
+        }
+        return VenueOrderDispatcher(
+            database: database, redis: paper.redis, connections: connections, settings: Self.settings, logger: TestServers.logger)
+    }
+
+    /// A reconciler whose exchange is `wrap` of the fixture's.
+    func reconciler(wrapping wrap: @escaping @Sendable (any ExchangeVenue) -> any ExchangeVenue) -> VenueBalanceReconciler {
+        let exchanges = self.exchanges
+        let connections = VenueConnections(secrets: exchanges.secrets) { kind, key, secret in
+            wrap(try exchanges.open(kind, apiKey: key, secret: secret, logger: TestServers.logger))
+        }
+        return VenueBalanceReconciler(database: database, connections: connections, logger: TestServers.logger)
+    }
+}
