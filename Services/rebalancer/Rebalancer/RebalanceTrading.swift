@@ -40,9 +40,7 @@ struct RebalanceTrading {
         finished.status = .completed
         guard !finished.dryRun else { return (finished, false) }
         for (index, order) in plan.orders.enumerated() {
-            let ticket = MarketOrderTicket(
-                clientOrderID: "rb-\(run.id.uuidString.lowercased())-\(index + 1)", symbol: portfolio.symbol(of: order.asset),
-                side: order.side == .buy ? .buy : .sell, quantity: Decimal(order.quantity), strategy: "portfolio")
+            let ticket = Self.ticket(order, number: index + 1, of: run, portfolio: portfolio)
             do {
                 let result = try account.placeMarketOrder(
                     ticket, reference: Decimal(order.price), quantityDecimals: inputs.settings.quantityDecimals[order.asset] ?? 8, now: now)
@@ -64,6 +62,13 @@ struct RebalanceTrading {
         guard let report = try? RebalancePlanner.drift(after, now: now) else { return (finished, false) }
         finished.valueAfter = Decimal(report.portfolioValue)
         return (finished, !report.isOverThreshold)
+    }
+
+    /// Planned order `number` (from 1) of `run` as a market order: its client order id is the run's id and the number.
+    static func ticket(_ order: PlannedOrder, number: Int, of run: RebalanceRun, portfolio: Portfolio) -> MarketOrderTicket {
+        MarketOrderTicket(
+            clientOrderID: "rb-\(run.id.uuidString.lowercased())-\(number)", symbol: portfolio.symbol(of: order.asset),
+            side: order.side == .buy ? .buy : .sell, quantity: Decimal(order.quantity), strategy: "portfolio")
     }
 
     private func holdings(of account: LockedAccount) -> PortfolioHoldings {

@@ -18,9 +18,13 @@ public enum Rebalancer {
         let runs = RebalanceRunStore(database: context.database, logger: logger)
         let portfolios = PortfolioMonitorStore(database: context.database, logger: logger)
         let valuer = PortfolioValuer(database: context.database, prices: MarketPrices(redis: context.redis), logger: logger)
+        let exchanges = try ExchangeVenues().connections(logger: logger)
         let executor = RunExecutor(
             database: context.database, runs: runs, portfolios: portfolios, valuer: valuer, locks: RedisLock(client: context.redis),
-            settings: settings, runner: context.configuration.instance, logger: logger)
+            settings: settings, runner: context.configuration.instance,
+            dryRunAtExchange: ExchangeDryRun(
+                orders: ExchangeOrderStore(database: context.database, logger: logger), connections: exchanges, logger: logger),
+            logger: logger)
         let monitor = DriftMonitor(portfolios: portfolios, valuer: valuer, maxPriceAge: settings.maxPriceAge, dryRun: settings.forceDryRun)
         let requests = ConcurrentMessageHandler(maxConcurrency: context.configuration.consumer.concurrency) { message in
             try await executor.handle(message)
@@ -28,7 +32,7 @@ public enum Rebalancer {
         // A Kraken-backed portfolio's orders are recorded with its run and placed at Kraken right after (any instance of
         // the rebalancer or the signal-processor may place them: the dispatcher locks each account).
         let dispatcher = VenueOrderDispatcher(
-            database: context.database, redis: context.redis, connections: try ExchangeVenues().connections(logger: logger),
+            database: context.database, redis: context.redis, connections: exchanges,
             settings: try VenueDispatchSettings(environment: EnvironmentReader()), logger: logger)
         return ServiceDefinition(
             services: [context.makeConsumer(of: StreamName.rebalanceRequests, handler: requests), dispatcher],

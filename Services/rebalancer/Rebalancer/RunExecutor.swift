@@ -3,6 +3,7 @@ import BallastMarket
 import BallastPortfolios
 import BallastRedis
 import BallastTrading
+import BallastVenues
 import Foundation
 import Logging
 import PostgresNIO
@@ -20,6 +21,8 @@ struct RunExecutor: Sendable {
     let locks: RedisLock
     let settings: RebalancerSettings
     let runner: String
+    /// Checks a dry run's orders at the exchange of an exchange account; nil: dry runs only plan.
+    var dryRunAtExchange: ExchangeDryRun? = nil
     let logger: Logger
 
     func handle(_ message: StreamMessage) async throws {
@@ -97,6 +100,18 @@ struct RunExecutor: Sendable {
                     (finished, insideBand) = RebalanceTrading(portfolio: portfolio, settings: settings).run(
                         run, on: &account, prices: prices, now: Date())
                     if finished.status == .completed, !finished.dryRun { try await account.write() }
+                    if finished.dryRun, account.account.venue.isExchange, let plan = finished.plan, let dryRunAtExchange {
+                        // The exchange checks each planned order and places nothing. The account stays locked meanwhile,
+                        // a few requests long: a dry run of an exchange account is an operator's occasional check.
+                        let tickets = plan.orders.enumerated().map {
+                            RebalanceTrading.ticket($0.element, number: $0.offset + 1, of: run, portfolio: portfolio)
+                        }
+                        let expected = Dictionary(
+                            plan.orders.map { (portfolio.symbol(of: $0.asset), Decimal($0.price)) }, uniquingKeysWith: { first, _ in first }
+                        )
+                        finished.orders =
+                            try await dryRunAtExchange.validate(tickets, account: account.account.id, prices: expected) ?? []
+                    }
                     finished.finishedAt = Date()
                 }
             } else {

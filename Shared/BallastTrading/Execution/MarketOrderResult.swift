@@ -7,6 +7,8 @@ public struct MarketOrderResult: Sendable, Codable, Equatable {
         case filled
         /// Sent to an exchange account's exchange: filled when the exchange reports it.
         case submitted
+        /// A dry run's order the exchange checked and would accept (nothing placed).
+        case validated
         case rejected
     }
 

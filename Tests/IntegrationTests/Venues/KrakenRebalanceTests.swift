@@ -104,4 +104,57 @@ struct KrakenRebalanceTests {
             #expect(fixture.simulator.placedOrderCount == 0)
         }
     }
+
+    @Test("a dry run of a Kraken portfolio has Kraken check each planned order (validate): its verdict in the run, nothing placed")
+    func dryRunValidatedAtKraken() async throws {
+        try await KrakenTradingFixture.with { fixture in
+            let database = fixture.database
+            let logger = TestServers.logger
+            var settings = PortfolioSettings(
+                name: "kraken", quoteCurrency: "USD",
+                targetWeights: [fixture.base: FixedDecimal("50")!, "USD": FixedDecimal("50")!],
+                schedule: try PortfolioSchedule.make(interval: .daily, cron: nil, timeZone: "UTC").get(), driftThreshold: FixedDecimal("5")!
+            )
+            settings.dryRun = true
+            let portfolio = try await PortfolioStore(database: database, logger: logger).create(
+                settings, user: fixture.paper.userID, funding: .tradingAccount)
+            let monitorStore = PortfolioMonitorStore(database: database, logger: logger)
+            let runs = RebalanceRunStore(database: database, logger: logger)
+            let valuer = PortfolioValuer(database: database, prices: MarketPrices(redis: fixture.paper.redis), logger: logger)
+            let executor = RunExecutor(
+                database: database, runs: runs, portfolios: monitorStore, valuer: valuer, locks: RedisLock(client: fixture.paper.redis),
+                settings: try RebalancerSettings(environment: EnvironmentReader([:])), runner: "test-runner",
+                dryRunAtExchange: ExchangeDryRun(
+                    orders: ExchangeOrderStore(database: database, logger: logger),
+                    connections: fixture.exchanges.connections(logger: logger), logger: logger),
+                logger: logger)
+            let monitor = DriftMonitor(portfolios: monitorStore, valuer: valuer, maxPriceAge: .seconds(60), dryRun: false)
+            #expect(try await monitor.scan().runsRequested == 1)
+            let runID = try #require(
+                try await fixture.paper.strings("SELECT id::text FROM rebalance_runs WHERE portfolio_id = \(portfolio.id)").first)
+            try await executor.execute(RebalanceRequest(runID: UUID(uuidString: runID)!, portfolioID: portfolio.id))
+            var run = try #require(
+                try await runs.runs(portfolio: portfolio.id, user: fixture.paper.userID, after: nil, limit: 10)?.items.first)
+            #expect(run.dryRun && run.status == .completed)
+            #expect(run.orders.map(\.status) == [.validated], "\(run.orders)")
+            #expect(run.orders.first?.reason?.contains("kraken would accept") == true)
+            #expect(fixture.simulator.placedOrderCount == 0)
+            #expect(try await database.count("SELECT count(*) FROM orders") == 0)
+
+            // Kraken would refuse it: the dry run says so, with Kraken's reason.
+            fixture.simulator.injectFault(.error("EOrder:Insufficient funds"), method: "AddOrder")
+            guard
+                case .requested(let second) = try await runs.request(
+                    portfolio: portfolio.id, user: fixture.paper.userID, trigger: .manual, dryRun: true)
+            else {
+                Issue.record("a second run was not requested")
+                return
+            }
+            try await executor.execute(RebalanceRequest(runID: second.id, portfolioID: portfolio.id))
+            run = try #require(try await runs.runs(portfolio: portfolio.id, user: fixture.paper.userID, after: nil, limit: 10)?.items.first)
+            #expect(run.orders.map(\.status) == [.rejected], "\(run.orders)")
+            #expect(run.orders.first?.reason?.contains("EOrder:Insufficient funds") == true)
+            #expect(fixture.simulator.placedOrderCount == 0)
+        }
+    }
 }
