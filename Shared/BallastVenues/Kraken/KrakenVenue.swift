@@ -56,7 +56,14 @@ public struct KrakenVenue: ExchangeVenue {
         }
         parameters.append(("cl_ord_id", order.clientOrderID))
         if order.validateOnly { parameters.append(("validate", "true")) }
-        let result = try await client.privateCall("AddOrder", parameters)
+        let result: JSONValue
+        do {
+            result = try await client.privateCall("AddOrder", parameters)
+        } catch VenueError.rejected(let code, _) where code.hasPrefix("EOrder:Duplicate order") {
+            // Kraken has an open order with this cl_ord_id: an earlier request of this order, whose answer was lost, got
+            // there. It is not refused, it is placed: the order is looked up, never rejected (its fills would go unbooked).
+            throw VenueError.unknown("\(code): Kraken already has an open order with client order id \(order.clientOrderID)")
+        }
         let description = result["descr"]?["order"]?.krakenText ?? ""
         if order.validateOnly { return VenuePlacement(venueOrderID: nil, description: description) }
         guard let txid = result["txid"]?.krakenArray?.first?.krakenText ?? result["txid"]?.krakenText else {

@@ -45,6 +45,43 @@ struct KrakenFaultTests {
             #expect(try await fixture.paper.balancesMatchLedger())
         }
     }
+
+    @Test("Kraken answers a copy 'duplicate order' (the first request got there late): the order is followed, not rejected")
+    func duplicateMeansPlaced() async throws {
+        try await KrakenTradingFixture.with { fixture in
+            guard
+                case .ordered(let orderID, _) = try await fixture.paper.executor.execute(
+                    fixture.paper.signal("buy", quantity: "0.5", orderType: "limit", price: "40000"))
+            else {
+                Issue.record("expected an order")
+                return
+            }
+            let once = OneShot()
+            let dispatcher = fixture.dispatcher(wrapping: { venue in
+                HookedVenue(
+                    inner: venue,
+                    beforePlace: { request in
+                        // An earlier request of the same order, whose answer was lost, reaches Kraken just before this one.
+                        guard once.take() else { return }
+                        _ = try await venue.place(request)
+                    })
+            })
+            try await dispatcher.dispatchDue()
+            #expect(fixture.simulator.placedOrderCount == 1)
+            try await fixture.dispatch { try await fixture.venueState(of: orderID) == "open" }
+            #expect(try await fixture.orderStatus(orderID) == "new")
+            #expect(
+                try await fixture.paper.strings("SELECT coalesce(venue_order_id, '-') FROM venue_orders")
+                    == fixture.simulator.orders.map(\.txid))
+            // Kraken fills it: the fill is booked.
+            try fixture.simulator.publishMarketTrade(pair: fixture.pair, price: 40000, volume: 1, side: .sell)
+            try await fixture.dispatch { try await fixture.orderStatus(orderID) == "filled" }
+            #expect(try await fixture.paper.balance(fixture.base).available == dec("0.5"))
+            #expect(try await fixture.paper.balance("USD").locked == 0)
+            #expect(try await fixture.paper.balancesMatchLedger())
+            #expect(try await fixture.reconciler.reconcileAll().isEmpty)
+        }
+    }
 }
 
 /// An exchange that runs a test's step at a chosen point of a call, then makes the call.
