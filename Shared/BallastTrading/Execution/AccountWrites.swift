@@ -20,12 +20,14 @@ struct AccountWrites {
     private(set) var events: [Envelope] = []
     /// Orders of an exchange account, to be placed there once this transaction commits.
     private var exchangeOrders: [OrderRecord] = []
+    /// Stored orders of an exchange account to be canceled there, asked for when these writes are written.
+    private var exchangeCancels: [UUID] = []
 
     init(account: PaperAccount) { self.account = account }
 
     var isEmpty: Bool {
         orders.isEmpty && fills.isEmpty && ledger.isEmpty && positions.isEmpty && decisions.isEmpty && events.isEmpty
-            && exchangeOrders.isEmpty
+            && exchangeOrders.isEmpty && exchangeCancels.isEmpty
     }
 
     /// A new order (`isNew`) or the latest state of a stored one; the last call for an id wins.
@@ -68,6 +70,10 @@ struct AccountWrites {
     /// Hands `order` (saved new in these writes) to `VenueOrderDispatcher`: a `venue_orders` row written with it.
     mutating func placeAtExchange(_ order: OrderRecord) { exchangeOrders.append(order) }
 
+    /// Asks for the stored exchange orders `orders` to be canceled there (`ExchangeOrderStore.requestCancel`) when these
+    /// writes are written: writes given up (a refused signal's, `SignalExecutor`) ask for nothing.
+    mutating func cancelAtExchange(_ orders: [UUID]) { exchangeCancels += orders }
+
     /// Takes back those of `orders` handed to the exchange in these writes (not sent yet); returns their ids.
     mutating func withdrawFromExchange(_ orders: [UUID]) -> [UUID] {
         let withdrawn = exchangeOrders.filter { orders.contains($0.id) }.map(\.id)
@@ -98,6 +104,9 @@ struct AccountWrites {
         for try await count in rows.decode(Int.self) { inserted = count }
         guard inserted == decisions.count else { throw DecidedMeanwhile() }
         if !exchangeOrders.isEmpty { try await writeExchangeOrders(on: connection, logger: logger) }
+        if !exchangeCancels.isEmpty {
+            _ = try await ExchangeOrderStore.requestCancel(exchangeCancels, account: account.id, on: connection, logger: logger)
+        }
     }
 
     /// The exchange's client order id is the order's own when that is a UUID (a signal's id), else a UUID made from

@@ -344,8 +344,7 @@ private struct SignalBatchRun {
             // Orders sent to the exchange are canceled there and end when it confirms (they may fill meanwhile); one of
             // this batch has not left yet and simply does not go.
             let unsent = Set(writes.withdrawFromExchange(canceling.map(\.id)))
-            _ = try await ExchangeOrderStore.requestCancel(
-                canceling.map(\.id).filter { !unsent.contains($0) }, account: account.id, on: connection, logger: logger)
+            writes.cancelAtExchange(canceling.map(\.id).filter { !unsent.contains($0) })
             canceling = canceling.filter { unsent.contains($0.id) }
             let ledgerBefore = writes.ledger.count
             for var canceled in canceling {

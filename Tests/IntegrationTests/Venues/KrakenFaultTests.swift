@@ -82,6 +82,41 @@ struct KrakenFaultTests {
             #expect(try await fixture.reconciler.reconcileAll().isEmpty)
         }
     }
+
+    @Test("a closing signal refused by a risk limit cancels nothing at Kraken: the resting order it would have canceled stays")
+    func refusedCloseCancelsNothing() async throws {
+        try await KrakenTradingFixture.with { fixture in
+            guard case .ordered(let bought, _) = try await fixture.paper.executor.execute(fixture.paper.signal("buy", quantity: "0.5"))
+            else {
+                Issue.record("expected an order")
+                return
+            }
+            try await fixture.dispatch { try await fixture.orderStatus(bought) == "filled" }
+            guard
+                case .ordered(let resting, _) = try await fixture.paper.executor.execute(
+                    fixture.paper.signal("buy", quantity: "0.1", orderType: "limit", price: "40000"))
+            else {
+                Issue.record("expected an order")
+                return
+            }
+            try await fixture.dispatch { try await fixture.venueState(of: resting) == "open" }
+            try await RiskLimitsStore.save(
+                RiskLimits(maxOrderNotional: 1000), account: try await fixture.paper.accountID, database: fixture.database,
+                logger: TestServers.logger)
+            let exit = try await fixture.paper.executor.execute(fixture.paper.signal("exit", quantity: nil))
+            guard case .rejected(let reasons) = exit else {
+                Issue.record("expected the exit refused, got \(exit)")
+                return
+            }
+            #expect(reasons.map(\.rule) == ["max_order_notional"])
+            #expect(
+                try await fixture.paper.strings("SELECT cancel_requested::text FROM venue_orders WHERE order_id = \(resting)") == ["false"])
+            try await fixture.database.query("UPDATE venue_orders SET next_attempt_at = now() WHERE order_id = \(resting)")
+            try await fixture.dispatcher.dispatchDue()
+            #expect(fixture.simulator.orders.last?.status == .open)
+            #expect(try await fixture.orderStatus(resting) == "new")
+        }
+    }
 }
 
 /// An exchange that runs a test's step at a chosen point of a call, then makes the call.
