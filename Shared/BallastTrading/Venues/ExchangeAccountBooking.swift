@@ -167,11 +167,30 @@ public struct ExchangeAccountBooking: Sendable {
         }
     }
 
+    /// How many exchange trades account `accountID` has booked: read before the exchange is asked for its balances, and
+    /// handed to `reconcile` with them.
+    public func bookedFills(of accountID: UUID) async throws -> Int {
+        try await database.withConnection { connection in
+            try await Self.bookedFills(of: accountID, on: connection, logger: logger)
+        }
+    }
+
+    private static func bookedFills(of accountID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        var count = 0
+        for try await booked in try await connection.query(
+            "SELECT count(*)::int FROM venue_fills WHERE account_id = \(accountID)", logger: logger
+        ).decode(Int.self) { count = booked }
+        return count
+    }
+
     /// Compares `venueBalances` (the exchange's totals per asset) with account `accountID`'s ledger under its lock. Nil
-    /// when the account has exchange orders not done yet (a fill on its way would show as a difference): the check waits
-    /// for the next run. Otherwise the differences found; each new or changed one is kept in `venue_balance_differences`
-    /// and published as `balance.mismatch`, and one that went away is forgotten.
-    public func reconcile(_ accountID: UUID, venueBalances: [String: Decimal], at now: Date) async throws -> [BalanceDifference]? {
+    /// when the account has exchange orders not done yet (a fill on its way would show as a difference), or booked a
+    /// trade since `bookedFills` (read before the balances were asked for: the ledger has a trade they may not): the
+    /// check waits for the next run. Otherwise the differences found; each new or changed one is kept in
+    /// `venue_balance_differences` and published as `balance.mismatch`, and one that went away is forgotten.
+    public func reconcile(
+        _ accountID: UUID, venueBalances: [String: Decimal], bookedFills: Int, at now: Date
+    ) async throws -> [BalanceDifference]? {
         let logger = self.logger
         return try await database.transaction(logger: logger) { connection in
             guard let state = try await AccountSnapshot.lock(account: accountID, on: connection, logger: logger)?.state else { return [] }
@@ -179,7 +198,7 @@ public struct ExchangeAccountBooking: Sendable {
             for try await _ in try await connection.query(
                 "SELECT 1 FROM venue_orders WHERE account_id = \(accountID) AND state <> 'done' LIMIT 1", logger: logger
             ).decode(Int.self) { busy = true }
-            guard !busy else { return nil }
+            guard !busy, try await Self.bookedFills(of: accountID, on: connection, logger: logger) == bookedFills else { return nil }
             var known: [String: (venue: Decimal, ledger: Decimal)] = [:]
             for try await (asset, venue, ledger) in try await connection.query(
                 "SELECT asset, venue_amount, ledger_amount FROM venue_balance_differences WHERE account_id = \(accountID)", logger: logger

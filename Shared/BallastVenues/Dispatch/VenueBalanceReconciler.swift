@@ -7,7 +7,7 @@ import PostgresNIO
 
 /// The `venues.reconcile` job: each exchange account's balances at the exchange compared with its ledger
 /// (`ExchangeAccountBooking.reconcile`). A difference is reported (`balance.mismatch`, a warning), never corrected; an
-/// account with orders on their way is checked at the next run.
+/// account with orders on their way, or with a trade booked while its exchange answered, is checked at the next run.
 public struct VenueBalanceReconciler: Sendable {
     let orders: ExchangeOrderStore
     let booking: ExchangeAccountBooking
@@ -33,8 +33,10 @@ public struct VenueBalanceReconciler: Sendable {
             do {
                 guard let (kind, credentials) = try await orders.credentials(of: account) else { continue }
                 let venue = try await connections.venue(of: account, kind: kind, credentials: credentials)
+                // A trade booked while the exchange answers is in the ledger and maybe not in the answer.
+                let booked = try await booking.bookedFills(of: account)
                 let balances = try await venue.balances()
-                guard let differences = try await booking.reconcile(account, venueBalances: balances, at: now) else {
+                guard let differences = try await booking.reconcile(account, venueBalances: balances, bookedFills: booked, at: now) else {
                     logger.debug("reconciliation waits for the account's orders to finish", metadata: ["account_id": "\(account)"])
                     continue
                 }

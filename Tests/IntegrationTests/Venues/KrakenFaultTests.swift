@@ -117,6 +117,28 @@ struct KrakenFaultTests {
             #expect(try await fixture.orderStatus(resting) == "new")
         }
     }
+
+    @Test("a trade booked between Kraken's balances asked for and their comparison is no difference: nothing is reported")
+    func reconciliationRacesAFill() async throws {
+        try await KrakenTradingFixture.with { fixture in
+            let once = OneShot()
+            let reconciler = fixture.reconciler(wrapping: { venue in
+                HookedVenue(inner: venue, afterBalances: { if once.take() { try await Self.buyAndBook(fixture) } })
+            })
+            let differences = try await reconciler.reconcileAll()
+            #expect(differences.isEmpty)
+            #expect(try await fixture.paper.events().filter { $0 == "balance.mismatch" }.isEmpty)
+            #expect(try await reconciler.reconcileAll().isEmpty)
+        }
+    }
+
+    /// Kraken answered the balances; an order is decided, placed, filled and booked before they are compared with the
+    /// ledger.
+    static func buyAndBook(_ fixture: KrakenTradingFixture) async throws {
+        let outcome = try await fixture.paper.executor.execute(fixture.paper.signal("buy", quantity: "0.5"))
+        guard case .ordered(let orderID, _) = outcome else { throw UnexpectedOutcome(outcome) }
+        try await fixture.dispatch { try await fixture.orderStatus(orderID) == "filled" }
+    }
 }
 
 /// An exchange that runs a test's step at a chosen point of a call, then makes the call.
@@ -151,6 +173,12 @@ struct HookedVenue: ExchangeVenue {
         try await afterBalances()
         return balances
     }
+}
+
+struct UnexpectedOutcome: Error {
+    var outcome: SignalOutcome
+
+    init(_ outcome: SignalOutcome) { self.outcome = outcome }
 }
 
 /// True the first time only.
