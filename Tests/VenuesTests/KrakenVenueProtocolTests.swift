@@ -192,7 +192,13 @@ import Testing
                 } throws: { error in
                     if case VenueError.unknown = error { true } else { false }
                 }
-                let found = try await venue.order(clientOrderID: order.clientOrderID)
+                // On a loaded machine the request may reach the simulator only after the client gave up.
+                var found = try await venue.order(clientOrderID: order.clientOrderID)
+                let deadline = ContinuousClock.now + .seconds(10)
+                while found == nil, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(100))
+                    found = try await venue.order(clientOrderID: order.clientOrderID)
+                }
                 #expect(found?.status == .closed && found?.filledQuantity == Decimal(string: "0.01")!)
             }
         }

@@ -24,7 +24,7 @@ struct KrakenTradingFixture {
 
     static let settings = VenueDispatchSettings(
         pollInterval: .milliseconds(20), fillCheckInterval: .zero, firstBackoff: .milliseconds(50), maximumBackoff: .milliseconds(200),
-        maximumAttempts: 3, lookupGrace: .milliseconds(300))
+        maximumAttempts: 3, lookupGrace: .seconds(2))
 
     static func with(
         usd: Decimal = 100_000, timeout: Duration = .seconds(5), wrongSecret: Bool = false,
@@ -76,7 +76,7 @@ struct KrakenTradingFixture {
     }
 
     /// Dispatches until `done` holds, at most `rounds` times (a round waits for anything scheduled a little later).
-    func dispatch(rounds: Int = 40, until done: @Sendable () async throws -> Bool) async throws {
+    func dispatch(rounds: Int = 150, until done: @Sendable () async throws -> Bool) async throws {
         for _ in 0..<rounds {
             try await dispatcher.dispatchDue()
             if try await done() { return }
