@@ -31,8 +31,12 @@ struct KrakenSimulatorServer {
             case .body(let text):
                 return Self.json(text)
             case .drop:
-                try? await context.channel.close()
-                return Response(status: .ok)
+                // A body promised and never written: Hummingbird closes the connection when its writer throws, so the
+                // client gets no answer it can read. (Closing the channel under the handler instead deinits the
+                // response writer unfinished, which NIO turns into a crash.)
+                return Response(
+                    status: .ok, headers: [.contentType: "application/json"],
+                    body: ResponseBody(contentLength: 64) { _ in throw DroppedAnswer() })
             }
         }
         KrakenSimulatorControlRoutes(simulator: simulator).addRoutes(to: router.group("ballast"))
@@ -69,3 +73,6 @@ struct KrakenSimulatorServer {
         }
     }
 }
+
+/// Ends a response whose answer the simulator drops.
+private struct DroppedAnswer: Error {}
