@@ -38,11 +38,27 @@ public final class WebhookReceiver: Sendable {
     public var requests: [Received] { received.withLock { $0 } }
 
     /// Runs a receiver for the length of `body`. `answer` gets each request's number (0 for the first) and the request.
+    /// A port another test took between `freePort()` and the bind is given up for a new one.
     public static func with<Value: Sendable>(
         answer: @escaping @Sendable (Int, Received) -> Answer = { _, _ in .status(200) },
         _ body: @Sendable (WebhookReceiver) async throws -> Value
     ) async throws -> Value {
-        let receiver = WebhookReceiver(port: try freePort(), answer: answer)
+        for attempt in 1...5 {
+            let receiver = WebhookReceiver(port: try freePort(), answer: answer)
+            do {
+                return try await receiver.serve(body)
+            } catch is NotListening where attempt < 5 {
+                continue
+            }
+        }
+        throw NotListening()
+    }
+
+    /// The server did not start listening (its port was taken).
+    private struct NotListening: Error {}
+
+    private func serve<Value: Sendable>(_ body: @Sendable (WebhookReceiver) async throws -> Value) async throws -> Value {
+        let receiver = self
         let router = Router()
         router.post("**") { request, context -> Response in
             let bytes = try await request.body.collect(upTo: 16 << 20)
@@ -62,18 +78,29 @@ public final class WebhookReceiver: Sendable {
                 for (name, value) in extra { if let name = HTTPField.Name(name) { fields[name] = value } }
                 return Response(status: .init(code: code), headers: fields, body: .init(byteBuffer: ByteBuffer(string: text)))
             case .hang:
-                try await Task.sleep(for: hangLimit)
+                // Ends early, without throwing, when the receiver stops: the response is then written (or dropped
+                // with its closed connection) as any other.
+                try? await Task.sleep(for: Self.hangLimit)
                 return Response(status: .gatewayTimeout)
             }
         }
         let started = AsyncStream<Void>.makeStream()
         let application = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: receiver.port)),
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { _ in started.continuation.yield() }, logger: .init(label: "webhook-receiver"))
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await application.run() }
+            group.addTask {
+                // A server that cannot bind ends here; the stream ending lets the wait below see it, not wait for ever.
+                defer { started.continuation.finish() }
+                try await application.run()
+            }
             defer { group.cancelAll() }
-            for await _ in started.stream { break }
+            var listening = false
+            for await _ in started.stream {
+                listening = true
+                break
+            }
+            guard listening else { throw NotListening() }
             return try await body(receiver)
         }
     }

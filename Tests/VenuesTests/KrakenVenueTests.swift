@@ -234,9 +234,18 @@ final class ScriptedKraken: Sendable {
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { _ in started.continuation.yield() }, logger: .init(label: "scripted-kraken"))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await application.run() }
+            group.addTask {
+                // A port another test took makes the server end here; the stream ending stops the wait below.
+                defer { started.continuation.finish() }
+                try await application.run()
+            }
             defer { group.cancelAll() }
-            for await _ in started.stream { break }
+            var listening = false
+            for await _ in started.stream {
+                listening = true
+                break
+            }
+            guard listening else { throw CancellationError() }
             let venue = KrakenVenue(
                 baseURL: "http://127.0.0.1:\(port)", apiKey: "key-\(UUID())", secret: Secret(KrakenSignerTests.documentedSecret),
                 timeout: .seconds(5), tier: nil)
