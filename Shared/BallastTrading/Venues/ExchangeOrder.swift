@@ -23,6 +23,8 @@ public struct ExchangeOrder: Sendable, Equatable {
     public var type: OrderType
     public var quantity: Decimal
     public var limitPrice: Decimal?
+    /// `ioc` goes to the exchange as immediate-or-cancel; the others rest there until filled or canceled.
+    public var timeInForce: TimeInForce
     public var state: State
     public var venueOrderID: String?
     public var cancelRequested: Bool

@@ -12,12 +12,15 @@ public struct VenueOrderRequest: Sendable, Equatable {
     public var quantity: Decimal
     /// For a limit order.
     public var limitPrice: Decimal?
+    /// `ioc`: what does not fill at once is canceled by the exchange (a limit order; a market order always is). The others
+    /// rest until filled or canceled.
+    public var timeInForce: TimeInForce
     /// Checked by the exchange, not placed (Kraken's `validate`).
     public var validateOnly: Bool
 
     public init(
         clientOrderID: String, symbol: String, side: OrderSide, type: OrderType, quantity: Decimal, limitPrice: Decimal? = nil,
-        validateOnly: Bool = false
+        timeInForce: TimeInForce = .gtc, validateOnly: Bool = false
     ) {
         self.clientOrderID = clientOrderID
         self.symbol = symbol
@@ -25,6 +28,7 @@ public struct VenueOrderRequest: Sendable, Equatable {
         self.type = type
         self.quantity = quantity
         self.limitPrice = limitPrice
+        self.timeInForce = timeInForce
         self.validateOnly = validateOnly
     }
 }

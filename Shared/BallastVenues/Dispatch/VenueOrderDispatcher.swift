@@ -153,7 +153,8 @@ public struct VenueOrderDispatcher: Service {
         }
         let request = VenueOrderRequest(
             clientOrderID: order.clientOrderID, symbol: order.symbol, side: order.side, type: order.type, quantity: quantity,
-            limitPrice: order.limitPrice.map { $0.rounded(order.side == .buy ? .down : .up, places: rules.priceDecimals) })
+            limitPrice: order.limitPrice.map { $0.rounded(order.side == .buy ? .down : .up, places: rules.priceDecimals) },
+            timeInForce: order.timeInForce)
         let lookAgain = later(settings.backoff(after: order.attempts + 1))
         guard try await orders.markSubmitting(order, quantity: quantity, retryAt: lookAgain) else { return }
         do {

@@ -53,6 +53,7 @@ public struct KrakenVenue: ExchangeVenue {
                 throw VenueError.rejected(code: "Ballast:Missing limit price", reason: "a limit order needs a limit price above zero")
             }
             parameters.append(("price", KrakenOrderFormat.limitPrice(limit, side: order.side, decimals: pair.priceDecimals)))
+            if order.timeInForce == .ioc { parameters.append(("timeinforce", "IOC")) }
         }
         parameters.append(("cl_ord_id", order.clientOrderID))
         if order.validateOnly { parameters.append(("validate", "true")) }

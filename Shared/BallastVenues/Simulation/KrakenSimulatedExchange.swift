@@ -141,7 +141,7 @@ struct KrakenSimulatedExchange {
 
     /// AddOrder: checks the order as Kraken does, in Kraken's order (arguments, minimums, duplicate client id, funds),
     /// then places it unless `validate`; a market order, or a limit order at or through the last price, fills at once
-    /// at the last price. Returns Kraken's result and the market trades it made.
+    /// at the last price; a limit order `timeinforce` `IOC` that does not is canceled at once. Returns Kraken's result and the market trades it made.
     mutating func addOrder(_ form: KrakenSimulatorForm) throws(KrakenSimulatorError) -> (result: JSONValue, trades: [KrakenSimulatedTrade])
     {
         guard let pairName = form["pair"], !pairName.isEmpty else { throw .invalidArguments("pair") }
@@ -164,6 +164,12 @@ struct KrakenSimulatedExchange {
         let userref = try form["userref"].map { text throws(KrakenSimulatorError) in
             guard let value = Int32(text) else { throw .invalidArguments("userref") }
             return Int(value)
+        }
+        let immediateOrCancel: Bool
+        switch form["timeinforce"] ?? "GTC" {
+        case "GTC": immediateOrCancel = false
+        case "IOC": immediateOrCancel = true
+        default: throw .invalidArguments("timeinforce")
         }
         guard volume >= pair.orderMinimum else { throw .orderMinimumNotMet }
         let crosses = limitPrice.map { side == .buy ? $0 >= pair.lastPrice : $0 <= pair.lastPrice } ?? true
@@ -192,6 +198,12 @@ struct KrakenSimulatedExchange {
         orderSequence.append(order.txid)
         placedOrderCount += 1
         var trades: [KrakenSimulatedTrade] = []
+        if !crosses, immediateOrCancel {
+            // Nothing to fill at once: Kraken cancels it, it never rests.
+            orders[order.txid]!.status = .canceled
+            orders[order.txid]!.reason = "Immediate or cancel"
+            orders[order.txid]!.closeTime = order.openTime
+        }
         if crosses {
             let lots = Decimal(sign: .plus, exponent: -pair.lotDecimals, significand: 1)
             var parts = [volume]

@@ -132,6 +132,21 @@ struct KrakenFaultTests {
         }
     }
 
+    @Test("an ioc limit order goes to Kraken immediate-or-cancel: not at the market, it ends canceled and rests nowhere")
+    func immediateOrCancelAtKraken() async throws {
+        try await KrakenTradingFixture.with { fixture in
+            var signal = fixture.paper.signal("buy", quantity: "0.5", orderType: "limit", price: "40000")
+            signal.timeInForce = "ioc"
+            let outcome = try await fixture.paper.executor.execute(signal)
+            guard case .ordered(let orderID, _) = outcome else { throw UnexpectedOutcome(outcome) }
+            try await fixture.dispatch(rounds: 5) { try await fixture.venueState(of: orderID) == "done" }
+            #expect(fixture.simulator.orders.map(\.status) == [.canceled])
+            #expect(try await fixture.orderStatus(orderID) == "canceled")
+            #expect(try await fixture.paper.balance("USD").locked == 0)
+            #expect(try await fixture.paper.balancesMatchLedger())
+        }
+    }
+
     /// Kraken answered the balances; an order is decided, placed, filled and booked before they are compared with the
     /// ledger.
     static func buyAndBook(_ fixture: KrakenTradingFixture) async throws {
