@@ -147,6 +147,58 @@ struct KrakenFaultTests {
         }
     }
 
+    @Test("partly filled, then canceled at Kraken, its trade not yet in TradesHistory: it ends only once the trade is booked")
+    func canceledAfterPartialFillWithLateTrade() async throws {
+        try await KrakenTradingFixture.with { fixture in
+            let outcome = try await fixture.paper.executor.execute(
+                fixture.paper.signal("buy", quantity: "0.5", orderType: "limit", price: "40000"))
+            guard case .ordered(let orderID, _) = outcome else { throw UnexpectedOutcome(outcome) }
+            try await fixture.dispatch { try await fixture.venueState(of: orderID) == "open" }
+            try fixture.simulator.publishMarketTrade(pair: fixture.pair, price: 40000, volume: dec("0.2"), side: .sell)
+            #expect(
+                try await fixture.paper.executor.execute(fixture.paper.signal("cancel", quantity: nil)) == .canceled(orderIDs: [orderID]))
+            let hidden = OneShot()
+            let dispatcher = fixture.dispatcher(wrapping: { venue in
+                HookedVenue(inner: venue, reportFills: { fills in hidden.take() ? [] : fills })
+            })
+            // Kraken says canceled with 0.2 executed, and TradesHistory does not list the trade yet.
+            try await dispatcher.dispatchDue()
+            #expect(fixture.simulator.orders.first?.status == .canceled)
+            #expect(try await fixture.orderStatus(orderID) == "new")
+            try await fixture.database.query("UPDATE venue_orders SET next_attempt_at = now() WHERE order_id = \(orderID)")
+            try await fixture.dispatch { try await fixture.venueState(of: orderID) == "done" }
+            #expect(try await fixture.orderStatus(orderID) == "canceled")
+            #expect(try await fixture.paper.decimal("SELECT filled_quantity FROM orders WHERE id = \(orderID)") == dec("0.2"))
+            #expect(try await fixture.paper.balance("USD").locked == 0)
+            #expect(try await fixture.paper.balance(fixture.base).available == dec("0.2"))
+            #expect(try await fixture.paper.balancesMatchLedger())
+            #expect(try await fixture.reconciler.reconcileAll().isEmpty)
+        }
+    }
+
+    @Test("a sell at Kraken holding the asset, filled in several trades: each releases what it sold, the ledger agrees with Kraken")
+    func sellFilledInParts() async throws {
+        try await KrakenTradingFixture.with { fixture in
+            let bought = try await fixture.paper.executor.execute(fixture.paper.signal("buy", quantity: "0.5"))
+            guard case .ordered(let buyID, _) = bought else { throw UnexpectedOutcome(bought) }
+            try await fixture.dispatch { try await fixture.orderStatus(buyID) == "filled" }
+            let sold = try await fixture.paper.executor.execute(
+                fixture.paper.signal("sell", quantity: "0.5", orderType: "limit", price: "60000"))
+            guard case .ordered(let sellID, _) = sold else { throw UnexpectedOutcome(sold) }
+            try await fixture.dispatch { try await fixture.venueState(of: sellID) == "open" }
+            #expect(try await fixture.paper.balance(fixture.base).locked == dec("0.5"))
+            try fixture.simulator.publishMarketTrade(pair: fixture.pair, price: 60000, volume: dec("0.2"), side: .buy)
+            try await fixture.dispatch { try await fixture.orderStatus(sellID) == "partially_filled" }
+            #expect(try await fixture.paper.balance(fixture.base) == Balance(asset: fixture.base, available: 0, locked: dec("0.3")))
+            try fixture.simulator.publishMarketTrade(pair: fixture.pair, price: 60000, volume: dec("0.3"), side: .buy)
+            try await fixture.dispatch { try await fixture.orderStatus(sellID) == "filled" }
+            #expect(try await fixture.paper.balance(fixture.base) == Balance(asset: fixture.base, available: 0, locked: 0))
+            #expect(try await fixture.paper.balance("USD").locked == 0)
+            #expect(try await fixture.paper.balancesMatchLedger())
+            #expect(try await fixture.reconciler.reconcileAll().isEmpty)
+        }
+    }
+
     /// Kraken answered the balances; an order is decided, placed, filled and booked before they are compared with the
     /// ledger.
     static func buyAndBook(_ fixture: KrakenTradingFixture) async throws {
@@ -162,6 +214,8 @@ struct HookedVenue: ExchangeVenue {
     var beforeRules: @Sendable () async throws -> Void = {}
     var beforePlace: @Sendable (VenueOrderRequest) async throws -> Void = { _ in }
     var afterBalances: @Sendable () async throws -> Void = {}
+    /// What of TradesHistory's answer the dispatcher sees.
+    var reportFills: @Sendable ([VenueFill]) -> [VenueFill] = { $0 }
 
     var kind: VenueKind { inner.kind }
 
@@ -181,7 +235,7 @@ struct HookedVenue: ExchangeVenue {
 
     func orders(venueOrderIDs: [String]) async throws -> [VenueOrderState] { try await inner.orders(venueOrderIDs: venueOrderIDs) }
 
-    func fills(since start: Date) async throws -> [VenueFill] { try await inner.fills(since: start) }
+    func fills(since start: Date) async throws -> [VenueFill] { reportFills(try await inner.fills(since: start)) }
 
     func balances() async throws -> [String: Decimal] {
         let balances = try await inner.balances()
