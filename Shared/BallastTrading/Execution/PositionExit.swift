@@ -15,8 +15,16 @@ enum PositionExit {
     }
 
     static func clientOrderID(of position: PositionRecord, reason: CloseReason) -> String {
-        (reason == .manual ? "close-" : "exit-") + position.id.uuidString.lowercased()
+        clientOrderIDPrefix(reason) + position.id.uuidString.lowercased()
     }
+
+    /// Why a position the fill of the order `clientOrderID` closes is closed: its owner's close (`close-…`, an exchange
+    /// account's close is booked when the exchange reports its fill), else a signal's order.
+    static func closeReason(ofOrder clientOrderID: String) -> CloseReason {
+        clientOrderID.hasPrefix(clientOrderIDPrefix(.manual)) ? .manual : .signal
+    }
+
+    private static func clientOrderIDPrefix(_ reason: CloseReason) -> String { reason == .manual ? "close-" : "exit-" }
 
     static func close(
         _ position: PositionRecord, reason: CloseReason, reference: Decimal, state: AccountState, instrument: Instrument, at time: Date,

@@ -124,7 +124,8 @@ public struct ExchangeAccountBooking: Sendable {
                     let ledgerBefore = writes.ledger.count
                     let outcome = try booking.book(
                         quantity: quantity, price: fill.price, liquidity: fill.maker ? .maker : .taker, marketTradeID: nil,
-                        order: &record, position: state.openPosition(symbol: record.symbol, strategy: record.strategy), fee: fill.fee,
+                        order: &record, position: state.openPosition(symbol: record.symbol, strategy: record.strategy),
+                        closeReason: PositionExit.closeReason(ofOrder: record.clientOrderID), fee: fill.fee,
                         cost: quantity == fill.quantity ? fill.cost : nil,
                         at: fill.time, into: &writes)
                     state.apply(outcome)

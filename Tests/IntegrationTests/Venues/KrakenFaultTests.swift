@@ -199,6 +199,27 @@ struct KrakenFaultTests {
         }
     }
 
+    @Test("the owner closes a position of a Kraken account: it closes when Kraken's fill is booked, as closed by its owner")
+    func ownerCloseAtKraken() async throws {
+        try await KrakenTradingFixture.with { fixture in
+            let bought = try await fixture.paper.executor.execute(fixture.paper.signal("buy", quantity: "0.5"))
+            guard case .ordered(let buyID, _) = bought else { throw UnexpectedOutcome(bought) }
+            try await fixture.dispatch { try await fixture.orderStatus(buyID) == "filled" }
+            let position = try #require(
+                try await fixture.paper.strings("SELECT id::text FROM positions").first.flatMap { UUID(uuidString: $0) })
+            let actions = AccountActions(
+                database: fixture.database, prices: MarketPrices(redis: fixture.paper.redis), logger: TestServers.logger)
+            let view = try await actions.closePosition(position, user: fixture.paper.userID)
+            #expect(view.status == "open")
+            try await fixture.dispatch {
+                try await fixture.paper.strings("SELECT status FROM positions WHERE id = \(position)") == ["closed"]
+            }
+            #expect(try await fixture.paper.strings("SELECT close_reason FROM positions WHERE id = \(position)") == ["manual"])
+            #expect(fixture.simulator.placedOrderCount == 2)
+            #expect(try await fixture.paper.balancesMatchLedger())
+        }
+    }
+
     /// Kraken answered the balances; an order is decided, placed, filled and booked before they are compared with the
     /// ledger.
     static func buyAndBook(_ fixture: KrakenTradingFixture) async throws {
