@@ -296,7 +296,7 @@ let package = Package(
             name: "BallastTestSupport",
             dependencies: [
                 .product(name: "PropertyBased", package: "swift-property-based"), .product(name: "Hummingbird", package: "hummingbird"),
-                "BallastWebhooks",
+                "BallastWebhooks", "BallastCore",
             ],
             path: "Tests/BallastTestSupport",
             swiftSettings: swiftSettings

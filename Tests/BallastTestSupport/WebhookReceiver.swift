@@ -1,7 +1,9 @@
+import BallastCore
 import BallastWebhooks
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import Synchronization
 
 /// A real HTTP server on 127.0.0.1 that records every webhook it receives and answers each as told: the endpoint
@@ -92,7 +94,7 @@ public final class WebhookReceiver: Sendable {
             group.addTask {
                 // A server that cannot bind ends here; the stream ending lets the wait below see it, not wait for ever.
                 defer { started.continuation.finish() }
-                try await application.run()
+                try await runUntilCancelled(application, logger: Logger(label: "webhook-receiver"))
             }
             defer { group.cancelAll() }
             var listening = false

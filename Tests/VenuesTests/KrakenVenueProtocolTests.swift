@@ -182,9 +182,9 @@ import Testing
     }
 
     @Test func anAnswerLostAfterKrakenActedIsUnknownAndTheOrderIsFoundByItsClientOrderID() async throws {
-        try await Self.withVenue(timeout: .milliseconds(500)) { simulator, venue in
+        try await Self.withVenue(timeout: .seconds(2)) { simulator, venue in
             simulator.injectFault(.processThenDrop, method: "AddOrder")
-            simulator.injectFault(.processThenStall(hold: .seconds(3)), method: "AddOrder")
+            simulator.injectFault(.processThenStall(hold: .seconds(6)), method: "AddOrder")
             for _ in 0..<2 {
                 let order = Self.marketBuy("0.01")
                 await #expect {
@@ -205,8 +205,8 @@ import Testing
     }
 
     @Test func anAnswerLostBeforeKrakenActedIsUnknownAndNoOrderIsFound() async throws {
-        try await Self.withVenue(timeout: .milliseconds(500)) { simulator, venue in
-            simulator.injectFault(.stallWithoutProcessing(hold: .seconds(3)), method: "AddOrder")
+        try await Self.withVenue(timeout: .seconds(2)) { simulator, venue in
+            simulator.injectFault(.stallWithoutProcessing(hold: .seconds(6)), method: "AddOrder")
             let order = Self.marketBuy("0.01")
             await #expect {
                 try await venue.place(order)

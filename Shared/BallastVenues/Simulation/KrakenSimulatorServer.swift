@@ -1,5 +1,7 @@
+import BallastCore
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import ServiceLifecycle
 
@@ -62,15 +64,7 @@ struct KrakenSimulatorServer {
         let application = Application(
             router: buildRouter(), configuration: .init(address: .hostname(host, port: port)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) }, logger: simulator.logger)
-        let services = ServiceGroup(services: [application], gracefulShutdownSignals: [], cancellationSignals: [], logger: simulator.logger)
-        // Cancellation reaching the service group would cancel the server outright; it runs apart from this task and is
-        // asked to shut down instead.
-        let serving = Task { try await services.run() }
-        try await withTaskCancellationHandler {
-            try await serving.value
-        } onCancel: {
-            Task { await services.triggerGracefulShutdown() }
-        }
+        try await runUntilCancelled(application, logger: simulator.logger)
     }
 }
 
