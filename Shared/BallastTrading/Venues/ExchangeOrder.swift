@@ -22,6 +22,8 @@ public struct ExchangeOrder: Sendable, Equatable {
     public var side: OrderSide
     public var type: OrderType
     public var quantity: Decimal
+    /// How much of it is booked as filled so far.
+    public var filledQuantity: Decimal = 0
     public var limitPrice: Decimal?
     /// `ioc` goes to the exchange as immediate-or-cancel; the others rest there until filled or canceled.
     public var timeInForce: TimeInForce

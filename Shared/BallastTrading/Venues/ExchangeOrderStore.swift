@@ -60,6 +60,7 @@ public struct ExchangeOrderStore: Sendable {
     public func unfinished(account: UUID, dueAt now: Date? = nil) async throws -> [ExchangeOrder] {
         let query: PostgresQuery = """
             SELECT v.order_id, v.account_id, v.venue, v.client_order_id, o.symbol, o.side, o.type, o.quantity, o.limit_price, o.time_in_force,
+                o.filled_quantity,
                 v.state, v.venue_order_id, v.cancel_requested, v.attempts, v.submitted_at, v.created_at
             FROM venue_orders v JOIN orders o ON o.id = v.order_id
             WHERE v.account_id = \(account) AND v.state <> 'done' AND (\(now)::timestamptz IS NULL OR v.next_attempt_at <= \(now))
@@ -68,11 +69,15 @@ public struct ExchangeOrderStore: Sendable {
         let rows = try await database.query(query, logger: logger)
         var orders: [ExchangeOrder] = []
         for try await row in rows.decode(
-            (UUID, UUID, String, String, String, String, String, Decimal, Decimal?, String, String, String?, Bool, Int, Date?, Date).self)
+            (
+                UUID, UUID, String, String, String, String, String, Decimal, Decimal?, String, Decimal, String, String?, Bool, Int, Date?,
+                Date
+            )
+            .self)
         {
             let (
-                id, account, venue, client, symbol, side, type, quantity, limit, timeInForce, state, venueID, cancel, attempts, submitted,
-                created
+                id, account, venue, client, symbol, side, type, quantity, limit, timeInForce, filled, state, venueID, cancel, attempts,
+                submitted, created
             ) = row
             guard let venue = VenueKind(rawValue: venue), let side = OrderSide(rawValue: side), let type = OrderType(rawValue: type),
                 let state = ExchangeOrder.State(rawValue: state), let timeInForce = TimeInForce(rawValue: timeInForce)
@@ -84,7 +89,8 @@ public struct ExchangeOrderStore: Sendable {
             orders.append(
                 ExchangeOrder(
                     orderID: id, accountID: account, venue: venue, clientOrderID: client, symbol: symbol, side: side, type: type,
-                    quantity: quantity, limitPrice: limit, timeInForce: timeInForce, state: state, venueOrderID: venueID,
+                    quantity: quantity, filledQuantity: filled, limitPrice: limit, timeInForce: timeInForce, state: state,
+                    venueOrderID: venueID,
                     cancelRequested: cancel,
                     attempts: attempts, submittedAt: submitted, createdAt: created))
         }

@@ -223,10 +223,20 @@ public struct VenueOrderDispatcher: Service {
                 }
             }
             let states = try await venue.orders(venueOrderIDs: open.compactMap(\.venueOrderID))
-            let since = (open.compactMap(\.submittedAt).min() ?? open.map(\.createdAt).min() ?? Date()) - 60
-            let ids = Set(open.compactMap(\.venueOrderID))
-            let fills = try await venue.fills(since: since).filter { ids.contains($0.venueOrderID) }
-            let booked = try await booking.apply(open, states: states, fills: fills, checkAt: later(settings.fillCheckInterval))
+            // Trades are asked for only for orders the exchange reports more filled than is booked: TradesHistory
+            // costs two of Kraken's call points, and an order resting untouched then costs one call per look.
+            let moved = open.filter { order in
+                states.first { $0.venueOrderID == order.venueOrderID }.map { $0.filledQuantity > order.filledQuantity } ?? false
+            }
+            var fills: [VenueFill] = []
+            if !moved.isEmpty {
+                let since = (moved.compactMap(\.submittedAt).min() ?? moved.map(\.createdAt).min() ?? Date()) - 60
+                let ids = Set(moved.compactMap(\.venueOrderID))
+                fills = try await venue.fills(since: since).filter { ids.contains($0.venueOrderID) }
+            }
+            let resting = moved.isEmpty && !states.contains(where: \.isDone)
+            let checkAt = later(resting ? settings.restingCheckInterval : settings.fillCheckInterval)
+            let booked = try await booking.apply(open, states: states, fills: fills, checkAt: checkAt)
             if booked > 0 { Self.fillsBooked.increment(by: booked) }
         } catch let error as VenueError {
             for order in open {

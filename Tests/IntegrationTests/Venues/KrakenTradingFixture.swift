@@ -23,7 +23,8 @@ struct KrakenTradingFixture {
     var base: String { String(symbol.prefix { $0 != "-" }) }
 
     static let settings = VenueDispatchSettings(
-        pollInterval: .milliseconds(20), fillCheckInterval: .zero, firstBackoff: .milliseconds(50), maximumBackoff: .milliseconds(200),
+        pollInterval: .milliseconds(20), fillCheckInterval: .zero, restingCheckInterval: .milliseconds(100),
+        firstBackoff: .milliseconds(50), maximumBackoff: .milliseconds(200),
         maximumAttempts: 3, lookupGrace: .seconds(2))
 
     static func with(
