@@ -132,7 +132,7 @@ public final class KrakenWebSocketSimulator: Sendable {
             configuration: .init(address: .hostname(host, port: port)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)
-        try await runUntilCancelled(application, logger: logger)
+        try await application.run()
     }
 
     /// Serves on 127.0.0.1 for the length of `body`, which gets the endpoint's URL (`ws://127.0.0.1:PORT/v2`).

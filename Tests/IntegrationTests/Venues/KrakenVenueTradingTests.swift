@@ -53,7 +53,7 @@ struct KrakenVenueTradingTests {
     @Test(
         "the answer to AddOrder is lost (Kraken placed it, then stalled past the timeout): looked up by client order id, never sent twice")
     func lostAnswerStall() async throws {
-        try await KrakenTradingFixture.with(timeout: .milliseconds(500)) { fixture in
+        try await KrakenTradingFixture.with(timeout: .milliseconds(1500)) { fixture in
             fixture.simulator.injectFault(.processThenStall(hold: .seconds(5)), method: "AddOrder")
             let orderID = try await fixture.order(fixture.paper.signal("buy", quantity: "0.5"))
             try await fixture.dispatcher.dispatchDue()
@@ -77,7 +77,7 @@ struct KrakenVenueTradingTests {
 
     @Test("the request never reached Kraken (stalled unprocessed): not found by its client order id, so sent again, once")
     func neverArrived() async throws {
-        try await KrakenTradingFixture.with(timeout: .milliseconds(500)) { fixture in
+        try await KrakenTradingFixture.with(timeout: .milliseconds(1500)) { fixture in
             fixture.simulator.injectFault(.stallWithoutProcessing(hold: .seconds(5)), method: "AddOrder")
             let orderID = try await fixture.order(fixture.paper.signal("buy", quantity: "0.5"))
             try await fixture.dispatch { try await fixture.orderStatus(orderID) == "filled" }
