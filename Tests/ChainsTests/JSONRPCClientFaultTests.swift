@@ -66,7 +66,7 @@ struct JSONRPCClientFaultTests {
         let started = ContinuousClock.now
         let result = try await call(answer: .hang, timeout: .milliseconds(500))
         #expect(result == .failure(.timeout(method: "getblockcount", limit: .milliseconds(500))))
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(30))
     }
 
     @Test("a connection dropped without an answer is a transport error")

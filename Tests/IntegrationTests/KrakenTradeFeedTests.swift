@@ -79,28 +79,28 @@ struct KrakenTradeFeedTests {
             let feed = KrakenTradeFeed(
                 configuration: try feedConfiguration(url: url), redis: redis, logger: TestServers.logger, onEvent: events.append)
             try await whileFeeding(feed) {
-                #expect(await eventually { try await redis.length(of: stream) == 10 })
+                #expect(await eventually(timeout: .seconds(45)) { try await redis.length(of: stream) == 10 })
 
                 for _ in 0..<10 {
                     market.trade(pairs[0])
                     market.trade(pairs[1])
                 }
-                #expect(await eventually { try await redis.length(of: stream) == 30 })
+                #expect(await eventually(timeout: .seconds(45)) { try await redis.length(of: stream) == 30 })
 
                 // The connection drops: the feed reconnects and the snapshot's 30 trades are all skipped.
                 simulator.dropConnections()
-                #expect(await eventually { simulator.acceptedConnections == 2 && events.all.contains(.subscribed) })
-                #expect(await eventually { skipped(events.all) == 30 })
+                #expect(await eventually(timeout: .seconds(45)) { simulator.acceptedConnections == 2 && events.all.contains(.subscribed) })
+                #expect(await eventually(timeout: .seconds(45)) { skipped(events.all) == 30 })
                 market.trade(pairs[1], count: 5)
-                #expect(await eventually { try await redis.length(of: stream) == 35 })
+                #expect(await eventually(timeout: .seconds(45)) { try await redis.length(of: stream) == 35 })
 
                 // Refused for a while: the trades made meanwhile come with the next snapshot.
                 simulator.refuseConnections(for: .seconds(30))
                 simulator.dropConnections()
                 market.trade(pairs[0], count: 5)
-                #expect(await eventually { events.all.contains { "\($0)".contains("WebSocket upgrade failed") } })
+                #expect(await eventually(timeout: .seconds(45)) { events.all.contains { "\($0)".contains("WebSocket upgrade failed") } })
                 simulator.refuseConnections(for: .zero)
-                #expect(await eventually { try await redis.length(of: stream) == 40 })
+                #expect(await eventually(timeout: .seconds(45)) { try await redis.length(of: stream) == 40 })
 
                 // Silent: the watchdog drops the connection, the trades sent into the void come with the next snapshot.
                 simulator.stall(for: .seconds(4))
@@ -120,7 +120,7 @@ struct KrakenTradeFeedTests {
                 configuration: try feedConfiguration(url: url), redis: redis, logger: TestServers.logger, onEvent: events.append)
             let skippedBefore = skipped(events.all)
             try await whileFeeding(restarted) {
-                #expect(await eventually { skipped(events.all) == skippedBefore + 45 })
+                #expect(await eventually(timeout: .seconds(45)) { skipped(events.all) == skippedBefore + 45 })
             }
             #expect(try await redis.length(of: stream) == 45)
         }
@@ -140,7 +140,7 @@ struct KrakenTradeFeedTests {
                 configuration: testConsumerConfiguration(stream: stream, consumer: "c1", group: "market-data"), client: redis,
                 handler: try MarketDataPipelineTests.consumer(database), logger: TestServers.logger)
             try await whileRunning([consumer]) {
-                #expect(await eventually { try await database.count("SELECT count(*) FROM trades") == 45 })
+                #expect(await eventually(timeout: .seconds(45)) { try await database.count("SELECT count(*) FROM trades") == 45 })
             }
             for symbol in symbols {
                 let expected = trades.filter { $0.symbol == symbol }
@@ -165,7 +165,7 @@ struct KrakenTradeFeedTests {
             let feed = KrakenTradeFeed(
                 configuration: try feedConfiguration(url: url), redis: redis, logger: TestServers.logger, onEvent: events.append)
             try await whileFeeding(feed) {
-                #expect(await eventually { simulator.acceptedConnections >= 3 })
+                #expect(await eventually(timeout: .seconds(45)) { simulator.acceptedConnections >= 3 })
             }
         }
         let failures = events.all.compactMap { event -> (Int, String)? in
@@ -191,9 +191,9 @@ struct KrakenTradeFeedTests {
             let feed = KrakenTradeFeed(
                 configuration: try feedConfiguration(url: url), redis: redis, logger: log.logger(), onEvent: events.append)
             try await whileFeeding(feed) {
-                #expect(await eventually { events.all.count >= 3 })
+                #expect(await eventually(timeout: .seconds(45)) { events.all.count >= 3 })
                 simulator.refuseConnections(for: .zero)
-                #expect(await eventually { events.all.contains(.subscribed) })
+                #expect(await eventually(timeout: .seconds(45)) { events.all.contains(.subscribed) })
             }
         }
         let attempts = events.all.filter { if case .disconnected = $0 { true } else { false } }.count
@@ -217,7 +217,7 @@ struct KrakenTradeFeedTests {
             configuration: try feedConfiguration(url: "ws://127.0.0.1:\(closed.port)/v2"), redis: redis, logger: TestServers.logger,
             onEvent: events.append)
         try await whileFeeding(feed) {
-            #expect(await eventually { !events.all.isEmpty })
+            #expect(await eventually(timeout: .seconds(45)) { !events.all.isEmpty })
         }
         guard case .disconnected(1, let reason)? = events.all.first else {
             Issue.record("no failed attempt: \(events.all)")
@@ -238,10 +238,10 @@ struct KrakenTradeFeedTests {
             let feed = KrakenTradeFeed(
                 configuration: try feedConfiguration(url: url), redis: redis, logger: TestServers.logger, onEvent: events.append)
             return try await whileFeeding(feed) {
-                #expect(await eventually { events.all.contains(.subscribed) })
+                #expect(await eventually(timeout: .seconds(45)) { events.all.contains(.subscribed) })
                 let start = ContinuousClock.now
                 for index in 0..<count { market.trade(pairs[index % 2]) }
-                #expect(await eventually { try await redis.length(of: stream) == count })
+                #expect(await eventually(timeout: .seconds(45)) { try await redis.length(of: stream) == count })
                 let elapsed = ContinuousClock.now - start
                 return elapsed
             }

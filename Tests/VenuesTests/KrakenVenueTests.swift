@@ -238,7 +238,7 @@ final class ScriptedKraken: Sendable {
             group.addTask {
                 // A port another test took makes the server end here; the stream ending stops the wait below.
                 defer { started.continuation.finish() }
-                try await runUntilCancelled(application, logger: Logger(label: "scripted-kraken"))
+                try await application.run()
             }
             defer { group.cancelAll() }
             var listening = false
