@@ -94,7 +94,7 @@ public final class WebhookReceiver: Sendable {
             group.addTask {
                 // A server that cannot bind ends here; the stream ending lets the wait below see it, not wait for ever.
                 defer { started.continuation.finish() }
-                try await application.run()
+                try await runUntilCancelled(application, logger: Logger(label: "webhook-receiver"))
             }
             defer { group.cancelAll() }
             var listening = false

@@ -238,7 +238,7 @@ final class ScriptedKraken: Sendable {
             group.addTask {
                 // A port another test took makes the server end here; the stream ending stops the wait below.
                 defer { started.continuation.finish() }
-                try await application.run()
+                try await runUntilCancelled(application, logger: Logger(label: "scripted-kraken"))
             }
             defer { group.cancelAll() }
             var listening = false
