@@ -40,15 +40,18 @@ public final class WebhookReceiver: Sendable {
     public var requests: [Received] { received.withLock { $0 } }
 
     /// Runs a receiver for the length of `body`. `answer` gets each request's number (0 for the first) and the request.
-    /// A port another test took between `freePort()` and the bind is given up for a new one.
+    /// A port another test took between `freePort()` and the bind is given up for a new one. With `stopsGracefully` the
+    /// receiver closes its connections when it stops, for clients that keep connections alive in a shared pool (Kraken's
+    /// client on `HTTPClient.shared`): cancelled under such a connection, the server's writer is dropped unfinished and
+    /// NIO stops the process.
     public static func with<Value: Sendable>(
-        answer: @escaping @Sendable (Int, Received) -> Answer = { _, _ in .status(200) },
+        stopsGracefully: Bool = false, answer: @escaping @Sendable (Int, Received) -> Answer = { _, _ in .status(200) },
         _ body: @Sendable (WebhookReceiver) async throws -> Value
     ) async throws -> Value {
         for attempt in 1...5 {
             let receiver = WebhookReceiver(port: try freePort(), answer: answer)
             do {
-                return try await receiver.serve(body)
+                return try await receiver.serve(stopsGracefully: stopsGracefully, body)
             } catch is NotListening where attempt < 5 {
                 continue
             }
@@ -59,7 +62,9 @@ public final class WebhookReceiver: Sendable {
     /// The server did not start listening (its port was taken).
     private struct NotListening: Error {}
 
-    private func serve<Value: Sendable>(_ body: @Sendable (WebhookReceiver) async throws -> Value) async throws -> Value {
+    private func serve<Value: Sendable>(
+        stopsGracefully: Bool, _ body: @Sendable (WebhookReceiver) async throws -> Value
+    ) async throws -> Value {
         let receiver = self
         let router = Router()
         router.post("**") { request, context -> Response in
@@ -94,7 +99,11 @@ public final class WebhookReceiver: Sendable {
             group.addTask {
                 // A server that cannot bind ends here; the stream ending lets the wait below see it, not wait for ever.
                 defer { started.continuation.finish() }
-                try await runUntilCancelled(application, logger: Logger(label: "webhook-receiver"))
+                if stopsGracefully {
+                    try await runUntilCancelled(application, logger: Logger(label: "webhook-receiver"))
+                } else {
+                    try await application.run()
+                }
             }
             defer { group.cancelAll() }
             var listening = false

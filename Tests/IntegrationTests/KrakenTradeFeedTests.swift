@@ -48,7 +48,8 @@ struct KrakenTradeFeedTests {
         configuration.lastTradeIDsKey = lastTradeIDs
         configuration.initialBackoff = .milliseconds(100)
         configuration.maximumBackoff = .milliseconds(400)
-        configuration.silenceTimeout = .seconds(3)
+        // Long enough that a full parallel run's busy start is not taken for silence.
+        configuration.silenceTimeout = .seconds(8)
         return configuration
     }
 
@@ -103,7 +104,7 @@ struct KrakenTradeFeedTests {
                 #expect(await eventually(timeout: .seconds(45)) { try await redis.length(of: stream) == 40 })
 
                 // Silent: the watchdog drops the connection, the trades sent into the void come with the next snapshot.
-                simulator.stall(for: .seconds(4))
+                simulator.stall(for: .seconds(10))
                 market.trade(pairs[1], count: 5)
                 #expect(await eventually(timeout: .seconds(10)) { try await redis.length(of: stream) == 45 })
             }

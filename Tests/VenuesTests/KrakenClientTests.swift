@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func privateCallsAreSignedAsKrakenChecks() async throws {
-        try await WebhookReceiver.with(answer: { _, _ in .status(200, body: Self.balance) }) { receiver in
+        try await WebhookReceiver.with(stopsGracefully: true, answer: { _, _ in .status(200, body: Self.balance) }) { receiver in
             let client = Self.client(receiver.url(""))
             let result = try await client.privateCall("AddOrder", [("pair", "XXBTZUSD"), ("volume", "1.25")])
             #expect(result["ZUSD"] == .string("1000.5000"))
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func concurrentPrivateCallsReachKrakenOneAtATimeInNonceOrder() async throws {
-        try await WebhookReceiver.with(answer: { _, _ in .status(200, body: Self.balance) }) { receiver in
+        try await WebhookReceiver.with(stopsGracefully: true, answer: { _, _ in .status(200, body: Self.balance) }) { receiver in
             let client = Self.client(receiver.url(""))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<15 { group.addTask { _ = try await client.privateCall("Balance") } }
@@ -64,13 +64,15 @@ import Testing
         ),
     ])
     func errorsInKrakensEnvelopeAreMapped(body: String, expected: VenueError) async throws {
-        try await WebhookReceiver.with(answer: { _, _ in .status(200, body: body) }) { receiver in
+        try await WebhookReceiver.with(stopsGracefully: true, answer: { _, _ in .status(200, body: body) }) { receiver in
             await #expect(throws: expected) { try await Self.client(receiver.url("")).privateCall("Balance") }
         }
     }
 
     @Test func warningsAloneAreNotErrors() async throws {
-        try await WebhookReceiver.with(answer: { _, _ in .status(200, body: #"{"error":["WGeneral:Note"],"result":{"count":1}}"#) }) {
+        try await WebhookReceiver.with(
+            stopsGracefully: true, answer: { _, _ in .status(200, body: #"{"error":["WGeneral:Note"],"result":{"count":1}}"#) }
+        ) {
             receiver in
             let result = try await Self.client(receiver.url("")).privateCall("CancelOrder")
             #expect(result["count"] == .number("1"))
@@ -78,7 +80,9 @@ import Testing
     }
 
     @Test func rateLimitExceededIsBusyForAsLongAsTheCounterNeeds() async throws {
-        try await WebhookReceiver.with(answer: { _, _ in .status(200, body: #"{"error":["EAPI:Rate limit exceeded"]}"#) }) { receiver in
+        try await WebhookReceiver.with(
+            stopsGracefully: true, answer: { _, _ in .status(200, body: #"{"error":["EAPI:Rate limit exceeded"]}"#) }
+        ) { receiver in
             do {
                 _ = try await Self.client(receiver.url("")).privateCall("Balance")
                 Issue.record("a refused call returned")
@@ -98,7 +102,7 @@ import Testing
         (500, #"{"error":[],"result":{}}"#),
     ])
     func answersThatAreNotKrakensEnvelopeLeaveTheOutcomeUnknown(status: Int, body: String) async throws {
-        try await WebhookReceiver.with(answer: { _, _ in .status(status, body: body) }) { receiver in
+        try await WebhookReceiver.with(stopsGracefully: true, answer: { _, _ in .status(status, body: body) }) { receiver in
             await #expect {
                 try await Self.client(receiver.url("")).privateCall("AddOrder")
             } throws: { error in
@@ -108,7 +112,7 @@ import Testing
     }
 
     @Test func aBare429IsBusy() async throws {
-        try await WebhookReceiver.with(answer: { _, _ in .status(429, body: "Too Many Requests") }) { receiver in
+        try await WebhookReceiver.with(stopsGracefully: true, answer: { _, _ in .status(429, body: "Too Many Requests") }) { receiver in
             await #expect(throws: VenueError.busy(code: "HTTP 429", retryAfterSeconds: 5)) {
                 try await Self.client(receiver.url("")).privateCall("Balance")
             }
@@ -116,7 +120,7 @@ import Testing
     }
 
     @Test func noAnswerWithinTheTimeoutIsUnknown() async throws {
-        try await WebhookReceiver.with(answer: { _, _ in .hang }) { receiver in
+        try await WebhookReceiver.with(stopsGracefully: true, answer: { _, _ in .hang }) { receiver in
             let started = ContinuousClock.now
             await #expect(throws: VenueError.unknown("no answer to AddOrder within 0.3 seconds")) {
                 try await Self.client(receiver.url(""), timeout: .milliseconds(300)).privateCall("AddOrder")
@@ -138,7 +142,7 @@ import Testing
     }
 
     @Test func aSecretThatIsNotBase64IsRefusedBeforeAnythingIsSent() async throws {
-        try await WebhookReceiver.with(answer: { _, _ in .status(200, body: Self.balance) }) { receiver in
+        try await WebhookReceiver.with(stopsGracefully: true, answer: { _, _ in .status(200, body: Self.balance) }) { receiver in
             await #expect(
                 throws: VenueError.rejected(
                     code: "Ballast:Invalid secret", reason: "the API secret is not base64 text, so no call can be signed with it")

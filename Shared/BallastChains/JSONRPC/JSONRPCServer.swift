@@ -91,7 +91,7 @@ public final class JSONRPCServer: Sendable {
         let application = Application(
             router: router, configuration: .init(address: .hostname(host, port: port)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) }, logger: logger)
-        try await runUntilCancelled(application, logger: logger)
+        try await application.run()
     }
 
     /// Serves on 127.0.0.1 for the length of `body`, which gets the endpoint's URL.
