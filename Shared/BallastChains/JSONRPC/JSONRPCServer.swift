@@ -91,7 +91,9 @@ public final class JSONRPCServer: Sendable {
         let application = Application(
             router: router, configuration: .init(address: .hostname(host, port: port)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) }, logger: logger)
-        try await application.run()
+        // Stopped gracefully: cancelled outright, a connection's response writer can be dropped unfinished, which NIO
+        // turns into a crash of the process (seen in the test suite).
+        try await runUntilCancelled(application, logger: logger)
     }
 
     /// Serves on 127.0.0.1 for the length of `body`, which gets the endpoint's URL.
