@@ -17,36 +17,21 @@ struct KrakenRebalanceTests {
         try await KrakenTradingFixture.with { fixture in
             let database = fixture.database
             let logger = TestServers.logger
-            let settings = PortfolioSettings(
-                name: "kraken", quoteCurrency: "USD",
-                targetWeights: [fixture.base: FixedDecimal("50")!, "USD": FixedDecimal("50")!],
-                schedule: try PortfolioSchedule.make(interval: .daily, cron: nil, timeZone: "UTC").get(), driftThreshold: FixedDecimal("5")!
-            )
-            let portfolio = try await PortfolioStore(database: database, logger: logger).create(
-                settings, user: fixture.paper.userID, funding: .tradingAccount)
+            let rebalancer = try await KrakenRebalancer(fixture)
+            let portfolio = rebalancer.portfolio
             #expect(try await portfolio.accountID == fixture.paper.accountID)
             // A second portfolio cannot trade the same whole account.
-            var second = settings
+            var second = rebalancer.settings
             second.name = "again"
             await #expect(throws: PortfolioStoreError.tradingAccountTaken) {
                 _ = try await PortfolioStore(database: database, logger: logger).create(
                     second, user: fixture.paper.userID, funding: .tradingAccount)
             }
 
-            let rebalancerSettings = try RebalancerSettings(environment: EnvironmentReader([:]))
-            let monitorStore = PortfolioMonitorStore(database: database, logger: logger)
-            let runs = RebalanceRunStore(database: database, logger: logger)
-            let valuer = PortfolioValuer(database: database, prices: MarketPrices(redis: fixture.paper.redis), logger: logger)
-            let monitor = DriftMonitor(portfolios: monitorStore, valuer: valuer, maxPriceAge: rebalancerSettings.maxPriceAge, dryRun: false)
-            let executor = RunExecutor(
-                database: database, runs: runs, portfolios: monitorStore, valuer: valuer, locks: RedisLock(client: fixture.paper.redis),
-                settings: rebalancerSettings, runner: "test-runner", logger: logger)
-            #expect(try await monitor.scan().runsRequested == 1)
-            let runID = try #require(
-                try await fixture.paper.strings("SELECT id::text FROM rebalance_runs WHERE portfolio_id = \(portfolio.id)").first)
-            try await executor.execute(RebalanceRequest(runID: UUID(uuidString: runID)!, portfolioID: portfolio.id))
-            let run = try #require(
-                try await runs.runs(portfolio: portfolio.id, user: fixture.paper.userID, after: nil, limit: 10)?.items.first)
+            #expect(try await rebalancer.monitor.scan().runsRequested == 1)
+            let runID = try await rebalancer.firstRunID(fixture)
+            try await rebalancer.execute(runID)
+            let run = try #require(try await rebalancer.latestRun(fixture))
             #expect(run.status == .completed && run.ordersPlanned == 1 && run.ordersExecuted == 1, "\(run)")
             #expect(run.orders.map(\.status) == [.submitted])
             // Nothing is at Kraken until the run's transaction committed; the dispatcher then places it.
@@ -61,7 +46,7 @@ struct KrakenRebalanceTests {
             #expect(fixture.simulator.balance(fixture.base) == bought)
             #expect(try await fixture.reconciler.reconcileAll().isEmpty)
             // Executing the same request again places nothing more.
-            try await executor.execute(RebalanceRequest(runID: UUID(uuidString: runID)!, portfolioID: portfolio.id))
+            try await rebalancer.execute(runID)
             try await fixture.dispatcher.dispatchDue()
             #expect(fixture.simulator.placedOrderCount == 1)
         }
@@ -70,34 +55,14 @@ struct KrakenRebalanceTests {
     @Test("a Kraken refusal of a rebalance order is written into the run: counted failed, with Kraken's reason")
     func refusalInRun() async throws {
         try await KrakenTradingFixture.with { fixture in
-            let database = fixture.database
-            let logger = TestServers.logger
             fixture.simulator.injectFault(.error("EOrder:Insufficient funds"), method: "AddOrder")
-            let settings = PortfolioSettings(
-                name: "kraken", quoteCurrency: "USD",
-                targetWeights: [fixture.base: FixedDecimal("50")!, "USD": FixedDecimal("50")!],
-                schedule: try PortfolioSchedule.make(interval: .daily, cron: nil, timeZone: "UTC").get(), driftThreshold: FixedDecimal("5")!
-            )
-            let portfolio = try await PortfolioStore(database: database, logger: logger).create(
-                settings, user: fixture.paper.userID, funding: .tradingAccount)
-            let rebalancerSettings = try RebalancerSettings(environment: EnvironmentReader([:]))
-            let monitorStore = PortfolioMonitorStore(database: database, logger: logger)
-            let runs = RebalanceRunStore(database: database, logger: logger)
-            let valuer = PortfolioValuer(database: database, prices: MarketPrices(redis: fixture.paper.redis), logger: logger)
-            let executor = RunExecutor(
-                database: database, runs: runs, portfolios: monitorStore, valuer: valuer, locks: RedisLock(client: fixture.paper.redis),
-                settings: rebalancerSettings, runner: "test-runner", logger: logger)
-            #expect(
-                try await DriftMonitor(portfolios: monitorStore, valuer: valuer, maxPriceAge: .seconds(60), dryRun: false).scan()
-                    .runsRequested == 1)
-            let runID = try #require(
-                try await fixture.paper.strings("SELECT id::text FROM rebalance_runs WHERE portfolio_id = \(portfolio.id)").first)
-            try await executor.execute(RebalanceRequest(runID: UUID(uuidString: runID)!, portfolioID: portfolio.id))
+            let rebalancer = try await KrakenRebalancer(fixture)
+            #expect(try await rebalancer.monitor.scan().runsRequested == 1)
+            try await rebalancer.execute(try await rebalancer.firstRunID(fixture))
             try await fixture.dispatch {
                 try await fixture.paper.strings("SELECT status FROM orders").first == "rejected"
             }
-            let run = try #require(
-                try await runs.runs(portfolio: portfolio.id, user: fixture.paper.userID, after: nil, limit: 10)?.items.first)
+            let run = try #require(try await rebalancer.latestRun(fixture))
             #expect(run.ordersExecuted == 0 && run.ordersFailed == 1, "\(run)")
             #expect(run.orders.map(\.status) == [.rejected])
             #expect(run.errors.contains { $0.contains("EOrder:Insufficient funds") }, "\(run.errors)")
@@ -109,32 +74,11 @@ struct KrakenRebalanceTests {
     func dryRunValidatedAtKraken() async throws {
         try await KrakenTradingFixture.with { fixture in
             let database = fixture.database
-            let logger = TestServers.logger
-            var settings = PortfolioSettings(
-                name: "kraken", quoteCurrency: "USD",
-                targetWeights: [fixture.base: FixedDecimal("50")!, "USD": FixedDecimal("50")!],
-                schedule: try PortfolioSchedule.make(interval: .daily, cron: nil, timeZone: "UTC").get(), driftThreshold: FixedDecimal("5")!
-            )
-            settings.dryRun = true
-            let portfolio = try await PortfolioStore(database: database, logger: logger).create(
-                settings, user: fixture.paper.userID, funding: .tradingAccount)
-            let monitorStore = PortfolioMonitorStore(database: database, logger: logger)
-            let runs = RebalanceRunStore(database: database, logger: logger)
-            let valuer = PortfolioValuer(database: database, prices: MarketPrices(redis: fixture.paper.redis), logger: logger)
-            let executor = RunExecutor(
-                database: database, runs: runs, portfolios: monitorStore, valuer: valuer, locks: RedisLock(client: fixture.paper.redis),
-                settings: try RebalancerSettings(environment: EnvironmentReader([:])), runner: "test-runner",
-                dryRunAtExchange: ExchangeDryRun(
-                    orders: ExchangeOrderStore(database: database, logger: logger),
-                    connections: fixture.exchanges.connections(logger: logger), logger: logger),
-                logger: logger)
-            let monitor = DriftMonitor(portfolios: monitorStore, valuer: valuer, maxPriceAge: .seconds(60), dryRun: false)
-            #expect(try await monitor.scan().runsRequested == 1)
-            let runID = try #require(
-                try await fixture.paper.strings("SELECT id::text FROM rebalance_runs WHERE portfolio_id = \(portfolio.id)").first)
-            try await executor.execute(RebalanceRequest(runID: UUID(uuidString: runID)!, portfolioID: portfolio.id))
-            var run = try #require(
-                try await runs.runs(portfolio: portfolio.id, user: fixture.paper.userID, after: nil, limit: 10)?.items.first)
+            let rebalancer = try await KrakenRebalancer(fixture, dryRun: true)
+            let portfolio = rebalancer.portfolio
+            #expect(try await rebalancer.monitor.scan().runsRequested == 1)
+            try await rebalancer.execute(try await rebalancer.firstRunID(fixture))
+            var run = try #require(try await rebalancer.latestRun(fixture))
             #expect(run.dryRun && run.status == .completed)
             #expect(run.orders.map(\.status) == [.validated], "\(run.orders)")
             #expect(run.orders.first?.reason?.contains("kraken would accept") == true)
@@ -144,14 +88,14 @@ struct KrakenRebalanceTests {
             // Kraken would refuse it: the dry run says so, with Kraken's reason.
             fixture.simulator.injectFault(.error("EOrder:Insufficient funds"), method: "AddOrder")
             guard
-                case .requested(let second) = try await runs.request(
+                case .requested(let second) = try await rebalancer.runs.request(
                     portfolio: portfolio.id, user: fixture.paper.userID, trigger: .manual, dryRun: true)
             else {
                 Issue.record("a second run was not requested")
                 return
             }
-            try await executor.execute(RebalanceRequest(runID: second.id, portfolioID: portfolio.id))
-            run = try #require(try await runs.runs(portfolio: portfolio.id, user: fixture.paper.userID, after: nil, limit: 10)?.items.first)
+            try await rebalancer.execute(second.id)
+            run = try #require(try await rebalancer.latestRun(fixture))
             #expect(run.orders.map(\.status) == [.rejected], "\(run.orders)")
             #expect(run.orders.first?.reason?.contains("EOrder:Insufficient funds") == true)
             #expect(fixture.simulator.placedOrderCount == 0)
