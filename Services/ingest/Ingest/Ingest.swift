@@ -101,6 +101,8 @@ public enum Ingest {
         rateLimiter: WebhookRateLimiter? = nil
     ) -> Router<IngestRequestContext> {
         let router = Router(context: IngestRequestContext.self)
+        // Outermost, so that preflights are answered before authentication and problem responses get the headers too.
+        if let cors = configuration.cors { router.add(middleware: CORSPolicyMiddleware(policy: cors)) }
         router.add(middleware: ProblemMiddleware())
         let sourceCache = SourceCache(store: sources)
         WebhookController(repository: signals, configuration: configuration, rateLimiter: rateLimiter, sources: sourceCache)

@@ -1,4 +1,5 @@
 import BallastCore
+import BallastService
 
 /// Settings only ingest reads (see docs/configuration.md).
 public struct IngestConfiguration: Sendable {
@@ -15,6 +16,8 @@ public struct IngestConfiguration: Sendable {
     /// A last price older than this leaves a portfolio's drift unpriced, as it fails a rebalance (the rebalancer reads
     /// the same variable).
     public var rebalanceMaxPriceAge: Duration
+    /// Which web pages may call the API from a browser; nil (no CORS headers) unless `BALLAST_CORS_ORIGINS` is set.
+    public var cors: CORSPolicy?
 
     public init(environment: EnvironmentReader = EnvironmentReader()) throws(ConfigurationError) {
         duplicateWindow = .seconds(try environment.integer("BALLAST_DEDUP_WINDOW_SECONDS", default: 60, range: 0...86_400))
@@ -27,5 +30,6 @@ public struct IngestConfiguration: Sendable {
         webhookRateLimit = try environment.integer("BALLAST_WEBHOOK_RATE_LIMIT", default: 0, range: 0...1_000_000)
         rebalanceMaxPriceAge = .seconds(
             try environment.integer("BALLAST_REBALANCE_MAX_PRICE_AGE_SECONDS", default: 300, range: 1...86_400))
+        cors = try CORSPolicy(environment: environment)
     }
 }
