@@ -14,6 +14,8 @@ final class AttemptWriter: Service, Sendable {
     /// A result that failed this many writes on its own is dropped (logged and counted); its delivery's lease ends
     /// and it is attempted again, instead of the result blocking the queue forever.
     static let maxWritesPerResult = 5
+    /// The name failed writes are counted under in `WorkerAlarms`.
+    static let alarmName = "webhook attempt results"
 
     private struct Queued {
         var record: AttemptRecord
@@ -24,11 +26,13 @@ final class AttemptWriter: Service, Sendable {
     private let settings: WebhookSettings
     private let queued = Mutex<[Queued]>([])
     private let arrived = Wakeup()
+    private let alarms: WorkerAlarms?
     private let logger: Logger
 
-    init(store: WebhookDeliveryStore, settings: WebhookSettings, logger: Logger) {
+    init(store: WebhookDeliveryStore, settings: WebhookSettings, alarms: WorkerAlarms? = nil, logger: Logger) {
         self.store = store
         self.settings = settings
+        self.alarms = alarms
         self.logger = logger
     }
 
@@ -82,8 +86,10 @@ final class AttemptWriter: Service, Sendable {
                     "webhook endpoint disabled",
                     metadata: ["webhook_id": "\(endpoint.webhookID)", "user_id": "\(endpoint.userID)", "reason": "\(endpoint.reason)"])
             }
+            alarms?.succeeded(Self.alarmName)
             return true
         } catch {
+            alarms?.failed(Self.alarmName, error: error)
             logger.warning("writing attempt results failed", metadata: ["error": .error(error), "results": "\(batch.count)"])
             return false
         }

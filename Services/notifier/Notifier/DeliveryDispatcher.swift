@@ -19,6 +19,9 @@ final class DeliveryDispatcher: Service, Sendable {
     static let pollInterval: Duration = .milliseconds(500)
     /// The most deliveries one claim takes.
     static let claimLimit = 500
+    /// The name failed claims are counted under in `WorkerAlarms` (failed deliveries are the endpoints' business, not
+    /// an alarm: they back off, and disable the endpoint).
+    static let alarmName = "webhook delivery claims"
 
     private struct Queued {
         var delivery: ClaimedDelivery
@@ -68,10 +71,15 @@ final class DeliveryDispatcher: Service, Sendable {
     private let maxWaiting: Int
     private let wakeup = Wakeup()
     private let state = Mutex(State())
+    private let alarms: WorkerAlarms?
     private let logger: Logger
 
-    init(store: WebhookDeliveryStore, sender: WebhookSender, writer: AttemptWriter, settings: WebhookSettings, logger: Logger) {
+    init(
+        store: WebhookDeliveryStore, sender: WebhookSender, writer: AttemptWriter, settings: WebhookSettings,
+        alarms: WorkerAlarms? = nil, logger: Logger
+    ) {
         self.store = store
+        self.alarms = alarms
         self.sender = sender
         self.writer = writer
         self.settings = settings
@@ -110,6 +118,7 @@ final class DeliveryDispatcher: Service, Sendable {
                         // Cancelled at shutdown (the database may be the reason it waits): a claim that committed
                         // anyway leaves its deliveries to the end of their lease.
                         let claimed = try await cancelWhenGracefulShutdown { try await self.claim(limit: limit) }
+                        alarms?.succeeded(Self.alarmName)
                         backoff.reset()
                         if !claimed.isEmpty {
                             if claimed.count == limit { state.withLock { $0.claimRequested = true } }
@@ -118,6 +127,7 @@ final class DeliveryDispatcher: Service, Sendable {
                     } catch  where Task.isShuttingDownGracefully {
                         break
                     } catch {
+                        alarms?.failed(Self.alarmName, error: error)
                         logger.warning("claiming due deliveries failed", metadata: ["error": .error(error)])
                         try? await backoff.wait()
                         continue

@@ -13,10 +13,10 @@ public enum Notifier {
     public static func buildServices(_ context: ServiceContext, settings: WebhookSettings) throws -> ServiceDefinition {
         let httpClient = WebhookSender.makeHTTPClient(settings: settings)
         let store = WebhookDeliveryStore(database: context.database, outboxWakeup: context.outboxWakeup, logger: context.logger)
-        let writer = AttemptWriter(store: store, settings: settings, logger: context.logger)
+        let writer = AttemptWriter(store: store, settings: settings, alarms: context.alarms, logger: context.logger)
         let dispatcher = DeliveryDispatcher(
             store: store, sender: WebhookSender(httpClient: httpClient, settings: settings), writer: writer, settings: settings,
-            logger: context.logger)
+            alarms: context.alarms, logger: context.logger)
         let intake = EventIntake(
             database: context.database, dispatcher: dispatcher, store: store, lease: settings.lease, logger: context.logger)
         return ServiceDefinition(

@@ -22,12 +22,15 @@ public final class OutboxRelay: Service, Sendable {
     }
 
     public static let healthComponent = "outbox relay"
+    /// The name its failures are counted under in `WorkerAlarms`.
+    public static let alarmName = "outbox relay"
 
     private let database: PostgresClient
     private let producer: StreamProducer
     private let configuration: Configuration
     private let health: HealthRegistry?
     private let wakeup: Wakeup?
+    private let alarms: WorkerAlarms?
     private let logger: Logger
     private let relayed = Counter(label: "ballast_outbox_relayed_total")
 
@@ -37,9 +40,11 @@ public final class OutboxRelay: Service, Sendable {
         configuration: Configuration = Configuration(),
         health: HealthRegistry? = nil,
         wakeup: Wakeup? = nil,
+        alarms: WorkerAlarms? = nil,
         logger: Logger
     ) {
         self.wakeup = wakeup
+        self.alarms = alarms
         self.database = database
         self.producer = producer
         self.configuration = configuration
@@ -55,6 +60,7 @@ public final class OutboxRelay: Service, Sendable {
                 // Cancelled on shutdown: an interrupted batch rolls back and its rows stay queued.
                 let count = try await cancelWhenGracefulShutdown { try await self.relayPending() }
                 health?.set(Self.healthComponent, healthy: true)
+                alarms?.succeeded(Self.alarmName)
                 backoff.reset()
                 if count < configuration.batchSize {
                     let pause = configuration.pollInterval
@@ -69,6 +75,7 @@ public final class OutboxRelay: Service, Sendable {
                 break
             } catch {
                 health?.set(Self.healthComponent, healthy: false)
+                alarms?.failed(Self.alarmName, error: error)
                 logger.warning("outbox relay failed; rows stay queued", metadata: ["error": .error(error)])
                 do { try await backoff.wait() } catch { break }
             }

@@ -15,6 +15,7 @@ public final class StreamConsumer: Service, Sendable {
     private let client: RedisClient
     private let handler: any StreamMessageHandler
     private let health: HealthRegistry?
+    private let alarms: WorkerAlarms?
     private let logger: Logger
     private let metrics: StreamConsumerMetrics
 
@@ -23,12 +24,14 @@ public final class StreamConsumer: Service, Sendable {
         client: RedisClient,
         handler: any StreamMessageHandler,
         health: HealthRegistry? = nil,
+        alarms: WorkerAlarms? = nil,
         logger: Logger
     ) {
         self.configuration = configuration
         self.client = client
         self.handler = handler
         self.health = health
+        self.alarms = alarms
         var logger = logger
         logger[metadataKey: "stream"] = .string(configuration.stream)
         logger[metadataKey: "group"] = .string(configuration.group)
@@ -40,6 +43,10 @@ public final class StreamConsumer: Service, Sendable {
     public var healthComponent: String {
         "consumer \(configuration.stream)" + (configuration.readerNumber.map { " #\($0)" } ?? "")
     }
+
+    /// The name its failures are counted under in `WorkerAlarms`: shared by a process's readers of the stream, which run
+    /// the same handler.
+    public var alarmName: String { "consumer \(configuration.stream)" }
 
     /// Reads until a graceful shutdown is requested; a batch in flight is finished and acknowledged first.
     public func run() async throws {
@@ -77,6 +84,7 @@ public final class StreamConsumer: Service, Sendable {
                 hasGroup = false
             } catch {
                 health?.set(healthComponent, healthy: false)
+                alarms?.failed(alarmName, error: error)
                 logger.warning("stream read failed; retrying", metadata: ["error": .error(error)])
                 do { try await backoff.wait() } catch { break }
             }
@@ -241,6 +249,7 @@ public final class StreamConsumer: Service, Sendable {
             let started = ContinuousClock.now
             let results = await handler.handle(messages)
             metrics.batchDuration.recordNanoseconds((ContinuousClock.now - started).wholeNanoseconds)
+            reportToAlarm(messages, results)
             for (message, result) in zip(messages, results) {
                 switch result {
                 case .success:
@@ -269,6 +278,29 @@ public final class StreamConsumer: Service, Sendable {
         try await acknowledge(processed)
         metrics.acknowledged.increment(by: processed.count)
         try await deadLetter(deadLetters)
+    }
+
+    /// A batch counts once: a failure when the handler failed any message it could have processed (a message it refused
+    /// as unprocessable is the message's fault, not the worker's), a success when it failed none.
+    private func reportToAlarm(_ messages: [StreamMessage], _ results: [Result<Void, any Error>]) {
+        guard let alarms else { return }
+        var failed: [(message: StreamMessage, error: any Error)] = []
+        for (message, result) in zip(messages, results) {
+            if case .failure(let error) = result, !(error is UnprocessableMessage) { failed.append((message, error)) }
+        }
+        guard let first = failed.first else {
+            alarms.succeeded(alarmName)
+            return
+        }
+        // The messages' owner, read only from failed ones (rare): an event's or a signal's `userId`.
+        let owners = failed.map { owner(of: $0.message) }
+        let sharedOwner = owners.allSatisfy { $0 != nil && $0 == owners[0] } ? owners[0] : nil
+        alarms.failed(alarmName, error: first.error, owner: sharedOwner)
+    }
+
+    private func owner(of message: StreamMessage) -> UUID? {
+        guard case .string(let text)? = (try? JSONValue(parsing: message.envelope.data.utf8))?["userId"] else { return nil }
+        return UUID(uuidString: text)
     }
 
     private func acknowledge(_ ids: [String]) async throws(RedisError) {

@@ -42,22 +42,33 @@ public final class JobRunner: Service, Sendable {
     private let configuration: Configuration
     private let store: JobStore
     private let lock: RedisLock
+    private let alarms: WorkerAlarms?
     private let logger: Logger
     private let metrics: [String: JobMetrics]
     private let settings = Mutex<[String: JobSettings]>([:])
 
-    public init(jobs: [Job], database: PostgresClient, redis: RedisClient, configuration: Configuration, logger: Logger) {
+    public init(
+        jobs: [Job], database: PostgresClient, redis: RedisClient, configuration: Configuration, alarms: WorkerAlarms? = nil,
+        logger: Logger
+    ) {
         precondition(Set(jobs.map(\.name)).count == jobs.count, "job names must be unique")
         self.jobs = jobs
         self.configuration = configuration
         self.store = JobStore(database: database, logger: logger)
         self.lock = RedisLock(client: redis)
+        self.alarms = alarms
         self.logger = logger
         self.metrics = Dictionary(uniqueKeysWithValues: jobs.map { ($0.name, JobMetrics(job: $0.name)) })
     }
 
     /// The Redis key of a job's lock.
     public static func lockKey(for job: String) -> String { "ballast:lock:job:\(job)" }
+
+    /// The name a job's failures are counted under in `WorkerAlarms`.
+    public static func alarmName(for job: String) -> String { "job \(job)" }
+
+    /// The name failures to read the shared job settings are counted under.
+    public static let settingsAlarmName = "job settings"
 
     public func run() async throws {
         guard !jobs.isEmpty, await registerJobs() else { return }
@@ -194,6 +205,7 @@ public final class JobRunner: Service, Sendable {
             )
         } catch {
             await release(lease)
+            alarms?.failed(Self.alarmName(for: job.name), error: error)
             logger.warning("cannot claim the tick", metadata: ["job": "\(job.name)", "error": .error(error)])
             return .failed
         }
@@ -214,6 +226,7 @@ public final class JobRunner: Service, Sendable {
         await record(run, outcome: outcome, error: error, skippedBefore: skipped)
         await release(lease)
         metrics.ran(outcome: outcome, duration: elapsed)
+        reportToAlarm(job.name, outcome: outcome, error: error)
         metrics.overhead((claimed - started) + (ContinuousClock.now - bodyFinished))
 
         var metadata: Logger.Metadata = [
@@ -235,8 +248,20 @@ public final class JobRunner: Service, Sendable {
         do {
             return try await store.isSettled(job: job.name, tick: tick) ? .notRun : .pending
         } catch {
+            alarms?.failed(Self.alarmName(for: job.name), error: error)
             logger.warning("cannot read the tick's runs", metadata: ["job": "\(job.name)", "error": .error(error)])
             return .failed
+        }
+    }
+
+    /// A run that failed or timed out counts as a failure of the job, one that succeeded as a success. A run stopped by
+    /// the process stopping, or abandoned while its instance was frozen, says nothing about the job.
+    private func reportToAlarm(_ job: String, outcome: JobRunRecord.Outcome, error: String?) {
+        let name = Self.alarmName(for: job)
+        switch outcome {
+        case .succeeded: alarms?.succeeded(name)
+        case .failed, .timedOut: alarms?.failed(name, reason: error ?? outcome.rawValue)
+        case .running, .interrupted, .abandoned: break
         }
     }
 
@@ -346,7 +371,9 @@ public final class JobRunner: Service, Sendable {
                 }
                 if failing { logger.info("job settings readable again") }
                 failing = false
+                alarms?.succeeded(Self.settingsAlarmName)
             } catch {
+                alarms?.failed(Self.settingsAlarmName, error: error)
                 if !failing {
                     logger.warning("cannot read job settings; keeping the last ones", metadata: ["error": .error(error)])
                 }

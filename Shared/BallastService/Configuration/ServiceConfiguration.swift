@@ -27,6 +27,8 @@ public struct ServiceConfiguration: Sendable {
     public var jobRunsRetention: Duration
     /// How long trades, sent outbox rows and processed message ids are kept.
     public var retention: RetentionSettings
+    /// When repeated failures of a worker raise a `system.alert`.
+    public var alerts: AlertSettings
 
     public struct ConsumerSettings: Sendable {
         public var batchSize: Int
@@ -70,6 +72,7 @@ public struct ServiceConfiguration: Sendable {
         outbox.pollInterval = try environment.milliseconds("BALLAST_OUTBOX_POLL_MS", default: .milliseconds(100))
         jobRunsRetention = .seconds(3600 * (try environment.integer("BALLAST_JOB_RUNS_RETENTION_HOURS", default: 168, range: 1...87_600)))
         retention = try RetentionSettings(environment: environment)
+        alerts = try AlertSettings(environment: environment)
     }
 
     /// Settings for this process's consumer on `stream`, in the group named after the service.

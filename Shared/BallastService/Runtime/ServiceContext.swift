@@ -14,6 +14,8 @@ public struct ServiceContext: Sendable {
     public let health: HealthRegistry
     /// Call `wake()` after committing outbox rows, so the relay sends them at once.
     public let outboxWakeup = Wakeup()
+    /// Where this process's workers report failures and successes; the runtime sends the alerts they raise.
+    public let alarms: WorkerAlarms
 
     public init(
         configuration: ServiceConfiguration,
@@ -28,6 +30,7 @@ public struct ServiceContext: Sendable {
         self.database = database
         self.producer = StreamProducer(client: redis, maxLength: configuration.streamMaxLength)
         self.health = health
+        self.alarms = WorkerAlarms(settings: configuration.alerts)
     }
 
     /// A consumer of `stream` in this service's group; readiness waits for it to be reading.
@@ -37,6 +40,7 @@ public struct ServiceContext: Sendable {
             client: redis,
             handler: handler,
             health: health,
+            alarms: alarms,
             logger: logger
         )
     }
@@ -51,7 +55,8 @@ public struct ServiceContext: Sendable {
                 settings.consumer += "-\(index + 1)"
                 settings.readerNumber = index + 1
             }
-            return StreamConsumer(configuration: settings, client: redis, handler: handler, health: health, logger: logger)
+            return StreamConsumer(
+                configuration: settings, client: redis, handler: handler, health: health, alarms: alarms, logger: logger)
         }
     }
 }

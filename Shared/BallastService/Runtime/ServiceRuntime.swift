@@ -46,6 +46,16 @@ public struct ServiceRuntime: Sendable {
             configuration: configuration.outbox,
             health: health,
             wakeup: context.outboxWakeup,
+            alarms: context.alarms,
+            logger: logger
+        )
+        let alerts = AlertPublisher(
+            alarms: context.alarms,
+            database: database,
+            producer: context.producer,
+            service: configuration.service.name,
+            instance: configuration.instance,
+            outboxWakeup: context.outboxWakeup,
             logger: logger
         )
         var jobRunnerConfiguration = JobRunner.Configuration(service: configuration.service.name, instance: configuration.instance)
@@ -59,6 +69,7 @@ public struct ServiceRuntime: Sendable {
                 database: database,
                 redis: redis,
                 configuration: jobRunnerConfiguration,
+                alarms: context.alarms,
                 logger: logger
             )
         let admin = Application(
@@ -71,9 +82,11 @@ public struct ServiceRuntime: Sendable {
             logger: logger
         )
 
-        // A ServiceGroup stops services in reverse order: HTTP first, Postgres last.
+        // A ServiceGroup stops services in reverse order: HTTP first, Postgres last. The alert publisher stops after every
+        // worker, so an alert raised while they stop is still sent.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: database),
+            .init(service: alerts),
             .init(service: schema, successTerminationBehavior: .ignore),
             .init(service: groups, successTerminationBehavior: .ignore),
             .init(service: relay),

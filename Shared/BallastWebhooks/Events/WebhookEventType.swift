@@ -1,3 +1,5 @@
+import BallastService
+
 /// The events an endpoint can subscribe to (`GET /api/v1/webhooks/event-types`), each with what it means and an
 /// example of its `data`. Every body is `{"event", "timestamp", "userId", "data"}`, the seed systems' shape.
 public struct WebhookEventType: Sendable, Encodable, Equatable {
@@ -86,6 +88,14 @@ public struct WebhookEventType: Sendable, Encodable, Equatable {
             exampleData:
                 #"{"webhookId":"e1c37d2a-4b5c-4d6e-9f70-8a9b0c1d2e3f","url":"https://example.com/hooks","failureCount":10,"reason":"10 consecutive failed deliveries since 2026-12-05T12:00:00Z"}"#
         ),
+        systemAlert(
+            SystemAlert.raised,
+            "A worker of a Ballast service (a stream consumer, a scheduled job, the outbox relay) failed repeatedly; sent once per episode to every admin, and to the user whose work failed when it was theirs alone.",
+            resolvedAt: nil),
+        systemAlert(
+            SystemAlert.resolved,
+            "The worker of a system.alert succeeded again, or a whole window passed without a failure; sent once per episode.",
+            resolvedAt: "2026-12-06T12:03:10.000Z"),
         WebhookEventType(
             name: test, description: "A test event sent on request; it is never retried.",
             exampleData: #"{"webhookId":"e1c37d2a-4b5c-4d6e-9f70-8a9b0c1d2e3f","message":"This is a test event from Ballast."}"#),
@@ -169,6 +179,19 @@ public struct WebhookEventType: Sendable, Encodable, Equatable {
                 "confirmedAt":\#(confirmed || status == "reversed" ? #""2026-12-06T12:50:00.000Z""# : "null"),\#
                 "creditedAt":\#(status == "credited" || status == "reversed" ? #""2026-12-06T12:50:10.000Z""# : "null"),\#
                 "updatedAt":"2026-12-06T12:50:10.000Z"}
+                """#)
+    }
+
+    /// The `SystemAlert` an alert or its resolution carries.
+    private static func systemAlert(_ name: String, _ description: String, resolvedAt: String?) -> WebhookEventType {
+        WebhookEventType(
+            name: name, description: description,
+            exampleData: #"""
+                {"failures":\#(resolvedAt == nil ? "5" : "9"),\#
+                "firstError":"PSQLError: postgres error: SQLSTATE 57P01; terminating connection due to administrator command",\#
+                "instance":"sp-1","lastError":"PSQLError: postgres connectionError","lastFailureAt":"2026-12-06T12:00:00.000Z",\#
+                \#(resolvedAt.map { #""resolvedAt":"\#($0)","# } ?? "")"service":"signal-processor",\#
+                "startedAt":"2026-12-06T11:58:30.000Z","windowSeconds":300,"worker":"consumer ballast:signals"}
                 """#)
     }
 
