@@ -49,7 +49,9 @@ BEGIN
             expiration text, strategy text, comment text, signal_time timestamptz, raw json,
             time_in_force text, expires_at timestamptz, trailing_stop_percent numeric, sentiment text,
             stop_loss_percent numeric, stop_loss_amount numeric, take_profit_percent numeric,
-            take_profit_amount numeric, notional numeric, received_at timestamptz, window_seconds int8,
+            take_profit_amount numeric, notional numeric, routing json, strikes_away int4, intrinsic_value text,
+            volatility numeric,
+            received_at timestamptz, window_seconds int8,
             signal_message_id text, signal_data json, event_message_id text, event_data json)
     ),
     earlier AS (
@@ -61,12 +63,14 @@ BEGIN
             id, source_id, user_id, client_id, fingerprint, exchange, symbol, action, direction,
             quantity, price, order_type, stop_loss, take_profit, timeframe, strike, expiration, strategy,
             comment, signal_time, raw, received_at, time_in_force, expires_at, trailing_stop_percent,
-            sentiment, stop_loss_percent, stop_loss_amount, take_profit_percent, take_profit_amount, notional)
+            sentiment, stop_loss_percent, stop_loss_amount, take_profit_percent, take_profit_amount, notional, routing,
+            strikes_away, intrinsic_value, volatility)
         SELECT i.id, i.source_id, i.user_id, i.client_id, i.fingerprint, i.exchange, i.symbol, i.action,
             i.direction, i.quantity, i.price, i.order_type, i.stop_loss, i.take_profit, i.timeframe,
             i.strike, i.expiration, i.strategy, i.comment, i.signal_time, i.raw::text, i.received_at,
             i.time_in_force, i.expires_at, i.trailing_stop_percent, i.sentiment, i.stop_loss_percent,
-            i.stop_loss_amount, i.take_profit_percent, i.take_profit_amount, i.notional
+            i.stop_loss_amount, i.take_profit_percent, i.take_profit_amount, i.notional, i.routing::jsonb,
+            i.strikes_away, i.intrinsic_value, i.volatility
         FROM input i JOIN earlier e USING (n)
         WHERE e.existing IS NULL
         ON CONFLICT (source_id, client_id) DO NOTHING
@@ -285,7 +289,8 @@ DECLARE
     account paper_accounts;
 BEGIN
     IF p_user IS NOT NULL THEN
-        SELECT * INTO account FROM paper_accounts a WHERE a.user_id = p_user AND a.portfolio_id IS NULL FOR UPDATE;
+        SELECT * INTO account FROM paper_accounts a WHERE a.user_id = p_user AND a.portfolio_id IS NULL
+            AND a.experiment_id IS NULL FOR UPDATE;
     ELSE
         SELECT * INTO account FROM paper_accounts a WHERE a.id = p_account FOR UPDATE;
     END IF;
@@ -307,7 +312,8 @@ BEGIN
         (SELECT json_build_array(
             r.max_open_positions, r.max_open_positions_per_symbol, r.max_order_notional::text,
             r.max_position_percent_of_equity::text, r.max_total_exposure::text, r.min_order_notional::text,
-            r.trading_sessions, r.default_order_notional::text)
+            r.trading_sessions, r.default_order_notional::text, r.max_option_premium::text,
+            r.max_option_contracts::text)
          FROM risk_limits r WHERE r.account_id = account.id)::text;
 END
 $$;
@@ -500,6 +506,55 @@ CREATE TABLE public.deposit_addresses (
 );
 
 --
+-- Name: experiment_decisions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.experiment_decisions (
+    decision_id uuid NOT NULL,
+    signal_id uuid NOT NULL,
+    experiment_id uuid NOT NULL,
+    variant text NOT NULL,
+    account_id uuid NOT NULL,
+    decided_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL
+);
+
+--
+-- Name: experiment_variants; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.experiment_variants (
+    experiment_id uuid NOT NULL,
+    name text NOT NULL,
+    engine text NOT NULL,
+    settings jsonb DEFAULT '{}'::jsonb NOT NULL,
+    weight numeric,
+    account_id uuid NOT NULL,
+    CONSTRAINT experiment_variants_weight_check CHECK (((weight >= (0)::numeric) AND (weight <= (100)::numeric)))
+);
+
+--
+-- Name: experiments; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.experiments (
+    id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    name text NOT NULL,
+    mode text NOT NULL,
+    status text DEFAULT 'draft'::text NOT NULL,
+    source_ids uuid[] DEFAULT '{}'::uuid[] NOT NULL,
+    strategies text[] DEFAULT '{}'::text[] NOT NULL,
+    symbols text[] DEFAULT '{}'::text[] NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    started_at timestamp with time zone,
+    stopped_at timestamp with time zone,
+    deleted_at timestamp with time zone,
+    CONSTRAINT experiments_mode_check CHECK ((mode = ANY (ARRAY['split'::text, 'shadow'::text]))),
+    CONSTRAINT experiments_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'running'::text, 'stopped'::text])))
+);
+
+--
 -- Name: fills; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -519,7 +574,7 @@ CREATE TABLE public.fills (
     CONSTRAINT fills_fee_check CHECK ((fee >= (0)::numeric)),
     CONSTRAINT fills_liquidity_check CHECK ((liquidity = ANY (ARRAY['maker'::text, 'taker'::text]))),
     CONSTRAINT fills_market_trade_id_length CHECK (((octet_length(market_trade_id) >= 1) AND (octet_length(market_trade_id) <= 64))),
-    CONSTRAINT fills_price_check CHECK ((price > (0)::numeric)),
+    CONSTRAINT fills_price_check CHECK ((price >= (0)::numeric)),
     CONSTRAINT fills_quantity_check CHECK ((quantity > (0)::numeric)),
     CONSTRAINT fills_side_check CHECK ((side = ANY (ARRAY['buy'::text, 'sell'::text])))
 );
@@ -605,6 +660,21 @@ ALTER SEQUENCE public.ledger_entries_id_seq OWNED BY public.ledger_entries.id;
 CREATE TABLE public.market_symbols (
     symbol text NOT NULL,
     first_trade_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: option_settlements; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.option_settlements (
+    position_id uuid NOT NULL,
+    account_id uuid NOT NULL,
+    symbol text NOT NULL,
+    expiry timestamp with time zone NOT NULL,
+    underlying_price numeric NOT NULL,
+    contracts numeric NOT NULL,
+    payout numeric NOT NULL,
+    settled_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL
 );
 
 --
@@ -700,6 +770,7 @@ CREATE TABLE public.paper_accounts (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     portfolio_id uuid,
     venue text DEFAULT 'paper'::text NOT NULL,
+    experiment_id uuid,
     CONSTRAINT paper_accounts_maker_fee_bps_check CHECK ((maker_fee_bps >= (0)::numeric)),
     CONSTRAINT paper_accounts_slippage_bps_check CHECK ((slippage_bps >= (0)::numeric)),
     CONSTRAINT paper_accounts_taker_fee_bps_check CHECK ((taker_fee_bps >= (0)::numeric)),
@@ -832,9 +903,13 @@ CREATE TABLE public.risk_limits (
     trading_sessions jsonb DEFAULT '[]'::jsonb NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     default_order_notional numeric,
+    max_option_premium numeric,
+    max_option_contracts numeric,
     CONSTRAINT risk_limits_default_order_notional_check CHECK ((default_order_notional > (0)::numeric)),
     CONSTRAINT risk_limits_max_open_positions_check CHECK ((max_open_positions >= 0)),
     CONSTRAINT risk_limits_max_open_positions_per_symbol_check CHECK ((max_open_positions_per_symbol >= 0)),
+    CONSTRAINT risk_limits_max_option_contracts_check CHECK ((max_option_contracts > (0)::numeric)),
+    CONSTRAINT risk_limits_max_option_premium_check CHECK ((max_option_premium > (0)::numeric)),
     CONSTRAINT risk_limits_max_order_notional_check CHECK ((max_order_notional > (0)::numeric)),
     CONSTRAINT risk_limits_max_position_percent_of_equity_check CHECK ((max_position_percent_of_equity > (0)::numeric)),
     CONSTRAINT risk_limits_max_total_exposure_check CHECK ((max_total_exposure > (0)::numeric)),
@@ -934,7 +1009,8 @@ CREATE TABLE public.signal_sources (
     name text NOT NULL,
     secret text NOT NULL,
     is_default boolean DEFAULT false NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    engine jsonb
 );
 
 --
@@ -972,7 +1048,11 @@ CREATE TABLE public.signals (
     stop_loss_amount numeric,
     take_profit_percent numeric,
     take_profit_amount numeric,
-    notional numeric
+    notional numeric,
+    routing jsonb,
+    strikes_away integer,
+    intrinsic_value text,
+    volatility numeric
 );
 
 --
@@ -1220,6 +1300,34 @@ ALTER TABLE ONLY public.deposits
     ADD CONSTRAINT deposits_pkey PRIMARY KEY (id);
 
 --
+-- Name: experiment_decisions experiment_decisions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.experiment_decisions
+    ADD CONSTRAINT experiment_decisions_pkey PRIMARY KEY (decision_id);
+
+--
+-- Name: experiment_variants experiment_variants_account_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.experiment_variants
+    ADD CONSTRAINT experiment_variants_account_id_key UNIQUE (account_id);
+
+--
+-- Name: experiment_variants experiment_variants_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.experiment_variants
+    ADD CONSTRAINT experiment_variants_pkey PRIMARY KEY (experiment_id, name);
+
+--
+-- Name: experiments experiments_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.experiments
+    ADD CONSTRAINT experiments_pkey PRIMARY KEY (id);
+
+--
 -- Name: fills fills_order_id_market_trade_id_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1260,6 +1368,13 @@ ALTER TABLE ONLY public.ledger_entries
 
 ALTER TABLE ONLY public.market_symbols
     ADD CONSTRAINT market_symbols_pkey PRIMARY KEY (symbol);
+
+--
+-- Name: option_settlements option_settlements_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.option_settlements
+    ADD CONSTRAINT option_settlements_pkey PRIMARY KEY (position_id);
 
 --
 -- Name: orders orders_account_id_client_order_id_key; Type: CONSTRAINT; Schema: public; Owner: -
@@ -1549,6 +1664,24 @@ CREATE INDEX deposits_open ON public.deposits USING btree (chain, block_height) 
 CREATE INDEX deposits_to_credit ON public.deposits USING btree (confirmed_at, id) WHERE (status = 'confirmed'::text);
 
 --
+-- Name: experiment_decisions_signal; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX experiment_decisions_signal ON public.experiment_decisions USING btree (signal_id);
+
+--
+-- Name: experiment_decisions_variant; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX experiment_decisions_variant ON public.experiment_decisions USING btree (experiment_id, variant);
+
+--
+-- Name: experiments_running; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX experiments_running ON public.experiments USING btree (user_id) WHERE ((status = 'running'::text) AND (deleted_at IS NULL));
+
+--
 -- Name: fills_account; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1612,7 +1745,7 @@ CREATE INDEX outbox_unsent ON public.outbox USING btree (id) WHERE (sent_at IS N
 -- Name: paper_accounts_trading_account; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE UNIQUE INDEX paper_accounts_trading_account ON public.paper_accounts USING btree (user_id) WHERE (portfolio_id IS NULL);
+CREATE UNIQUE INDEX paper_accounts_trading_account ON public.paper_accounts USING btree (user_id) WHERE ((portfolio_id IS NULL) AND (experiment_id IS NULL));
 
 --
 -- Name: portfolios_account; Type: INDEX; Schema: public; Owner: -
@@ -1793,6 +1926,34 @@ ALTER TABLE ONLY public.deposits
     ADD CONSTRAINT deposits_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
 --
+-- Name: experiment_decisions experiment_decisions_experiment_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.experiment_decisions
+    ADD CONSTRAINT experiment_decisions_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES public.experiments(id) ON DELETE CASCADE;
+
+--
+-- Name: experiment_variants experiment_variants_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.experiment_variants
+    ADD CONSTRAINT experiment_variants_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.paper_accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: experiment_variants experiment_variants_experiment_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.experiment_variants
+    ADD CONSTRAINT experiment_variants_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES public.experiments(id) ON DELETE CASCADE;
+
+--
+-- Name: experiments experiments_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.experiments
+    ADD CONSTRAINT experiments_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+--
 -- Name: fills fills_order_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1807,11 +1968,25 @@ ALTER TABLE ONLY public.ledger_entries
     ADD CONSTRAINT ledger_entries_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.paper_accounts(id) ON DELETE CASCADE;
 
 --
+-- Name: option_settlements option_settlements_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.option_settlements
+    ADD CONSTRAINT option_settlements_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.paper_accounts(id) ON DELETE CASCADE;
+
+--
 -- Name: orders orders_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.orders
     ADD CONSTRAINT orders_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.paper_accounts(id) ON DELETE CASCADE;
+
+--
+-- Name: paper_accounts paper_accounts_experiment_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.paper_accounts
+    ADD CONSTRAINT paper_accounts_experiment_id_fkey FOREIGN KEY (experiment_id) REFERENCES public.experiments(id) ON DELETE CASCADE;
 
 --
 -- Name: paper_accounts paper_accounts_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -

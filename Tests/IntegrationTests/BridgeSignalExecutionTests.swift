@@ -426,19 +426,18 @@ struct BridgeSignalExecutionTests {
         }
     }
 
-    @Test("options are refused by rule before any order: call and put")
+    @Test("options with no volatility to price them at are refused by rule before any order: call and put")
     func options() async throws {
         try await PaperTradingFixture.with { fixture in
             let call = fixture.bridgeSignal("buy", direction: "call", quantity: "1")
             let outcome = try await fixture.executor.execute(call)
-            let message = "options (call) are not traded by paper execution"
-            #expect(outcome == .rejected([RiskViolation(rule: "unsupported_instrument", message: message)]))
+            #expect(Self.rules(outcome) == ["no_volatility"])
             // The seed's option signal carries no quantity either.
             let put = try await fixture.executor.execute(fixture.bridgeSignal("buy", direction: "PUT"))
-            #expect(Self.rules(put) == ["unsupported_instrument"])
+            #expect(Self.rules(put) == ["no_volatility"])
             #expect(
                 try await fixture.strings("SELECT reasons->0->>'rule' FROM signal_decisions")
-                    == ["unsupported_instrument", "unsupported_instrument"])
+                    == ["no_volatility", "no_volatility"])
             #expect(try await fixture.database.count("SELECT count(*) FROM orders") == 0)
             #expect(try await fixture.events() == ["signal.rejected", "signal.rejected"])
             #expect(try await fixture.balance("USD").available == dec("100000"))

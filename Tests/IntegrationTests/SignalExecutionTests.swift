@@ -193,7 +193,7 @@ struct SignalExecutionTests {
         "each failing rule rejects the signal with its reason, stores a rejected order, and publishes signal.rejected",
         arguments: [
             ("unknown symbol", "unknown_symbol"), ("stale price", "no_price"), ("too big", "sufficient_balance"),
-            ("no quantity", "missing_quantity"), ("bad quantity", "invalid_quantity"), ("option", "unsupported_instrument"),
+            ("no quantity", "missing_quantity"), ("bad quantity", "invalid_quantity"), ("option", "no_volatility"),
             ("notional limit", "max_order_notional"), ("closed market", "trading_hours"), ("wrong currency", "currency_mismatch"),
         ]
     )

@@ -114,10 +114,13 @@ struct OrderRequestIntentTests {
             ReadingCase(name: "sell to flat", signal: signal("sell", sentiment: "FLAT"), rules: []),
             ReadingCase(name: "buy to long", signal: signal("buy", sentiment: "long"), rules: []),
             ReadingCase(name: "add to flat", signal: signal("add", sentiment: "flat"), rules: []),
-            ReadingCase(name: "call", signal: signal("buy", direction: "call", quantity: "1"), rules: ["unsupported_instrument"]),
-            ReadingCase(name: "PUT", signal: signal("buy", direction: "PUT", quantity: "1"), rules: ["unsupported_instrument"]),
-            ReadingCase(name: "call without quantity", signal: signal("buy", direction: "call"), rules: ["unsupported_instrument"]),
-            ReadingCase(name: "exit of a put", signal: signal("exit", direction: "put"), rules: ["unsupported_instrument"]),
+            ReadingCase(name: "call", signal: signal("buy", direction: "call", quantity: "1"), rules: []),
+            ReadingCase(name: "PUT", signal: signal("buy", direction: "PUT", quantity: "1"), rules: []),
+            ReadingCase(name: "call without quantity", signal: signal("buy", direction: "call"), rules: []),
+            ReadingCase(name: "exit of a put", signal: signal("exit", direction: "put"), rules: []),
+            ReadingCase(
+                name: "a limit option", signal: signal("buy", direction: "call", quantity: "1", price: "100"),
+                rules: ["invalid_option_order"]),
             // ingest reads bullish and bearish as long and short; the processor knows only the three positions.
             ReadingCase(
                 name: "sentiment bullish", signal: signal("buy", quantity: "1", sentiment: "bullish"), rules: ["invalid_sentiment"]),
@@ -149,15 +152,22 @@ struct OrderRequestIntentTests {
         #expect(Self.rules(row.signal) == row.rules)
     }
 
-    @Test("the exact message of an option")
-    func readingMessages() {
-        let reasons = OrderRequest.from(Self.signal("buy", direction: "Call"))
-        #expect(
-            reasons
-                == .failure(
-                    RejectionReasons([
-                        RiskViolation(rule: "unsupported_instrument", message: "options (call) are not traded by paper execution")
-                    ])))
+    @Test("an option signal reads as a call or put on its symbol, the nearest expiry and the at-the-money strike by default")
+    func readingOptions() throws {
+        let request = try OrderRequest.from(Self.signal("buy", direction: "Call")).get()
+        #expect(request.option == OptionTerms(kind: .call, strike: nil, expiration: .nearest, selection: nil, volatility: nil))
+        var selected = Self.signal("buy", direction: "put")
+        selected.strikesAway = "2"
+        selected.intrinsicValue = "itm"
+        selected.expiration = "+7d"
+        selected.volatility = "0.8"
+        let terms = try #require(try OrderRequest.from(selected).get().option)
+        #expect(terms.kind == .put && terms.selection == StrikeSelection(strikesAway: 2, moneyness: .itm))
+        #expect(terms.expiration == .after(days: 7) && terms.volatility == Decimal(string: "0.8"))
+        var bad = Self.signal("buy", direction: "call")
+        bad.expiration = "soon"
+        bad.stopLoss = "1"
+        #expect(Self.rules(bad) == ["invalid_expiration", "invalid_option_order"])
     }
 
     @Test(

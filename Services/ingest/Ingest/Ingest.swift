@@ -109,6 +109,7 @@ public enum Ingest {
             .addRoutes(to: router.group("webhook"))
         let api = router.group("api/v1").add(middleware: APIKeyMiddleware(users: users))
         SourcesController(store: sources, cache: sourceCache).addRoutes(to: api.group("sources"))
+        SourceEnginesController(store: sources, cache: sourceCache).addRoutes(to: api.group("sources"))
         SignalsController(repository: signals).addRoutes(to: api.group("signals"))
         KlinesController(reader: candles).addRoutes(to: api.group("klines"))
         TickerController(reader: tickers).addRoutes(to: api.group("ticker"))
@@ -124,6 +125,10 @@ public enum Ingest {
         RebalancesController(runs: portfolios.runs).addRoutes(to: api.group("rebalances"))
         DepositAddressesController(addresses: depositAddresses).addRoutes(to: api.group("deposit-addresses"))
         DepositsController(deposits: deposits).addRoutes(to: api.group("deposits"))
+        ExperimentsController(
+            store: ExperimentStore(database: signals.database, logger: signals.logger),
+            accounts: PaperAccountStore(database: signals.database, logger: signals.logger), sources: sourceCache
+        ).addRoutes(to: api.group("experiments"))
         // The seed system's path for the same endpoints, so that its clients work unchanged.
         webhooks.addRoutes(to: router.group("api/webhooks").add(middleware: APIKeyMiddleware(users: users)))
         OpenAPIDocument.addRoute(to: router)

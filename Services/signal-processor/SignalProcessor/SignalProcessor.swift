@@ -13,7 +13,8 @@ import BallastVenues
 public enum SignalProcessor {
     public static func buildServices(_ context: ServiceContext) throws -> ServiceDefinition {
         let settings = ExecutionSettings(
-            maxPriceAge: .seconds(try EnvironmentReader().integer("BALLAST_MAX_PRICE_AGE_SECONDS", default: 60, range: 1...86_400))
+            maxPriceAge: .seconds(try EnvironmentReader().integer("BALLAST_MAX_PRICE_AGE_SECONDS", default: 60, range: 1...86_400)),
+            options: try OptionSettings(environment: EnvironmentReader())
         )
         let symbolSettings = try SymbolCatalogueSettings(environment: EnvironmentReader())
         let symbols = KnownSymbols(database: context.database, settings: symbolSettings, logger: context.logger)
@@ -30,6 +31,9 @@ public enum SignalProcessor {
             database: context.database, redis: context.redis, connections: exchanges,
             settings: try VenueDispatchSettings(environment: EnvironmentReader()), logger: context.logger)
         let reconciler = VenueBalanceReconciler(database: context.database, connections: exchanges, logger: context.logger)
+        let optionMarks = OptionMarks(
+            database: context.database, prices: MarketPrices(redis: context.redis), settings: settings, logger: context.logger)
+        let optionSettlement = OptionSettlement(database: context.database, settings: settings.options, logger: context.logger)
         let reconcileSchedule = try EnvironmentReader().cronSchedule("BALLAST_VENUE_RECONCILE_CRON", default: "*/5 * * * *")
         return ServiceDefinition(
             services: [
@@ -43,6 +47,17 @@ public enum SignalProcessor {
                     "orders.expire", schedule: "*/10 * * * * *", timeout: .seconds(9), catchUp: .runOnce(startingDeadline: .seconds(3600))
                 ) {
                     run in try await expiry.expire(now: run.tick, run: run)
+                },
+                // Option positions at the model's premium from the underlying's last price.
+                try Job("options.mark", schedule: "*/30 * * * * *", timeout: .seconds(25)) { run in
+                    try await optionMarks.markAll(now: run.tick)
+                },
+                // Option positions settled at expiry, each once; a missing price at expiry waits for a later run.
+                try Job(
+                    "options.settle", schedule: "*/15 * * * * *", timeout: .seconds(60),
+                    catchUp: .runOnce(startingDeadline: .seconds(86_400))
+                ) {
+                    run in _ = try await optionSettlement.settleDue(now: run.tick)
                 },
                 // Exchange accounts' balances against their ledgers: a difference is reported, never corrected.
                 try Job("venues.reconcile", schedule: reconcileSchedule, timeout: .seconds(120)) { run in

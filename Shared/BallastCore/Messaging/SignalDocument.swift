@@ -45,6 +45,15 @@ public struct SignalDocument: Codable, Sendable, Equatable {
     /// An amount of the quote currency to trade, in place of a quantity (the bridge's `quantityType`
     /// `dollar_amount`), as a decimal string.
     public var notional: String?
+    /// Where ingest routed the signal (an experiment's variants, or its source's engine); nil: the trading account and
+    /// the `rules` engine.
+    public var routing: SignalRouting?
+    /// An option's strike selection (the bridges'): this many strikes from the money, as text, and `itm` or `otm`.
+    public var strikesAway: String?
+    public var intrinsicValue: String?
+    /// The annual volatility to price an option at, as a decimal fraction (0.65), in place of the configured or
+    /// estimated one.
+    public var volatility: String?
 
     public init(
         id: UUID, sourceID: UUID, userID: UUID, clientID: String? = nil, exchange: String? = nil, symbol: String,
@@ -53,7 +62,8 @@ public struct SignalDocument: Codable, Sendable, Equatable {
         expiration: String? = nil, strategy: String? = nil, comment: String? = nil, timestamp: Date? = nil, receivedAt: Date,
         timeInForce: String? = nil, expiresAt: Date? = nil, trailingStopPercent: String? = nil, sequence: Int64? = nil,
         sentiment: String? = nil, stopLossPercent: String? = nil, stopLossAmount: String? = nil, takeProfitPercent: String? = nil,
-        takeProfitAmount: String? = nil, notional: String? = nil
+        takeProfitAmount: String? = nil, notional: String? = nil, routing: SignalRouting? = nil,
+        strikesAway: String? = nil, intrinsicValue: String? = nil, volatility: String? = nil
     ) {
         self.id = id
         self.sourceID = sourceID
@@ -85,6 +95,10 @@ public struct SignalDocument: Codable, Sendable, Equatable {
         self.takeProfitPercent = takeProfitPercent
         self.takeProfitAmount = takeProfitAmount
         self.notional = notional
+        self.routing = routing
+        self.strikesAway = strikesAway
+        self.intrinsicValue = intrinsicValue
+        self.volatility = volatility
     }
 
     enum CodingKeys: String, CodingKey {
@@ -118,5 +132,9 @@ public struct SignalDocument: Codable, Sendable, Equatable {
         case takeProfitPercent
         case takeProfitAmount
         case notional
+        case routing
+        case strikesAway
+        case intrinsicValue
+        case volatility
     }
 }

@@ -101,7 +101,7 @@ public struct DepositStore: Sendable {
                 """
                 SELECT d.id, d.asset, d.amount::text, a.id, d.ctid::text
                 FROM deposits d
-                LEFT JOIN paper_accounts a ON a.user_id = d.user_id AND a.portfolio_id IS NULL
+                LEFT JOIN paper_accounts a ON a.user_id = d.user_id AND a.portfolio_id IS NULL AND a.experiment_id IS NULL
                 WHERE d.status = 'confirmed'
                 ORDER BY d.confirmed_at, d.id
                 LIMIT \(limit)

@@ -41,5 +41,6 @@ extension Migration {
         .m0025Portfolios,
         .m0026Deposits,
         .m0027Venues,
+        .m0028Experiments,
     ]
 }

@@ -70,7 +70,7 @@ public struct PaperAccountStore: Sendable {
                     trust_signal_price, venue)
                 VALUES (coalesce(\(exchange?.id), gen_random_uuid()), \(userID), \(quoteCurrency), \(allowShort), \(pricing.takerFeeBps),
                     \(pricing.makerFeeBps), \(pricing.slippageBps), \(trustSignalPrice), \(exchange?.venue.rawValue ?? VenueKind.paper.rawValue))
-                ON CONFLICT (user_id) WHERE portfolio_id IS NULL DO NOTHING
+                ON CONFLICT (user_id) WHERE portfolio_id IS NULL AND experiment_id IS NULL DO NOTHING
                 RETURNING \(unescaped: PaperAccount.columns)
                 """,
                 logger: logger
@@ -115,7 +115,7 @@ public struct PaperAccountStore: Sendable {
             SELECT \(user), \(portfolio), \(quoteCurrency), coalesce(t.taker_fee_bps, 10), coalesce(t.maker_fee_bps, 5),
                 coalesce(t.slippage_bps, 5)
             FROM (SELECT 1) AS one
-            LEFT JOIN paper_accounts t ON t.user_id = \(user) AND t.portfolio_id IS NULL
+            LEFT JOIN paper_accounts t ON t.user_id = \(user) AND t.portfolio_id IS NULL AND t.experiment_id IS NULL
             RETURNING \(unescaped: PaperAccount.columns)
             """,
             logger: logger
@@ -125,12 +125,51 @@ public struct PaperAccountStore: Sendable {
     }
 
     /// The account of user `name`.
+    /// Opens the paper account of an experiment's variant, in the caller's transaction: priced like the owner's trading
+    /// account, with its risk limits when it has any, and funded with `startingCash`.
+    static func openExperimentAccount(
+        user: UUID, experiment: UUID, quoteCurrency: String, startingCash: Decimal, on connection: PostgresConnection, logger: Logger
+    ) async throws -> PaperAccount {
+        let rows = try await connection.query(
+            """
+            INSERT INTO paper_accounts (user_id, experiment_id, quote_currency, allow_short, taker_fee_bps, maker_fee_bps,
+                slippage_bps, trust_signal_price)
+            SELECT \(user), \(experiment), \(quoteCurrency), coalesce(t.allow_short, false), coalesce(t.taker_fee_bps, 10),
+                coalesce(t.maker_fee_bps, 5), coalesce(t.slippage_bps, 5), coalesce(t.trust_signal_price, false)
+            FROM (SELECT 1) AS one
+            LEFT JOIN paper_accounts t ON t.user_id = \(user) AND t.portfolio_id IS NULL AND t.experiment_id IS NULL
+            RETURNING \(unescaped: PaperAccount.columns)
+            """,
+            logger: logger
+        )
+        var opened: PaperAccount?
+        for try await row in rows.decode(PaperAccount.Row.self) { opened = PaperAccount(row: row) }
+        guard let opened else { throw StoredValueError("opening an account of experiment \(experiment) returned no row") }
+        try await connection.execute(
+            """
+            INSERT INTO risk_limits (account_id, max_open_positions, max_open_positions_per_symbol, max_order_notional,
+                max_position_percent_of_equity, max_total_exposure, min_order_notional, trading_sessions, default_order_notional)
+            SELECT \(opened.id), r.max_open_positions, r.max_open_positions_per_symbol, r.max_order_notional,
+                r.max_position_percent_of_equity, r.max_total_exposure, r.min_order_notional, r.trading_sessions,
+                r.default_order_notional
+            FROM risk_limits r JOIN paper_accounts t ON t.id = r.account_id
+            WHERE t.user_id = \(user) AND t.portfolio_id IS NULL AND t.experiment_id IS NULL
+            """,
+            logger: logger)
+        if startingCash > 0 {
+            var writes = AccountWrites(account: opened)
+            writes.post([LedgerEntry(asset: quoteCurrency, bucket: .available, amount: startingCash, kind: .deposit)])
+            try await writes.flush(on: connection, logger: logger)
+        }
+        return opened
+    }
+
     public func account(named name: String) async throws -> PaperAccount {
         let logger = self.logger
         return try await database.withConnection { connection in
             guard let userID = try await Self.userID(named: name, on: connection, logger: logger) else { throw Failure.noSuchUser(name) }
             let rows = try await connection.query(
-                "SELECT \(unescaped: PaperAccount.columns) FROM paper_accounts WHERE user_id = \(userID) AND portfolio_id IS NULL",
+                "SELECT \(unescaped: PaperAccount.columns) FROM paper_accounts WHERE user_id = \(userID) AND portfolio_id IS NULL AND experiment_id IS NULL",
                 logger: logger)
             for try await row in rows.decode(PaperAccount.Row.self) { return PaperAccount(row: row) }
             throw Failure.noAccount(name)
@@ -163,7 +202,7 @@ public struct PaperAccountStore: Sendable {
     /// The account of `userID`, if it has one.
     public func account(of userID: UUID) async throws -> PaperAccount? {
         let rows = try await database.query(
-            "SELECT \(unescaped: PaperAccount.columns) FROM paper_accounts WHERE user_id = \(userID) AND portfolio_id IS NULL",
+            "SELECT \(unescaped: PaperAccount.columns) FROM paper_accounts WHERE user_id = \(userID) AND portfolio_id IS NULL AND experiment_id IS NULL",
             logger: logger)
         for try await row in rows.decode(PaperAccount.Row.self) { return PaperAccount(row: row) }
         return nil
@@ -186,7 +225,7 @@ public struct PaperAccountStore: Sendable {
     /// The account of `userID`, locked until the transaction ends: changes to one account happen one at a time.
     static func lockAccount(of userID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> PaperAccount? {
         let rows = try await connection.query(
-            "SELECT \(unescaped: PaperAccount.columns) FROM paper_accounts WHERE user_id = \(userID) AND portfolio_id IS NULL FOR UPDATE",
+            "SELECT \(unescaped: PaperAccount.columns) FROM paper_accounts WHERE user_id = \(userID) AND portfolio_id IS NULL AND experiment_id IS NULL FOR UPDATE",
             logger: logger)
         for try await row in rows.decode(PaperAccount.Row.self) { return PaperAccount(row: row) }
         return nil

@@ -15,6 +15,8 @@ public enum TradingEvent {
     public static let signalRejected = "signal.rejected"
     public static let balanceUnlocked = "balance.unlocked"
     public static let balanceMismatch = "balance.mismatch"
+    /// An option position settled at expiry (`OptionSettlement`).
+    public static let optionExpired = "option.expired"
 
     static func envelope(_ type: String, userID: UUID, at time: Date, data: some Encodable) throws -> Envelope {
         try Envelope.event(type, userID: userID, at: time, data: data)

@@ -23,8 +23,10 @@ struct AccountSnapshot {
     }
 
     /// Locks account `account`; nil when it does not exist.
-    static func lock(account: UUID, on connection: PostgresConnection, logger: Logger) async throws -> AccountSnapshot? {
-        try await lock(user: nil, account: account, signals: [], symbols: [], on: connection, logger: logger)
+    static func lock(
+        account: UUID, signals: [UUID] = [], symbols: [String] = [], on connection: PostgresConnection, logger: Logger
+    ) async throws -> AccountSnapshot? {
+        try await lock(user: nil, account: account, signals: signals, symbols: symbols, on: connection, logger: logger)
     }
 
     private static func lock(
@@ -82,7 +84,8 @@ struct AccountSnapshot {
             maxOrderNotional: try row.optionalDecimal(2), maxPositionPercentOfEquity: try row.optionalDecimal(3),
             maxTotalExposure: try row.optionalDecimal(4), minOrderNotional: try row.optionalDecimal(5),
             defaultOrderNotional: try row.optionalDecimal(7),
-            tradingSessions: try JSONCoding.decoder.decode([TradingSession].self, from: Data(row.values[6].serialized.utf8))
+            tradingSessions: try JSONCoding.decoder.decode([TradingSession].self, from: Data(row.values[6].serialized.utf8)),
+            maxOptionPremium: try row.optionalDecimal(8), maxOptionContracts: try row.optionalDecimal(9)
         )
     }
 

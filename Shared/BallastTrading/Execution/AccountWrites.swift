@@ -45,7 +45,9 @@ struct AccountWrites {
 
     mutating func add(_ fill: FillRecord) { fills.append(fill) }
 
-    mutating func post(_ entries: [LedgerEntry]) { ledger += entries }
+    /// Adds `entries`, leaving out those that move nothing (a fill at price 0 pays no cash and no fee: an option that
+    /// expired worthless), which the ledger refuses.
+    mutating func post(_ entries: [LedgerEntry]) { ledger += entries.filter { $0.amount != 0 } }
 
     /// A new position, or the latest state of one (closed when `closeReason` is set).
     mutating func save(_ position: PositionRecord, isNew: Bool, closeReason: CloseReason? = nil) {
@@ -57,9 +59,10 @@ struct AccountWrites {
         }
     }
 
-    mutating func decide(_ signal: SignalDocument, status: String, orderID: UUID?, reasons: [RiskViolation]) throws {
+    /// Records the decision of `signal`, under `id` when it is not the signal's own (`SignalRouting.decisionID`).
+    mutating func decide(_ signal: SignalDocument, id: UUID? = nil, status: String, orderID: UUID?, reasons: [RiskViolation]) throws {
         decisions.append([
-            "signal_id": signal.id.uuidString, "user_id": signal.userID.uuidString, "account_id": account.id.uuidString,
+            "signal_id": (id ?? signal.id).uuidString, "user_id": signal.userID.uuidString, "account_id": account.id.uuidString,
             "status": status, "reasons": String(decoding: try JSONCoding.encoder.encode(reasons), as: UTF8.self),
             "order_id": orderID?.uuidString, "received_at": RFC3339.string(from: signal.receivedAt),
         ])

@@ -2,6 +2,11 @@
 public struct ExecutionSettings: Sendable {
     /// A last price older than this is not used to fill a market order.
     public var maxPriceAge: Duration = .seconds(60)
+    /// How option signals' contracts are listed and priced.
+    public var options = OptionSettings()
 
-    public init(maxPriceAge: Duration = .seconds(60)) { self.maxPriceAge = maxPriceAge }
+    public init(maxPriceAge: Duration = .seconds(60), options: OptionSettings = OptionSettings()) {
+        self.maxPriceAge = maxPriceAge
+        self.options = options
+    }
 }

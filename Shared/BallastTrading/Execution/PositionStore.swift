@@ -13,7 +13,7 @@ enum PositionStore {
         let rows = try await database.query(
             """
             SELECT p.symbol FROM positions p JOIN paper_accounts a ON a.id = p.account_id
-            WHERE p.id = \(id) AND a.user_id = \(userID) AND a.portfolio_id IS NULL AND p.status = 'open'
+            WHERE p.id = \(id) AND a.user_id = \(userID) AND a.portfolio_id IS NULL AND a.experiment_id IS NULL AND p.status = 'open'
             """,
             logger: logger
         )

@@ -6,6 +6,11 @@ public struct Instrument: Sendable, Equatable {
     public var base: String
     public var quote: String
 
+    public init(base: String, quote: String) {
+        self.base = base
+        self.quote = quote
+    }
+
     public init?(symbol: String) {
         guard let pair = AssetPair.splits(of: symbol).first else { return nil }
         base = pair.base

@@ -51,6 +51,8 @@ public struct OrderRequest: Sendable, Equatable {
     /// Positions are kept per (symbol, strategy): signals of different strategies manage different positions.
     public var strategy: String
     public var receivedAt: Date
+    /// A call or put on `symbol` (the underlying), for an option signal; nil for a trade of `symbol` itself.
+    public var option: OptionTerms? = nil
 
     public struct RelativeExits: Sendable, Equatable {
         public var stopLossPercent: Decimal?
@@ -95,9 +97,7 @@ public struct OrderRequest: Sendable, Equatable {
         case "cancel": intent = .cancel
         default: reject("invalid_action", "action must be buy, sell, exit, add or cancel, got '\(signal.action)'")
         }
-        if let direction, direction == "call" || direction == "put" {
-            reject("unsupported_instrument", "options (\(direction)) are not traded by paper execution")
-        }
+        let option = OptionTerms.read(signal, reasons: &reasons)
         var sentiment: Sentiment?
         if let text = signal.sentiment {
             sentiment = Sentiment(rawValue: text.lowercased())
@@ -154,7 +154,7 @@ public struct OrderRequest: Sendable, Equatable {
                 sentiment: sentiment, side: side ?? .sell, type: type, timeInForce: type == .market ? .ioc : timeInForce,
                 expiresAt: timeInForce == .gtd ? signal.expiresAt : nil, quantity: quantity, notional: notional, price: price,
                 stopLoss: stopLoss, takeProfit: takeProfit, relativeExits: relativeExits, trailingStopPercent: trailingStop,
-                strategy: signal.strategy ?? "", receivedAt: signal.receivedAt
+                strategy: signal.strategy ?? "", receivedAt: signal.receivedAt, option: option
             )
         )
     }

@@ -6,4 +6,6 @@ public enum CloseReason: String, Sendable {
     case stopLoss = "stop_loss"
     case takeProfit = "take_profit"
     case trailingStop = "trailing_stop"
+    /// An option position settled at its contract's expiry.
+    case expired
 }

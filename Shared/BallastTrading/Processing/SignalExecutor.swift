@@ -58,31 +58,68 @@ public struct SignalExecutor: Sendable {
         let now = Date()
         let logger = self.logger
         let settings = self.settings
+        let database = self.database
+        // The `confirmed` engine's candles too are read before the lock, on another connection.
+        var candleNeeds: [CandleSeriesKey: Int] = [:]
+        for (signal, request) in zip(signals, requests) {
+            guard let symbol = try? request.get().symbol else { continue }
+            for target in DecisionTarget.targets(of: signal) {
+                if let key = target.candleKey(symbol: symbol) { candleNeeds[key] = max(candleNeeds[key] ?? 0, target.candleCount) }
+            }
+            // An option priced at a volatility estimated from the underlying's hourly candles.
+            if case .success(let request) = request, request.option != nil, request.option?.volatility == nil,
+                settings.options.volatility == nil
+            {
+                let key = CandleSeriesKey(symbol: symbol, interval: .oneHour)
+                candleNeeds[key] = max(candleNeeds[key] ?? 0, settings.options.volatilityCandles)
+            }
+        }
+        let candlesTask = Task { [candleNeeds] in
+            var candles: [CandleSeriesKey: CandleSeries] = [:]
+            for (key, count) in candleNeeds {
+                candles[key] = try await CandleHistory.recent(
+                    symbol: key.symbol, interval: key.interval, count: count, before: now, on: database, logger: logger)
+            }
+            return candles
+        }
+        defer { candlesTask.cancel() }
         let outcomes = try await database.transaction(logger: logger) { connection in
             var quotes = try await quotesTask.value
+            var candles = try await candlesTask.value
             var gate = try await SignalSequenceGate.open(user: userID, on: connection, logger: logger)
             let admitted = try await gate.admit(signals, on: connection, logger: logger)
             let resolved = try await SignalSymbols.resolve(
                 admitted.map(\.signal), with: symbolCatalogue, besides: batchSymbols, reloadingOnMiss: false)
-            // Earlier signals decided with this batch were not in it: their prices are read here, under the lock
-            // (rare: only when the stream delivered a user's signals out of order).
+            let targets = admitted.map { DecisionTarget.targets(of: $0.signal) }
+            // Earlier signals decided with this batch were not in it: their prices and candles are read here, under the
+            // lock (rare: only when the stream delivered a user's signals out of order).
             let incoming = Set(signals.map(\.id))
-            for (signal, _) in admitted where !incoming.contains(signal.id) {
-                guard case .success(let request) = resolved.request(for: signal), quotes[request.symbol] == nil else { continue }
-                if let quote = try await prices.latest(request.symbol) { quotes[request.symbol] = quote }
+            for ((signal, _), signalTargets) in zip(admitted, targets) where !incoming.contains(signal.id) {
+                guard case .success(let request) = resolved.request(for: signal) else { continue }
+                if quotes[request.symbol] == nil, let quote = try await prices.latest(request.symbol) { quotes[request.symbol] = quote }
+                for target in signalTargets {
+                    guard let key = target.candleKey(symbol: request.symbol), candles[key] == nil else { continue }
+                    candles[key] = try await CandleHistory.recent(
+                        symbol: key.symbol, interval: key.interval, count: target.candleCount, before: now, on: database, logger: logger)
+                }
             }
-            var run = try await SignalBatchRun.start(user: userID, signals: admitted.map(\.signal), connection: connection, logger: logger)
+            var runs = try await SignalBatchRuns.start(
+                user: userID, signals: admitted.map(\.signal), targets: targets, connection: connection, logger: logger)
             var decided: [UUID: SignalOutcome] = [:]
-            for (signal, admission) in admitted {
+            for ((signal, admission), signalTargets) in zip(admitted, targets) {
                 let request: Result<OrderRequest, RejectionReasons> =
                     switch admission {
                     case .decide: resolved.request(for: signal)
                     case .late: .failure(RejectionReasons([Self.outOfSequence(signal)]))
                     }
-                let outcome = try await run.decide(signal, request, quotes: quotes, symbols: resolved, settings: settings, now: now)
-                if decided[signal.id] == nil { decided[signal.id] = outcome }
+                for target in signalTargets {
+                    let outcome = try await runs.decide(
+                        signal, request, target: target, quotes: quotes, candles: candles, symbols: resolved, settings: settings,
+                        now: now)
+                    if target.isPrimary, decided[signal.id] == nil { decided[signal.id] = outcome }
+                }
             }
-            try await run.finish()
+            try await runs.finish()
             try await gate.save(on: connection, logger: logger)
             return signals.map { decided[$0.id] ?? .alreadyDecided }
         }
@@ -98,8 +135,8 @@ public struct SignalExecutor: Sendable {
     }
 }
 
-/// One transaction's signals, decided in memory against the account's state.
-private struct SignalBatchRun {
+/// One transaction's signals, decided in memory against one account's state.
+struct SignalBatchRun {
     let connection: PostgresConnection
     let logger: Logger
     let account: PaperAccount?
@@ -109,38 +146,54 @@ private struct SignalBatchRun {
     var knownSymbols: Set<String>
     var writes: AccountWrites?
     /// Decisions without an account (nothing to lock): written one by one, each only if still undecided.
-    var unlockedRejections: [(SignalDocument, [RiskViolation])] = []
+    var unlockedRejections: [(signal: SignalDocument, decisionID: UUID, reasons: [RiskViolation])] = []
+    /// The id each signal's decision on this account is recorded under, where it is not the signal's own (a shadow
+    /// experiment's other variants, `SignalRouting.decisionID`).
+    var decisionIDs: [UUID: UUID] = [:]
 
-    static func start(user: UUID, signals: [SignalDocument], connection: PostgresConnection, logger: Logger) async throws -> SignalBatchRun
-    {
+    /// Locks the trading account of `user` (`account` nil) or account `account`, to decide `signals` under
+    /// `decisionIDs` (the signal's id where absent).
+    static func start(
+        user: UUID, account accountID: UUID? = nil, signals: [SignalDocument], decisionIDs: [UUID: UUID] = [:],
+        connection: PostgresConnection, logger: Logger
+    ) async throws -> SignalBatchRun {
         let symbols = Array(Set(signals.map { $0.symbol.uppercased() }))
-        guard
-            let snapshot = try await AccountSnapshot.lock(
-                user: user, signals: signals.map(\.id), symbols: symbols, on: connection, logger: logger)
-        else {
+        let ids = signals.map { decisionIDs[$0.id] ?? $0.id }
+        let locked =
+            if let accountID {
+                try await AccountSnapshot.lock(account: accountID, signals: ids, symbols: symbols, on: connection, logger: logger)
+            } else {
+                try await AccountSnapshot.lock(user: user, signals: ids, symbols: symbols, on: connection, logger: logger)
+            }
+        guard let snapshot = locked else {
             var decided = Set<UUID>()
             for try await id in try await connection.query(
-                "SELECT signal_id FROM signal_decisions WHERE signal_id = ANY(\(signals.map(\.id)))", logger: logger
+                "SELECT signal_id FROM signal_decisions WHERE signal_id = ANY(\(ids))", logger: logger
             ).decode(UUID.self) { decided.insert(id) }
             return SignalBatchRun(
                 connection: connection, logger: logger, account: nil, state: nil, limits: RiskLimits(), decided: decided,
-                knownSymbols: [], writes: nil)
+                knownSymbols: [], writes: nil, decisionIDs: decisionIDs)
         }
         return SignalBatchRun(
             connection: connection, logger: logger, account: snapshot.account, state: snapshot.state, limits: snapshot.limits,
-            decided: snapshot.decided, knownSymbols: snapshot.knownSymbols, writes: AccountWrites(account: snapshot.account))
+            decided: snapshot.decided, knownSymbols: snapshot.knownSymbols, writes: AccountWrites(account: snapshot.account),
+            decisionIDs: decisionIDs)
     }
 
+    /// The id `signal`'s decision on this account is recorded under.
+    func decisionID(of signal: SignalDocument) -> UUID { decisionIDs[signal.id] ?? signal.id }
+
     mutating func decide(
-        _ signal: SignalDocument, _ request: Result<OrderRequest, RejectionReasons>, quotes: [String: MarketPrice],
-        symbols: SignalSymbols, settings: ExecutionSettings,
+        _ signal: SignalDocument, _ request: Result<OrderRequest, RejectionReasons>, engine: Result<DecisionEngine, EngineSettingsError>,
+        quotes: [String: MarketPrice], candles: [CandleSeriesKey: CandleSeries], symbols: SignalSymbols, settings: ExecutionSettings,
         now: Date
     ) async throws -> SignalOutcome {
-        guard !decided.contains(signal.id) else { return .alreadyDecided }
-        decided.insert(signal.id)
+        let decisionID = decisionID(of: signal)
+        guard !decided.contains(decisionID) else { return .alreadyDecided }
+        decided.insert(decisionID)
         guard let account, var state, var writes else {
             let reasons = [RiskViolation(rule: "no_account", message: "the user has no paper trading account")]
-            unlockedRejections.append((signal, reasons))
+            unlockedRejections.append((signal, decisionID, reasons))
             return .rejected(reasons)
         }
         defer {
@@ -148,9 +201,10 @@ private struct SignalBatchRun {
             self.writes = writes
         }
         do {
+            let engine = try engine.mapError { SignalRefusal([RiskViolation(rule: "invalid_engine", message: $0.description)]) }.get()
             return try await decide(
-                signal, request, account: account, state: &state, writes: &writes, quotes: quotes, symbols: symbols,
-                settings: settings, now: now)
+                signal, request, engine: engine, account: account, state: &state, writes: &writes, quotes: quotes, candles: candles,
+                symbols: symbols, settings: settings, now: now)
         } catch let refusal as SignalRefusal {
             return try reject(signal, refusal.reasons, order: refusal.order, account: account, into: &writes)
         }
@@ -160,30 +214,66 @@ private struct SignalBatchRun {
     /// position, price it, size and complete it, close what it closes, check the risk limits, place and book it. A
     /// step that refuses throws `SignalRefusal`.
     private func decide(
-        _ signal: SignalDocument, _ request: Result<OrderRequest, RejectionReasons>, account: PaperAccount, state: inout AccountState,
-        writes: inout AccountWrites, quotes: [String: MarketPrice], symbols: SignalSymbols, settings: ExecutionSettings, now: Date
+        _ signal: SignalDocument, _ request: Result<OrderRequest, RejectionReasons>, engine: DecisionEngine, account: PaperAccount,
+        state: inout AccountState, writes: inout AccountWrites, quotes: [String: MarketPrice], candles: [CandleSeriesKey: CandleSeries],
+        symbols: SignalSymbols, settings: ExecutionSettings, now: Date
     ) async throws -> SignalOutcome {
         var order = try request.mapError { SignalRefusal($0.reasons) }.get()
         let instrument = try market(of: order, signal: signal, symbols: symbols, account: account)
         if order.intent == .cancel {
             return try await cancelOpenOrders(for: signal, order, account: account, state: &state, into: &writes, now: now)
         }
+        if let terms = order.option {
+            return try await OptionDecision(run: self, candles: candles, settings: settings, now: now).decide(
+                order, terms, signal: signal, underlying: instrument, account: account, quote: quotes[order.symbol], state: &state,
+                writes: &writes)
+        }
         let position = state.openPosition(symbol: order.symbol, strategy: order.strategy)
         // Only a plain trade knows its side before the position is read: the others record no order when refused.
         order = try order.sized(for: position).mapError { SignalRefusal([$0], order: order.intent == .trade ? order : nil) }.get()
         let fill = try expectedFill(of: order, quote: quotes[order.symbol], account: account, settings: settings, now: now)
+        var confirmation: (EntryConfirmation, ConfirmationSettings)?
+        if case .confirmed(let confirmationSettings) = engine, Self.isEntry(order, position: position) {
+            let series = candles[CandleSeriesKey(symbol: order.symbol, interval: confirmationSettings.interval)] ?? CandleSeries()
+            let confirmed = try EntryConfirmation.check(
+                entering: order.side, symbol: order.symbol, candles: series, settings: confirmationSettings
+            ).mapError { SignalRefusal([$0], order: order.quantity == nil ? nil : order) }.get()
+            confirmation = (confirmed, confirmationSettings)
+            if confirmationSettings.sizing == .atr {
+                let equity = state.equity(marketPrices: [order.symbol: fill.reference])
+                let quantity = confirmed.riskSizedQuantity(equity: equity, settings: confirmationSettings)
+                guard quantity > 0 else {
+                    let message = "risking \(confirmationSettings.riskPercent)% of equity \(equity.plainText) buys nothing"
+                    throw SignalRefusal([RiskViolation(rule: "missing_quantity", message: message)])
+                }
+                order.quantity = quantity
+                order.notional = nil
+            }
+        }
         if order.quantity == nil {
             let notional = order.notional ?? limits.defaultOrderNotional
             order = try order.sized(notional: notional, price: fill.price, position: position, minimum: limits.minOrderNotional)
                 .mapError { SignalRefusal([$0]) }.get()
         }
         order = try order.withExits(entry: fill.price).mapError { SignalRefusal([$0], order: order) }.get()
+        if let (confirmed, confirmationSettings) = confirmation, order.stopLoss == nil {
+            order.stopLoss = confirmed.stopLoss(entry: fill.price, side: order.side, settings: confirmationSettings)
+        }
         try await closeAndCheck(
             order, signal: signal, fill: fill, position: position, instrument: instrument, account: account, state: &state,
             writes: &writes, now: now)
         return try place(
             order, signal: signal, fill: fill, position: position, instrument: instrument, account: account,
             state: &state, writes: &writes, now: now)
+    }
+
+    /// Whether `order` opens or grows a position (what the `confirmed` engine confirms), rather than making one smaller.
+    private static func isEntry(_ order: OrderRequest, position: PositionRecord?) -> Bool {
+        switch order.intent {
+        case .reduce, .cancel: false
+        case .add: true
+        case .trade: position.map { $0.state.side == PositionSide(opening: order.side) } ?? true
+        }
     }
 
     /// The market of `order`: a symbol market-data knows (a resolved ticker names one of `market_symbols`; the snapshot
@@ -232,7 +322,7 @@ private struct SignalBatchRun {
     /// orders of its symbol and strategy: a resting sell would otherwise still hold the asset the close sells, and a
     /// resting entry would reopen what the sender closed. Not for an `ioc` limit the market is not at, which closes
     /// nothing. Then the account's risk limits; a refusal undoes the cancels.
-    private func closeAndCheck(
+    func closeAndCheck(
         _ order: OrderRequest, signal: SignalDocument, fill: ExpectedFill, position: PositionRecord?, instrument: Instrument,
         account: PaperAccount, state: inout AccountState, writes: inout AccountWrites, now: Date
     ) async throws {
@@ -256,7 +346,7 @@ private struct SignalBatchRun {
     /// Places the order: a marketable one fills at once and is booked, an `ioc` limit the market is not at ends
     /// canceled, any other limit rests and holds back what it can use, so other orders cannot spend it. An exchange
     /// account's order is recorded and goes to the exchange after the commit (`ExchangeOrderBooking`).
-    private func place(
+    func place(
         _ order: OrderRequest, signal: SignalDocument, fill: ExpectedFill, position: PositionRecord?, instrument: Instrument,
         account: PaperAccount, state: inout AccountState, writes: inout AccountWrites, now: Date
     ) throws -> SignalOutcome {
@@ -273,7 +363,7 @@ private struct SignalBatchRun {
                 &record, expectedPrice: fill.takerPrice, position: position, account: account, instrument: instrument, at: now,
                 into: &writes)
             state.apply(Array(writes.ledger[ledgerBefore...]))
-            try writes.decide(signal, status: "accepted", orderID: record.id, reasons: [])
+            try writes.decide(signal, id: decisionID(of: signal), status: "accepted", orderID: record.id, reasons: [])
             return .ordered(orderID: record.id, status: record.status)
         }
         let resting = !fill.marketable && order.timeInForce != .ioc
@@ -300,7 +390,7 @@ private struct SignalBatchRun {
         }
         state.apply(Array(writes.ledger[ledgerBefore...]))
         writes.save(record, isNew: true)
-        try writes.decide(signal, status: "accepted", orderID: record.id, reasons: [])
+        try writes.decide(signal, id: decisionID(of: signal), status: "accepted", orderID: record.id, reasons: [])
         return .ordered(orderID: record.id, status: record.status)
     }
 
@@ -319,7 +409,7 @@ private struct SignalBatchRun {
             let reasons = [RiskViolation(rule: "no_open_orders", message: "no open orders of \(order.symbol)\(strategyText) to cancel")]
             return try reject(signal, reasons, order: nil, account: account, into: &writes)
         }
-        try writes.decide(signal, status: "accepted", orderID: nil, reasons: [])
+        try writes.decide(signal, id: decisionID(of: signal), status: "accepted", orderID: nil, reasons: [])
         return .canceled(orderIDs: canceled)
     }
 
@@ -364,8 +454,8 @@ private struct SignalBatchRun {
     /// Writes everything decided, and the rejections of signals without an account.
     func finish() async throws {
         if let writes, !writes.isEmpty { try await writes.flush(on: connection, logger: logger) }
-        for (signal, reasons) in unlockedRejections {
-            try await Self.rejectWithoutAccount(signal, reasons, on: connection, logger: logger)
+        for (signal, decisionID, reasons) in unlockedRejections {
+            try await Self.rejectWithoutAccount(signal, decisionID: decisionID, reasons, on: connection, logger: logger)
         }
     }
 
@@ -397,7 +487,7 @@ private struct SignalBatchRun {
             writes.save(record, isNew: true)
             orderID = record.id
         }
-        try writes.decide(signal, status: "rejected", orderID: orderID, reasons: reasons)
+        try writes.decide(signal, id: decisionID(of: signal), status: "rejected", orderID: orderID, reasons: reasons)
         let rejection = SignalRejection(signalID: signal.id, symbol: signal.symbol, orderID: orderID, reasons: reasons)
         writes.publish(try TradingEvent.envelope(TradingEvent.signalRejected, userID: signal.userID, at: Date(), data: rejection))
         logger.info("signal rejected", metadata: ["signal_id": "\(signal.id)", "reasons": "\(reasons.map(\.rule).joined(separator: ","))"])
@@ -407,13 +497,13 @@ private struct SignalBatchRun {
     /// Without an account there is no row to lock: the decision is inserted only if no other transaction
     /// made it first, and the event only with it.
     private static func rejectWithoutAccount(
-        _ signal: SignalDocument, _ reasons: [RiskViolation], on connection: PostgresConnection, logger: Logger
+        _ signal: SignalDocument, decisionID: UUID, _ reasons: [RiskViolation], on connection: PostgresConnection, logger: Logger
     ) async throws {
         let reasonsJSON = String(decoding: try JSONCoding.encoder.encode(reasons), as: UTF8.self)
         let rows = try await connection.query(
             """
             INSERT INTO signal_decisions (signal_id, user_id, status, reasons, received_at)
-            VALUES (\(signal.id), \(signal.userID), 'rejected', \(reasonsJSON)::jsonb, \(signal.receivedAt))
+            VALUES (\(decisionID), \(signal.userID), 'rejected', \(reasonsJSON)::jsonb, \(signal.receivedAt))
             ON CONFLICT (signal_id) DO NOTHING
             RETURNING 1
             """,

@@ -119,7 +119,9 @@ struct SignalSequenceGate {
                 'trailingStopPercent', s.trailing_stop_percent::text, 'sequence', n.sequence,
                 'sentiment', s.sentiment, 'stopLossPercent', s.stop_loss_percent::text,
                 'stopLossAmount', s.stop_loss_amount::text, 'takeProfitPercent', s.take_profit_percent::text,
-                'takeProfitAmount', s.take_profit_amount::text, 'notional', s.notional::text)::text
+                'takeProfitAmount', s.take_profit_amount::text, 'notional', s.notional::text, 'routing', s.routing,
+                'strikesAway', s.strikes_away::text, 'intrinsicValue', s.intrinsic_value,
+                'volatility', s.volatility::text)::text
             FROM signal_numbers n JOIN signals s ON s.id = n.signal_id
             WHERE n.user_id = \(user) AND n.sequence = ANY(\(sequences))
             """,

@@ -11,6 +11,8 @@ public struct RiskLimitsView: Encodable, Sendable, Equatable {
     public var minOrderNotional: String?
     public var defaultOrderNotional: String?
     public var tradingSessions: [TradingSession]
+    public var maxOptionPremium: String?
+    public var maxOptionContracts: String?
 
     public init(_ limits: RiskLimits) {
         maxOpenPositions = limits.maxOpenPositions
@@ -21,5 +23,7 @@ public struct RiskLimitsView: Encodable, Sendable, Equatable {
         minOrderNotional = limits.minOrderNotional?.plainText
         defaultOrderNotional = limits.defaultOrderNotional?.plainText
         tradingSessions = limits.tradingSessions
+        maxOptionPremium = limits.maxOptionPremium?.plainText
+        maxOptionContracts = limits.maxOptionContracts?.plainText
     }
 }

@@ -18,7 +18,7 @@ public struct TradingQueryStore: Sendable {
     /// The paper account of `user` with its balances, or nil when the user has none.
     public func account(of user: UUID) async throws -> AccountView? {
         let rows = try await database.query(
-            "SELECT \(unescaped: PaperAccount.columns), created_at FROM paper_accounts WHERE user_id = \(user) AND portfolio_id IS NULL",
+            "SELECT \(unescaped: PaperAccount.columns), created_at FROM paper_accounts WHERE user_id = \(user) AND portfolio_id IS NULL AND experiment_id IS NULL",
             logger: logger)
         var found: (account: PaperAccount, createdAt: Date)?
         for try await row in rows {
@@ -78,7 +78,7 @@ public struct TradingQueryStore: Sendable {
         let rows = try await database.query(
             """
             SELECT \(unescaped: OrderRecord.columns), created_at, updated_at FROM orders
-            WHERE id = \(id) AND account_id = (SELECT id FROM paper_accounts WHERE user_id = \(user) AND portfolio_id IS NULL)
+            WHERE id = \(id) AND account_id = (SELECT id FROM paper_accounts WHERE user_id = \(user) AND portfolio_id IS NULL AND experiment_id IS NULL)
             """,
             logger: logger
         )
@@ -118,7 +118,7 @@ public struct TradingQueryStore: Sendable {
         let rows = try await database.query(
             """
             SELECT \(unescaped: PositionRecord.columns), status, close_reason, opened_at, updated_at, closed_at FROM positions
-            WHERE id = \(id) AND account_id = (SELECT id FROM paper_accounts WHERE user_id = \(user) AND portfolio_id IS NULL)
+            WHERE id = \(id) AND account_id = (SELECT id FROM paper_accounts WHERE user_id = \(user) AND portfolio_id IS NULL AND experiment_id IS NULL)
             """,
             logger: logger
         )
@@ -153,7 +153,7 @@ public struct TradingQueryStore: Sendable {
 
     private func accountID(of user: UUID) async throws -> UUID? {
         let rows = try await database.query(
-            "SELECT id FROM paper_accounts WHERE user_id = \(user) AND portfolio_id IS NULL", logger: logger)
+            "SELECT id FROM paper_accounts WHERE user_id = \(user) AND portfolio_id IS NULL AND experiment_id IS NULL", logger: logger)
         var id: UUID?
         for try await value in rows.decode(UUID.self) { id = value }
         return id

@@ -16,11 +16,16 @@ public struct RiskLimits: Sendable, Equatable, Codable {
     public var defaultOrderNotional: Decimal?
     /// Markets with trading hours; an exchange without a session trades around the clock.
     public var tradingSessions: [TradingSession]
+    /// An option order's premium, in the account's currency (contracts × premium per contract).
+    public var maxOptionPremium: Decimal?
+    /// The contracts of one option position after the order.
+    public var maxOptionContracts: Decimal?
 
     public init(
         maxOpenPositions: Int? = nil, maxOpenPositionsPerSymbol: Int? = nil, maxOrderNotional: Decimal? = nil,
         maxPositionPercentOfEquity: Decimal? = nil, maxTotalExposure: Decimal? = nil, minOrderNotional: Decimal? = nil,
-        defaultOrderNotional: Decimal? = nil, tradingSessions: [TradingSession] = []
+        defaultOrderNotional: Decimal? = nil, tradingSessions: [TradingSession] = [], maxOptionPremium: Decimal? = nil,
+        maxOptionContracts: Decimal? = nil
     ) {
         self.maxOpenPositions = maxOpenPositions
         self.maxOpenPositionsPerSymbol = maxOpenPositionsPerSymbol
@@ -30,6 +35,8 @@ public struct RiskLimits: Sendable, Equatable, Codable {
         self.minOrderNotional = minOrderNotional
         self.defaultOrderNotional = defaultOrderNotional
         self.tradingSessions = tradingSessions
+        self.maxOptionPremium = maxOptionPremium
+        self.maxOptionContracts = maxOptionContracts
     }
 
     /// Sessions that apply to orders on `exchange`.

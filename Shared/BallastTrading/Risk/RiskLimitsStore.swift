@@ -9,20 +9,23 @@ public enum RiskLimitsStore {
         let rows = try await connection.query(
             """
             SELECT max_open_positions, max_open_positions_per_symbol, max_order_notional, max_position_percent_of_equity,
-                max_total_exposure, min_order_notional, default_order_notional, trading_sessions::text
+                max_total_exposure, min_order_notional, default_order_notional, trading_sessions::text, max_option_premium,
+                max_option_contracts
             FROM risk_limits WHERE account_id = \(account)
             """,
             logger: logger
         )
-        let columns = (Int?, Int?, Decimal?, Decimal?, Decimal?, Decimal?, Decimal?, String).self
-        for try await (openPositions, perSymbol, orderNotional, percent, exposure, minNotional, defaultNotional, sessions)
-            in rows.decode(columns)
-        {
+        let columns = (Int?, Int?, Decimal?, Decimal?, Decimal?, Decimal?, Decimal?, String, Decimal?, Decimal?).self
+        for try await (
+            openPositions, perSymbol, orderNotional, percent, exposure, minNotional, defaultNotional, sessions, optionPremium,
+            optionContracts
+        ) in rows.decode(columns) {
             return RiskLimits(
                 maxOpenPositions: openPositions, maxOpenPositionsPerSymbol: perSymbol, maxOrderNotional: orderNotional,
                 maxPositionPercentOfEquity: percent, maxTotalExposure: exposure, minOrderNotional: minNotional,
                 defaultOrderNotional: defaultNotional,
-                tradingSessions: try JSONCoding.decoder.decode([TradingSession].self, from: Data(sessions.utf8))
+                tradingSessions: try JSONCoding.decoder.decode([TradingSession].self, from: Data(sessions.utf8)),
+                maxOptionPremium: optionPremium, maxOptionContracts: optionContracts
             )
         }
         return RiskLimits()
@@ -39,15 +42,17 @@ public enum RiskLimitsStore {
         try await connection.query(
             """
             INSERT INTO risk_limits (account_id, max_open_positions, max_open_positions_per_symbol, max_order_notional,
-                max_position_percent_of_equity, max_total_exposure, min_order_notional, default_order_notional, trading_sessions)
+                max_position_percent_of_equity, max_total_exposure, min_order_notional, default_order_notional, trading_sessions,
+                max_option_premium, max_option_contracts)
             VALUES (\(account), \(limits.maxOpenPositions), \(limits.maxOpenPositionsPerSymbol), \(limits.maxOrderNotional),
                 \(limits.maxPositionPercentOfEquity), \(limits.maxTotalExposure), \(limits.minOrderNotional),
-                \(limits.defaultOrderNotional), \(sessions)::jsonb)
+                \(limits.defaultOrderNotional), \(sessions)::jsonb, \(limits.maxOptionPremium), \(limits.maxOptionContracts))
             ON CONFLICT (account_id) DO UPDATE SET
                 max_open_positions = EXCLUDED.max_open_positions, max_open_positions_per_symbol = EXCLUDED.max_open_positions_per_symbol,
                 max_order_notional = EXCLUDED.max_order_notional, max_position_percent_of_equity = EXCLUDED.max_position_percent_of_equity,
                 max_total_exposure = EXCLUDED.max_total_exposure, min_order_notional = EXCLUDED.min_order_notional,
-                default_order_notional = EXCLUDED.default_order_notional, trading_sessions = EXCLUDED.trading_sessions, updated_at = now()
+                default_order_notional = EXCLUDED.default_order_notional, trading_sessions = EXCLUDED.trading_sessions,
+                max_option_premium = EXCLUDED.max_option_premium, max_option_contracts = EXCLUDED.max_option_contracts, updated_at = now()
             """,
             logger: logger
         )

@@ -54,6 +54,15 @@ public struct WebhookEventType: Sendable, Encodable, Equatable {
             exampleData:
                 #"{"accountId":"3f2a9c1d-5b6e-4f70-8a91-b2c3d4e5f607","asset":"USD","venueAmount":"99750","ledgerAmount":"100000","difference":"-250"}"#
         ),
+        WebhookEventType(
+            name: "option.expired",
+            description:
+                "An option position was settled at expiry, in cash at intrinsic value from the underlying's price then (a position.closed follows with its P&L).",
+            exampleData: #"""
+                {"positionId":"9b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e","symbol":"BTC-USD-20261211-50500-C","underlying":"BTC-USD",\#
+                "kind":"call","strike":"50500","expiry":"2026-12-11T08:00:00Z","underlyingPrice":"51234.5","contracts":"2",\#
+                "settlementPrice":"734.5","payout":"1469"}
+                """#),
         portfolio("portfolio.created", "A portfolio was created, with its own paper account (funded as asked)."),
         portfolio("portfolio.updated", "A portfolio's settings changed; the data is the portfolio as it is now."),
         portfolio("portfolio.deleted", "A portfolio was deleted; it is no longer monitored or rebalanced, its history stays."),

@@ -13,7 +13,9 @@ extension SignalDocument {
             expiresAt: signal.expiresAt, trailingStopPercent: signal.trailingStopPercent.map { "\($0)" },
             sentiment: signal.sentiment?.rawValue, stopLossPercent: signal.stopLossPercent.map { "\($0)" },
             stopLossAmount: signal.stopLossAmount.map { "\($0)" }, takeProfitPercent: signal.takeProfitPercent.map { "\($0)" },
-            takeProfitAmount: signal.takeProfitAmount.map { "\($0)" }, notional: signal.notional.map { "\($0)" }
+            takeProfitAmount: signal.takeProfitAmount.map { "\($0)" }, notional: signal.notional.map { "\($0)" },
+            strikesAway: signal.strikesAway.map(String.init), intrinsicValue: signal.intrinsicValue?.rawValue,
+            volatility: signal.volatility.map { "\($0)" }
         )
     }
 }
@@ -26,7 +28,8 @@ extension SignalDocument {
             orderType: orderType, stopLoss: stopLoss, takeProfit: takeProfit, timeframe: timeframe, strike: strike,
             expiration: expiration, strategy: strategy, timeInForce: timeInForce,
             expiresAt: expiresAt.map(RFC3339.string(from:)), trailingStopPercent: trailingStopPercent, sentiment: sentiment,
-            relativeExits: [stopLossPercent, stopLossAmount, takeProfitPercent, takeProfitAmount], notional: notional
+            relativeExits: [stopLossPercent, stopLossAmount, takeProfitPercent, takeProfitAmount], notional: notional,
+            strikesAway: strikesAway, intrinsicValue: intrinsicValue, volatility: volatility
         )
     }
 
@@ -49,11 +52,15 @@ extension SignalDocument {
         add("expiration", expiration)
         add("expiresAt", expiresAt.map(RFC3339.string(from:)))
         add("id", id.uuidString)
+        add("intrinsicValue", intrinsicValue)
         add("notional", notional)
         add("orderType", orderType)
         add("price", price)
         add("quantity", quantity)
         add("receivedAt", RFC3339.string(from: receivedAt))
+        if let routingText {
+            text += ",\"routing\":" + routingText
+        }
         add("sentiment", sentiment)
         add("sourceId", sourceID.uuidString)
         add("stopLoss", stopLoss)
@@ -61,6 +68,7 @@ extension SignalDocument {
         add("stopLossPercent", stopLossPercent)
         add("strategy", strategy)
         add("strike", strike)
+        add("strikesAway", strikesAway)
         add("symbol", symbol)
         add("takeProfit", takeProfit)
         add("takeProfitAmount", takeProfitAmount)
@@ -70,7 +78,13 @@ extension SignalDocument {
         add("timestamp", timestamp.map(RFC3339.string(from:)))
         add("trailingStopPercent", trailingStopPercent)
         add("userId", userID.uuidString)
+        add("volatility", volatility)
         return text + "}"
+    }
+
+    /// `routing` as JSON, through `JSONEncoder`: only routed signals (experiments, engines other than `rules`) have it.
+    var routingText: String? {
+        routing.flatMap { try? JSONCoding.encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The payload of the `signal.received` event on `ballast:events` around `jsonText`, as the seeds'

@@ -20,7 +20,8 @@ public struct SignalStore: Sendable {
     }
 
     /// Stores the signal unless it duplicates one from the same source: the same client id, or without one the
-    /// same fingerprint within `window` (`AcceptOutcome`).
+    /// same fingerprint within `window` (`AcceptOutcome`). A new signal is routed as the source says (`StrategyRouter`);
+    /// the routing returned is the new signal's, or the stored one's for a duplicate.
     ///
     /// Duplicate checks, the signal row and its two outbox rows commit together, batched with concurrent
     /// accepts (`AcceptBatcher`, `AcceptStatement`). `receivedAt` is this process's clock, which the
@@ -28,9 +29,10 @@ public struct SignalStore: Sendable {
     public func accept(
         _ signal: SignalInput, raw: JSONValue, from source: SignalSource, window: Duration
     ) async throws
-        -> AcceptOutcome
+        -> (outcome: AcceptOutcome, routing: SignalRouting?)
     {
-        let document = SignalDocument(id: UUID.random(), source: source, signal: signal, receivedAt: Date())
+        var document = SignalDocument(id: UUID.random(), source: source, signal: signal, receivedAt: Date())
+        document.routing = source.routing(signal: document.id, strategy: document.strategy, symbol: document.symbol)
         let row = AcceptRow(
             document: document,
             fingerprint: document.fingerprint,
@@ -41,7 +43,19 @@ public struct SignalStore: Sendable {
         )
         let outcome = try await batcher.accept(row)
         outboxWakeup?.wake()
-        return outcome
+        switch outcome {
+        case .accepted: return (outcome, document.routing)
+        case .duplicate(let id): return (outcome, try await routing(of: id))
+        }
+    }
+
+    /// The routing stored with signal `id`.
+    func routing(of id: UUID) async throws -> SignalRouting? {
+        let rows = try await database.query("SELECT routing::text FROM signals WHERE id = \(id)", logger: logger)
+        for try await text in rows.decode(String?.self) {
+            return try text.map { try JSONCoding.decoder.decode(SignalRouting.self, from: Data($0.utf8)) }
+        }
+        return nil
     }
 
     /// The caller's signals matching `query`, newest first, at most `query.limit`.
@@ -78,7 +92,8 @@ public struct SignalStore: Sendable {
         id, source_id, user_id, client_id, exchange, symbol, action, direction, quantity::text, price::text, order_type,
         stop_loss::text, take_profit::text, timeframe, strike::text, expiration, strategy, comment, signal_time, received_at,
         time_in_force, expires_at, trailing_stop_percent::text, sentiment, stop_loss_percent::text, stop_loss_amount::text,
-        take_profit_percent::text, take_profit_amount::text, notional::text
+        take_profit_percent::text, take_profit_amount::text, notional::text, strikes_away::text, intrinsic_value,
+        volatility::text
         """
 
     private func documents(_ rows: PostgresRowSequence) async throws -> [SignalDocument] {
@@ -87,7 +102,7 @@ public struct SignalStore: Sendable {
             (
                 UUID, UUID, UUID, String?, String?, String, String, String?, String?, String?, String, String?, String?,
                 String?, String?, String?, String?, String?, Date?, Date, String?, Date?, String?, String?, String?, String?,
-                String?, String?, String?
+                String?, String?, String?, String?, String?, String?
             ).self
         ) {
             documents.append(
@@ -97,7 +112,8 @@ public struct SignalStore: Sendable {
                     takeProfit: row.12, timeframe: row.13, strike: row.14, expiration: row.15, strategy: row.16,
                     comment: row.17, timestamp: row.18, receivedAt: row.19, timeInForce: row.20, expiresAt: row.21,
                     trailingStopPercent: row.22, sentiment: row.23, stopLossPercent: row.24, stopLossAmount: row.25,
-                    takeProfitPercent: row.26, takeProfitAmount: row.27, notional: row.28
+                    takeProfitPercent: row.26, takeProfitAmount: row.27, notional: row.28, strikesAway: row.29, intrinsicValue: row.30,
+                    volatility: row.31
                 )
             )
         }

@@ -1,4 +1,5 @@
 import BallastCore
+import BallastTrading
 import Foundation
 import Logging
 import PostgresNIO
@@ -28,16 +29,48 @@ public struct SignalSourceStore: Sendable {
 
     // MARK: Webhook authentication
 
+    /// The source with its routing: its engines and its owner's running experiments.
     public func source(id: UUID) async throws -> SignalSource? {
-        try await sources(
-            database.query("SELECT id, user_id, name, secret, is_default FROM signal_sources WHERE id = \(id)", logger: logger)
-        ).first
+        try await withRouting(
+            sources(
+                database.query(
+                    "SELECT id, user_id, name, secret, is_default, engine::text FROM signal_sources WHERE id = \(id)", logger: logger)
+            ).first)
     }
 
     public func defaultSource() async throws -> SignalSource? {
-        try await sources(
-            database.query("SELECT id, user_id, name, secret, is_default FROM signal_sources WHERE is_default", logger: logger)
-        ).first
+        try await withRouting(
+            sources(
+                database.query(
+                    "SELECT id, user_id, name, secret, is_default, engine::text FROM signal_sources WHERE is_default", logger: logger)
+            ).first)
+    }
+
+    private func withRouting(_ source: SignalSource?) async throws -> SignalSource? {
+        guard var source else { return nil }
+        source.experiments = try await ExperimentStore(database: database, logger: logger).running(user: source.userID)
+        return source
+    }
+
+    /// The engines of source `id` (`.some(nil)`: none set, so `rules`); nil when the user has no such source.
+    public func engines(source id: UUID, user: UUID) async throws -> SourceEngines?? {
+        let rows = try await database.query(
+            "SELECT engine::text FROM signal_sources WHERE id = \(id) AND user_id = \(user)", logger: logger)
+        for try await text in rows.decode(String?.self) {
+            return .some(try text.map { try JSONCoding.decoder.decode(SourceEngines.self, from: Data($0.utf8)) })
+        }
+        return nil
+    }
+
+    /// Sets the engines the source's signals are decided by outside experiments (nil: `rules`); false when the user has
+    /// no such source.
+    public func setEngines(_ engines: SourceEngines?, source id: UUID, user: UUID) async throws -> Bool {
+        let text = try engines.map { String(decoding: try JSONCoding.encoder.encode($0), as: UTF8.self) }
+        return
+            !(try await ids(
+                database.query(
+                    "UPDATE signal_sources SET engine = \(text)::jsonb WHERE id = \(id) AND user_id = \(user) RETURNING id", logger: logger)
+            )).isEmpty
     }
 
     /// Makes sure the default source exists with `secret`: created for `owner` when there is none, otherwise
@@ -146,8 +179,10 @@ public struct SignalSourceStore: Sendable {
     // Rows are read to the end (not abandoned after the first) so the connection is free for the next statement.
     private func sources(_ rows: PostgresRowSequence) async throws -> [SignalSource] {
         var sources: [SignalSource] = []
-        for try await (id, userID, name, secret, isDefault) in rows.decode((UUID, UUID, String, String, Bool).self) {
-            sources.append(SignalSource(id: id, userID: userID, name: name, secret: Secret(secret), isDefault: isDefault))
+        for try await (id, userID, name, secret, isDefault, engine) in rows.decode((UUID, UUID, String, String, Bool, String?).self) {
+            let engines = try engine.map { try JSONCoding.decoder.decode(SourceEngines.self, from: Data($0.utf8)) }
+            sources.append(
+                SignalSource(id: id, userID: userID, name: name, secret: Secret(secret), isDefault: isDefault, engines: engines))
         }
         return sources
     }

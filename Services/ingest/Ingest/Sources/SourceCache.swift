@@ -50,6 +50,11 @@ final class SourceCache: Sendable {
         return source
     }
 
+    /// Forgets every source of `user`, whose experiments changed.
+    func forget(user: UUID) {
+        entries.withLock { entries in entries = entries.filter { $0.value.source.userID != user } }
+    }
+
     func forget(_ id: UUID) {
         entries.withLock { entries in
             entries[.id(id)] = nil

@@ -14,6 +14,7 @@ enum RiskLimitsParser {
     static let countFields = ["maxOpenPositions", "maxOpenPositionsPerSymbol"]
     static let amountFields = [
         "maxOrderNotional", "maxPositionPercentOfEquity", "maxTotalExposure", "minOrderNotional", "defaultOrderNotional",
+        "maxOptionPremium", "maxOptionContracts",
     ]
     static let fields = countFields + amountFields + ["tradingSessions"]
     static let sessionFields = ["exchange", "timeZone", "days", "open", "close"]
@@ -62,13 +63,16 @@ enum RiskLimitsParser {
         } else if let defaultOrderNotional, let minOrderNotional, defaultOrderNotional < minOrderNotional {
             fields.report("defaultOrderNotional", "is below minOrderNotional")
         }
+        let maxOptionPremium = fields.positiveDecimal("maxOptionPremium")
+        let maxOptionContracts = fields.positiveDecimal("maxOptionContracts")
         var sessionProblems: [ProblemDetails.InvalidParameter] = []
         let tradingSessions = sessions(body["tradingSessions"], problems: &sessionProblems)
         fields.report(sessionProblems)
         let limits = RiskLimits(
             maxOpenPositions: maxOpenPositions, maxOpenPositionsPerSymbol: maxOpenPositionsPerSymbol, maxOrderNotional: maxOrderNotional,
             maxPositionPercentOfEquity: maxPositionPercentOfEquity, maxTotalExposure: maxTotalExposure, minOrderNotional: minOrderNotional,
-            defaultOrderNotional: defaultOrderNotional, tradingSessions: tradingSessions
+            defaultOrderNotional: defaultOrderNotional, tradingSessions: tradingSessions, maxOptionPremium: maxOptionPremium,
+            maxOptionContracts: maxOptionContracts
         )
         guard fields.problems.isEmpty else { throw fields.failure }
         return limits

@@ -18,6 +18,8 @@ public struct SignalInput: Sendable, Equatable {
     /// The bridge's `optionType`, read as the option's `direction`.
     public enum OptionType: String, Sendable, Codable, CaseIterable { case call, put }
     public enum TimeInForce: String, Sendable, Codable, CaseIterable { case gtc, ioc, day, gtd }
+    /// The bridges' `intrinsicValue`: whether `strikesAway` counts into the money or out of it.
+    public enum Moneyness: String, Sendable, Codable, CaseIterable { case itm, otm }
 
     /// The sender's own id, for deduplication (`id` in the body).
     public var clientID: String?
@@ -52,6 +54,11 @@ public struct SignalInput: Sendable, Equatable {
     public var expiresAt: Date?
     /// A trailing stop for the position the order opens or grows, in percent: above 0, below 100.
     public var trailingStopPercent: Decimal?
+    /// An option's strike chosen from the chain (`direction` call or put): this many strikes from the money.
+    public var strikesAway: Int? = nil
+    public var intrinsicValue: Moneyness? = nil
+    /// The annual volatility to price an option at (0.65 for 65 %), above 0 and at most 10.
+    public var volatility: Decimal? = nil
     /// Fields Ballast does not know, kept as sent.
     public var extra: [(key: String, value: JSONValue)]
 
@@ -71,7 +78,8 @@ public struct SignalInput: Sendable, Equatable {
             timeInForce: timeInForce?.rawValue, expiresAt: expiresAt.map(RFC3339.string(from:)),
             trailingStopPercent: trailingStopPercent.map { "\($0)" }, sentiment: sentiment?.rawValue,
             relativeExits: [stopLossPercent, stopLossAmount, takeProfitPercent, takeProfitAmount].map { $0.map { "\($0)" } },
-            notional: notional.map { "\($0)" }
+            notional: notional.map { "\($0)" }, strikesAway: strikesAway.map(String.init), intrinsicValue: intrinsicValue?.rawValue,
+            volatility: volatility.map { "\($0)" }
         )
     }
 
@@ -87,7 +95,8 @@ public struct SignalInput: Sendable, Equatable {
         exchange: String?, symbol: String, action: String, direction: String?, quantity: String?, price: String?,
         orderType: String, stopLoss: String?, takeProfit: String?, timeframe: String?, strike: String?,
         expiration: String?, strategy: String?, timeInForce: String?, expiresAt: String?, trailingStopPercent: String?,
-        sentiment: String?, relativeExits: [String?], notional: String? = nil
+        sentiment: String?, relativeExits: [String?], notional: String? = nil, strikesAway: String? = nil,
+        intrinsicValue: String? = nil, volatility: String? = nil
     ) -> String {
         var parts = [
             exchange ?? "", symbol, action, direction ?? "", quantity ?? "", price ?? "", orderType, stopLoss ?? "",
@@ -100,6 +109,8 @@ public struct SignalInput: Sendable, Equatable {
             parts += [sentiment ?? ""] + relativeExits.map { $0 ?? "" }
         }
         if let notional { parts.append("notional=" + notional) }
+        if strikesAway != nil || intrinsicValue != nil { parts.append("strikes=" + (strikesAway ?? "") + "|" + (intrinsicValue ?? "")) }
+        if let volatility { parts.append("volatility=" + volatility) }
         return parts.joined(separator: "|")
     }
 }

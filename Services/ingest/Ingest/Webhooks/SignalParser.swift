@@ -1,6 +1,7 @@
 import BallastCore
 import BallastMarket
 import BallastService
+import BallastTrading
 import Foundation
 
 /// Turns a webhook body into a `SignalInput`, collecting every bad field rather than stopping at the first.
@@ -15,6 +16,7 @@ public enum SignalParser {
         "id", "symbol", "ticker", "action", "direction", "quantity", "size", "price", "orderType", "stopLoss",
         "takeProfit", "timeframe", "strike", "expiration", "strategy", "comment", "timestamp", "secret", "timeInForce",
         "expiresAt", "trailingStopPercent", "sentiment", "signalPrice", "time", "interval", "quantityType", "optionType",
+        "strikesAway", "intrinsicValue", "volatility",
     ]
 
     /// The signal in `body`, or a 400 naming every bad field. `now` is the time of receipt, which `expiresAt` must
@@ -38,6 +40,7 @@ public enum SignalParser {
         let expiration = fields.text("expiration", maxLength: 32)
         let strategy = fields.text("strategy", maxLength: 128)
         let comment = fields.text("comment", maxLength: 1024)
+        let strikeSelection = readStrikeSelection(&fields, direction: intent.direction, strike: strike, expiration: expiration, now: now)
         checkStorable(members, &fields)
         // Without a problem, an action was read or taken from the direction.
         guard fields.problems.isEmpty, let action = intent.action else { throw fields.failure }
@@ -49,8 +52,54 @@ public enum SignalParser {
             takeProfitPercent: takeProfit?.percentOfEntry, takeProfitAmount: takeProfit?.amountFromEntry,
             sentiment: intent.sentiment, timeframe: timeframe, strike: strike, expiration: expiration, strategy: strategy,
             comment: comment, timestamp: timing.timestamp, timeInForce: timing.timeInForce, expiresAt: timing.expiresAt,
-            trailingStopPercent: trailingStopPercent, extra: members.filter { !knownFields.contains($0.key) }
+            trailingStopPercent: trailingStopPercent, strikesAway: strikeSelection.strikesAway,
+            intrinsicValue: strikeSelection.intrinsicValue, volatility: strikeSelection.volatility,
+            extra: members.filter { !knownFields.contains($0.key) }
         )
+    }
+
+    /// An option's strike selection: `strikesAway` (-20 to 20) and `intrinsicValue` (`itm` or `otm`), only with
+    /// `direction` call or put and never with a `strike` too; and its `expiration`, which must read as a date, a time or a
+    /// span from now (`+7d`, `+2w`) and not be past.
+    private static func readStrikeSelection(
+        _ fields: inout BodyFields, direction: SignalInput.Direction?, strike: Decimal?, expiration: String?, now: Date
+    ) -> (strikesAway: Int?, intrinsicValue: SignalInput.Moneyness?, volatility: Decimal?) {
+        var strikesAway: Int?
+        if let text = fields.text("strikesAway", maxLength: 8) {
+            if let number = Int(text), (-20...20).contains(number) {
+                strikesAway = number
+            } else {
+                fields.report("strikesAway", "must be a whole number of strikes from -20 to 20, got '\(text)'")
+            }
+        }
+        let intrinsicValue = fields.choice("intrinsicValue", SignalInput.Moneyness.self)
+        var volatility: Decimal?
+        if fields.isPresent("volatility") {
+            volatility = fields.positiveDecimal("volatility")
+            if let value = volatility, value > 10 {
+                fields.report("volatility", "is the annual volatility as a fraction (0.65 for 65 %); \(value) is above 10")
+                volatility = nil
+            }
+        }
+        let isOption = direction == .call || direction == .put
+        let given = [("strikesAway", strikesAway != nil), ("intrinsicValue", intrinsicValue != nil), ("volatility", volatility != nil)]
+        for (name, given) in given where given && !isOption {
+            fields.report(name, "is an option's: send it with direction (or optionType) call or put")
+        }
+        if isOption, strike != nil, strikesAway != nil || intrinsicValue != nil {
+            fields.report("strike", "give a strike or a strike selection (strikesAway, intrinsicValue), not both")
+        }
+        if isOption, let expiration {
+            if let rule = ExpirationRule(text: expiration, now: now) {
+                if case .on(let date) = rule, date < now {
+                    fields.report("expiration", "'\(expiration)' is past; options are bought before they expire")
+                }
+            } else {
+                fields.report(
+                    "expiration", "'\(expiration.prefix(32))' is not a date (2026-12-25), a time (RFC 3339) or a span from now (+7d, +2w)")
+            }
+        }
+        return (strikesAway, intrinsicValue, volatility)
     }
 
     /// `symbol` or `ticker` (the one sent with a value): the bare symbol and the `EXCHANGE:` prefix, upper-cased.

@@ -66,17 +66,17 @@ public struct WebhookController: Sendable {
         }
         let signal = try SignalParser.parse(json)
         let raw = Self.withoutSecret(json)
-        let outcome = try await repository.accept(signal, raw: raw, from: source, window: configuration.duplicateWindow)
+        let (outcome, routing) = try await repository.accept(signal, raw: raw, from: source, window: configuration.duplicateWindow)
         var logger = context.logger
         logger[metadataKey: "source_id"] = .string(source.id.uuidString)
         let requestID = ProblemMiddleware<IngestRequestContext>.requestID(of: request, context: context)
         switch outcome {
         case .accepted(let id):
             logger.info("signal accepted", metadata: ["signal_id": .string(id.uuidString), "symbol": .string(signal.symbol)])
-            return WebhookResponse(code: .created, id: id, status: "accepted", requestID: requestID)
+            return WebhookResponse(code: .created, id: id, status: "accepted", requestID: requestID, routing: routing)
         case .duplicate(let id):
             logger.info("duplicate signal", metadata: ["signal_id": .string(id.uuidString)])
-            return WebhookResponse(code: .ok, id: id, status: "duplicate", requestID: requestID)
+            return WebhookResponse(code: .ok, id: id, status: "duplicate", requestID: requestID, routing: routing)
         }
     }
 
@@ -119,9 +119,11 @@ public struct WebhookController: Sendable {
     }
 }
 
-/// `{"id", "message", "request_id", "signal_id", "status", "timestamp"}`, each only when set, written by hand:
-/// it answers every webhook, and `JSONEncoder` was a visible part of the request's cost. `signal_id` repeats
-/// `id` and `request_id` is the `X-Request-Id` header, for the seed systems' clients, which read those names.
+/// `{"engine", "experiment_id", "id", "message", "request_id", "signal_id", "status", "timestamp", "variant",
+/// "variants"}`, each only when set, written by hand: it answers every webhook, and `JSONEncoder` was a visible part of
+/// the request's cost. `signal_id` repeats `id` and `request_id` is the `X-Request-Id` header, for the seed systems'
+/// clients, which read those names. A routed signal's answer says where it goes: `experiment_id` and `variant` (in a
+/// shadow experiment `shadow`, with every variant in `variants`), or the `engine` its source names.
 struct WebhookResponse: ResponseGenerator {
     var code: HTTPResponse.Status
     var id: UUID?
@@ -129,10 +131,11 @@ struct WebhookResponse: ResponseGenerator {
     var message: String?
     var requestID: String?
     var timestamp: Date?
+    var routing: SignalRouting?
 
     init(
         code: HTTPResponse.Status, id: UUID? = nil, status: String, message: String? = nil, requestID: String? = nil,
-        timestamp: Date? = nil
+        timestamp: Date? = nil, routing: SignalRouting? = nil
     ) {
         self.code = code
         self.id = id
@@ -140,6 +143,7 @@ struct WebhookResponse: ResponseGenerator {
         self.message = message
         self.requestID = requestID
         self.timestamp = timestamp
+        self.routing = routing
     }
 
     var json: String {
@@ -149,6 +153,9 @@ struct WebhookResponse: ResponseGenerator {
             JSONValue.writeQuoted(value, to: &text)
             text += ","
         }
+        let experimentID = routing?.experimentID
+        if let routing, experimentID == nil, let engine = routing.targets.first?.engine { member("engine", engine) }
+        if let experimentID { member("experiment_id", experimentID.uuidString.lowercased()) }
         if let id { member("id", id.uuidString) }
         if let message { member("message", message) }
         if let requestID { member("request_id", requestID) }
@@ -158,6 +165,17 @@ struct WebhookResponse: ResponseGenerator {
         if let timestamp {
             text += #","timestamp":"#
             JSONValue.writeQuoted(RFC3339.string(from: timestamp), to: &text)
+        }
+        if let routing, experimentID != nil {
+            let variants = routing.targets.compactMap(\.variant)
+            text += #","variant":"#
+            JSONValue.writeQuoted(routing.mode == "shadow" ? "shadow" : variants.first ?? "", to: &text)
+            text += #","variants":["#
+            for (index, variant) in variants.enumerated() {
+                if index > 0 { text += "," }
+                JSONValue.writeQuoted(variant, to: &text)
+            }
+            text += "]"
         }
         return text + "}"
     }
