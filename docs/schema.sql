@@ -574,7 +574,7 @@ CREATE TABLE public.fills (
     CONSTRAINT fills_fee_check CHECK ((fee >= (0)::numeric)),
     CONSTRAINT fills_liquidity_check CHECK ((liquidity = ANY (ARRAY['maker'::text, 'taker'::text]))),
     CONSTRAINT fills_market_trade_id_length CHECK (((octet_length(market_trade_id) >= 1) AND (octet_length(market_trade_id) <= 64))),
-    CONSTRAINT fills_price_check CHECK ((price >= (0)::numeric)),
+    CONSTRAINT fills_price_check CHECK (((price > (0)::numeric) OR ((price = (0)::numeric) AND (symbol ~ '-[0-9]{8}-[0-9.]+-[CP]$'::text)))),
     CONSTRAINT fills_quantity_check CHECK ((quantity > (0)::numeric)),
     CONSTRAINT fills_side_check CHECK ((side = ANY (ARRAY['buy'::text, 'sell'::text])))
 );

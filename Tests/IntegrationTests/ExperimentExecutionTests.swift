@@ -90,6 +90,15 @@ struct ExperimentExecutionTests {
             #expect(confirmedQuantity != dec("0.1") && risked > 95 && risked <= 100, "risked \(risked) at \(confirmedQuantity)")
 
             try await fixture.setPrice("51000")
+            try await PositionStore.mark(
+                symbol: fixture.symbol, last: 51_000, low: 51_000, high: 51_000, database: fixture.database, logger: TestServers.logger)
+            let store = ExperimentStore(database: fixture.database, logger: TestServers.logger)
+            let open = try #require(try await store.report(experiment.id, user: fixture.userID))
+            for variant in open.variants {
+                #expect(dec(variant.unrealizedPnL) > 0, "\(variant)")
+                #expect(
+                    dec(variant.equity) == dec(variant.startingCash) + dec(variant.realizedPnL) + dec(variant.unrealizedPnL), "\(variant)")
+            }
             let exit = Self.routed(fixture.signal("exit", quantity: nil), experiment)
             _ = try await fixture.executor.execute(exit)
             let report = try #require(
@@ -130,6 +139,28 @@ struct ExperimentExecutionTests {
                     "SELECT d.status FROM signal_decisions d JOIN experiment_decisions e ON e.decision_id = d.signal_id WHERE e.variant = 'A'"
                 )
                     == ["accepted", "accepted"])
+        }
+    }
+
+    @Test("a stop the ATR puts below zero refuses the entry by rule; the other variant and the user's next signals go on")
+    func stopBelowZero() async throws {
+        try await PaperTradingFixture.with { fixture in
+            var settings = Self.quickConfirmed
+            settings["atrStopMultiple"] = "100"
+            let experiment = try await Self.experiment(fixture, settings: settings)
+            try await Self.candles(fixture, rising: true)
+            _ = try await fixture.executor.execute(Self.routed(fixture.signal("buy", quantity: "0.05"), experiment))
+            #expect(
+                try await fixture.strings(
+                    """
+                    SELECT e.variant || ':' || d.status || ':' || coalesce(d.reasons->0->>'rule', '') FROM signal_decisions d
+                    JOIN experiment_decisions e ON e.decision_id = d.signal_id ORDER BY e.variant
+                    """) == ["A:accepted:", "B:rejected:invalid_stop"])
+            let next = fixture.signal("buy", quantity: "0.01")
+            guard case .ordered = try await fixture.executor.execute(next) else {
+                Issue.record("the user's next signal was not decided")
+                return
+            }
         }
     }
 

@@ -117,7 +117,7 @@ struct ExperimentsAPITests {
 
             let answer = try await api.webhook(source, #""ticker":"BTCUSD","action":"buy","quantity":"0.1""#)
             #expect(answer.status == "accepted")
-            #expect(answer.experimentID == experiment.id.lowercased())
+            #expect(answer.experimentID == experiment.id)
             #expect(answer.variant == "shadow" && answer.variants == ["A", "B"])
             let routing = try await api.database.count(
                 "SELECT count(*)::int8 FROM signals WHERE id = \(UUID(uuidString: answer.id)!) AND lower(routing->>'experimentId') = \(experiment.id.lowercased())"
@@ -126,7 +126,7 @@ struct ExperimentsAPITests {
 
             // The same alert again (same content inside the duplicate window) is answered with the original's routing.
             let again = try await api.webhook(source, #""ticker":"BTCUSD","action":"buy","quantity":"0.1""#)
-            #expect(again.status == "duplicate" && again.id == answer.id && again.experimentID == experiment.id.lowercased())
+            #expect(again.status == "duplicate" && again.id == answer.id && again.experimentID == experiment.id)
 
             let stopped = try await api.call(.post, "/api/v1/experiments/\(experiment.id)/stop")
             #expect(stopped.status == .ok, "\(stopped.text)")
@@ -147,7 +147,7 @@ struct ExperimentsAPITests {
             var seen: [String: Int] = [:]
             for index in 0..<40 {
                 let answer = try await api.webhook(source, #""ticker":"BTCUSD","action":"buy","quantity":"0.\#(index + 1)""#)
-                #expect(answer.experimentID == experiment.id.lowercased())
+                #expect(answer.experimentID == experiment.id)
                 #expect(answer.variants?.count == 1 && answer.variant == answer.variants?.first)
                 seen[answer.variant ?? "-", default: 0] += 1
             }
@@ -202,8 +202,24 @@ struct ExperimentsAPITests {
             let bobs = try await api.source(key: api.otherKey)
             #expect(
                 try await api.refusal(#"{"name":"x","scope":{"sources":["\#(bobs.id)"]},"variants":[\#(two)]}"#) == ["scope.sources[0]"])
-            let bobReads = try await api.call(.get, "/api/v1/experiments", key: api.otherKey)
-            #expect(bobReads.status == .ok && !bobReads.text.contains("\"name\":\"x\""))
+            let draft = try await api.create(#"{"name":"alice's","variants":[\#(two)]}"#)
+            let bobsList = try await api.call(.get, "/api/v1/experiments", key: api.otherKey)
+            #expect(bobsList.status == .ok && !bobsList.text.contains(draft.id), "another user's experiments are not listed")
+            for path in ["", "/report"] {
+                let reply = try await api.call(.get, "/api/v1/experiments/\(draft.id)\(path)", key: api.otherKey)
+                #expect(reply.status == .notFound, "\(path): \(reply.text)")
+            }
+            #expect(try await api.call(.post, "/api/v1/experiments/\(draft.id)/start", key: api.otherKey).status == .notFound)
+            let patch = try await api.call(.patch, "/api/v1/experiments/\(draft.id)", json: #"{"scope":{"sources":["\#(bobs.id)"]}}"#)
+            #expect(patch.status == .badRequest, "\(patch.text)")
+            #expect(try patch.problem.names == ["scope.sources[0]"])
+            let option = try await api.call(
+                .post, "/webhook/\(bobs.id)", key: "",
+                json:
+                    #"{"secret":"\#(bobs.secret ?? "")","ticker":"BTCUSD","action":"buy","direction":"call","price":"100","strikesAway":-1,"intrinsicValue":"itm"}"#
+            )
+            #expect(option.status == .badRequest, "\(option.text)")
+            #expect(try option.problem.names == ["price", "strikesAway"])
         }
     }
 }

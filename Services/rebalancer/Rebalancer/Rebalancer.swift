@@ -33,7 +33,7 @@ public enum Rebalancer {
         // the rebalancer or the signal-processor may place them: the dispatcher locks each account).
         let dispatcher = VenueOrderDispatcher(
             database: context.database, redis: context.redis, connections: exchanges,
-            settings: try VenueDispatchSettings(environment: EnvironmentReader()), logger: logger)
+            settings: try VenueDispatchSettings(environment: EnvironmentReader()), alarms: context.alarms, logger: logger)
         return ServiceDefinition(
             services: [context.makeConsumer(of: StreamName.rebalanceRequests, handler: requests), dispatcher],
             consumedStreams: [StreamName.rebalanceRequests],

@@ -29,7 +29,7 @@ public enum SignalProcessor {
         let exchanges = try ExchangeVenues().connections(logger: context.logger)
         let dispatcher = VenueOrderDispatcher(
             database: context.database, redis: context.redis, connections: exchanges,
-            settings: try VenueDispatchSettings(environment: EnvironmentReader()), logger: context.logger)
+            settings: try VenueDispatchSettings(environment: EnvironmentReader()), alarms: context.alarms, logger: context.logger)
         let reconciler = VenueBalanceReconciler(database: context.database, connections: exchanges, logger: context.logger)
         let optionMarks = OptionMarks(
             database: context.database, prices: MarketPrices(redis: context.redis), settings: settings, logger: context.logger)

@@ -77,8 +77,11 @@ extension Migration {
             "CREATE INDEX experiment_decisions_variant ON experiment_decisions (experiment_id, variant)",
             "CREATE INDEX experiment_decisions_signal ON experiment_decisions (signal_id)",
             "ALTER TABLE signal_sources ADD COLUMN engine jsonb",
-            // An option expiring worthless settles at 0.
-            "ALTER TABLE fills DROP CONSTRAINT fills_price_check, ADD CONSTRAINT fills_price_check CHECK (price >= 0)",
+            // An option expiring worthless settles at 0; every other fill has a price.
+            """
+            ALTER TABLE fills DROP CONSTRAINT fills_price_check,
+                ADD CONSTRAINT fills_price_check CHECK (price > 0 OR (price = 0 AND symbol ~ '-[0-9]{8}-[0-9.]+-[CP]$'))
+            """,
             """
             ALTER TABLE signals ADD COLUMN routing jsonb, ADD COLUMN strikes_away integer, ADD COLUMN intrinsic_value text,
                 ADD COLUMN volatility numeric

@@ -124,7 +124,6 @@ public struct PaperAccountStore: Sendable {
         throw StoredValueError("opening the account of portfolio \(portfolio) returned no row")
     }
 
-    /// The account of user `name`.
     /// Opens the paper account of an experiment's variant, in the caller's transaction: priced like the owner's trading
     /// account, with its risk limits when it has any, and funded with `startingCash`.
     static func openExperimentAccount(
@@ -148,10 +147,11 @@ public struct PaperAccountStore: Sendable {
         try await connection.execute(
             """
             INSERT INTO risk_limits (account_id, max_open_positions, max_open_positions_per_symbol, max_order_notional,
-                max_position_percent_of_equity, max_total_exposure, min_order_notional, trading_sessions, default_order_notional)
+                max_position_percent_of_equity, max_total_exposure, min_order_notional, trading_sessions, default_order_notional,
+                max_option_premium, max_option_contracts)
             SELECT \(opened.id), r.max_open_positions, r.max_open_positions_per_symbol, r.max_order_notional,
                 r.max_position_percent_of_equity, r.max_total_exposure, r.min_order_notional, r.trading_sessions,
-                r.default_order_notional
+                r.default_order_notional, r.max_option_premium, r.max_option_contracts
             FROM risk_limits r JOIN paper_accounts t ON t.id = r.account_id
             WHERE t.user_id = \(user) AND t.portfolio_id IS NULL AND t.experiment_id IS NULL
             """,
@@ -164,6 +164,7 @@ public struct PaperAccountStore: Sendable {
         return opened
     }
 
+    /// The account of user `name`.
     public func account(named name: String) async throws -> PaperAccount {
         let logger = self.logger
         return try await database.withConnection { connection in

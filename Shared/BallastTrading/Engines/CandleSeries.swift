@@ -14,6 +14,11 @@ public struct CandleSeries: Sendable, Equatable {
     }
 
     public var count: Int { closes.count }
+
+    /// The last `count` candles: what a reader asked for, whatever longer series a batch read for another.
+    public func suffix(_ count: Int) -> CandleSeries {
+        CandleSeries(highs: Array(highs.suffix(count)), lows: Array(lows.suffix(count)), closes: Array(closes.suffix(count)))
+    }
 }
 
 /// Which candles a decision reads: a symbol's series of one interval.

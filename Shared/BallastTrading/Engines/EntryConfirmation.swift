@@ -10,8 +10,9 @@ struct EntryConfirmation: Equatable {
     /// Confirms an entry on `side` (a buy enters long, a sell short) or names the rule it fails: `no_candles` when
     /// market-data has too few closed candles, `trend_not_confirmed`, `momentum_not_confirmed`.
     static func check(
-        entering side: OrderSide, symbol: String, candles: CandleSeries, settings: ConfirmationSettings
+        entering side: OrderSide, symbol: String, candles all: CandleSeries, settings: ConfirmationSettings
     ) -> Result<EntryConfirmation, RiskViolation> {
+        let candles = all.suffix(settings.candlesNeeded)
         let interval = settings.interval.rawValue
         guard candles.count >= settings.candlesRequired,
             let fast = Indicators.lastEMA(candles.closes, period: settings.fastEMA),

@@ -29,12 +29,20 @@ struct SignalRejection: Encodable {
     var symbol: String
     var orderID: UUID?
     var reasons: [RiskViolation]
+    /// The account that refused it, and for an experiment's signal the experiment and variant: in a shadow experiment
+    /// each variant decides, and one may refuse what another accepts.
+    var accountID: UUID? = nil
+    var experimentID: UUID? = nil
+    var variant: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case signalID = "signalId"
         case symbol
         case orderID = "orderId"
         case reasons
+        case accountID = "accountId"
+        case experimentID = "experimentId"
+        case variant
     }
 }
 

@@ -45,9 +45,7 @@ struct AccountWrites {
 
     mutating func add(_ fill: FillRecord) { fills.append(fill) }
 
-    /// Adds `entries`, leaving out those that move nothing (a fill at price 0 pays no cash and no fee: an option that
-    /// expired worthless), which the ledger refuses.
-    mutating func post(_ entries: [LedgerEntry]) { ledger += entries.filter { $0.amount != 0 } }
+    mutating func post(_ entries: [LedgerEntry]) { ledger += entries }
 
     /// A new position, or the latest state of one (closed when `closeReason` is set).
     mutating func save(_ position: PositionRecord, isNew: Bool, closeReason: CloseReason? = nil) {

@@ -18,6 +18,13 @@ struct OptionDecision {
         quote: MarketPrice?, state: inout AccountState, writes: inout AccountWrites
     ) async throws -> SignalOutcome {
         let options = settings.options
+        guard !account.venue.isExchange else {
+            throw SignalRefusal([
+                RiskViolation(
+                    rule: "options_paper_only",
+                    message: "options are paper-traded; this account trades at \(account.venue.rawValue), which lists none")
+            ])
+        }
         guard let quote, quote.isFresh(at: now, maxAge: settings.maxPriceAge) else {
             let age = quote.map { "the last trade is \($0.age(at: now)) s old" } ?? "market-data has no price"
             throw SignalRefusal([RiskViolation(rule: "no_price", message: "no fresh price for \(order.symbol): \(age)")])
@@ -89,7 +96,8 @@ struct OptionDecision {
     private func volatility(_ terms: OptionTerms, underlying: String) throws -> Double {
         if let volatility = terms.volatility { return NSDecimalNumber(decimal: volatility).doubleValue }
         if let volatility = settings.options.volatility { return volatility }
-        let series = candles[CandleSeriesKey(symbol: underlying, interval: .oneHour)] ?? CandleSeries()
+        let series = (candles[CandleSeriesKey(symbol: underlying, interval: .oneHour)] ?? CandleSeries())
+            .suffix(settings.options.volatilityCandles)
         guard let estimated = RealizedVolatility.annualized(closes: series.closes, periodsPerYear: 24 * 365), estimated > 0 else {
             throw SignalRefusal([
                 RiskViolation(

@@ -50,6 +50,6 @@ public struct OptionMarks: Sendable {
         if let configured = settings.options.volatility { return configured }
         let series = try await CandleHistory.recent(
             symbol: underlying, interval: .oneHour, count: settings.options.volatilityCandles, before: now, on: database, logger: logger)
-        return RealizedVolatility.annualized(closes: series.closes, periodsPerYear: 24 * 365)
+        return RealizedVolatility.annualized(closes: series.closes, periodsPerYear: 24 * 365).flatMap { $0 > 0 ? $0 : nil }
     }
 }

@@ -13,7 +13,11 @@ enum OptionPositions {
     static func open(database: PostgresClient, logger: Logger) async throws -> [Open] {
         // The symbol's shape narrows the scan to option positions; `OptionContract(symbol:)` decides.
         let rows = try await database.query(
-            "SELECT id, account_id, symbol FROM positions WHERE status = 'open' AND symbol ~ '-[0-9]{8}-[0-9.]+-[CP]$'", logger: logger)
+            """
+            SELECT id, account_id, symbol FROM positions WHERE status = 'open' AND symbol ~ '-[0-9]{8}-[0-9.]+-[CP]$'
+            ORDER BY opened_at, id
+            """,
+            logger: logger)
         var positions: [Open] = []
         for try await (id, account, symbol) in rows.decode((UUID, UUID, String).self) {
             if let contract = OptionContract(symbol: symbol) {

@@ -18,6 +18,8 @@ public struct OptionSettlement: Sendable {
         public var settled: Int
         /// The contracts whose underlying price at expiry is not known yet.
         public var waiting: [String]
+        /// Positions whose settlement failed (logged); they are tried again on the next run.
+        public var failed: Int = 0
     }
 
     let database: PostgresClient
@@ -44,8 +46,19 @@ public struct OptionSettlement: Sendable {
                 outcome.waiting.append(position.contract.symbol)
                 continue
             }
-            if try await settle(position, underlyingPrice: price, now: now) { outcome.settled += 1 }
+            // One position that cannot be settled must not hold up the others.
+            do {
+                if try await settle(position, underlyingPrice: price, now: now) { outcome.settled += 1 }
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                outcome.failed += 1
+                logger.error(
+                    "an option position could not be settled; it is tried again on the next run",
+                    metadata: ["position_id": "\(position.positionID)", "error": "\(diagnosis(of: error))"])
+            }
         }
+        if outcome.failed > 0 { throw SettlementFailure(failed: outcome.failed, settled: outcome.settled) }
         waitingGauge.record(outcome.waiting.count)
         if !outcome.waiting.isEmpty {
             logger.warning(
@@ -119,6 +132,14 @@ public struct OptionSettlement: Sendable {
         }
         return settledNow
     }
+}
+
+/// Some positions could not be settled this run (the job's run fails, so its failures count towards `system.alert`).
+struct SettlementFailure: Error, CustomStringConvertible {
+    var failed: Int
+    var settled: Int
+
+    var description: String { "\(failed) option positions could not be settled (\(settled) were)" }
 }
 
 /// The `option.expired` event's data.

@@ -20,16 +20,20 @@ struct SignalBatchRuns {
         user: UUID, signals: [SignalDocument], targets: [[DecisionTarget]], connection: PostgresConnection, logger: Logger
     ) async throws -> SignalBatchRuns {
         var onTrading: [SignalDocument] = []
-        var onVariant: [UUID: (signals: [SignalDocument], decisionIDs: [UUID: UUID])] = [:]
+        var onVariant: [UUID: (signals: [SignalDocument], decisionIDs: [UUID: UUID], experiments: [UUID: (id: UUID, variant: String)])] =
+            [:]
         for (signal, signalTargets) in zip(signals, targets) {
             for target in signalTargets {
                 guard let accountID = target.accountID else {
                     onTrading.append(signal)
                     continue
                 }
-                var entry = onVariant[accountID] ?? ([], [:])
+                var entry = onVariant[accountID] ?? ([], [:], [:])
                 entry.signals.append(signal)
                 if target.decisionID != signal.id { entry.decisionIDs[signal.id] = target.decisionID }
+                if let experimentID = target.experimentID, let variant = target.variant {
+                    entry.experiments[signal.id] = (experimentID, variant)
+                }
                 onVariant[accountID] = entry
             }
         }
@@ -38,8 +42,8 @@ struct SignalBatchRuns {
         var variants: [UUID: SignalBatchRun] = [:]
         for (accountID, entry) in onVariant.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
             variants[accountID] = try await SignalBatchRun.start(
-                user: user, account: accountID, signals: entry.signals, decisionIDs: entry.decisionIDs, connection: connection,
-                logger: logger)
+                user: user, account: accountID, signals: entry.signals, decisionIDs: entry.decisionIDs, experiments: entry.experiments,
+                connection: connection, logger: logger)
         }
         return SignalBatchRuns(trading: trading, variants: variants, connection: connection, logger: logger)
     }

@@ -97,10 +97,13 @@ public struct SignalExecutor: Sendable {
             for ((signal, _), signalTargets) in zip(admitted, targets) where !incoming.contains(signal.id) {
                 guard case .success(let request) = resolved.request(for: signal) else { continue }
                 if quotes[request.symbol] == nil, let quote = try await prices.latest(request.symbol) { quotes[request.symbol] = quote }
-                for target in signalTargets {
-                    guard let key = target.candleKey(symbol: request.symbol), candles[key] == nil else { continue }
+                var needs = signalTargets.compactMap { target in target.candleKey(symbol: request.symbol).map { ($0, target.candleCount) } }
+                if request.option != nil, request.option?.volatility == nil, settings.options.volatility == nil {
+                    needs.append((CandleSeriesKey(symbol: request.symbol, interval: .oneHour), settings.options.volatilityCandles))
+                }
+                for (key, count) in needs where (candles[key]?.count ?? -1) < count {
                     candles[key] = try await CandleHistory.recent(
-                        symbol: key.symbol, interval: key.interval, count: target.candleCount, before: now, on: database, logger: logger)
+                        symbol: key.symbol, interval: key.interval, count: count, before: now, on: database, logger: logger)
                 }
             }
             var runs = try await SignalBatchRuns.start(
@@ -150,12 +153,14 @@ struct SignalBatchRun {
     /// The id each signal's decision on this account is recorded under, where it is not the signal's own (a shadow
     /// experiment's other variants, `SignalRouting.decisionID`).
     var decisionIDs: [UUID: UUID] = [:]
+    /// The experiment and variant each routed signal is decided for on this account.
+    var experiments: [UUID: (id: UUID, variant: String)] = [:]
 
     /// Locks the trading account of `user` (`account` nil) or account `account`, to decide `signals` under
     /// `decisionIDs` (the signal's id where absent).
     static func start(
         user: UUID, account accountID: UUID? = nil, signals: [SignalDocument], decisionIDs: [UUID: UUID] = [:],
-        connection: PostgresConnection, logger: Logger
+        experiments: [UUID: (id: UUID, variant: String)] = [:], connection: PostgresConnection, logger: Logger
     ) async throws -> SignalBatchRun {
         let symbols = Array(Set(signals.map { $0.symbol.uppercased() }))
         let ids = signals.map { decisionIDs[$0.id] ?? $0.id }
@@ -172,12 +177,12 @@ struct SignalBatchRun {
             ).decode(UUID.self) { decided.insert(id) }
             return SignalBatchRun(
                 connection: connection, logger: logger, account: nil, state: nil, limits: RiskLimits(), decided: decided,
-                knownSymbols: [], writes: nil, decisionIDs: decisionIDs)
+                knownSymbols: [], writes: nil, decisionIDs: decisionIDs, experiments: experiments)
         }
         return SignalBatchRun(
             connection: connection, logger: logger, account: snapshot.account, state: snapshot.state, limits: snapshot.limits,
             decided: snapshot.decided, knownSymbols: snapshot.knownSymbols, writes: AccountWrites(account: snapshot.account),
-            decisionIDs: decisionIDs)
+            decisionIDs: decisionIDs, experiments: experiments)
     }
 
     /// The id `signal`'s decision on this account is recorded under.
@@ -257,7 +262,14 @@ struct SignalBatchRun {
         }
         order = try order.withExits(entry: fill.price).mapError { SignalRefusal([$0], order: order) }.get()
         if let (confirmed, confirmationSettings) = confirmation, order.stopLoss == nil {
-            order.stopLoss = confirmed.stopLoss(entry: fill.price, side: order.side, settings: confirmationSettings)
+            let stop = confirmed.stopLoss(entry: fill.price, side: order.side, settings: confirmationSettings)
+            guard stop > 0 else {
+                let message =
+                    "a stop \(confirmationSettings.atrStopMultiple) ATRs (\(confirmed.averageTrueRange.plainText) each) below "
+                    + "\(fill.price.plainText) is not a price: lower atrStopMultiple"
+                throw SignalRefusal([RiskViolation(rule: "invalid_stop", message: message)])
+            }
+            order.stopLoss = stop
         }
         try await closeAndCheck(
             order, signal: signal, fill: fill, position: position, instrument: instrument, account: account, state: &state,
@@ -488,7 +500,10 @@ struct SignalBatchRun {
             orderID = record.id
         }
         try writes.decide(signal, id: decisionID(of: signal), status: "rejected", orderID: orderID, reasons: reasons)
-        let rejection = SignalRejection(signalID: signal.id, symbol: signal.symbol, orderID: orderID, reasons: reasons)
+        let experiment = experiments[signal.id]
+        let rejection = SignalRejection(
+            signalID: signal.id, symbol: signal.symbol, orderID: orderID, reasons: reasons, accountID: account.id,
+            experimentID: experiment?.id, variant: experiment?.variant)
         writes.publish(try TradingEvent.envelope(TradingEvent.signalRejected, userID: signal.userID, at: Date(), data: rejection))
         logger.info("signal rejected", metadata: ["signal_id": "\(signal.id)", "reasons": "\(reasons.map(\.rule).joined(separator: ","))"])
         return .rejected(reasons)

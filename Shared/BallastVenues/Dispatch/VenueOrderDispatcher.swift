@@ -24,7 +24,10 @@ public struct VenueOrderDispatcher: Service {
     let locks: RedisLock
     let settings: VenueDispatchSettings
     let wakeup: Wakeup?
+    /// Told of every pass that fails and every one that works, so that repeated failures raise `system.alert`.
+    let alarms: WorkerAlarms?
     let logger: Logger
+    static let workerName = "venue-dispatcher"
 
     private static let placed = Counter(label: "ballast_venue_orders_placed_total")
     private static let rejected = Counter(label: "ballast_venue_orders_rejected_total")
@@ -34,7 +37,7 @@ public struct VenueOrderDispatcher: Service {
     public init(
         database: PostgresClient, redis: RedisClient, connections: VenueConnections,
         settings: VenueDispatchSettings = VenueDispatchSettings(),
-        wakeup: Wakeup? = nil, logger: Logger
+        wakeup: Wakeup? = nil, alarms: WorkerAlarms? = nil, logger: Logger
     ) {
         orders = ExchangeOrderStore(database: database, logger: logger)
         booking = ExchangeAccountBooking(database: database, logger: logger)
@@ -42,6 +45,7 @@ public struct VenueOrderDispatcher: Service {
         locks = RedisLock(client: redis)
         self.settings = settings
         self.wakeup = wakeup
+        self.alarms = alarms
         self.logger = logger
     }
 
@@ -53,6 +57,7 @@ public struct VenueOrderDispatcher: Service {
                 } catch is CancellationError {
                     return
                 } catch {
+                    alarms?.failed(Self.workerName, error: error)
                     logger.warning("exchange orders could not be worked; trying again", metadata: ["error": "\(error)"])
                 }
                 if let wakeup { await wakeup.wait(upTo: settings.pollInterval) } else { try? await Task.sleep(for: settings.pollInterval) }
@@ -63,6 +68,7 @@ public struct VenueOrderDispatcher: Service {
     /// Works every account with exchange orders due now, each under its lock; an account another instance is working is
     /// left to it.
     public func dispatchDue() async throws {
+        var failure: (any Error)?
         for account in try await orders.accountsWithWork(now: Date()) {
             try Task.checkCancellation()
             do {
@@ -73,10 +79,13 @@ public struct VenueOrderDispatcher: Service {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
+                failure = error
                 logger.warning(
                     "the exchange orders of an account could not be worked", metadata: ["account_id": "\(account)", "error": "\(error)"])
             }
         }
+        // A pass counts as failed when any account's work failed: one account failing on every pass is an episode.
+        if let failure { alarms?.failed(Self.workerName, error: failure) } else { alarms?.succeeded(Self.workerName) }
     }
 
     private func work(_ account: UUID) async throws {

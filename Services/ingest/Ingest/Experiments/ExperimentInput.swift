@@ -138,13 +138,11 @@ struct ExperimentInput {
                 }
                 continue
             }
-            let settings = readSettings(item["settings"], path: "\(path).settings")
-            do throws(EngineSettingsError) {
-                _ = try DecisionEngine(name: engine, settings: settings ?? [:])
-            } catch {
-                fields.report("\(path).\(error.field)", error.reason)
-                continue
-            }
+            var problems: [ProblemDetails.InvalidParameter] = []
+            let settings = EngineSettingsBody.settings(item["settings"], path: "\(path).settings", problems: &problems)
+            let usable = EngineSettingsBody.isUsable(engine: engine, settings: settings ?? [:], prefix: "\(path).", problems: &problems)
+            fields.report(problems)
+            guard usable else { continue }
             switch (mode, weight) {
             case (.shadow, .some):
                 fields.report("\(path).weight", "a shadow experiment runs every signal on every variant; leave weight out")
@@ -163,27 +161,6 @@ struct ExperimentInput {
             _ = try VariantAssignment(experimentID: UUID(), weights: weights, variants: variants.map(\.name))
         } catch {
             fields.report("variants[].weight", error.description)
-        }
-    }
-
-    /// Settings as text by name: JSON strings, numbers (exactly as written) and booleans.
-    private mutating func readSettings(_ value: JSONValue?, path: String) -> [String: String]? {
-        switch value {
-        case nil, .null?: return nil
-        case .object(let members)?:
-            var settings: [String: String] = [:]
-            for (key, item) in members {
-                switch item {
-                case .string(let text) where text.count <= 64: settings[key] = text
-                case .number(let number): settings[key] = number
-                case .bool(let flag): settings[key] = flag ? "true" : "false"
-                default: fields.report("\(path).\(key.prefix(64))", "must be a number, a string of at most 64 characters or a boolean")
-                }
-            }
-            return settings
-        default:
-            fields.report(path, "must be an object of settings")
-            return nil
         }
     }
 

@@ -105,6 +105,10 @@ struct ExperimentsController {
             throw ProblemDetails(status: .conflict, detail: "the experiment is \(status.rawValue); only a draft's name and scope change")
         } catch ExperimentStore.Failure.stopped {
             throw ProblemDetails(status: .conflict, detail: "a stopped experiment does not start again; create a new one")
+        } catch ExperimentStore.Failure.unknownSource(let index, let id) {
+            throw BodyFields.failure([
+                .init(name: "scope.sources[\(index)]", reason: "you have no signal source with id \(id.uuidString.lowercased())")
+            ])
         }
     }
 }

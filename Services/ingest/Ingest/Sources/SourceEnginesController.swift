@@ -48,33 +48,27 @@ struct SourceEnginesController {
         }
         func choice(_ value: JSONValue, path: String) -> EngineChoice? {
             let prefix = path.isEmpty ? "" : path + "."
+            if !path.isEmpty {
+                guard case .object(let members) = value else {
+                    problems.append(.init(name: path, reason: "must be an object with engine and settings"))
+                    return nil
+                }
+                for key in members.map(\.key) where !["engine", "settings"].contains(key) {
+                    problems.append(
+                        .init(name: prefix + String(key.prefix(64)), reason: "is not a field of an engine; expected engine, settings"))
+                }
+            }
             guard case .string(let engine)? = value["engine"] else {
                 problems.append(.init(name: prefix + "engine", reason: "is required: \(DecisionEngine.names.joined(separator: " or "))"))
                 return nil
             }
-            var settings: [String: String] = [:]
-            switch value["settings"] {
-            case nil, .null?: break
-            case .object(let members)?:
-                for (key, item) in members {
-                    switch item {
-                    case .string(let text) where text.count <= 64: settings[key] = text
-                    case .number(let number): settings[key] = number
-                    default:
-                        problems.append(.init(name: "\(prefix)settings.\(key.prefix(64))", reason: "must be a number or a short string"))
-                    }
-                }
-            default: problems.append(.init(name: prefix + "settings", reason: "must be an object of settings"))
-            }
-            do throws(EngineSettingsError) {
-                _ = try DecisionEngine(name: engine, settings: settings)
-            } catch {
-                problems.append(.init(name: prefix + error.field, reason: error.reason))
-                return nil
-            }
+            let settings = EngineSettingsBody.settings(value["settings"], path: prefix + "settings", problems: &problems) ?? [:]
+            guard EngineSettingsBody.isUsable(engine: engine, settings: settings, prefix: prefix, problems: &problems) else { return nil }
             return EngineChoice(engine: engine, settings: settings)
         }
-        var engines = SourceEngines(engine: choice(body, path: ""))
+        // Overrides per strategy alone leave the source's other signals on `rules`.
+        let onlyStrategies = body["engine"] == nil && body["settings"] == nil && body["strategies"] != nil
+        var engines = SourceEngines(engine: onlyStrategies ? nil : choice(body, path: ""))
         switch body["strategies"] {
         case nil, .null?: break
         case .object(let strategies)?:

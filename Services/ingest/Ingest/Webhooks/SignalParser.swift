@@ -41,6 +41,17 @@ public enum SignalParser {
         let strategy = fields.text("strategy", maxLength: 128)
         let comment = fields.text("comment", maxLength: 1024)
         let strikeSelection = readStrikeSelection(&fields, direction: intent.direction, strike: strike, expiration: expiration, now: now)
+        if intent.direction == .call || intent.direction == .put {
+            // Options trade at the model's price and settle at expiry: what a spot order may carry besides is refused here,
+            // not accepted and refused later.
+            let refused: [(String, Bool)] = [
+                ("price", price != nil), ("orderType", orderType == .limit), ("stopLoss", stopLoss != nil),
+                ("takeProfit", takeProfit != nil), ("trailingStopPercent", trailingStopPercent != nil),
+            ]
+            for (name, sent) in refused where sent && !fields.hasProblem(name) {
+                fields.report(name, "options are bought and sold at the model's price and settle at expiry: leave \(name) out")
+            }
+        }
         checkStorable(members, &fields)
         // Without a problem, an action was read or taken from the direction.
         guard fields.problems.isEmpty, let action = intent.action else { throw fields.failure }
@@ -85,6 +96,9 @@ public enum SignalParser {
         let given = [("strikesAway", strikesAway != nil), ("intrinsicValue", intrinsicValue != nil), ("volatility", volatility != nil)]
         for (name, given) in given where given && !isOption {
             fields.report(name, "is an option's: send it with direction (or optionType) call or put")
+        }
+        if let strikesAway, strikesAway < 0, intrinsicValue != nil {
+            fields.report("strikesAway", "a negative strikesAway already counts into the money: with intrinsicValue send a positive one")
         }
         if isOption, strike != nil, strikesAway != nil || intrinsicValue != nil {
             fields.report("strike", "give a strike or a strike selection (strikesAway, intrinsicValue), not both")

@@ -155,7 +155,7 @@ struct WebhookResponse: ResponseGenerator {
         }
         let experimentID = routing?.experimentID
         if let routing, experimentID == nil, let engine = routing.targets.first?.engine { member("engine", engine) }
-        if let experimentID { member("experiment_id", experimentID.uuidString.lowercased()) }
+        if let experimentID { member("experiment_id", experimentID.uuidString) }
         if let id { member("id", id.uuidString) }
         if let message { member("message", message) }
         if let requestID { member("request_id", requestID) }
