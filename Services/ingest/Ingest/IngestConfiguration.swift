@@ -1,5 +1,6 @@
 import BallastCore
 import BallastService
+import BallastTrading
 
 /// Settings only ingest reads (see docs/configuration.md).
 public struct IngestConfiguration: Sendable {
@@ -18,6 +19,9 @@ public struct IngestConfiguration: Sendable {
     public var rebalanceMaxPriceAge: Duration
     /// Which web pages may call the API from a browser; nil (no CORS headers) unless `BALLAST_CORS_ORIGINS` is set.
     public var cors: CORSPolicy?
+    /// The option chains signal-processor lists (`BALLAST_OPTION_*`, which it reads too), so that an option signal whose
+    /// expiration or strike selection no chain can answer is a 400 here rather than a rejection later.
+    public var optionChain: OptionChainSettings
 
     public init(environment: EnvironmentReader = EnvironmentReader()) throws(ConfigurationError) {
         duplicateWindow = .seconds(try environment.integer("BALLAST_DEDUP_WINDOW_SECONDS", default: 60, range: 0...86_400))
@@ -31,5 +35,6 @@ public struct IngestConfiguration: Sendable {
         rebalanceMaxPriceAge = .seconds(
             try environment.integer("BALLAST_REBALANCE_MAX_PRICE_AGE_SECONDS", default: 300, range: 1...86_400))
         cors = try CORSPolicy(environment: environment)
+        optionChain = try OptionSettings(environment: environment).chain
     }
 }

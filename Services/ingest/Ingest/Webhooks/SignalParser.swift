@@ -21,7 +21,9 @@ public enum SignalParser {
 
     /// The signal in `body`, or a 400 naming every bad field. `now` is the time of receipt, which `expiresAt` must
     /// be after. The `secret` field is the webhook controller's; it is not part of the signal.
-    public static func parse(_ body: JSONValue, now: Date = Date()) throws(ProblemDetails) -> SignalInput {
+    public static func parse(
+        _ body: JSONValue, now: Date = Date(), optionChain: OptionChainSettings = .crypto
+    ) throws(ProblemDetails) -> SignalInput {
         guard case .object(let members) = body else {
             throw BodyFields.failure([.init(name: "body", reason: "must be a JSON object")])
         }
@@ -40,7 +42,8 @@ public enum SignalParser {
         let expiration = fields.text("expiration", maxLength: 32)
         let strategy = fields.text("strategy", maxLength: 128)
         let comment = fields.text("comment", maxLength: 1024)
-        let strikeSelection = readStrikeSelection(&fields, direction: intent.direction, strike: strike, expiration: expiration, now: now)
+        let strikeSelection = readStrikeSelection(
+            &fields, direction: intent.direction, strike: strike, expiration: expiration, now: now, chain: optionChain)
         if intent.direction == .call || intent.direction == .put {
             // Options trade at the model's price and settle at expiry: what a spot order may carry besides is refused here,
             // not accepted and refused later.
@@ -73,7 +76,8 @@ public enum SignalParser {
     /// `direction` call or put and never with a `strike` too; and its `expiration`, which must read as a date, a time or a
     /// span from now (`+7d`, `+2w`) and not be past.
     private static func readStrikeSelection(
-        _ fields: inout BodyFields, direction: SignalInput.Direction?, strike: Decimal?, expiration: String?, now: Date
+        _ fields: inout BodyFields, direction: SignalInput.Direction?, strike: Decimal?, expiration: String?, now: Date,
+        chain: OptionChainSettings
     ) -> (strikesAway: Int?, intrinsicValue: SignalInput.Moneyness?, volatility: Decimal?) {
         var strikesAway: Int?
         if let text = fields.text("strikesAway", maxLength: 8) {
@@ -103,10 +107,23 @@ public enum SignalParser {
         if isOption, strike != nil, strikesAway != nil || intrinsicValue != nil {
             fields.report("strike", "give a strike or a strike selection (strikesAway, intrinsicValue), not both")
         }
+        if isOption, let strikesAway, strikesAway.magnitude > chain.strikesEachSide {
+            fields.report(
+                "strikesAway", "the chain lists \(chain.strikesEachSide) strikes each side of the money; \(strikesAway) is off it")
+        }
         if isOption, let expiration {
             if let rule = ExpirationRule(text: expiration, now: now) {
                 if case .on(let date) = rule, date < now {
                     fields.report("expiration", "'\(expiration)' is past; options are bought before they expire")
+                } else {
+                    // Expiries do not depend on the price: any spot lists the same ones.
+                    let listed = OptionChain(underlying: "-", spot: 1, now: now, settings: chain)
+                    do throws(OptionSelectionError) {
+                        _ = try listed.select(kind: .call, strike: nil, expiration: rule, selection: nil)
+                    } catch {
+                        // Only the expiry is the chain's to judge here; the strike waits for the price.
+                        if error.field == "expiration" { fields.report("expiration", error.description) }
+                    }
                 }
             } else {
                 fields.report(

@@ -64,7 +64,7 @@ public struct WebhookController: Sendable {
                 headers: [.retryAfter: String(seconds)]
             )
         }
-        let signal = try SignalParser.parse(json)
+        let signal = try SignalParser.parse(json, optionChain: configuration.optionChain)
         let raw = Self.withoutSecret(json)
         let (outcome, routing) = try await repository.accept(signal, raw: raw, from: source, window: configuration.duplicateWindow)
         var logger = context.logger
