@@ -48,8 +48,8 @@ struct SignalParserOptionTests {
 
     @Test("the bridges' strike selection is kept on the signal")
     func kept() throws {
-        let body = try JSONValue(
-            parsing: Array(#"{"ticker":"BTCUSD","action":"buy","optionType":"PUT","strikesAway":2,"intrinsicValue":"ITM","volatility":"0.55"}"#.utf8))
+        let json = #"{"ticker":"BTCUSD","action":"buy","optionType":"PUT","strikesAway":2,"intrinsicValue":"ITM","volatility":"0.55"}"#
+        let body = try JSONValue(parsing: Array(json.utf8))
         let signal = try SignalParser.parse(body, now: Self.now)
         #expect(signal.direction == .put && signal.strikesAway == 2 && signal.intrinsicValue == .itm)
         #expect(signal.volatility == Decimal(string: "0.55"))
