@@ -42,7 +42,7 @@ public struct ExperimentReport: Sendable, Equatable, Codable {
         public var meanTradePnLDifference: String?
         public var lower: String?
         public var upper: String?
-        public var confidence: Double
+        public var confidence: Decimal
         public var resamples: Int
         public var significant: Bool
         /// What a trader reads: which is better and whether it can be told from noise.
@@ -83,7 +83,7 @@ public struct ExperimentReport: Sendable, Equatable, Codable {
 
     /// Each other variant against the first, from the closed trades' P&L of each, in closing order.
     static func comparisons(
-        _ variants: [(name: String, trades: [TradeResult])], seed: UInt64, confidence: Double = 0.95, resamples: Int = 10_000
+        _ variants: [(name: String, trades: [TradeResult])], seed: UInt64, confidence: Decimal = Decimal(string: "0.95")!, resamples: Int = 10_000
     ) -> [Comparison] {
         guard let baseline = variants.first else { return [] }
         return variants.dropFirst().map { variant in
@@ -94,8 +94,8 @@ public struct ExperimentReport: Sendable, Equatable, Codable {
                 let better = estimate.meanDifference > 0 ? variant.name : baseline.name
                 verdict =
                     estimate.isSignificant
-                    ? "\(better) makes more per trade; the \(Int(confidence * 100)) % interval excludes no difference"
-                    : "no difference per trade that can be told from noise at \(Int(confidence * 100)) %"
+                    ? "\(better) makes more per trade; the \(confidence * 100) % interval excludes no difference"
+                    : "no difference per trade that can be told from noise at \(confidence * 100) %"
             } else {
                 verdict = "too few closed trades to compare: each variant needs at least 2"
             }
