@@ -83,7 +83,8 @@ public struct ExperimentReport: Sendable, Equatable, Codable {
 
     /// Each other variant against the first, from the closed trades' P&L of each, in closing order.
     static func comparisons(
-        _ variants: [(name: String, trades: [TradeResult])], seed: UInt64, confidence: Decimal = Decimal(string: "0.95")!, resamples: Int = 10_000
+        _ variants: [(name: String, trades: [TradeResult])], seed: UInt64, confidence: Decimal = Decimal(string: "0.95")!,
+        resamples: Int = 10_000
     ) -> [Comparison] {
         guard let baseline = variants.first else { return [] }
         return variants.dropFirst().map { variant in
