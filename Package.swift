@@ -52,6 +52,7 @@ let package = Package(
         .executable(name: "ballast-bench-market-data", targets: ["MarketDataBenchmark"]),
         .executable(name: "ballast-bench-webhook-sink", targets: ["WebhookSink"]),
         .executable(name: "ballast-bench-rebalancer", targets: ["RebalancerBenchmark"]),
+        .executable(name: "ballast-bench-websocket", targets: ["WebSocketBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -233,6 +234,7 @@ let package = Package(
                 "BallastDeposits",
                 "BallastVenues",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "WSClient", package: "swift-websocket"),
             ],
             path: "Services/ballast",
             swiftSettings: swiftSettings
@@ -276,6 +278,16 @@ let package = Package(
             name: "DepositsBenchmark",
             dependencies: ["BallastDeposits", "BallastPostgres", "BallastTrading", "BallastCore"],
             path: "Benchmarks/DepositsBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "WebSocketBenchmark",
+            dependencies: [
+                "BallastCore", "BallastMarket", "BallastRedis", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "WSClient", package: "swift-websocket"),
+            ],
+            path: "Benchmarks/WebSocketBenchmark",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
