@@ -32,7 +32,7 @@ struct MarketDataPipelineTests {
     static func consumer(_ database: PostgresClient) throws -> TradeConsumer {
         TradeConsumer(
             store: TradeStore(database: database, logger: TestServers.logger),
-            prices: LastPrices(redis: RedisClient(endpoint: try TestServers.redis)),
+            publisher: LiveMarketPublisher(redis: RedisClient(endpoint: try TestServers.redis)),
             logger: TestServers.logger
         )
     }

@@ -1,14 +1,16 @@
 import BallastCore
 import BallastMarket
 import BallastRedis
+import Foundation
 import Logging
 
 /// Reads `ballast:trades` in market-data's group: each batch's valid trades are stored and folded into
-/// candles in one transaction, then the last prices move. An invalid trade is dead-lettered at once with
-/// the reason; a database failure leaves the batch pending, to be delivered again.
+/// candles in one transaction; then, in one Redis round trip, the last prices move and the new trades and
+/// changed candles go on the live market streams (`LiveMarketPublisher`). An invalid trade is dead-lettered at
+/// once with the reason; a database failure leaves the batch pending, to be delivered again.
 struct TradeConsumer: StreamMessageHandler {
     let store: TradeStore
-    let prices: LastPrices
+    let publisher: LiveMarketPublisher
     let logger: Logger
 
     func handle(_ messages: [StreamMessage]) async -> [Result<Void, any Error>] {
@@ -24,18 +26,19 @@ struct TradeConsumer: StreamMessageHandler {
             }
         }
         guard !trades.isEmpty else { return results }
-        let stored: [Trade]
+        let recorded: RecordedTrades
         do {
-            stored = try await store.record(trades)
+            recorded = try await store.record(trades)
         } catch {
             for index in tradeIndexes { results[index] = .failure(error) }
             return results
         }
         do {
-            try await prices.update(with: stored)
+            try await publisher.publish(recorded, now: Date().epochMilliseconds)
         } catch {
-            // The trades and candles are committed; the next batch moves the prices again.
-            logger.warning("cannot update last prices in Redis", metadata: ["error": .error(error)])
+            // The trades and candles are committed: delivering the batch again would store nothing and publish
+            // nothing. The next batch moves the prices and the klines version again.
+            logger.warning("cannot publish last prices and live market data to Redis", metadata: ["error": .error(error)])
         }
         return results
     }

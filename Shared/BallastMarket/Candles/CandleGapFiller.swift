@@ -33,6 +33,16 @@ public struct CandleGapFiller: Sendable {
         return written
     }
 
+    /// Every symbol's candles whose bucket ended in the minute before `now` (epoch ms), flat ones included: after a
+    /// `fill(now:)` of the same tick, the final state of each, to be published as closed klines.
+    public func endedCandles(now: Int64) async throws -> [LiveCandle] {
+        let buckets = CandleInterval.allCases.compactMap { interval -> (interval: CandleInterval, openTime: Int64)? in
+            let lastEnded = interval.openTime(containing: interval.openTime(containing: now) - 1)
+            return interval.closeTime(open: lastEnded) >= now - 60_000 ? (interval, lastEnded) : nil
+        }
+        return try await CandleStore.candles(ofBuckets: buckets, database: database, logger: logger)
+    }
+
     private func fill(symbol: String, interval: CandleInterval, now: Int64, run: JobRun?) async throws -> Int {
         let lastEnded = interval.openTime(containing: interval.openTime(containing: now) - 1)
         let logger = self.logger

@@ -10,14 +10,18 @@ enum CandleStore {
     /// (time, id), and a flat row (no trades) gives way to traded data. Ids compare as `TradeID` does: by length,
     /// then byte by byte (`octet_length(id)`, then `id COLLATE "C"`, whatever the database's locale). Rows are
     /// written in key order, so instances merging into the same candles at once wait for each other instead of
-    /// deadlocking.
-    static func merge(_ candles: [CandleKey: Candle], on connection: PostgresConnection, logger: Logger) async throws {
+    /// deadlocking. Returns every merged row in its new state, for the live market streams.
+    static func merge(
+        _ candles: [CandleKey: Candle], on connection: PostgresConnection, logger: Logger
+    ) async throws
+        -> [LiveCandle]
+    {
         let sorted = candles.sorted {
             ($0.key.symbol, $0.key.interval.rawValue, $0.key.openTime) < ($1.key.symbol, $1.key.interval.rawValue, $1.key.openTime)
         }
         let keys = sorted.map(\.key)
         let values = sorted.map(\.value)
-        try await connection.query(
+        let rows = try await connection.query(
             """
             INSERT INTO candles AS c (
                 symbol, interval, open_time, close_time, open, high, low, close, volume, quote_volume, trade_count,
@@ -68,9 +72,51 @@ enum CandleStore {
                 quote_volume = c.quote_volume + EXCLUDED.quote_volume,
                 trade_count = c.trade_count + EXCLUDED.trade_count,
                 updated_at = clock_timestamp()
+            RETURNING c.symbol, c.interval, c.open_time, c.close_time, trim_scale(c.open)::text, trim_scale(c.high)::text,
+                trim_scale(c.low)::text, trim_scale(c.close)::text, trim_scale(c.volume)::text,
+                trim_scale(c.quote_volume)::text, c.trade_count, c.first_trade_id, c.last_trade_id
             """,
             logger: logger
         )
+        return try await liveCandles(rows)
+    }
+
+    /// The candles of `rows` of (symbol, interval, open_time, close_time, open, high, low, close, volume, quote_volume,
+    /// trade_count, first_trade_id, last_trade_id), decimals as `trim_scale(x)::text`.
+    private static func liveCandles(_ rows: PostgresRowSequence) async throws -> [LiveCandle] {
+        var candles: [LiveCandle] = []
+        for try await row in rows.decode(
+            (String, String, Int64, Int64, String, String, String, String, String, String, Int64, String?, String?).self
+        ) {
+            let (symbol, interval, openTime, closeTime, open, high, low, close, volume, quoteVolume, count, firstID, lastID) = row
+            guard let interval = CandleInterval(rawValue: interval) else { continue }
+            candles.append(
+                LiveCandle(
+                    symbol: symbol, interval: interval, openTime: openTime, closeTime: closeTime, open: open, high: high, low: low,
+                    close: close, volume: volume, quoteVolume: quoteVolume, tradeCount: count, firstTradeID: firstID,
+                    lastTradeID: lastID))
+        }
+        return candles
+    }
+
+    /// Every symbol's candles of `buckets` (an open time per interval), flat ones included.
+    static func candles(
+        ofBuckets buckets: [(interval: CandleInterval, openTime: Int64)], database: PostgresClient, logger: Logger
+    ) async throws -> [LiveCandle] {
+        guard !buckets.isEmpty else { return [] }
+        // Symbol by symbol through the primary key (symbol, interval, open_time): no scan of the whole table.
+        let rows = try await database.query(
+            """
+            SELECT c.symbol, c.interval, c.open_time, c.close_time, trim_scale(c.open)::text, trim_scale(c.high)::text,
+                   trim_scale(c.low)::text, trim_scale(c.close)::text, trim_scale(c.volume)::text,
+                   trim_scale(c.quote_volume)::text, c.trade_count, c.first_trade_id, c.last_trade_id
+            FROM market_symbols s
+            CROSS JOIN unnest(\(buckets.map(\.interval.rawValue))::text[], \(buckets.map(\.openTime))::int8[]) AS b(interval, open_time)
+            JOIN candles c ON c.symbol = s.symbol AND c.interval = b.interval AND c.open_time = b.open_time
+            """,
+            logger: logger
+        )
+        return try await liveCandles(rows)
     }
 
     // MARK: Gap filling

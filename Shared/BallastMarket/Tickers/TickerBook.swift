@@ -6,7 +6,8 @@ import PostgresNIO
 import Synchronization
 
 /// Rolling 24 h tickers of every symbol, refreshed by the `tickers.refresh` job and cached in Redis as
-/// `ballast:ticker:<SYMBOL>` (Binance's JSON) with a TTL of three refreshes.
+/// `ballast:ticker:<SYMBOL>` (Binance's JSON) with a TTL of three refreshes; each refresh also puts every symbol's
+/// `ticker` and `miniTicker` frames on its live market stream (`LiveMarketPublisher`).
 ///
 /// The windows are built from the 1-minute candles in Postgres, never from trades: the first refresh on
 /// an instance reads the last 24 h of minutes, later ones only the minutes changed since (with a margin
@@ -27,8 +28,8 @@ public final class TickerBook: Sendable {
         self.logger = logger
     }
 
-    /// Brings the windows up to date, then writes every symbol's ticker at `now` to Redis with `ttl`;
-    /// returns the tickers written.
+    /// Brings the windows up to date, then writes every symbol's ticker at `now` to Redis with `ttl` and
+    /// publishes it on the symbol's live market stream, in one round trip; returns the tickers written.
     @discardableResult
     public func refresh(now: Int64, ttl: Duration) async throws -> [Ticker] {
         let since = state.withLock { $0.changedSince }
@@ -43,10 +44,11 @@ public final class TickerBook: Sendable {
         guard !tickers.isEmpty else { return [] }
         let encoder = JSONEncoder()
         let milliseconds = String(ttl.wholeMilliseconds)
-        let commands = try tickers.map { ticker in
+        var commands = try tickers.map { ticker in
             RedisCommand(
                 "SET", MarketKeys.ticker(ticker.symbol), String(decoding: try encoder.encode(ticker), as: UTF8.self), "PX", milliseconds)
         }
+        commands += LiveMarketPublisher.commands(for: tickers, now: now)
         for reply in try await redis.pipeline(commands) { _ = try reply.checked() }
         return tickers
     }

@@ -2,14 +2,8 @@ import BallastCore
 import BallastRedis
 
 /// Keeps `ballast:price:<SYMBOL>` at the price of the latest trade by trade time; a late trade never
-/// overwrites a newer price.
-public struct LastPrices: Sendable {
-    let redis: RedisClient
-
-    public init(redis: RedisClient) {
-        self.redis = redis
-    }
-
+/// overwrites a newer price. Sent with the batch's live market entries in one round trip (`LiveMarketPublisher`).
+public enum LastPrices {
     /// KEYS[1] price, KEYS[2] its trade time; ARGV[1] price, ARGV[2] trade time (epoch ms).
     static let setIfNewer = """
         local current = tonumber(redis.call('GET', KEYS[2]) or '-1')
@@ -21,20 +15,18 @@ public struct LastPrices: Sendable {
         return 0
         """
 
-    /// Publishes the latest of `trades` per symbol, pipelined.
-    public func update(with trades: [Trade]) async throws(RedisError) {
+    /// One script per symbol that sets its price to the latest of `trades`, unless a newer trade set it already.
+    public static func commands(for trades: [Trade]) -> [RedisCommand] {
         var latest: [String: Trade] = [:]
         for trade in trades {
             if let known = latest[trade.symbol], known.stamp >= trade.stamp { continue }
             latest[trade.symbol] = trade
         }
-        guard !latest.isEmpty else { return }
-        let commands = latest.values.map { trade in
+        return latest.values.map { trade in
             RedisCommand([
-                "EVAL", Self.setIfNewer, "2", MarketKeys.price(trade.symbol), MarketKeys.priceTime(trade.symbol),
-                "\(trade.price)", String(trade.time),
+                "EVAL", setIfNewer, "2", MarketKeys.price(trade.symbol), MarketKeys.priceTime(trade.symbol), "\(trade.price)",
+                String(trade.time),
             ]).declaringIdempotent()
         }
-        for reply in try await redis.pipeline(commands) { _ = try reply.checked() }
     }
 }

@@ -14,8 +14,8 @@ public struct TradeStore: Sendable {
         self.logger = logger
     }
 
-    /// Stores `trades` and returns those that were new.
-    public func record(_ trades: [Trade]) async throws -> [Trade] {
+    /// Stores `trades`; returns those that were new and the candles they changed, as committed.
+    public func record(_ trades: [Trade]) async throws -> RecordedTrades {
         // One row per (symbol, trade id), in key order: concurrent batches lock rows in the same order.
         var unique: [TradeKey: Trade] = [:]
         for trade in trades where unique[TradeKey(trade)] == nil { unique[TradeKey(trade)] = trade }
@@ -25,11 +25,11 @@ public struct TradeStore: Sendable {
             do {
                 return try await database.transaction(logger: logger) { connection in
                     let new = try await insert(sorted, on: connection)
-                    guard !new.isEmpty else { return new }
+                    guard !new.isEmpty else { return RecordedTrades() }
                     var aggregator = CandleAggregator()
                     for trade in new { aggregator.add(trade) }
-                    try await CandleStore.merge(aggregator.candles(), on: connection, logger: logger)
-                    return new
+                    let candles = try await CandleStore.merge(aggregator.candles(), on: connection, logger: logger)
+                    return RecordedTrades(trades: new, candles: candles)
                 }
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "40P01" && attempt < 3 {
                 // Deadlock with another instance's batch: one of the two was rolled back; run it again.

@@ -3,7 +3,8 @@ import BallastService
 import Logging
 import PostgresNIO
 
-/// Reads the candles market-data writes, for the klines API.
+/// Reads the candles market-data writes, for the klines API; with a `KlinesCache`, the route answers from Redis when it
+/// can.
 public struct CandleReader: Sendable {
     /// One candle as the API sends it: decimals as exact text.
     struct Row: Sendable, Equatable {
@@ -20,10 +21,12 @@ public struct CandleReader: Sendable {
 
     let database: PostgresClient
     let logger: Logger
+    let cache: KlinesCache?
 
-    public init(database: PostgresClient, logger: Logger) {
+    public init(database: PostgresClient, logger: Logger, cache: KlinesCache? = nil) {
         self.database = database
         self.logger = logger
+        self.cache = cache
     }
 
     /// Whether market-data has ever seen a trade of `symbol`.

@@ -3,7 +3,9 @@ import Foundation
 import Hummingbird
 
 /// `GET /api/v1/klines`: candles as Binance-style arrays
-/// `[openTime, "open", "high", "low", "close", "volume", closeTime, "quoteVolume", trades]`.
+/// `[openTime, "open", "high", "low", "close", "volume", closeTime, "quoteVolume", trades]`, from the reader's
+/// `KlinesCache` when it holds the answer at the symbol's current klines version, otherwise from Postgres (and then
+/// cached). Only known symbols' answers are cached, so a hit needs no other check.
 struct KlinesController: Sendable {
     let reader: CandleReader
 
@@ -11,8 +13,12 @@ struct KlinesController: Sendable {
         group.get { request, context in
             _ = try context.requireUser()
             let query = try KlinesQuery(parameters: request.queryValues)
+            let cached = await reader.cache?.lookup(query)
+            if let text = cached?.text { return Response.json(text) }
             guard try await reader.isKnown(query.symbol) else { throw ProblemDetails.unknownSymbol(query.symbol) }
-            return Response.json(Self.jsonText(try await reader.candles(query)))
+            let text = Self.jsonText(try await reader.candles(query))
+            if let version = cached?.version { await reader.cache?.store(text, for: query, version: version) }
+            return Response.json(text)
         }
     }
 
