@@ -10,6 +10,7 @@ struct BallastCommand: AsyncParsableCommand {
             MigrateCommand.self, UserCommand.self, APIKeyCommand.self, AccountCommand.self, CronCommand.self, MarketCommand.self,
             TradesCommand.self, WebhooksCommand.self, ChainCommand.self, DepositsCommand.self, VenueCommand.self,
             WatchCommand.self,
+            ServeCommand.self,
         ]
     )
 }

@@ -10,6 +10,16 @@ public enum AdminRouter {
         metrics: PrometheusCollectorRegistry,
         jobs: JobRunner? = nil
     ) -> Router<BasicRequestContext> {
+        build(readiness: readiness, metrics: metrics, jobRunners: jobs.map { [$0] } ?? [])
+    }
+
+    /// The admin endpoints of a process that runs several services: `/jobs` lists the jobs of every runner, and
+    /// `/readyz` adds `"modules"`, each service's readiness, when the readiness check has modules.
+    public static func build(
+        readiness: ReadinessCheck,
+        metrics: PrometheusCollectorRegistry,
+        jobRunners: [JobRunner]
+    ) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ProblemMiddleware())
         router.get("/healthz") { _, _ in
@@ -18,10 +28,11 @@ public enum AdminRouter {
         router.get("/readyz") { _, _ in
             let checks = await readiness.run()
             let ready = checks.allSatisfy(\.healthy)
-            let body: [String: Any] = [
+            var body: [String: Any] = [
                 "status": ready ? "ready" : "not ready",
                 "checks": Dictionary(checks.map { ($0.name, $0.healthy) }, uniquingKeysWith: { $0 && $1 }),
             ]
+            if !readiness.modules.isEmpty { body["modules"] = readiness.moduleReadiness() }
             return jsonResponse(ready ? .ok : .serviceUnavailable, body)
         }
         router.get("/metrics") { _, _ in
@@ -31,7 +42,7 @@ public enum AdminRouter {
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer()))
             )
         }
-        if let jobs { JobsController(runner: jobs).addRoutes(to: router.group("jobs")) }
+        if !jobRunners.isEmpty { JobsController(runners: jobRunners).addRoutes(to: router.group("jobs")) }
         return router
     }
 

@@ -4,13 +4,16 @@ import Foundation
 import Hummingbird
 
 /// `/jobs` on the admin port: the service's scheduled jobs, their runs, and the operator's switches.
-/// Changes go to Postgres, so every instance of the service follows them within a second.
+/// Changes go to Postgres, so every instance of the service follows them within a second. A process that runs several
+/// services has one runner per service (each registers its jobs under its own service's name); a job's name is unique
+/// across them, so it finds its runner.
 struct JobsController: Sendable {
-    let runner: JobRunner
+    let runners: [JobRunner]
 
     func addRoutes(to group: RouterGroup<BasicRequestContext>) {
         group.get { _, _ in
-            let summaries = try await available { try await runner.summaries() }
+            var summaries: [JobSummary] = []
+            for runner in runners { summaries += try await available { try await runner.summaries() } }
             return Self.json(.ok, ["jobs": summaries.map(JobBody.init)])
         }
         group.get(":name") { _, context in
@@ -18,19 +21,20 @@ struct JobsController: Sendable {
             return Self.json(.ok, JobBody(try await summary(of: name)))
         }
         group.post(":name/enable") { _, context in
-            try await change(context) { try await runner.setEnabled(true, job: $0) }
+            try await change(context) { try await $0.setEnabled(true, job: $1) }
         }
         group.post(":name/disable") { _, context in
-            try await change(context) { try await runner.setEnabled(false, job: $0) }
+            try await change(context) { try await $0.setEnabled(false, job: $1) }
         }
         group.post(":name/trigger") { _, context in
             let name = try context.parameters.require("name")
-            guard try await available({ try await runner.trigger(name) }) else { throw unknownJob(name) }
+            guard let runner = owner(of: name), try await available({ try await runner.trigger(name) }) else { throw unknownJob(name) }
             return Self.json(.accepted, JobBody(try await summary(of: name)))
         }
         group.post(":name/schedule") { request, context in
             let name = try context.parameters.require("name")
             let body = try await request.decode(as: ScheduleChange.self, context: context)
+            guard let runner = owner(of: name) else { throw unknownJob(name) }
             let found: Bool
             do {
                 found = try await available { try await runner.reschedule(name, schedule: body.schedule, timeZone: body.timeZone) }
@@ -53,16 +57,23 @@ struct JobsController: Sendable {
     }
 
     private func change(
-        _ context: BasicRequestContext, _ action: @escaping @Sendable (String) async throws -> Bool
+        _ context: BasicRequestContext, _ action: @escaping @Sendable (JobRunner, String) async throws -> Bool
     ) async throws -> Response {
         let name = try context.parameters.require("name")
-        guard try await available({ try await action(name) }) else { throw unknownJob(name) }
+        guard let runner = owner(of: name), try await available({ try await action(runner, name) }) else { throw unknownJob(name) }
         return Self.json(.ok, JobBody(try await summary(of: name)))
     }
 
     private func summary(of name: String) async throws -> JobSummary {
-        guard let summary = try await available({ try await runner.summary(of: name) }) else { throw unknownJob(name) }
+        guard let runner = owner(of: name), let summary = try await available({ try await runner.summary(of: name) }) else {
+            throw unknownJob(name)
+        }
         return summary
+    }
+
+    /// The runner that declares the job named `name`, if any.
+    private func owner(of name: String) -> JobRunner? {
+        runners.first { runner in runner.jobs.contains { $0.name == name } }
     }
 
     /// Database trouble is the server's state, not the caller's mistake: 503, with the reason.

@@ -12,8 +12,9 @@ public struct ServiceContext: Sendable {
     public let database: PostgresClient
     public let producer: StreamProducer
     public let health: HealthRegistry
-    /// Call `wake()` after committing outbox rows, so the relay sends them at once.
-    public let outboxWakeup = Wakeup()
+    /// Call `wake()` after committing outbox rows, so the relay sends them at once. Services run in one process share
+    /// it, as they share its one relay.
+    public let outboxWakeup: Wakeup
     /// Where this process's workers report failures and successes; the runtime sends the alerts they raise.
     public let alarms: WorkerAlarms
 
@@ -22,7 +23,8 @@ public struct ServiceContext: Sendable {
         logger: Logger,
         redis: RedisClient,
         database: PostgresClient,
-        health: HealthRegistry
+        health: HealthRegistry,
+        outboxWakeup: Wakeup = Wakeup()
     ) {
         self.configuration = configuration
         self.logger = logger
@@ -30,6 +32,7 @@ public struct ServiceContext: Sendable {
         self.database = database
         self.producer = StreamProducer(client: redis, maxLength: configuration.streamMaxLength)
         self.health = health
+        self.outboxWakeup = outboxWakeup
         self.alarms = WorkerAlarms(settings: configuration.alerts)
     }
 

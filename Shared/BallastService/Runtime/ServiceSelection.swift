@@ -1,0 +1,48 @@
+import BallastCore
+import Foundation
+
+/// Which services `ballast serve --modules` runs: a comma list of service names and presets, the seed's
+/// `MODULES_SET` values among them. `all` (or `monolith`) is every service, `api` is ingest, `background` the five
+/// others. The result is in the services' usual order (ingest first), each once.
+public enum ServiceSelection {
+    /// A list that names no service, or names something that is neither a service nor a preset.
+    public enum Invalid: Error, Equatable, CustomStringConvertible {
+        case empty
+        case unknown(String)
+
+        public var description: String {
+            switch self {
+            case .empty: "names no module; use \(ServiceSelection.choices)"
+            case .unknown(let name): "unknown module '\(name)'; use \(ServiceSelection.choices)"
+            }
+        }
+    }
+
+    public static let presets: [(name: String, services: [ServiceName])] = [
+        ("all", ServiceName.allCases),
+        ("monolith", ServiceName.allCases),
+        ("api", [.ingest]),
+        ("background", ServiceName.allCases.filter { $0 != .ingest }),
+    ]
+
+    /// What a user may write, for messages and help.
+    public static let choices =
+        "\(presets.map(\.name).joined(separator: ", ")) or a comma list of \(ServiceName.allCases.map(\.name).joined(separator: ", "))"
+
+    public static func parse(_ text: String) throws(Invalid) -> [ServiceName] {
+        var chosen: Set<ServiceName> = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let name = item.trimmingCharacters(in: .whitespaces).lowercased()
+            if name.isEmpty { continue }
+            if let preset = presets.first(where: { $0.name == name }) {
+                chosen.formUnion(preset.services)
+            } else if let service = ServiceName(rawValue: name) {
+                chosen.insert(service)
+            } else {
+                throw .unknown(String(item.trimmingCharacters(in: .whitespaces)))
+            }
+        }
+        guard !chosen.isEmpty else { throw .empty }
+        return ServiceName.allCases.filter(chosen.contains)
+    }
+}
