@@ -9,6 +9,7 @@ import BallastTrading
 import BallastUsers
 import BallastWebhooks
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import PostgresNIO
 
@@ -24,13 +25,17 @@ public enum Ingest {
             ? WebhookRateLimiter(redis: context.redis, requestsPerMinute: configuration.webhookRateLimit, logger: context.logger)
             : nil
         // Made after everything that can throw, so that a client is never left without its shutdown.
+        let live = LiveStreams(
+            redis: context.redis, database: context.database, settings: configuration.live, symbols: configuration.symbols,
+            logger: context.logger)
         let webhookClient = WebhookSender.makeHTTPClient(settings: webhookSettings)
         let router = router(
             database: context.database, redis: context.redis, configuration: configuration, webhookSettings: webhookSettings,
             webhookSender: WebhookSender(httpClient: webhookClient, settings: webhookSettings), rateLimiter: rateLimiter,
-            outboxWakeup: context.outboxWakeup, logger: context.logger)
+            outboxWakeup: context.outboxWakeup, live: live, logger: context.logger)
         let application = Application(
             router: router,
+            server: .http1WebSocketUpgrade(configuration: .init(ws: live.serverConfiguration), shouldUpgrade: live.shouldUpgrade),
             configuration: .init(address: .hostname(context.configuration.bindHost, port: context.configuration.publicPort)),
             logger: context.logger
         )
@@ -42,15 +47,21 @@ public enum Ingest {
             logger: context.logger
         )
         // First, so that it stops last: a group stops its services in reverse order, and test sends use the client.
-        return ServiceDefinition(services: [HTTPClientShutdown(client: webhookClient), application], setupSteps: [setup])
+        return ServiceDefinition(
+            services: [HTTPClientShutdown(client: webhookClient), live.feed(redis: context.redis), application], setupSteps: [setup])
     }
 
     /// The router on these clients, as the executable serves it; tests build theirs here too, so the two cannot drift.
     /// `webhookSender` makes the attempts of `POST /api/v1/webhooks/{id}/test`; its HTTP client belongs to the caller.
+    /// `live` answers the WebSocket paths of requests that were not upgraded; one of its own when nil.
     public static func router(
         database: PostgresClient, redis: RedisClient, configuration: IngestConfiguration, webhookSettings: WebhookSettings,
-        webhookSender: WebhookSender, rateLimiter: WebhookRateLimiter? = nil, outboxWakeup: Wakeup? = nil, logger: Logger
+        webhookSender: WebhookSender, rateLimiter: WebhookRateLimiter? = nil, outboxWakeup: Wakeup? = nil, live: LiveStreams? = nil,
+        logger: Logger
     ) -> Router<IngestRequestContext> {
+        let live =
+            live
+            ?? LiveStreams(redis: redis, database: database, settings: configuration.live, symbols: configuration.symbols, logger: logger)
         let candles = CandleReader(database: database, logger: logger)
         return buildRouter(
             signals: SignalStore(database: database, outboxWakeup: outboxWakeup, logger: logger),
@@ -81,7 +92,8 @@ public enum Ingest {
             deposits: DepositStore(database: database, logger: logger),
             depositAddresses: DepositAddressStore(database: database, logger: logger),
             configuration: configuration,
-            rateLimiter: rateLimiter
+            rateLimiter: rateLimiter,
+            live: live
         )
     }
 
@@ -98,7 +110,8 @@ public enum Ingest {
         deposits: DepositStore,
         depositAddresses: DepositAddressStore,
         configuration: IngestConfiguration,
-        rateLimiter: WebhookRateLimiter? = nil
+        rateLimiter: WebhookRateLimiter? = nil,
+        live: LiveStreams
     ) -> Router<IngestRequestContext> {
         let router = Router(context: IngestRequestContext.self)
         // Outermost, so that preflights are answered before authentication and problem responses get the headers too.
@@ -129,6 +142,8 @@ public enum Ingest {
             store: ExperimentStore(database: signals.database, logger: signals.logger),
             accounts: PaperAccountStore(database: signals.database, logger: signals.logger), sources: sourceCache
         ).addRoutes(to: api.group("experiments"))
+        UserDataStreamController(listenKeys: live.listenKeys).addRoutes(to: api.group("userDataStream"))
+        live.addRoutes(to: router)
         // The seed system's path for the same endpoints, so that its clients work unchanged.
         webhooks.addRoutes(to: router.group("api/webhooks").add(middleware: APIKeyMiddleware(users: users)))
         OpenAPIDocument.addRoute(to: router)

@@ -1,4 +1,5 @@
 import BallastCore
+import BallastMarket
 import BallastService
 import BallastTrading
 
@@ -22,6 +23,10 @@ public struct IngestConfiguration: Sendable {
     /// The option chains signal-processor lists (`BALLAST_OPTION_*`, which it reads too), so that an option signal whose
     /// expiration or strike selection no chain can answer is a 400 here rather than a rejection later.
     public var optionChain: OptionChainSettings
+    /// WebSocket limits and timings, and the listen keys' lifetime.
+    public var live: LiveStreamSettings
+    /// How stream names' symbols resolve (`btcusd` → `BTC-USD`), as signal-processor resolves tickers.
+    public var symbols: SymbolCatalogueSettings
 
     public init(environment: EnvironmentReader = EnvironmentReader()) throws(ConfigurationError) {
         duplicateWindow = .seconds(try environment.integer("BALLAST_DEDUP_WINDOW_SECONDS", default: 60, range: 0...86_400))
@@ -36,5 +41,7 @@ public struct IngestConfiguration: Sendable {
             try environment.integer("BALLAST_REBALANCE_MAX_PRICE_AGE_SECONDS", default: 300, range: 1...86_400))
         cors = try CORSPolicy(environment: environment)
         optionChain = try OptionSettings(environment: environment).chain
+        live = try LiveStreamSettings(environment: environment)
+        symbols = try SymbolCatalogueSettings(environment: environment)
     }
 }

@@ -1,0 +1,118 @@
+import BallastCore
+import Foundation
+import HummingbirdWebSocket
+import NIOCore
+import NIOWebSocket
+
+/// One WebSocket connection: its frames out, in order, and its requests in, each answered by id.
+struct LiveSession: Sendable {
+    /// Requests are small; a larger message closes the connection (1009).
+    static let maxRequestBytes = 16 * 1024
+
+    let streams: LiveStreams
+    let combined: Bool
+    let channel: any Channel
+
+    func serve(_ target: LiveTarget, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
+        let hub = streams.hub
+        let initial: [(stream: LiveStream, user: UUID?)]
+        do {
+            initial = try await streams.resolve(target)
+        } catch {
+            let failure = LiveRequest.Failure(code: 2, message: "Invalid request: \(error)", id: .null)
+            try? await outbound.write(.text(LiveRequest.reply(failure)))
+            try? await outbound.close(error == .unknownListenKey ? LiveCloseCode.listenKeyExpired : .policyViolation, reason: Self.closeReason("\(error)"))
+            return
+        }
+        let connection: LiveConnection
+        do {
+            connection = try hub.connect(combined: combined, channel: channel)
+        } catch {
+            try? await outbound.close(LiveCloseCode.tooManyConnections, reason: Self.closeReason("\(error)"))
+            return
+        }
+        defer { hub.disconnect(connection) }
+        do {
+            try hub.subscribe(connection, to: initial)
+        } catch {
+            try? await outbound.close(LiveCloseCode.tooManyConnections, reason: Self.closeReason("\(error)"))
+            return
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await Self.write(connection, to: outbound) }
+            group.addTask { await answer(inbound, for: connection) }
+            await group.next()
+            group.cancelAll()
+        }
+        if let closing = connection.closingReason {
+            try? await withTimeout(.seconds(2)) { try await outbound.close(closing.code, reason: Self.closeReason(closing.reason)) }
+        }
+    }
+
+    /// A close frame's reason holds at most 123 bytes (RFC 6455 §5.5); longer ones are cut at a character boundary.
+    static func closeReason(_ text: String) -> String {
+        guard text.utf8.count > 123 else { return text }
+        var reason = ""
+        for character in text {
+            guard reason.utf8.count + character.utf8.count <= 120 else { break }
+            reason.append(character)
+        }
+        return reason + "..."
+    }
+
+    private static func write(_ connection: LiveConnection, to outbound: WebSocketOutboundWriter) async {
+        for await frame in connection.frames {
+            if connection.isAborted { return }
+            do {
+                try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: frame)))
+            } catch {
+                return
+            }
+        }
+    }
+
+    private func answer(_ inbound: WebSocketInboundStream, for connection: LiveConnection) async {
+        do {
+            for try await message in inbound.messages(maxSize: Self.maxRequestBytes) {
+                switch message {
+                case .text(let text): connection.send(await reply(to: text, for: connection))
+                case .binary:
+                    connection.send(LiveRequest.reply(.init(code: 2, message: "Invalid request: send requests as text frames", id: .null)))
+                }
+            }
+        } catch {
+            // The client broke the protocol (a message over the limit, say): the library closes with the code.
+        }
+    }
+
+    private func reply(to text: String, for connection: LiveConnection) async -> String {
+        let request: LiveRequest
+        do {
+            request = try LiveRequest(parsing: text)
+        } catch {
+            return LiveRequest.reply(error)
+        }
+        let hub = streams.hub
+        switch request.method {
+        case .listSubscriptions:
+            return LiveRequest.reply(result: .array(hub.subscriptions(of: connection).map { .string($0.name) }), id: request.id)
+        case .subscribe, .unsubscribe:
+            let resolved: [(stream: LiveStream, user: UUID?)]
+            do {
+                resolved = try await streams.resolve(names: request.params)
+            } catch {
+                return LiveRequest.reply(.init(code: 2, message: "Invalid request: \(error)", id: request.id))
+            }
+            if request.method == .unsubscribe {
+                hub.unsubscribe(connection, from: resolved.map { $0.stream })
+            } else {
+                do {
+                    try hub.subscribe(connection, to: resolved)
+                } catch {
+                    return LiveRequest.reply(.init(code: 2, message: "Invalid request: \(error)", id: request.id))
+                }
+            }
+            return LiveRequest.reply(result: .null, id: request.id)
+        }
+    }
+}
