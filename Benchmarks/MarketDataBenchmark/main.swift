@@ -1,7 +1,8 @@
 import BallastMarket
 import Foundation
 
-// Measures candle aggregation into all nine intervals and the 24 h ticker refresh on a release build, with a naive
+// Measures candle aggregation into all nine intervals, the live market frames of each batch and the 24 h ticker
+// refresh on a release build, with a naive
 // aggregation (Foundation's Decimal, string-keyed dictionary) as a same-run baseline. Prints one `name value` line per
 // figure; no I/O beyond that.
 
@@ -208,6 +209,60 @@ for (key, candle) in subset {
     }
 }
 print("naive_mismatches \(mismatches + abs(subset.count - naiveCandles.count))")
+
+// Live market frames, as market-data builds them after each commit: per batch of 1,000 trades, a trade frame per
+// trade and, per symbol, its entry with the newest candle of each interval as a kline frame. The batches' candles
+// (as Postgres's text would give them) are prepared beforehand, so only the frames are timed.
+struct LiveBatch {
+    let trades: ArraySlice<Trade>
+    let candles: [LiveCandle]
+}
+
+func liveBatches(_ trades: ArraySlice<Trade>, batch: Int) -> [LiveBatch] {
+    stride(from: trades.startIndex, to: trades.endIndex, by: batch).map { start in
+        let slice = trades[start..<min(start + batch, trades.endIndex)]
+        var aggregator = CandleAggregator(expectedSymbols: 16)
+        aggregator.add(contentsOf: slice)
+        var newest: [CandleKey: Candle] = [:]
+        for (key, candle) in aggregator.drain() {
+            let slot = CandleKey(symbol: key.symbol, interval: key.interval, openTime: 0)
+            if let known = newest[slot], known.openTime >= key.openTime { continue }
+            newest[slot] = candle
+        }
+        let candles = newest.map { slot, candle in
+            LiveCandle(
+                symbol: slot.symbol, interval: slot.interval, openTime: candle.openTime, closeTime: candle.closeTime,
+                open: candle.open.description, high: candle.high.description, low: candle.low.description,
+                close: candle.close.description, volume: candle.volume.description, quoteVolume: candle.quoteVolume.description,
+                tradeCount: Int64(candle.tradeCount), firstTradeID: candle.firstTrade.id.description,
+                lastTradeID: candle.lastTrade.id.description)
+        }
+        return LiveBatch(trades: slice, candles: candles)
+    }
+}
+
+func liveFrames(_ batches: [LiveBatch]) -> Int {
+    var bytes = 0
+    for batch in batches {
+        var entries: [String: LiveMarketEntry] = [:]
+        for trade in batch.trades {
+            entries[trade.symbol, default: LiveMarketEntry(symbol: trade.symbol)].append(
+                LiveMarketEntry.tradeField, LiveMarketPayload.trade(trade, eventTime: 1_769_990_400_000))
+        }
+        for candle in batch.candles {
+            entries[candle.symbol]?.append(
+                LiveMarketEntry.klineField(candle.interval), LiveMarketPayload.kline(candle, eventTime: 1_769_990_400_000, isClosed: false))
+        }
+        for entry in entries.values { bytes += entry.command.name.utf8.count + entry.fields.reduce(0) { $0 + $1.payload.utf8.count } }
+    }
+    return bytes
+}
+let liveSample = liveBatches(trades.prefix(500_000), batch: 1000)
+let liveTrades = liveSample.reduce(0) { $0 + $1.trades.count }
+_ = liveFrames(liveSample)
+let liveRuns = (0..<5).map { _ in timed { liveFrames(liveSample) } }
+print("live_frames_ns_per_trade \(Int(median(liveRuns.map(\.seconds)) * 1e9 / Double(liveTrades)))")
+print("live_frames_bytes_per_trade \(liveRuns[0].result / liveTrades)")
 
 // Ticker refresh: 1,000 symbols with full windows; all tickers, 20 times.
 let lastMinute: Int64 = 1_769_990_400_000
