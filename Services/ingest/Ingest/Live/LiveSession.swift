@@ -19,23 +19,22 @@ struct LiveSession: Sendable {
         do {
             initial = try await streams.resolve(target)
         } catch {
-            let failure = LiveRequest.Failure(code: 2, message: "Invalid request: \(error)", id: .null)
-            try? await outbound.write(.text(LiveRequest.reply(failure)))
-            try? await outbound.close(error == .unknownListenKey ? LiveCloseCode.listenKeyExpired : .policyViolation, reason: Self.closeReason("\(error)"))
+            let code = error == .unknownListenKey ? LiveCloseCode.listenKeyExpired : .policyViolation
+            await Self.refuse(outbound, code: code, reason: "\(error)", errorFrame: true)
             return
         }
         let connection: LiveConnection
         do {
             connection = try hub.connect(combined: combined, channel: channel)
         } catch {
-            try? await outbound.close(LiveCloseCode.tooManyConnections, reason: Self.closeReason("\(error)"))
+            await Self.refuse(outbound, code: LiveCloseCode.tooManyConnections, reason: "\(error)", errorFrame: false)
             return
         }
         defer { hub.disconnect(connection) }
         do {
             try hub.subscribe(connection, to: initial)
         } catch {
-            try? await outbound.close(LiveCloseCode.tooManyConnections, reason: Self.closeReason("\(error)"))
+            await Self.refuse(outbound, code: LiveCloseCode.tooManyConnections, reason: "\(error)", errorFrame: false)
             return
         }
         await withTaskGroup(of: Void.self) { group in
@@ -47,6 +46,17 @@ struct LiveSession: Sendable {
         if let closing = connection.closingReason {
             try? await withTimeout(.seconds(2)) { try await outbound.close(closing.code, reason: Self.closeReason(closing.reason)) }
         }
+    }
+
+    /// Closes a socket that was just opened, with an error frame first when `errorFrame`. It waits a moment before: some
+    /// clients (swift-websocket's among them) lose frames that arrive together with the handshake's answer, and would
+    /// wait for a close that never comes.
+    private static func refuse(_ outbound: WebSocketOutboundWriter, code: WebSocketErrorCode, reason: String, errorFrame: Bool) async {
+        try? await Task.sleep(for: .milliseconds(50))
+        if errorFrame {
+            try? await outbound.write(.text(LiveRequest.reply(.init(code: 2, message: "Invalid request: \(reason)", id: .null))))
+        }
+        try? await outbound.close(code, reason: closeReason(reason))
     }
 
     /// A close frame's reason holds at most 123 bytes (RFC 6455 §5.5); longer ones are cut at a character boundary.

@@ -59,7 +59,7 @@ public struct LiveStreams: Sendable {
     // MARK: HTTP answers for what was not upgraded
 
     func addRoutes(to router: Router<IngestRequestContext>) {
-        for path: RouterPath in ["ws", "ws/**", "stream"] {
+        for path: RouterPath in ["ws", "ws/{stream}", "stream"] {
             router.get(path) { request, _ -> Response in
                 guard let target = LiveTarget(uri: request.uri) else { throw HTTPError(.notFound) }
                 do {
