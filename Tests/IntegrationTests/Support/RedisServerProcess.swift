@@ -51,6 +51,13 @@ final class RedisServerProcess: @unchecked Sendable {
         self.process = nil
     }
 
+    /// Deletes what Redis kept on disk, so that the next start is empty: a Redis that lost its data. Call while stopped.
+    func wipe() throws {
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            try FileManager.default.removeItem(at: directory.appendingPathComponent(file))
+        }
+    }
+
     deinit {
         if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(at: directory)
