@@ -31,6 +31,36 @@ struct MonolithProcessTests {
     }
 
     @Test(
+        "ballast serve --modules background: the five workers answer on signal-processor's admin port, no public port, and stop together on SIGTERM"
+    )
+    func backgroundPreset() async throws {
+        var environment = try ExecutableTests.environment()
+        // Not the default Redis database: these workers would take other tests' signals and trades.
+        environment["BALLAST_REDIS_URL"] = (environment["BALLAST_REDIS_URL"] ?? "").trimmingTrailingSlash() + "/4"
+        environment["BALLAST_AUTO_MIGRATE"] = "1"
+        let adminPort = try freePort()
+        let publicPort = try freePort()
+        environment[ServiceName.signalProcessor.adminPortVariable] = String(adminPort)
+        environment["BALLAST_INGEST_PORT"] = String(publicPort)
+        let process = try ServiceProcess("ballast", environment: environment)
+        process.process.arguments = ["serve", "--modules", "background"]
+        try process.start()
+        defer { if process.process.isRunning { process.signal(SIGKILL) } }
+        let ready = await poll(timeout: .seconds(30)) { await httpGet("http://127.0.0.1:\(adminPort)/readyz")?.status == 200 }
+        try #require(ready, "ballast serve --modules background never became ready:\n\(process.output)")
+        let readiness = await httpGet("http://127.0.0.1:\(adminPort)/readyz")?.body ?? ""
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(readiness.utf8)) as? [String: Any])
+        #expect(
+            Set((body["modules"] as? [String: Bool] ?? [:]).keys) == Set(ServiceName.allCases.filter { $0 != .ingest }.map(\.name)))
+        #expect(await httpGet("http://127.0.0.1:\(publicPort)/api/v1/openapi.json") == nil, "nothing serves ingest's port")
+        let started = ContinuousClock.now
+        process.signal(SIGTERM)
+        #expect(await process.waitForExit(timeout: .seconds(10)) == 0, "\(process.output)")
+        // Each service stops as its own process would, all at once: not the sum of their stops.
+        #expect(ContinuousClock.now - started < .seconds(6))
+    }
+
+    @Test(
         "ballast serve with an unknown module or no module exits 2 with one line naming what to use",
         arguments: ["nonsense", "ingest,nonsense", "", " , "]
     )

@@ -73,6 +73,14 @@ public struct ServiceRuntime: Sendable {
         let definition: ServiceDefinition
     }
 
+    /// What one part runs that is its own, apart from the process's shared parts.
+    private struct OwnServices {
+        let alerts: AlertPublisher
+        let groups: ConsumerGroupSetup
+        /// Start-up steps, workers and the job runner, in start order.
+        let workers: [ServiceGroupConfiguration.ServiceConfiguration]
+    }
+
     private func makeClients() -> (RedisClient, PostgresClient) {
         let redis = RedisClient(endpoint: configuration.redis, poolSize: 4)
         let database = Database.makeClient(configuration.database, maxConnections: configuration.databaseMaxConnections, logger: logger)
@@ -95,29 +103,31 @@ public struct ServiceRuntime: Sendable {
             alarms: first.alarms,
             logger: logger
         )
-        var alerts: [AlertPublisher] = []
-        var groups: [ConsumerGroupSetup] = []
+        // What makes each part that service: its alert publisher, consumer groups, start-up steps, workers and job runner.
+        var partServices: [OwnServices] = []
         var runners: [JobRunner] = []
         for part in parts {
             let context = part.context
             let service = context.configuration.service.name
-            alerts.append(
-                AlertPublisher(
-                    alarms: context.alarms, database: database, producer: context.producer, service: service,
-                    instance: configuration.instance, outboxWakeup: context.outboxWakeup, logger: context.logger))
-            groups.append(
-                ConsumerGroupSetup(
-                    streams: part.definition.consumedStreams, group: service, redis: redis, health: context.health,
-                    logger: context.logger))
+            let alerts = AlertPublisher(
+                alarms: context.alarms, database: database, producer: context.producer, service: service,
+                instance: configuration.instance, outboxWakeup: context.outboxWakeup, logger: context.logger)
+            let groups = ConsumerGroupSetup(
+                streams: part.definition.consumedStreams, group: service, redis: redis, health: context.health, logger: context.logger)
+            var runner: JobRunner?
             let declaredJobs = part.definition.jobs + (try RetentionJobs.sharedTablesPurges(context))
             if !declaredJobs.isEmpty {
                 var runnerConfiguration = JobRunner.Configuration(service: service, instance: configuration.instance)
                 runnerConfiguration.runRetention = configuration.jobRunsRetention
-                runners.append(
-                    JobRunner(
-                        jobs: declaredJobs, database: database, redis: redis, configuration: runnerConfiguration,
-                        alarms: context.alarms, logger: context.logger))
+                runner = JobRunner(
+                    jobs: declaredJobs, database: database, redis: redis, configuration: runnerConfiguration, alarms: context.alarms,
+                    logger: context.logger)
             }
+            runners += runner.map { [$0] } ?? []
+            let workers: [ServiceGroupConfiguration.ServiceConfiguration] =
+                part.definition.setupSteps.map { .init(service: $0, successTerminationBehavior: .ignore) }
+                + part.definition.services.map { .init(service: $0) } + (runner.map { [.init(service: $0)] } ?? [])
+            partServices.append(OwnServices(alerts: alerts, groups: groups, workers: workers))
         }
         let modules =
             reportsModules
@@ -133,16 +143,28 @@ public struct ServiceRuntime: Sendable {
         )
 
         // A ServiceGroup stops services in reverse order: HTTP first, Postgres last. The alert publishers stop after every
-        // worker, so an alert raised while they stop is still sent. The services' parts go in reverse, so that the first
-        // service (ingest, the edge, when it is there) stops taking work before the workers behind it stop.
+        // worker, so an alert raised while they stop is still sent.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: database)]
-        services += alerts.map { .init(service: $0) }
-        services.append(.init(service: schema, successTerminationBehavior: .ignore))
-        services += groups.map { .init(service: $0, successTerminationBehavior: .ignore) }
-        services.append(.init(service: relay))
-        services += parts.flatMap(\.definition.setupSteps).map { .init(service: $0, successTerminationBehavior: .ignore) }
-        services += parts.reversed().flatMap(\.definition.services).map { .init(service: $0) }
-        services += runners.map { .init(service: $0) }
+        if reportsModules {
+            services += [.init(service: schema, successTerminationBehavior: .ignore), .init(service: relay)]
+            // Each service in a group of its own, all stopping at once as separate processes would: one after the other,
+            // their consumers' last blocking reads alone would outlast the time a stop may take. The relay stops after
+            // them all, so their last outbox rows still go.
+            let groups = zip(parts, partServices).map { part, own in
+                ServiceGroup(
+                    configuration: ServiceGroupConfiguration(
+                        services: [.init(service: own.alerts), .init(service: own.groups, successTerminationBehavior: .ignore)]
+                            + own.workers,
+                        logger: part.context.logger))
+            }
+            services.append(.init(service: ConcurrentServiceGroups(groups: groups)))
+        } else {
+            services += partServices.map { .init(service: $0.alerts) }
+            services.append(.init(service: schema, successTerminationBehavior: .ignore))
+            services += partServices.map { .init(service: $0.groups, successTerminationBehavior: .ignore) }
+            services.append(.init(service: relay))
+            services += partServices.flatMap(\.workers)
+        }
         services.append(.init(service: admin))
 
         var metadata: Logger.Metadata = [
