@@ -62,7 +62,7 @@ public enum Ingest {
         let live =
             live
             ?? LiveStreams(redis: redis, database: database, settings: configuration.live, symbols: configuration.symbols, logger: logger)
-        let candles = CandleReader(database: database, logger: logger)
+        let candles = CandleReader(database: database, logger: logger, cache: KlinesCache(redis: redis, logger: logger))
         return buildRouter(
             signals: SignalStore(database: database, outboxWakeup: outboxWakeup, logger: logger),
             sources: SignalSourceStore(database: database, logger: logger),
