@@ -59,7 +59,9 @@ struct LiveMarketPipelineTests {
                     return
                 }
                 // [openTime, open, high, low, close, volume, closeTime, quoteVolume, trades]
-                let fromFrame: [JSONValue?] = [last["t"], last["o"], last["h"], last["l"], last["c"], last["v"], last["T"], last["q"], last["n"]]
+                let fromFrame: [JSONValue?] = [
+                    last["t"], last["o"], last["h"], last["l"], last["c"], last["v"], last["T"], last["q"], last["n"],
+                ]
                 #expect(fromFrame == row.map { Optional($0) })
                 await client.stop()
             }

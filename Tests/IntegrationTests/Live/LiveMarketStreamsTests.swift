@@ -30,7 +30,8 @@ struct LiveMarketStreamsTests {
                 #expect(await compact.waitForMessages(5))
                 #expect(raw.messages == trades)
                 #expect(compact.messages == trades)
-                let wrapped = trades.prefix(3).map { "{\"stream\":\"\(name)@trade\",\"data\":\($0)}" }
+                let wrapped =
+                    trades.prefix(3).map { "{\"stream\":\"\(name)@trade\",\"data\":\($0)}" }
                     + ["{\"stream\":\"\(name)@kline_1m\",\"data\":\(kline)}"]
                     + trades.suffix(2).map { "{\"stream\":\"\(name)@trade\",\"data\":\($0)}" }
                 #expect(combined.messages == wrapped)
@@ -62,7 +63,8 @@ struct LiveMarketStreamsTests {
                 try #require(replies.count >= 10, "\(replies)")
                 #expect(replies[0] == "{\"result\":null,\"id\":1}")
                 #expect(replies[1] == "{\"result\":[\"\(name)@trade\",\"\(name)@ticker\"],\"id\":\"list\"}")
-                #expect(replies[2].contains("\"code\":2") && replies[2].contains("too many subscriptions") && replies[2].hasSuffix("\"id\":2}"))
+                #expect(
+                    replies[2].contains("\"code\":2") && replies[2].contains("too many subscriptions") && replies[2].hasSuffix("\"id\":2}"))
                 #expect(replies[3].contains("\"code\":3") && replies[3].contains("Invalid JSON"))
                 #expect(replies[4].contains("no channel 'depth'") && replies[4].hasSuffix("\"id\":3}"))
                 #expect(replies[5].contains("market-data has no trades of this symbol") && replies[5].hasSuffix("\"id\":4}"))

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Synchronization
 import NIOWebSocket
+import Synchronization
 import WSClient
 
 /// A WebSocket client for tests: connects to `url`, records every text message in order, sends what it is told to,

@@ -36,7 +36,9 @@ struct LiveUserStreamTests {
     }
 
     private static func listenKey(_ body: String) throws -> String {
-        guard case .string(let key)? = try JSONValue(parsing: body.utf8)["listenKey"] else { throw TestSetupError("no listenKey in \(body)") }
+        guard case .string(let key)? = try JSONValue(parsing: body.utf8)["listenKey"] else {
+            throw TestSetupError("no listenKey in \(body)")
+        }
         return key
     }
 

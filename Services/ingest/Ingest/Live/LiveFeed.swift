@@ -130,7 +130,8 @@ struct LiveFeed: Service {
                 if let name = items[index].string { fields[name] = items[index + 1] }
                 index += 2
             }
-            let lastGenerated = fields["last-generated-id"]?.string.flatMap(StreamEntryID.init) ?? StreamEntryID(milliseconds: 0, sequence: 0)
+            let lastGenerated =
+                fields["last-generated-id"]?.string.flatMap(StreamEntryID.init) ?? StreamEntryID(milliseconds: 0, sequence: 0)
             let deleted = fields["max-deleted-entry-id"]?.string.flatMap(StreamEntryID.init)
             let ours = StreamEntryID(position) ?? StreamEntryID(milliseconds: 0, sequence: 0)
             if lastGenerated < ours {

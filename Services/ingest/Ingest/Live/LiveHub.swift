@@ -215,7 +215,8 @@ final class LiveHub: Sendable {
         state.withLock { state in
             for member in state.members.values {
                 for stream in member.streams where LiveFeed.redisStream(of: stream) == redisStream {
-                    let payload = "{\"e\":\"gap\",\"E\":\(time),\"stream\":\(JSONValue.string(stream.name).serialized),"
+                    let payload =
+                        "{\"e\":\"gap\",\"E\":\(time),\"stream\":\(JSONValue.string(stream.name).serialized),"
                         + "\"reason\":\(JSONValue.string(reason).serialized)}"
                     var frames = LiveFrames(payload: payload, streamName: stream.name)
                     send(frames.frame(combined: member.connection.combined), to: member.connection)

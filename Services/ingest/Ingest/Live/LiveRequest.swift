@@ -45,7 +45,8 @@ struct LiveRequest: Sendable, Equatable {
         }
         guard let method = Method(rawValue: methodName) else {
             throw Failure(
-                code: 2, message: "Invalid request: unknown method '\(methodName.prefix(32))'; use SUBSCRIBE, UNSUBSCRIBE or LIST_SUBSCRIPTIONS",
+                code: 2,
+                message: "Invalid request: unknown method '\(methodName.prefix(32))'; use SUBSCRIBE, UNSUBSCRIBE or LIST_SUBSCRIPTIONS",
                 id: id)
         }
         var params: [String] = []

@@ -8,7 +8,8 @@ enum LiveStream: Hashable, Sendable {
     case user(listenKey: String)
 
     /// The channels of a symbol, as the fields of its entries on `ballast:market:<SYMBOL>` name them.
-    static let marketChannels: Set<String> = Set(["trade", "ticker", "miniTicker"] + CandleInterval.allCases.map { "kline_\($0.rawValue)" })
+    static let marketChannels: Set<String> = Set(
+        ["trade", "ticker", "miniTicker"] + CandleInterval.allCases.map { "kline_\($0.rawValue)" })
 
     /// The name frames and `LIST_SUBSCRIPTIONS` use: the symbol in lower case with its dash, or the listen key.
     var name: String {

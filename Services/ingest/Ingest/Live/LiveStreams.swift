@@ -24,7 +24,9 @@ public struct LiveStreams: Sendable {
     let listenKeys: ListenKeyStore
     let logger: Logger
 
-    public init(redis: RedisClient, database: PostgresClient, settings: LiveStreamSettings, symbols: SymbolCatalogueSettings, logger: Logger) {
+    public init(
+        redis: RedisClient, database: PostgresClient, settings: LiveStreamSettings, symbols: SymbolCatalogueSettings, logger: Logger
+    ) {
         hub = LiveHub(settings: settings)
         self.symbols = KnownSymbols(database: database, settings: symbols, logger: logger)
         listenKeys = ListenKeyStore(redis: redis, ttl: settings.listenKeyTTL)
@@ -46,7 +48,9 @@ public struct LiveStreams: Sendable {
 
     /// Upgrades every request for `/ws` or `/stream`. Streams that cannot be served are refused on the open socket
     /// (an error frame, then a close with the reason): a refused upgrade could only be a bare 400, with no reason.
-    func shouldUpgrade(_ head: HTTPRequest, channel: any Channel, logger: Logger) async -> ShouldUpgradeResult<
+    func shouldUpgrade(
+        _ head: HTTPRequest, channel: any Channel, logger: Logger
+    ) async -> ShouldUpgradeResult<
         WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
     > {
         guard let target = LiveTarget(uri: URI(head.path ?? "")) else { return .dontUpgrade }
@@ -87,7 +91,8 @@ public struct LiveStreams: Sendable {
                 status: .unauthorized, detail: error.description,
                 invalidParams: [.init(name: parameter, reason: "the listen key is unknown or expired")])
         case .invalid, .unknownSymbol:
-            ProblemDetails(status: .badRequest, detail: "cannot serve the stream", invalidParams: [.init(name: parameter, reason: error.description)])
+            ProblemDetails(
+                status: .badRequest, detail: "cannot serve the stream", invalidParams: [.init(name: parameter, reason: error.description)])
         }
     }
 
@@ -96,7 +101,8 @@ public struct LiveStreams: Sendable {
     /// The streams `target` names, symbols resolved and listen keys checked, or the first reason one cannot be served.
     func resolve(_ target: LiveTarget) async throws(LiveStreamError) -> [(stream: LiveStream, user: UUID?)] {
         guard target.names.count <= hub.settings.maxSubscriptions else {
-            throw .invalid("\(target.names.count) streams", "are more than one connection may subscribe to (\(hub.settings.maxSubscriptions))")
+            throw .invalid(
+                "\(target.names.count) streams", "are more than one connection may subscribe to (\(hub.settings.maxSubscriptions))")
         }
         return try await resolve(names: target.names)
     }
@@ -152,7 +158,9 @@ struct LiveTarget: Sendable {
             names = []
         } else if path.hasPrefix("/ws/") {
             combined = false
-            names = path.dropFirst(4).split(separator: "/", omittingEmptySubsequences: true).map { String($0).removingPercentEncoding ?? String($0) }
+            names = path.dropFirst(4).split(separator: "/", omittingEmptySubsequences: true).map {
+                String($0).removingPercentEncoding ?? String($0)
+            }
         } else if path == "/stream" || path == "/stream/" {
             combined = true
             names = (uri.queryParameters.get("streams") ?? "").split(separator: "/", omittingEmptySubsequences: true).map(String.init)
