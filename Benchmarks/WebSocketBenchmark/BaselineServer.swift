@@ -4,6 +4,8 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import NIOCore
+import NIOWebSocket
 
 /// The framework's floor for the same scenario: hummingbird-websocket serving `/ws/<symbol>@trade`, fed by one
 /// `XREAD` loop on `ballast:trades` that turns each trade into the `@trade` payload and queues it for that stream's
@@ -44,7 +46,9 @@ struct BaselineServer {
             defer { hub.remove(id, from: stream) }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { for try await _ in inbound {} }
-                group.addTask { for await frame in frames { try await outbound.write(.text(frame)) } }
+                group.addTask {
+                    for await frame in frames { try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: frame))) }
+                }
                 defer { group.cancelAll() }
                 try await group.next()
             }
@@ -86,7 +90,7 @@ struct BaselineServer {
                     let dataIndex = stride(from: 0, to: fields.count - 1, by: 2).first(where: { fields[$0].string == EnvelopeField.data }),
                     let data = fields[dataIndex + 1].string, let frame = tradeFrame(data)
                 else { continue }
-                hub.broadcast(frame.payload, to: frame.stream)
+                hub.broadcast(ByteBuffer(string: frame.payload), to: frame.stream)
             }
         }
     }

@@ -8,9 +8,17 @@ struct MarketStreamWatcher {
 
     static func streamKey(of symbol: String) -> String { "ballast:market:\(symbol)" }
 
-    /// Reads from the streams' current ends until the task is cancelled; returns when each trade id was seen.
-    func watch() async -> [UInt64: UInt64] {
-        var seen: [UInt64: UInt64] = [:]
+    /// What the watcher read: when each trade id was seen, and how many trades came after a higher id of their symbol
+    /// (in stream order), which tells whether frames out of order start in market-data or in ingest.
+    struct Sightings: Sendable {
+        var seenAt: [UInt64: UInt64] = [:]
+        var outOfOrder = 0
+    }
+
+    /// Reads from the streams' current ends until the task is cancelled.
+    func watch() async -> Sightings {
+        var sightings = Sightings()
+        var highest = symbols.map { _ in UInt64(0) }
         // "$" in each call would skip what arrived on the other streams between two reads: start from each stream's
         // last entry once, then from what was read.
         var positions: [String] = []
@@ -34,11 +42,14 @@ struct MarketStreamWatcher {
                     // An entry holds a committed batch: (stream suffix, payload) pairs, the trades under `trade`.
                     let fields = entryParts[1].array ?? []
                     for name in stride(from: 0, to: fields.count - 1, by: 2) where fields[name].string == "trade" {
-                        if let text = fields[name + 1].string, let tradeID = TradeIDScanner.tradeID(inText: text) { seen[tradeID] = now }
+                        guard let text = fields[name + 1].string, let tradeID = TradeIDScanner.tradeID(inText: text) else { continue }
+                        sightings.seenAt[tradeID] = now
+                        if tradeID < highest[index] { sightings.outOfOrder += 1 }
+                        highest[index] = max(highest[index], tradeID)
                     }
                 }
             }
         }
-        return seen
+        return sightings
     }
 }

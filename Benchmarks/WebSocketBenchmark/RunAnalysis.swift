@@ -60,14 +60,17 @@ struct RunAnalysis {
                 let sentAt = publishes.sentAt[offset]
                 latencies.append(sample.receivedAt &- sentAt)
                 lastReceived = max(lastReceived, sample.receivedAt)
-                if let entryAt = marketEntries[sample.tradeID] { ingestLatencies.append(sample.receivedAt &- entryAt) }
+                // The bench's own XREAD can wake after ingest's: such a frame counts as 0 in ingest's stage.
+                if let entryAt = marketEntries[sample.tradeID] {
+                    ingestLatencies.append(sample.receivedAt > entryAt ? sample.receivedAt - entryAt : 0)
+                }
             }
             delivered += distinct
             if distinct < tradesPerSymbol[subscriber.symbolIndex] { behind += 1 }
         }
         var marketLatencies: [UInt64] = []
         for offset in 0..<trades {
-            if let entryAt = marketEntries[firstID + UInt64(offset)] { marketLatencies.append(entryAt &- publishes.sentAt[offset]) }
+            if let entryAt = marketEntries[firstID + UInt64(offset)] { marketLatencies.append(entryAt - publishes.sentAt[offset]) }
         }
         total = LatencyDistribution(latencies)
         marketStage = LatencyDistribution(marketLatencies)

@@ -31,7 +31,7 @@ struct Scenario {
         try await Task.sleep(for: .seconds(1))
 
         let watcher = Task {
-            guard options.watchesMarketStreams else { return [UInt64: UInt64]() }
+            guard options.watchesMarketStreams else { return MarketStreamWatcher.Sightings() }
             let connection = redis.makeDedicatedConnection(name: "bench-market-streams", commandTimeout: .seconds(5))
             return await MarketStreamWatcher(connection: connection, symbols: options.symbols).watch()
         }
@@ -99,8 +99,9 @@ struct Scenario {
         ]
         let analysis = RunAnalysis(
             subscribers: seen, publishes: measured, symbolCount: symbolCount, firstSymbolTradeID: firstTradeID + 1,
-            marketEntries: entries)
+            marketEntries: entries.seenAt)
         lines += analysis.lines(expectedFrames: expectedFrames, rate: options.rate)
+        if options.watchesMarketStreams { lines.append("market_stream_entries_out_of_order \(entries.outOfOrder)") }
         let frames = max(1, analysis.delivered)
         lines.append("cpu_window_seconds \(String(format: "%.1f", cpuWindow))")
         for (index, process) in options.processes.enumerated() {
