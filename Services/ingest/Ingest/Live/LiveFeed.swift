@@ -75,6 +75,8 @@ struct LiveFeed: Service {
             }
         } onGracefulShutdown: {
             hub.closeAll()
+            // The loop may be waiting for a first subscriber.
+            hub.streamsChanged.wake()
         }
         hub.closeAll()
     }
