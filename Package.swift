@@ -9,7 +9,7 @@ let services: [(folder: String, library: String, executable: String, dependencie
         "ingest", "Ingest", "ingest",
         [
             .product(name: "Crypto", package: "swift-crypto"), "BallastMarket", "BallastTrading", "BallastWebhooks", "BallastUsers",
-            "BallastPortfolios", "BallastDeposits",
+            "BallastPortfolios", "BallastDeposits", .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         ]
     ),
     ("signal-processor", "SignalProcessor", "signal-processor", ["BallastMarket", "BallastTrading", "BallastVenues"]),
@@ -233,6 +233,8 @@ let package = Package(
                 "BallastChains",
                 "BallastDeposits",
                 "BallastVenues",
+                // `ballast serve` runs services in one process: the CLI is a composition root, not a service.
+                "Ingest", "SignalProcessor", "Rebalancer", "MarketData", "Deposits", "Notifier",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "WSClient", package: "swift-websocket"),
             ],
@@ -400,6 +402,7 @@ let package = Package(
                 "BallastVenues",
                 "SignalProcessor",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "PropertyBased", package: "swift-property-based"), "BallastTestSupport",
             ],
