@@ -421,6 +421,7 @@ let package = Package(
                 "BallastWebhooks",
                 "BallastTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "WSClient", package: "swift-websocket"),
             ],
             swiftSettings: swiftSettings
         ),
