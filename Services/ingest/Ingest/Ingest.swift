@@ -48,7 +48,9 @@ public enum Ingest {
         )
         // First, so that it stops last: a group stops its services in reverse order, and test sends use the client.
         return ServiceDefinition(
-            services: [HTTPClientShutdown(client: webhookClient), live.feed(redis: context.redis), application], setupSteps: [setup])
+            // The live feed last, so that it stops first: it closes the WebSocket clients with 1001 after their queued
+            // frames, before the HTTP server would close them itself.
+            services: [HTTPClientShutdown(client: webhookClient), application, live.feed(redis: context.redis)], setupSteps: [setup])
     }
 
     /// The router on these clients, as the executable serves it; tests build theirs here too, so the two cannot drift.

@@ -10,6 +10,7 @@ import Hummingbird
 import HummingbirdTesting
 import HummingbirdWebSocket
 import PostgresNIO
+import ServiceLifecycle
 
 @testable import Ingest
 
@@ -19,6 +20,10 @@ enum LiveHarness {
     struct Instance: Sendable {
         let port: Int
         let live: LiveStreams
+        let group: ServiceGroup
+
+        /// Stops the instance as SIGTERM does.
+        func stop() async { await group.triggerGracefulShutdown() }
 
         func url(_ path: String) -> String { "ws://127.0.0.1:\(port)\(path)" }
     }
@@ -43,16 +48,26 @@ enum LiveHarness {
             configuration: .init(address: .hostname("127.0.0.1", port: port)),
             logger: TestServers.logger
         )
-        let feed = live.feed(redis: redisClient)
+        // In the order `Ingest.buildServices` gives them: the feed stops first.
+        let services = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: application), .init(service: live.feed(redis: redisClient))], gracefulShutdownSignals: [],
+                cancellationSignals: [], logger: TestServers.logger))
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await application.runService(gracefulShutdownSignals: []) }
-            group.addTask { try await feed.run() }
-            defer { group.cancelAll() }
-            let up = await eventually(timeout: .seconds(10)) {
-                (try? await HTTPClient.shared.get(url: "http://127.0.0.1:\(port)/openapi.json").get().status) == .ok
+            group.addTask { try await services.run() }
+            let result: Result<Value, any Error>
+            do {
+                let up = await eventually(timeout: .seconds(10)) {
+                    (try? await HTTPClient.shared.get(url: "http://127.0.0.1:\(port)/openapi.json").get().status) == .ok
+                }
+                guard up else { throw TestSetupError("ingest did not start on port \(port)") }
+                result = .success(try await body(Instance(port: port, live: live, group: services)))
+            } catch {
+                result = .failure(error)
             }
-            guard up else { throw TestSetupError("ingest did not start on port \(port)") }
-            return try await body(Instance(port: port, live: live))
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return try result.get()
         }
     }
 

@@ -21,6 +21,8 @@ final class LiveConnection: Sendable {
     let frames: AsyncStream<ByteBuffer>
     private let continuation: AsyncStream<ByteBuffer>.Continuation
     private let closing = Mutex<Closing?>(nil)
+    /// Read by the writer before every frame, so kept apart from `closing`.
+    private let aborted = Atomic<Bool>(false)
     private let channel: any Channel
 
     init(id: Int, combined: Bool, bufferFrames: Int, channel: any Channel) {
@@ -56,9 +58,9 @@ final class LiveConnection: Sendable {
         send(ByteBuffer(string: text))
     }
 
-    /// Ends the connection with `closing`; the first reason given wins. An aborted connection whose client does not
-    /// read at all (its socket buffer full, so not even the close frame can be written) is cut after 2 s. True when
-    /// this call closed it.
+    /// Ends the connection with `closing`; the first reason given wins. A client that does not read at all (its socket
+    /// buffer full, so not even the close frame can be written) is cut: 2 s after an abort, 5 s after a close that
+    /// sends the queued frames first. True when this call closed it.
     @discardableResult
     func close(_ closing: Closing) -> Bool {
         let isFirst = self.closing.withLock { current in
@@ -67,15 +69,14 @@ final class LiveConnection: Sendable {
             return true
         }
         guard isFirst else { return false }
+        if closing.abort { aborted.store(true, ordering: .relaxed) }
         continuation.finish()
-        if closing.abort {
-            let channel = channel
-            channel.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
-        }
+        let channel = channel
+        channel.eventLoop.scheduleTask(in: closing.abort ? .seconds(2) : .seconds(5)) { channel.close(promise: nil) }
         return true
     }
 
     var closingReason: Closing? { closing.withLock { $0 } }
 
-    var isAborted: Bool { closing.withLock { $0?.abort ?? false } }
+    var isAborted: Bool { aborted.load(ordering: .relaxed) }
 }

@@ -186,26 +186,32 @@ final class LiveHub: Sendable {
 
     // MARK: Fan-out
 
-    /// Sends each field of a `ballast:market:<symbol>` entry to the subscribers of its channel.
+    /// Sends each field of a `ballast:market:<symbol>` entry to the subscribers of its channel. The subscribers are
+    /// copied under the lock and sent to outside it, so subscribing and connecting never wait for a fan-out.
     func deliverMarket(symbol: String, fields: [(String, String)]) {
-        state.withLock { state in
-            guard let channels = state.market[symbol] else { return }
-            for (channel, payload) in fields {
-                guard let subscribers = channels[channel], !subscribers.isEmpty else { continue }
-                var frames = LiveFrames(payload: payload, streamName: "\(symbol.lowercased())@\(channel)")
-                for connection in subscribers.values { send(frames.frame(combined: connection.combined), to: connection) }
+        let targets = state.withLock { state -> [String: [LiveConnection]] in
+            guard let channels = state.market[symbol] else { return [:] }
+            var targets: [String: [LiveConnection]] = [:]
+            for (channel, _) in fields where targets[channel] == nil {
+                if let subscribers = channels[channel], !subscribers.isEmpty { targets[channel] = Array(subscribers.values) }
             }
+            return targets
+        }
+        guard !targets.isEmpty else { return }
+        let prefix = symbol.lowercased() + "@"
+        for (channel, payload) in fields {
+            guard let subscribers = targets[channel] else { continue }
+            var frames = LiveFrames(payload: payload, streamName: prefix + channel)
+            for connection in subscribers { send(frames.frame(combined: connection.combined), to: connection) }
         }
     }
 
     /// Sends an event body to the user's streams.
     func deliverEvent(user: UUID, body: String) {
-        state.withLock { state in
-            guard let subscribers = state.users[user] else { return }
-            for (connection, listenKey) in subscribers.values {
-                var frames = LiveFrames(payload: body, streamName: listenKey)
-                send(frames.frame(combined: connection.combined), to: connection)
-            }
+        let subscribers = state.withLock { $0.users[user].map { Array($0.values) } ?? [] }
+        for (connection, listenKey) in subscribers {
+            var frames = LiveFrames(payload: body, streamName: listenKey)
+            send(frames.frame(combined: connection.combined), to: connection)
         }
     }
 

@@ -48,6 +48,20 @@ struct LiveSession: Sendable {
         }
     }
 
+    /// The stream among `subscribed` that `name` names, however it is spelled (`btcusd@trade` for `btc-usd@trade`).
+    static func subscribed(_ name: String, among subscribed: [LiveStream]) throws(LiveStreamError) -> LiveStream? {
+        switch try LiveStreamRequest(parsing: name).kind {
+        case .user(let listenKey):
+            return subscribed.first { $0 == .user(listenKey: listenKey) }
+        case .market(let ticker, let channel):
+            let compact = ticker.uppercased().replacingOccurrences(of: "-", with: "")
+            return subscribed.first {
+                guard case .market(let symbol, channel) = $0 else { return false }
+                return symbol == ticker.uppercased() || symbol.replacingOccurrences(of: "-", with: "") == compact
+            }
+        }
+    }
+
     /// Closes a socket that was just opened, with an error frame first when `errorFrame`. It waits a moment before: some
     /// clients (swift-websocket's among them) lose frames that arrive together with the handshake's answer, and would
     /// wait for a close that never comes.
@@ -106,23 +120,36 @@ struct LiveSession: Sendable {
         switch request.method {
         case .listSubscriptions:
             return LiveRequest.reply(result: .array(hub.subscriptions(of: connection).map { .string($0.name) }), id: request.id)
-        case .subscribe, .unsubscribe:
+        case .unsubscribe:
+            // Matched against what the connection holds, without lookups: it works while the database is down and for
+            // a listen key that expired.
+            var streams: [LiveStream] = []
+            for name in request.params {
+                do {
+                    if let stream = try Self.subscribed(name, among: hub.subscriptions(of: connection)) { streams.append(stream) }
+                } catch {
+                    return LiveRequest.reply(.init(code: 2, message: "Invalid request: \(error)", id: request.id))
+                }
+            }
+            hub.unsubscribe(connection, from: streams)
+        case .subscribe:
+            let limit = hub.settings.maxSubscriptions
+            guard request.params.count <= limit else {
+                return LiveRequest.reply(
+                    .init(code: 2, message: "Invalid request: too many subscriptions on one connection (limit \(limit))", id: request.id))
+            }
             let resolved: [(stream: LiveStream, user: UUID?)]
             do {
                 resolved = try await streams.resolve(names: request.params)
             } catch {
                 return LiveRequest.reply(.init(code: 2, message: "Invalid request: \(error)", id: request.id))
             }
-            if request.method == .unsubscribe {
-                hub.unsubscribe(connection, from: resolved.map { $0.stream })
-            } else {
-                do {
-                    try hub.subscribe(connection, to: resolved)
-                } catch {
-                    return LiveRequest.reply(.init(code: 2, message: "Invalid request: \(error)", id: request.id))
-                }
+            do {
+                try hub.subscribe(connection, to: resolved)
+            } catch {
+                return LiveRequest.reply(.init(code: 2, message: "Invalid request: \(error)", id: request.id))
             }
-            return LiveRequest.reply(result: .null, id: request.id)
         }
+        return LiveRequest.reply(result: .null, id: request.id)
     }
 }

@@ -38,10 +38,12 @@ public struct LiveStreams: Sendable {
         LiveFeed(hub: hub, redis: redis, listenKeys: listenKeys, logger: logger)
     }
 
-    /// The WebSocket settings of the server: frames up to 64 KiB, pings every `BALLAST_WS_PING_SECONDS`.
+    /// The WebSocket settings of the server: client frames up to `LiveSession.maxRequestBytes` (the library checks a
+    /// message's size only across fragments, so the frame limit is what bounds a request), pings every
+    /// `BALLAST_WS_PING_SECONDS`. Frames the server sends are not bound by it.
     var serverConfiguration: WebSocketServerConfiguration {
         WebSocketServerConfiguration(
-            maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: hub.settings.pingInterval), closeTimeout: .seconds(5))
+            maxFrameSize: LiveSession.maxRequestBytes, autoPing: .enabled(timePeriod: hub.settings.pingInterval), closeTimeout: .seconds(5))
     }
 
     // MARK: Upgrade
