@@ -6,14 +6,20 @@ import Logging
 
 /// Reads `ballast:trades` in market-data's group: each batch's valid trades are stored and folded into
 /// candles in one transaction; then, in one Redis round trip, the last prices move and the new trades and
-/// changed candles go on the live market streams (`LiveMarketPublisher`). An invalid trade is dead-lettered at
+/// changed candles go on the live market streams (`LiveMarketPublisher`), in the order the batches were read
+/// (`PublishOrder`). An invalid trade is dead-lettered at
 /// once with the reason; a database failure leaves the batch pending, to be delivered again.
 struct TradeConsumer: StreamMessageHandler {
     let store: TradeStore
     let publisher: LiveMarketPublisher
     let logger: Logger
+    /// Shared by the copies each consumer of the process holds, so that their batches publish in reading order.
+    let order = PublishOrder()
 
     func handle(_ messages: [StreamMessage]) async -> [Result<Void, any Error>] {
+        let key = messages.map { PublishOrder.BatchKey(entryID: $0.entryID) }.min() ?? PublishOrder.BatchKey(entryID: "0-0")
+        order.enter(key)
+        defer { order.leave(key) }
         var results = [Result<Void, any Error>](repeating: .success(()), count: messages.count)
         var trades: [Trade] = []
         var tradeIndexes: [Int] = []
@@ -33,6 +39,7 @@ struct TradeConsumer: StreamMessageHandler {
             for index in tradeIndexes { results[index] = .failure(error) }
             return results
         }
+        await order.waitForTurn(key)
         do {
             try await publisher.publish(recorded, now: Date().epochMilliseconds)
         } catch {
