@@ -310,7 +310,7 @@ let package = Package(
             name: "BallastTestSupport",
             dependencies: [
                 .product(name: "PropertyBased", package: "swift-property-based"), .product(name: "Hummingbird", package: "hummingbird"),
-                "BallastWebhooks", "BallastCore",
+                .product(name: "WSClient", package: "swift-websocket"), "BallastWebhooks", "BallastCore",
             ],
             path: "Tests/BallastTestSupport",
             swiftSettings: swiftSettings

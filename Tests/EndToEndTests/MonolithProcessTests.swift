@@ -175,10 +175,10 @@ struct MonolithProcessTests {
 
             // The alert: accepted by ingest, filled by signal-processor at the last trade, seen through the API.
             let alert = #"{"ticker":"\#(symbol)","action":"buy","size":"2","secret":"\#(secret)"}"#
-            let accepted = try await Self.request(.POST, "http://127.0.0.1:\(publicPort)/webhook", body: alert)
+            let accepted = try await httpCall(.POST, "http://127.0.0.1:\(publicPort)/webhook", body: alert)
             #expect(accepted.status == 201, "\(accepted.body)")
             let filled = await poll(timeout: .seconds(20)) {
-                let fills = try? await Self.request(.GET, "http://127.0.0.1:\(publicPort)/api/v1/fills", apiKey: apiKey)
+                let fills = try? await httpCall(.GET, "http://127.0.0.1:\(publicPort)/api/v1/fills", apiKey: apiKey)
                 return fills?.status == 200 && fills?.body.contains(symbol) == true
             }
             try #require(filled, "the signal was not filled:\n\(monolith.output)")
@@ -213,20 +213,6 @@ struct MonolithProcessTests {
             }
             return nil
         }.sorted()
-    }
-
-    private static func request(
-        _ method: HTTPMethod, _ url: String, body: String? = nil, apiKey: String? = nil
-    ) async throws -> (status: Int, body: String) {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body))
-        }
-        if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
-        return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
     }
 }
 

@@ -67,7 +67,7 @@ struct WebSocketStreamsProcessTests {
 
             // Alice's stream opens before anything happens to her: what was on ballast:events before is not hers to see.
             let before = try await Self.events(in: redis).count
-            let opened = try await Self.request(.POST, "\(api)/api/v1/userDataStream", apiKey: aliceKey)
+            let opened = try await httpCall(.POST, "\(api)/api/v1/userDataStream", apiKey: aliceKey)
             try #require(opened.status == 200, "\(opened.body)")
             guard case .string(let listenKey)? = try JSONValue(parsing: opened.body.utf8)["listenKey"] else {
                 Issue.record("no listenKey in \(opened.body)")
@@ -195,7 +195,7 @@ struct WebSocketStreamsProcessTests {
         let last = try #require(frames.last?["data"]?["k"])
         #expect(last["x"] == .bool(true), "\(last.serialized)")
         #expect(last["t"] == .number("\(minute)"), "\(last.serialized)")
-        let klines = try await Self.request(
+        let klines = try await httpCall(
             .GET, "http://127.0.0.1:\(ingest.publicPort)/api/v1/klines?symbol=\(symbol)&interval=1m&startTime=\(minute)&endTime=\(minute)",
             apiKey: apiKey)
         #expect(klines.status == 200, "\(klines.body)")
@@ -289,7 +289,7 @@ struct WebSocketStreamsProcessTests {
 
     /// A signal source of the key's owner, created through the API.
     private static func createSource(api: String, apiKey: String) async throws -> Source {
-        let created = try await request(.POST, "\(api)/api/v1/sources", body: #"{"name":"websocket-e2e"}"#, apiKey: apiKey)
+        let created = try await httpCall(.POST, "\(api)/api/v1/sources", body: #"{"name":"websocket-e2e"}"#, apiKey: apiKey)
         let body = try JSONValue(parsing: created.body.utf8)
         guard created.status == 201, case .string(let id)? = body["id"], case .string(let secret)? = body["secret"] else {
             throw E2EError("POST /api/v1/sources answered \(created.status): \(created.body)")
@@ -300,7 +300,7 @@ struct WebSocketStreamsProcessTests {
     /// A TradingView-style market buy of `size` on the source's webhook.
     private static func postSignal(api: String, source: Source, symbol: String, size: String) async throws {
         let alert = #"{"ticker":"\#(symbol)","action":"buy","size":"\#(size)","secret":"\#(source.secret)"}"#
-        let accepted = try await request(.POST, "\(api)/webhook/\(source.id)", body: alert)
+        let accepted = try await httpCall(.POST, "\(api)/webhook/\(source.id)", body: alert)
         #expect(accepted.status == 201, "\(accepted.body)")
     }
 
@@ -332,19 +332,5 @@ struct WebSocketStreamsProcessTests {
         let rows = try await database.query("SELECT id FROM users WHERE name = \(name)")
         for try await id in rows.decode(UUID.self) { return id }
         throw E2EError("no user \(name)")
-    }
-
-    private static func request(
-        _ method: HTTPMethod, _ url: String, body: String? = nil, apiKey: String? = nil
-    ) async throws -> (status: Int, body: String) {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body))
-        }
-        if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
     }
 }

@@ -1,5 +1,6 @@
 import BallastCore
 import BallastRedis
+import BallastTestSupport
 import Foundation
 import Testing
 
@@ -15,7 +16,7 @@ struct LiveFeedRedisRestartTests {
             let symbol = try await LiveHarness.knownSymbol(in: database)
             let redis = RedisClient(endpoint: server.endpoint, commandTimeout: .seconds(1))
             try await LiveHarness.running(database, redis: server.endpoint) { instance in
-                let client = LiveTestClient(instance.url("/stream?streams=\(symbol.lowercased())@trade"))
+                let client = WebSocketTestClient(instance.url("/stream?streams=\(symbol.lowercased())@trade"))
                 try await Task.sleep(for: .milliseconds(300))
                 try await LiveHarness.publish([("trade", LiveHarness.tradePayload(symbol, id: 1))], symbol: symbol, redis: redis)
                 #expect(await client.waitForMessages(1))
@@ -61,7 +62,7 @@ struct LiveFeedRedisRestartTests {
             }
             try await Task.sleep(for: .seconds(1))
             try await LiveHarness.running(database, redis: server.endpoint) { instance in
-                let client = LiveTestClient(instance.url("/ws/\(symbol.lowercased())@trade"))
+                let client = WebSocketTestClient(instance.url("/ws/\(symbol.lowercased())@trade"))
                 try await Task.sleep(for: .milliseconds(500))
                 try await redis.send(RedisCommand("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes")).checked()
                 try await Task.sleep(for: .milliseconds(800))
@@ -81,7 +82,7 @@ struct LiveFeedRedisRestartTests {
             let symbol = try await LiveHarness.knownSymbol(in: database)
             let redis = RedisClient(endpoint: try TestServers.redis)
             try await LiveHarness.running(database) { instance in
-                let client = LiveTestClient(instance.url("/ws/\(symbol.lowercased())@trade"))
+                let client = WebSocketTestClient(instance.url("/ws/\(symbol.lowercased())@trade"))
                 try await Task.sleep(for: .milliseconds(300))
                 try await LiveHarness.publish(
                     (1...50).map { ("trade", LiveHarness.tradePayload(symbol, id: $0)) }, symbol: symbol, redis: redis)

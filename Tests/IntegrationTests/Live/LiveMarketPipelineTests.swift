@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import BallastCore
 import BallastMarket
 import BallastRedis
+import BallastTestSupport
 import BallastUsers
 import Foundation
 import Testing
@@ -27,7 +28,7 @@ struct LiveMarketPipelineTests {
             let minute = (Date().epochMilliseconds / 60_000 - 60) * 60_000
             let trades = (0..<5).map { market.nextTrade(at: minute + Int64($0) * 7_000) }
             try await LiveHarness.running(database) { server in
-                let client = LiveTestClient(server.url("/stream?streams=\(name)@trade/\(name)@kline_1m"))
+                let client = WebSocketTestClient(server.url("/stream?streams=\(name)@trade/\(name)@kline_1m"))
                 try await Task.sleep(for: .milliseconds(300))
                 for batch in [Array(trades.prefix(3)), Array(trades.suffix(2)), Array(trades.suffix(2))] {
                     try await publisher.publish(try await store.record(batch), now: Date().epochMilliseconds)

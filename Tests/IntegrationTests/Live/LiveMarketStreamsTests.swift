@@ -16,10 +16,10 @@ struct LiveMarketStreamsTests {
             let name = symbol.lowercased()
             let redis = RedisClient(endpoint: try TestServers.redis)
             try await LiveHarness.running(database) { server in
-                let raw = LiveTestClient(server.url("/ws/\(name)@trade"))
-                let combined = LiveTestClient(server.url("/stream?streams=\(name)@trade/\(name)@kline_1m"))
+                let raw = WebSocketTestClient(server.url("/ws/\(name)@trade"))
+                let combined = WebSocketTestClient(server.url("/stream?streams=\(name)@trade/\(name)@kline_1m"))
                 // The Binance spelling without the dash names the same stream.
-                let compact = LiveTestClient(server.url("/ws/\(name.replacingOccurrences(of: "-", with: ""))@trade"))
+                let compact = WebSocketTestClient(server.url("/ws/\(name.replacingOccurrences(of: "-", with: ""))@trade"))
                 try await Task.sleep(for: .milliseconds(300))
                 let trades = (1...5).map { LiveHarness.tradePayload(symbol, id: $0) }
                 let kline = "{\"e\":\"kline\",\"s\":\"\(symbol)\",\"k\":{\"i\":\"1m\",\"x\":false}}"
@@ -47,7 +47,7 @@ struct LiveMarketStreamsTests {
             let name = symbol.lowercased()
             let redis = RedisClient(endpoint: try TestServers.redis)
             try await LiveHarness.running(database, environment: ["BALLAST_WS_MAX_SUBSCRIPTIONS": "2"]) { server in
-                let client = LiveTestClient(server.url("/ws"))
+                let client = WebSocketTestClient(server.url("/ws"))
                 client.send("{\"method\":\"SUBSCRIBE\",\"params\":[\"\(name)@trade\",\"\(name)@ticker\"],\"id\":1}")
                 client.send("{\"method\":\"LIST_SUBSCRIPTIONS\",\"id\":\"list\"}")
                 client.send("{\"method\":\"SUBSCRIBE\",\"params\":[\"\(name)@kline_5m\"],\"id\":2}")
@@ -108,7 +108,7 @@ struct LiveMarketStreamsTests {
                     ("/ws/\(String(repeating: "a", count: 60))", 4001, "listen key is unknown or expired"),
                 ]
                 for item in sockets {
-                    let client = LiveTestClient(server.url(item.path))
+                    let client = WebSocketTestClient(server.url(item.path))
                     #expect(await client.waitForEnd())
                     #expect(client.close?.code == item.code, "\(item.path)")
                     #expect(client.close?.reason.contains(item.reason) == true, "\(item.path): \(String(describing: client.close))")
@@ -124,9 +124,9 @@ struct LiveMarketStreamsTests {
         try await TestDatabase.with { database, _ in
             let symbol = try await LiveHarness.knownSymbol(in: database)
             try await LiveHarness.running(database, environment: ["BALLAST_WS_MAX_CONNECTIONS": "1"]) { server in
-                let first = LiveTestClient(server.url("/ws/\(symbol.lowercased())@trade"))
+                let first = WebSocketTestClient(server.url("/ws/\(symbol.lowercased())@trade"))
                 #expect(await eventually { server.live.hub.connectionCount == 1 })
-                let second = LiveTestClient(server.url("/ws/\(symbol.lowercased())@trade"))
+                let second = WebSocketTestClient(server.url("/ws/\(symbol.lowercased())@trade"))
                 #expect(await second.waitForEnd())
                 #expect(second.close?.code == 4029)
                 #expect(second.close?.reason.contains("limit 1") == true)
@@ -143,8 +143,8 @@ struct LiveMarketStreamsTests {
             let redis = RedisClient(endpoint: try TestServers.redis)
             try await LiveHarness.running(database) { first in
                 try await LiveHarness.running(database) { second in
-                    let one = LiveTestClient(first.url("/ws/\(symbol.lowercased())@trade"))
-                    let two = LiveTestClient(second.url("/ws/\(symbol.lowercased())@trade"))
+                    let one = WebSocketTestClient(first.url("/ws/\(symbol.lowercased())@trade"))
+                    let two = WebSocketTestClient(second.url("/ws/\(symbol.lowercased())@trade"))
                     try await Task.sleep(for: .milliseconds(300))
                     try await LiveHarness.publish([("trade", LiveHarness.tradePayload(symbol, id: 1))], symbol: symbol, redis: redis)
                     #expect(await one.waitForMessages(1))
@@ -165,7 +165,7 @@ struct LiveMarketStreamsTests {
             let redis = RedisClient(endpoint: try TestServers.redis)
             try await LiveHarness.running(database, environment: ["BALLAST_WS_SEND_BUFFER_FRAMES": "64"]) { server in
                 let stalled = try StalledWebSocket(port: server.port, path: "/ws/\(symbol.lowercased())@trade")
-                let healthy = LiveTestClient(server.url("/ws/\(symbol.lowercased())@trade"))
+                let healthy = WebSocketTestClient(server.url("/ws/\(symbol.lowercased())@trade"))
                 try await Task.sleep(for: .milliseconds(300))
                 #expect(server.live.hub.connectionCount == 2)
                 // 64 KiB frames, 4 an entry: the stalled socket's kernel buffers fill after a few dozen, then its 64 queued

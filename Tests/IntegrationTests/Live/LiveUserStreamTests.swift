@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import BallastCore
 import BallastRedis
+import BallastTestSupport
 import BallastUsers
 import Foundation
 import NIOHTTP1
@@ -60,8 +61,8 @@ struct LiveUserStreamTests {
                 #expect(key.count == 60)
                 // Asking again gives the same key, extended, as Binance does.
                 #expect(try Self.listenKey(try await Self.call(.POST, api, key: users.aliceKey).body) == key)
-                let raw = LiveTestClient(server.url("/ws/\(key)"))
-                let combined = LiveTestClient(server.url("/stream?streams=\(key)"))
+                let raw = WebSocketTestClient(server.url("/ws/\(key)"))
+                let combined = WebSocketTestClient(server.url("/stream?streams=\(key)"))
                 try await Task.sleep(for: .milliseconds(300))
                 let producer = StreamProducer(client: redis)
                 let forAlice = try Self.event("order.filled", user: users.alice, data: "a1")
@@ -93,7 +94,7 @@ struct LiveUserStreamTests {
                 #expect(try await Self.call(.PUT, api, key: users.aliceKey).status == 400)
                 #expect(try await Self.call(.PUT, "\(api)?listenKey=short", key: users.aliceKey).status == 400)
                 #expect(try await Self.call(.POST, api, key: "nope").status == 401)
-                let client = LiveTestClient(server.url("/ws/\(key)"))
+                let client = WebSocketTestClient(server.url("/ws/\(key)"))
                 // Kept alive past its 2 s lifetime, the stream stays open.
                 for _ in 0..<3 {
                     try await Task.sleep(for: .seconds(1))
@@ -106,13 +107,13 @@ struct LiveUserStreamTests {
                 #expect(client.messages.first?.contains("\"e\":\"listenKeyExpired\"") == true)
                 #expect(client.close?.code == 4001)
                 // A deleted key no longer opens a stream.
-                let refused = LiveTestClient(server.url("/ws/\(key)"))
+                let refused = WebSocketTestClient(server.url("/ws/\(key)"))
                 #expect(await refused.waitForEnd())
                 #expect(refused.close?.code == 4001)
                 // A key left alone expires on its own.
                 let second = try Self.listenKey(try await Self.call(.POST, api, key: users.aliceKey).body)
                 #expect(second != key)
-                let idle = LiveTestClient(server.url("/ws/\(second)"))
+                let idle = WebSocketTestClient(server.url("/ws/\(second)"))
                 #expect(await idle.waitForEnd(timeout: .seconds(8)))
                 #expect(idle.close?.code == 4001)
             }
@@ -126,9 +127,9 @@ struct LiveUserStreamTests {
             try await LiveHarness.running(database, environment: ["BALLAST_WS_MAX_CONNECTIONS_PER_KEY": "1"]) { server in
                 let api = "http://127.0.0.1:\(server.port)/api/v1/userDataStream"
                 let key = try Self.listenKey(try await Self.call(.POST, api, key: users.aliceKey).body)
-                let first = LiveTestClient(server.url("/ws/\(key)"))
+                let first = WebSocketTestClient(server.url("/ws/\(key)"))
                 try await Task.sleep(for: .milliseconds(300))
-                let second = LiveTestClient(server.url("/ws/\(key)"))
+                let second = WebSocketTestClient(server.url("/ws/\(key)"))
                 #expect(await second.waitForEnd())
                 #expect(second.close?.code == 4029)
                 #expect(second.close?.reason.contains("limit 1") == true)

@@ -4,10 +4,9 @@ import NIOWebSocket
 import Synchronization
 import WSClient
 
-/// A WebSocket client for the end-to-end tests, as a trader's tool would be: it connects to `url`, records every text
-/// frame in the order it arrived, sends what it is told to, and keeps the close frame the server sent. (The
-/// integration tests have their own, in a target this one cannot import.)
-final class WebSocketTestClient: Sendable {
+/// A WebSocket client for tests, as a trader's tool would be: it connects to `url`, records every text message in the
+/// order it arrived, sends what it is told to, and keeps the close frame the server sent.
+public final class WebSocketTestClient: Sendable {
     private struct State {
         var messages: [String] = []
         var close: (code: Int, reason: String)?
@@ -23,7 +22,7 @@ final class WebSocketTestClient: Sendable {
     private let outgoing: AsyncStream<String>.Continuation
     private let task: Task<Void, Never>
 
-    init(_ url: String) {
+    public init(_ url: String) {
         let (requests, outgoing) = AsyncStream.makeStream(of: String.self)
         self.outgoing = outgoing
         let shared = shared
@@ -31,7 +30,7 @@ final class WebSocketTestClient: Sendable {
             do {
                 let close = try await WebSocketClient.connect(
                     url: url, configuration: .init(maxFrameSize: 1 << 20, closeTimeout: .seconds(2)),
-                    logger: Logger(label: "e2e-websocket-client")
+                    logger: Logger(label: "websocket-test-client")
                 ) { inbound, outbound, _ in
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask {
@@ -51,35 +50,54 @@ final class WebSocketTestClient: Sendable {
         }
     }
 
-    func send(_ text: String) { outgoing.yield(text) }
+    public func send(_ text: String) { outgoing.yield(text) }
 
-    var messages: [String] { shared.state.withLock { $0.messages } }
-    var close: (code: Int, reason: String)? { shared.state.withLock { $0.close } }
-    var ended: Bool { shared.state.withLock { $0.ended } }
-    var failure: String? { shared.state.withLock { $0.failure } }
+    public var messages: [String] { shared.state.withLock { $0.messages } }
+    public var close: (code: Int, reason: String)? { shared.state.withLock { $0.close } }
+    public var ended: Bool { shared.state.withLock { $0.ended } }
+    public var failure: String? { shared.state.withLock { $0.failure } }
+
+    /// The messages that are not answers to requests (`{"result"…` or `{"error"…`), in order.
+    public var streamFrames: [String] {
+        messages.filter { !$0.hasPrefix(#"{"result":"#) && !$0.hasPrefix(#"{"error":"#) }
+    }
+
+    /// Waits until `count` messages arrived (true) or `timeout` passed (false).
+    public func waitForMessages(_ count: Int, timeout: Duration = .seconds(10)) async -> Bool {
+        await waitUntil(timeout: timeout) { self.messages.count >= count }
+    }
+
+    /// Waits for the connection to end.
+    public func waitForEnd(timeout: Duration = .seconds(10)) async -> Bool {
+        await waitUntil(timeout: timeout) { self.ended }
+    }
 
     /// Asks for the connection's subscriptions and waits for the answer: once it is there, the server has registered
-    /// the streams named at connect, so whatever is published afterwards reaches this client. Returns the answer's
-    /// `result`, or nil when none came within `timeout` (the connection failed or was refused).
-    func waitUntilSubscribed(timeout: Duration = .seconds(15)) async -> String? {
+    /// the streams named at connect, so whatever is published afterwards reaches this client. Returns the answer, or
+    /// nil when none came within `timeout` (the connection failed or was refused).
+    public func waitUntilSubscribed(timeout: Duration = .seconds(15)) async -> String? {
         let id = Int.random(in: 1_000_000...9_999_999)
         send(#"{"method":"LIST_SUBSCRIPTIONS","id":\#(id)}"#)
         var answer: String?
-        _ = await poll(timeout: timeout) {
+        _ = await waitUntil(timeout: timeout) {
             answer = self.messages.first { $0.hasSuffix(#","id":\#(id)}"#) }
             return answer != nil || self.ended
         }
         return answer
     }
 
-    /// The frames that are not answers to requests (which end with their `"id"`), in order.
-    var streamFrames: [String] {
-        messages.filter { !$0.hasPrefix(#"{"result":"#) && !$0.hasPrefix(#"{"error":"#) }
-    }
-
-    func stop() async {
+    public func stop() async {
         outgoing.finish()
         task.cancel()
         _ = await task.value
+    }
+
+    private func waitUntil(timeout: Duration, _ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return condition()
     }
 }
