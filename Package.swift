@@ -45,6 +45,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: services.map { .executable(name: $0.executable, targets: ["\($0.library)Main"]) } + [
         .executable(name: "ballast", targets: ["BallastCLI"]),
+        .executable(name: "ballast-server", targets: ["BallastServer"]),
         .executable(name: "ballast-bench-streams", targets: ["StreamsBenchmark"]),
         .executable(name: "ballast-bench-hello", targets: ["HelloServer"]),
         .executable(name: "ballast-bench-cron", targets: ["CronBenchmark"]),
@@ -233,12 +234,20 @@ let package = Package(
                 "BallastChains",
                 "BallastDeposits",
                 "BallastVenues",
-                // `ballast serve` runs services in one process: the CLI is a composition root, not a service.
-                "Ingest", "SignalProcessor", "Rebalancer", "MarketData", "Deposits", "Notifier",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "WSClient", package: "swift-websocket"),
             ],
             path: "Services/ballast",
+            swiftSettings: swiftSettings
+        ),
+        // The services in one process (`ballast serve` runs it): the one target that links services together.
+        .executableTarget(
+            name: "BallastServer",
+            dependencies: [
+                "BallastService", "Ingest", "SignalProcessor", "Rebalancer", "MarketData", "Deposits", "Notifier",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/server",
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -26,6 +26,15 @@ public enum ServiceSelection {
     ]
 
     /// What a user may write, for messages and help.
+    /// What `ballast serve` and `ballast-server` say of themselves in `--help`.
+    public static let serveDiscussion = """
+        --modules all (or monolith) runs the six services; api runs ingest; background runs the five others; or name \
+        them: --modules ingest,signal-processor. The process reads each service's BALLAST_* settings; ingest's public \
+        port is BALLAST_INGEST_PORT, and /healthz, /readyz, /metrics and /jobs answer on the first service's admin \
+        port (BALLAST_INGEST_ADMIN_PORT, 9101, whenever ingest runs). Stops gracefully on SIGTERM or SIGINT. Exits 2 \
+        on a bad --modules or setting, 1 when a service fails.
+        """
+
     public static let choices =
         "\(presets.map(\.name).joined(separator: ", ")) or a comma list of \(ServiceName.allCases.map(\.name).joined(separator: ", "))"
 
