@@ -37,6 +37,7 @@ struct LiveSession: Sendable {
             await Self.refuse(outbound, code: LiveCloseCode.tooManyConnections, reason: "\(error)", errorFrame: false)
             return
         }
+        await Self.coalesceFlushes(on: channel)
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await Self.write(connection, to: outbound) }
             group.addTask { await answer(inbound, for: connection) }
@@ -84,15 +85,27 @@ struct LiveSession: Sendable {
         return reason + "..."
     }
 
+    /// Writes the connection's frames in order: each batch queued since the last one at once, all flushed together
+    /// (`LiveFlushCoalescer`), so the socket gets one system call per batch instead of one per frame.
     private static func write(_ connection: LiveConnection, to outbound: WebSocketOutboundWriter) async {
-        for await frame in connection.frames {
-            if connection.isAborted { return }
-            do {
-                try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: frame)))
-            } catch {
-                return
+        while let frames = await connection.takeFrames() {
+            for frame in frames {
+                if connection.isAborted { return }
+                do {
+                    try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: frame)))
+                } catch {
+                    return
+                }
             }
         }
+    }
+
+    /// Puts a `LiveFlushCoalescer` next to the socket, so that the frames the writer hands over together are flushed
+    /// together. A connection where it cannot be added (closed meanwhile) is written to as it is.
+    private static func coalesceFlushes(on channel: any Channel) async {
+        try? await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.addHandler(LiveFlushCoalescer(), position: .first)
+        }.get()
     }
 
     private func answer(_ inbound: WebSocketInboundStream, for connection: LiveConnection) async {
