@@ -27,13 +27,19 @@ struct PublishOrderTests {
         await waiting.value
         #expect(published.withLock { $0 } == ["first", "second"])
 
+        // A batch read and never handled holds up the next one for its patience, and no other after it.
         let impatient = PublishOrder(patience: .milliseconds(300))
+        let third = PublishOrder.BatchKey(entryID: "100-2")
         impatient.enter(first)
         impatient.enter(second)
+        impatient.enter(third)
         let start = ContinuousClock.now
         await impatient.waitForTurn(second)
         #expect(ContinuousClock.now - start >= .milliseconds(250))
         impatient.leave(second)
-        impatient.leave(first)
+        let later = ContinuousClock.now
+        await impatient.waitForTurn(third)
+        #expect(ContinuousClock.now - later < .milliseconds(200))
+        impatient.leave(third)
     }
 }

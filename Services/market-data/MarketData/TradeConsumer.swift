@@ -17,7 +17,7 @@ struct TradeConsumer: StreamMessageHandler {
     let order = PublishOrder()
 
     func handle(_ messages: [StreamMessage]) async -> [Result<Void, any Error>] {
-        let key = messages.map { PublishOrder.BatchKey(entryID: $0.entryID) }.min() ?? PublishOrder.BatchKey(entryID: "0-0")
+        let key = PublishOrder.BatchKey(firstOf: messages.map(\.entryID))
         order.enter(key)
         defer { order.leave(key) }
         var results = [Result<Void, any Error>](repeating: .success(()), count: messages.count)
