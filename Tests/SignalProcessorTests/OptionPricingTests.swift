@@ -250,16 +250,17 @@ struct OptionPricingTests {
     @Test(
         "a premium without a price, or with a tick that is not positive, is NaN",
         arguments: [
-            ("42", 0.2, 0.1, "0"), ("42", 0.2, 0.1, "-0.01"), ("0", 0.2, 0.1, "0.01"), ("-42", 0.2, 0.1, "0.01"), ("42", -0.2, 0.1, "0.01"),
-            ("42", .nan, 0.1, "0.01"), ("42", 0.2, .infinity, "0.01"),
-        ] as [(String, Double, Double, String)]
+            ("42", "0.2", "0.1", "0"), ("42", "0.2", "0.1", "-0.01"), ("0", "0.2", "0.1", "0.01"), ("-42", "0.2", "0.1", "0.01"),
+            ("42", "-0.2", "0.1", "0.01"), ("42", "NaN", "0.1", "0.01"), ("42", "0.2", "NaN", "0.01"),
+        ] as [(String, String, String, String)]
     )
-    func noPremium(underlyingPrice: String, volatility: Double, rate: Double, tick: String) {
+    func noPremium(underlyingPrice: String, volatility: String, rate: String, tick: String) {
         for years in [0.5, -1] {
             let premium = OptionPricing.premium(
-                Self.contract(.call, strike: "40", years: years), underlyingPrice: decimal(underlyingPrice), volatility: volatility,
-                rate: rate,
-                model: .blackScholes, at: Self.now, tick: decimal(tick))
+                Self.contract(.call, strike: "40", years: years), underlyingPrice: decimal(underlyingPrice),
+                volatility: volatility == "NaN" ? .nan : decimal(volatility), rate: rate == "NaN" ? .nan : decimal(rate),
+                model: .blackScholes, at: Self.now,
+                tick: decimal(tick))
             #expect(premium.isNaN)
         }
         let nanTick = OptionPricing.premium(

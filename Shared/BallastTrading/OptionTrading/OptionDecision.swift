@@ -93,12 +93,12 @@ struct OptionDecision {
     }
 
     /// The signal's volatility, else the configured one, else the underlying's realized volatility over the window.
-    private func volatility(_ terms: OptionTerms, underlying: String) throws -> Double {
-        if let volatility = terms.volatility { return NSDecimalNumber(decimal: volatility).doubleValue }
+    private func volatility(_ terms: OptionTerms, underlying: String) throws -> Decimal {
+        if let volatility = terms.volatility { return volatility }
         if let volatility = settings.options.volatility { return volatility }
         let series = (candles[CandleSeriesKey(symbol: underlying, interval: .oneHour)] ?? CandleSeries())
             .suffix(settings.options.volatilityCandles)
-        guard let estimated = RealizedVolatility.annualized(closes: series.closes, periodsPerYear: 24 * 365), estimated > 0 else {
+        guard let estimated = OptionPricing.hourlyRealizedVolatility(closes: series.closes) else {
             throw SignalRefusal([
                 RiskViolation(
                     rule: "no_volatility",

@@ -24,7 +24,7 @@ public struct OptionMarks: Sendable {
     @discardableResult
     public func markAll(now: Date) async throws -> Int {
         let contracts = Set(try await OptionPositions.open(database: database, logger: logger).map(\.contract).filter { $0.expiry > now })
-        var volatilities: [String: Double?] = [:]
+        var volatilities: [String: Decimal?] = [:]
         var marked = 0
         for contract in contracts.sorted(by: { $0.symbol < $1.symbol }) {
             guard let quote = try await prices.latest(contract.underlying), quote.isFresh(at: now, maxAge: settings.maxPriceAge) else {
@@ -46,10 +46,10 @@ public struct OptionMarks: Sendable {
         return marked
     }
 
-    private func volatility(_ underlying: String, now: Date) async throws -> Double? {
+    private func volatility(_ underlying: String, now: Date) async throws -> Decimal? {
         if let configured = settings.options.volatility { return configured }
         let series = try await CandleHistory.recent(
             symbol: underlying, interval: .oneHour, count: settings.options.volatilityCandles, before: now, on: database, logger: logger)
-        return RealizedVolatility.annualized(closes: series.closes, periodsPerYear: 24 * 365).flatMap { $0 > 0 ? $0 : nil }
+        return OptionPricing.hourlyRealizedVolatility(closes: series.closes)
     }
 }

@@ -5,14 +5,14 @@ import Foundation
 public struct OptionSettings: Sendable, Equatable {
     /// The annual volatility to price at (0.6 for 60 %); nil: estimated from the underlying's hourly candles over
     /// `volatilityWindowDays` (`RealizedVolatility`). A signal's own `volatility` comes first.
-    public var volatility: Double?
+    public var volatility: Decimal?
     public var volatilityWindowDays = 30
     /// Units of the underlying one contract is for; premiums and payouts are per contract.
     public var multiplier: Decimal = 1
     /// Premiums (per unit of the underlying) are rounded to this, in the quote currency.
     public var tick = Decimal(string: "0.01")!
     /// The continuously compounded risk-free rate.
-    public var rate: Double = 0
+    public var rate: Decimal = 0
     public var model = OptionModel.blackScholes
     public var chain = OptionChainSettings.crypto
 
@@ -30,7 +30,7 @@ public struct OptionSettings: Sendable, Equatable {
             guard volatility <= 10 else {
                 throw ConfigurationError(variable: "BALLAST_OPTION_VOLATILITY", reason: "is a fraction (0.6 for 60 %), got \(volatility)")
             }
-            self.volatility = NSDecimalNumber(decimal: volatility).doubleValue
+            self.volatility = volatility
         }
         volatilityWindowDays = try environment.integer("BALLAST_OPTION_VOLATILITY_WINDOW_DAYS", default: 30, range: 2...365)
         multiplier = try decimal("BALLAST_OPTION_MULTIPLIER") ?? multiplier
@@ -40,7 +40,7 @@ public struct OptionSettings: Sendable, Equatable {
                 throw ConfigurationError(
                     variable: "BALLAST_OPTION_RATE", reason: "expected a fraction from 0 to 1 (0.05 for 5 %), got '\(text)'")
             }
-            self.rate = NSDecimalNumber(decimal: rate).doubleValue
+            self.rate = rate
         }
         model = try environment.choice("BALLAST_OPTION_MODEL", default: OptionModel.blackScholes)
         chain.dailyCount = try environment.integer("BALLAST_OPTION_DAILY_EXPIRIES", default: chain.dailyCount, range: 0...30)

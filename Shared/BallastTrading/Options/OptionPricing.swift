@@ -1,4 +1,5 @@
 import BallastCore
+import BallastMarket
 import Foundation
 
 /// European option premiums, Black-Scholes (no dividends) or Black-76 (docs/options.md has the formulas).
@@ -53,19 +54,29 @@ public enum OptionPricing {
     /// `Decimal.nan` for inputs with no price (see `price`) and for a tick that is not positive: a NaN never compares
     /// as enough cash, so it cannot pass for a price.
     public static func premium(
-        _ contract: OptionContract, underlyingPrice: Decimal, volatility: Double, rate: Double, model: OptionModel, at now: Date,
+        _ contract: OptionContract, underlyingPrice: Decimal, volatility: Decimal, rate: Decimal, model: OptionModel, at now: Date,
         tick: Decimal
     ) -> Decimal {
         let years = contract.expiry.timeIntervalSince(now) / secondsPerYear
         let value = price(
             kind: contract.kind, model: model, underlying: double(underlyingPrice), strike: double(contract.strike), years: years,
-            volatility: volatility, rate: rate)
+            volatility: double(volatility), rate: double(rate))
         guard !tick.isNaN, tick > 0, value.isFinite else { return .nan }
         guard years > 0 else { return rounded(contract.intrinsicValue(at: underlyingPrice), toTick: tick) }
         // The shortest decimal that reads back as `value` (Swift prints exactly that), so the same double always gives
         // the same Decimal; one too small for Decimal's exponent is far below any tick.
         guard let exact = ExactDecimal.parse("\(value)") else { return value < 1 ? 0 : .nan }
         return rounded(exact, toTick: tick)
+    }
+
+    /// The annualized realized volatility of hourly `closes` (`RealizedVolatility`), as the exact decimal the settings and
+    /// signals carry, to 8 places; nil when there are too few closes or they do not move.
+    public static func hourlyRealizedVolatility(closes: [Double]) -> Decimal? {
+        guard let estimate = RealizedVolatility.annualized(closes: closes, periodsPerYear: 24 * 365), estimate > 0,
+            let exact = ExactDecimal.parse("\(estimate)")
+        else { return nil }
+        let rounded = exact.rounded(.plain, places: 8)
+        return rounded > 0 ? rounded : nil
     }
 
     /// The standard normal distribution function, through the complementary error function: accurate to about 1e-15
